@@ -1,0 +1,105 @@
+"""GAN objectives and regularisers.
+
+D always outputs a raw score h(x) (a logit for the log-loss family, a critic value for the Wasserstein family), so
+every loss below is written on raw scores. Each ``*_d`` returns the discriminator's loss to *minimise*, each ``*_g``
+the generator's. σ is the logistic sigmoid; E_r / E_f are means over real / fake samples.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import torch
+import torch.nn.functional as F
+
+Tensor = torch.Tensor
+
+
+def minimax_d(h_real: Tensor, h_fake: Tensor) -> Tensor:
+    """L_D = −E_r[log σ(h)] − E_f[log(1 − σ(h))]  (Goodfellow et al. 2014)."""
+    return F.softplus(-h_real).mean() + F.softplus(h_fake).mean()
+
+
+def minimax_g(h_fake: Tensor) -> Tensor:
+    """L_G = E_f[log(1 − σ(h))]: the saturating form; its gradient vanishes when D confidently rejects fakes."""
+    return -F.softplus(h_fake).mean()
+
+
+def nonsaturating_g(h_fake: Tensor) -> Tensor:
+    """L_G = −E_f[log σ(h)]: same fixed point as minimax, strong gradients early in training."""
+    return F.softplus(-h_fake).mean()
+
+
+def least_squares_d(h_real: Tensor, h_fake: Tensor) -> Tensor:
+    """L_D = ½E_r[(h − 1)²] + ½E_f[h²]  (LSGAN, a=0, b=1)."""
+    return 0.5 * ((h_real - 1) ** 2).mean() + 0.5 * (h_fake**2).mean()
+
+
+def least_squares_g(h_fake: Tensor) -> Tensor:
+    """L_G = ½E_f[(h − 1)²]  (LSGAN, c=1)."""
+    return 0.5 * ((h_fake - 1) ** 2).mean()
+
+
+def hinge_d(h_real: Tensor, h_fake: Tensor) -> Tensor:
+    """L_D = E_r[max(0, 1 − h)] + E_f[max(0, 1 + h)]  (geometric GAN / SN-GAN)."""
+    return F.relu(1 - h_real).mean() + F.relu(1 + h_fake).mean()
+
+
+def wasserstein_d(h_real: Tensor, h_fake: Tensor) -> Tensor:
+    """L_D = E_f[h] − E_r[h]: the negated Kantorovich–Rubinstein estimate of W1 for a 1-Lipschitz critic."""
+    return h_fake.mean() - h_real.mean()
+
+
+def wasserstein_g(h_fake: Tensor) -> Tensor:
+    """L_G = −E_f[h]  (also the hinge generator loss)."""
+    return -h_fake.mean()
+
+
+def gradient_penalty(d: Callable[[Tensor], Tensor], real: Tensor, fake: Tensor, generator: torch.Generator) -> Tensor:
+    """GP = E_x̂[(‖∇D(x̂)‖ − 1)²], x̂ = εx_r + (1 − ε)x_f, ε ~ U[0,1]  (Gulrajani et al. 2017); multiply by λ."""
+    eps = torch.rand(real.shape[0], 1, generator=generator)
+    x_hat = (eps * real + (1 - eps) * fake).requires_grad_(True)
+    (grad,) = torch.autograd.grad(d(x_hat).sum(), x_hat, create_graph=True)
+    return ((grad.norm(dim=1) - 1) ** 2).mean()
+
+
+def r1_penalty(d: Callable[[Tensor], Tensor], real: Tensor) -> Tensor:
+    """R1 = ½E_r[‖∇D(x)‖²]  (Mescheder et al. 2018); multiply by γ. Works with any loss."""
+    x = real.detach().requires_grad_(True)
+    (grad,) = torch.autograd.grad(d(x).sum(), x, create_graph=True)
+    return 0.5 * (grad**2).sum(dim=1).mean()
+
+
+@dataclass(frozen=True)
+class Loss:
+    """One GAN objective and how its D output should be read."""
+
+    name: str
+    d_loss: Callable[[Tensor, Tensor], Tensor]
+    g_loss: Callable[[Tensor], Tensor]
+    output: str  # "probability" (show σ(h)), "score" (show h; boundary between targets) or "critic" (show h)
+    boundary: float | None  # value of the shown output on the decision boundary; None: no boundary (critic)
+    gradient_penalty: bool = False
+    weight_clip: bool = False
+
+    def shown(self, h: Tensor) -> Tensor:
+        """What a heatmap shows: the probability for log losses, the raw score otherwise."""
+        return torch.sigmoid(h) if self.output == "probability" else h
+
+
+LOSSES: dict[str, Loss] = {
+    "minimax": Loss("minimax", minimax_d, minimax_g, "probability", 0.5),
+    "nonsaturating": Loss("nonsaturating", minimax_d, nonsaturating_g, "probability", 0.5),
+    "least-squares": Loss("least-squares", least_squares_d, least_squares_g, "score", 0.5),
+    "hinge": Loss("hinge", hinge_d, wasserstein_g, "score", 0.0),
+    "wgan": Loss("wgan", wasserstein_d, wasserstein_g, "critic", None, weight_clip=True),
+    "wgan-gp": Loss("wgan-gp", wasserstein_d, wasserstein_g, "critic", None, gradient_penalty=True),
+}
+LOSS_NAMES: tuple[str, ...] = tuple(LOSSES)
+
+
+def get(name: str) -> Loss:
+    try:
+        return LOSSES[name]
+    except KeyError:
+        raise ValueError(f"unknown loss {name!r}; choose one of {', '.join(LOSS_NAMES)}") from None

@@ -1,0 +1,39 @@
+"""The generator and discriminator: plain MLPs.
+
+G's output layer is linear (no tanh, no clipping to a box) so it can reach any data set's range.
+"""
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+ACTIVATIONS: dict[str, type[nn.Module]] = {
+    "relu": nn.ReLU,
+    "leaky_relu": nn.LeakyReLU,
+    "tanh": nn.Tanh,
+    "elu": nn.ELU,
+}
+
+
+def mlp(n_in: int, n_out: int, depth: int, width: int, activation: str, spectral_norm: bool = False) -> nn.Sequential:
+    """``depth`` hidden layers of ``width`` units, then a linear output layer."""
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}")
+    sizes = [n_in] + [width] * depth + [n_out]
+    layers: list[nn.Module] = []
+    for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
+        linear = nn.Linear(a, b)
+        layers.append(nn.utils.parametrizations.spectral_norm(linear) if spectral_norm else linear)
+        if i < len(sizes) - 2:
+            layers.append(ACTIVATIONS[activation]())
+    return nn.Sequential(*layers)
+
+
+def build(noise_dim: int, g_depth: int, g_width: int, g_act: str, d_depth: int, d_width: int, d_act: str,
+          d_spectral_norm: bool, seed: int) -> tuple[nn.Module, nn.Module]:
+    """Build (G, D) with weights drawn from ``seed`` without disturbing torch's global RNG."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        g = mlp(noise_dim, 2, g_depth, g_width, g_act)
+        d = mlp(2, 1, d_depth, d_width, d_act, spectral_norm=d_spectral_norm)
+    return g, d

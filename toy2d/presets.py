@@ -1,0 +1,120 @@
+"""Default recipes per data set and loss, and named teaching presets.
+
+A run's settings are layered: TrainConfig defaults → the data set's recipe → the loss's adjustments → a named
+preset → explicit user settings. ``resolve`` does that layering, so the CLI and the UI agree on it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .config import TrainConfig
+
+
+@dataclass(frozen=True)
+class Recipe:
+    settings: dict[str, Any]
+    steps: int  # iterations the recipe is tuned for
+    anneal: bool = False  # cosine-decay the learning rates over ``steps`` (sets lr_decay_steps)
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    explanation: str  # one sentence shown to students when the preset is chosen
+    settings: dict[str, Any]
+    steps: int
+    shows: str  # the phenomenon, as a test would check it
+    pair: str | None = None  # the preset that shows the fix (or the problem)
+    anneal: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# ---- recipes: what each data set trains well with ---------------------------------------------------------------
+_MIXTURE_NET = dict(g_depth=3, g_width=64, d_depth=3, d_width=64, noise_dim=2)
+
+RECIPES: dict[str, Recipe] = {
+    "ring8": Recipe(dict(_MIXTURE_NET, r1_gamma=0.1, batch=256, g_ema=0.999), steps=5000, anneal=True),
+    "grid25": Recipe(dict(_MIXTURE_NET, r1_gamma=0.1, batch=256, g_ema=0.999), steps=5000, anneal=True),
+}
+DEFAULT_RECIPE = Recipe(dict(g_depth=2, g_width=64, d_depth=2, d_width=64, r1_gamma=0.1), steps=3000, anneal=True)
+
+# Per-loss adjustments applied on top of a recipe when the loss is chosen explicitly.
+LOSS_ADJUSTMENTS: dict[str, dict[str, Any]] = {
+    "wgan-gp": dict(loss="wgan-gp", r1_gamma=0.0, k_d=5, beta1_d=0.5, beta2_d=0.9, beta1_g=0.5, beta2_g=0.9),
+    "wgan": dict(loss="wgan", r1_gamma=0.0, k_d=5, opt_d="rmsprop", opt_g="rmsprop", lr_d=5e-4, lr_g=5e-4),
+    "hinge": dict(loss="hinge"),
+    "least-squares": dict(loss="least-squares"),
+    "minimax": dict(loss="minimax"),
+    "nonsaturating": dict(loss="nonsaturating"),
+}
+
+# ---- presets: scenarios that reliably show something ------------------------------------------------------------
+_GANLAB = dict(data="gaussians", g_depth=1, g_width=8, d_depth=1, d_width=8, g_act="relu", d_act="relu",
+               noise_dim=2, noise="gaussian", batch=150, k_d=2, k_g=1, opt_d="sgd", opt_g="sgd", lr_d=0.1,
+               lr_g=0.03, loss="nonsaturating", r1_gamma=0.0, g_ema=0.0)
+_UNROLLED_NB = dict(data="ring8", g_depth=2, g_width=128, d_depth=2, d_width=128, g_act="tanh", d_act="tanh",
+                    noise_dim=64, lr_d=1e-4, lr_g=1e-3, beta1_d=0.5, beta1_g=0.5, batch=512, loss="nonsaturating",
+                    r1_gamma=0.0, g_ema=0.0)
+_DIRAC = dict(data="disjoint", g_depth=0, d_depth=0, noise_dim=2, opt_d="sgd", opt_g="sgd", lr_d=0.05, lr_g=0.05,
+              loss="nonsaturating", r1_gamma=0.0, g_ema=0.0, batch=256)
+_VANISH = dict(data="gaussians", g_depth=2, g_width=32, d_depth=2, d_width=32, lr_d=1e-2, lr_g=1e-3, k_d=5,
+               r1_gamma=0.0, g_ema=0.0)
+
+PRESETS: dict[str, Preset] = {p.name: p for p in [
+    Preset("ganlab", "GAN Lab's own default: two Gaussians, 1×8 ReLU nets, SGD (D 0.1, G 0.03), 2 D steps per "
+           "G step, for side-by-side comparisons.", _GANLAB, steps=3000, shows="runs like GAN Lab"),
+    Preset("collapse", "A plain GAN on eight modes: G keeps jumping to whichever few modes D currently rates "
+           "highest and never covers them all (mode collapse).", _UNROLLED_NB, steps=3000,
+           shows="covers ≤3 of 8 modes", pair="collapse-fixed"),
+    Preset("collapse-fixed", "The same GAN with 5 unrolled D steps: G now sees how D will react and spreads over "
+           "all modes.", dict(_UNROLLED_NB, unrolled_k=5), steps=3000, shows="covers ≥7 of 8 modes",
+           pair="collapse"),
+    Preset("vanishing", "The original minimax G loss with a quick, confident D: log(1 − D(G(z))) is flat where D "
+           "rejects fakes, so G gets almost no gradient and barely moves.",
+           dict(_VANISH, loss="minimax"), steps=600, shows="near-zero G gradients", pair="vanishing-fixed"),
+    Preset("vanishing-fixed", "The same run with the non-saturating G loss −log D(G(z)): same fixed point, strong "
+           "gradients exactly where D is confident.", dict(_VANISH, loss="nonsaturating"), steps=600,
+           shows="G gradients orders of magnitude larger", pair="vanishing"),
+    Preset("oscillation", "A linear D against an affine G with plain gradient steps: the two chase each other "
+           "round the data instead of settling (the Dirac-GAN cycle).", _DIRAC, steps=2000,
+           shows="fake mean circles the real mean", pair="oscillation-fixed"),
+    Preset("oscillation-fixed", "The same run with an R1 gradient penalty on D: the cycle is damped and the fakes "
+           "settle on the data.", dict(_DIRAC, r1_gamma=1.0), steps=2000, shows="fake mean converges",
+           pair="oscillation"),
+]}
+PRESET_NAMES: tuple[str, ...] = tuple(PRESETS)
+
+
+def recipe_for(data: str) -> Recipe:
+    return RECIPES.get(data, DEFAULT_RECIPE)
+
+
+def resolve(data: str | None = None, loss: str | None = None, preset: str | None = None,
+            overrides: dict[str, Any] | None = None, steps: int | None = None) -> tuple[TrainConfig, int]:
+    """The validated config and step count for a run, layering recipe, loss adjustments, preset and overrides."""
+    overrides = dict(overrides or {})
+    settings: dict[str, Any] = {}
+    anneal = False
+    if preset is not None:
+        if preset not in PRESETS:
+            raise ValueError(f"unknown preset {preset!r}; choose one of {', '.join(PRESET_NAMES)}")
+        p = PRESETS[preset]
+        settings.update(p.settings)
+        default_steps, anneal = p.steps, p.anneal
+        if data is not None:
+            settings["data"] = data
+        if loss is not None:
+            settings.update(LOSS_ADJUSTMENTS.get(loss, {"loss": loss}))
+    else:
+        data = data or TrainConfig().data
+        recipe = recipe_for(data)
+        settings.update(recipe.settings, data=data)
+        default_steps, anneal = recipe.steps, recipe.anneal
+        if loss is not None:
+            settings.update(LOSS_ADJUSTMENTS.get(loss, {"loss": loss}))
+    n = default_steps if steps is None else steps
+    if anneal and "lr_decay_steps" not in overrides:
+        settings["lr_decay_steps"] = n
+    settings.update(overrides)
+    return TrainConfig.from_dict(settings).validate(), n

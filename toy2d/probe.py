@@ -1,0 +1,146 @@
+"""Everything one frame of the live view needs, as numpy arrays, in one call.
+
+``frame(trainer, prev_box)`` is pure apart from reading the trainer: the caller keeps the previous frame's box and
+passes it back, which is what keeps the view still between frames (see ``fit_view``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from scipy.special import ndtri
+
+from .metrics import Box
+from .trainer import Trainer
+
+N_SHOWN = 500  # real and fake points drawn per frame
+FAKE_SEED = 4321  # the fixed noise batch for the fake layer and the arrows
+MANIFOLD_CELLS = 20
+
+
+@dataclass(frozen=True)
+class Frame:
+    iteration: int
+    d_steps: int
+    g_steps: int
+    d_loss: float
+    g_loss: float
+    diverged: str | None  # a message, or None
+    box: Box
+    grid_x: np.ndarray  # (N,) cell centres
+    grid_y: np.ndarray  # (N,)
+    d_grid: np.ndarray  # (N, N) D's shown output, row i is y = grid_y[i]
+    d_output: str  # "probability", "score" or "critic"
+    d_boundary: float | None  # the shown value on the decision boundary (critic: None)
+    real: np.ndarray  # (R, 2)
+    fake: np.ndarray  # (F, 2), from a fixed noise batch
+    arrows: np.ndarray  # (F, 2): −∂L_G/∂x for each fake sample, the direction it is pushed
+    arrow_norm: np.ndarray  # (F,)
+    manifold: np.ndarray  # (K, M, 2): G on a K×M noise grid (M=1 for 1-D noise)
+    manifold_density: np.ndarray  # (K−1, M−1): relative fake density per manifold cell (empty for 1-D noise)
+
+
+def _square(lo: np.ndarray, hi: np.ndarray, margin: float) -> Box:
+    centre = (lo + hi) / 2
+    half = max(float((hi - lo).max()), 1e-3) * (0.5 + margin)
+    return (float(centre[0] - half), float(centre[0] + half), float(centre[1] - half), float(centre[1] + half))
+
+
+def fit_view(real: np.ndarray, fake: np.ndarray, prev: Box | None = None, margin: float = 0.15,
+             max_zoom_out: float = 50.0) -> Box:
+    """A square box holding the real data and (robustly) the fakes.
+
+    Hysteresis keeps it still: the previous box is kept while it still holds everything and is not more than twice
+    the needed size. Fakes further than ``max_zoom_out`` real-extents away are not chased, so one wild run does not
+    shrink the data to a dot."""
+    real_lo, real_hi = real.min(axis=0), real.max(axis=0)
+    f = fake[np.isfinite(fake).all(axis=1)]
+    lo, hi = real_lo, real_hi
+    if len(f):
+        extent = max(float((real_hi - real_lo).max()), 1e-3) * max_zoom_out
+        f_lo = np.maximum(np.quantile(f, 0.01, axis=0), real_lo - extent)
+        f_hi = np.minimum(np.quantile(f, 0.99, axis=0), real_hi + extent)
+        lo, hi = np.minimum(lo, f_lo), np.maximum(hi, f_hi)
+    need = _square(lo, hi, margin)
+    if prev is not None:
+        px0, px1, py0, py1 = prev
+        holds = px0 <= need[0] and need[1] <= px1 and py0 <= need[2] and need[3] <= py1
+        if holds and (need[1] - need[0]) * 2 >= px1 - px0:
+            return prev
+        # jump a little beyond what is needed so that small drifts do not trigger another change
+        return _square(lo, hi, margin * 2)
+    return need
+
+
+def _noise_axis(noise: str, k: int) -> tuple[np.ndarray, float]:
+    """Grid coordinates along one noise axis and the noise mass of one cell between neighbours. Gaussian noise uses
+    equal-probability quantiles, so every interior cell carries the same mass."""
+    if noise == "gaussian":
+        return ndtri((np.arange(k) + 0.5) / k), 1.0 / k
+    return np.linspace(-1, 1, k), 1.0 / (k - 1)
+
+
+@torch.no_grad()
+def manifold(trainer: Trainer, k: int = MANIFOLD_CELLS) -> tuple[np.ndarray, np.ndarray]:
+    """G on a regular noise grid (a 2-D slice through the first two noise axes, others at 0), and the relative
+    density of fakes in each warped cell: noise mass / area, normalised to a maximum of 1."""
+    cfg = trainer.config
+    axis, mass = _noise_axis(cfg.noise, k if cfg.noise_dim > 1 else 10 * k)
+    if cfg.noise_dim == 1:
+        out = trainer.g_sample(torch.from_numpy(axis[:, None].astype(np.float32))).numpy()
+        return out[:, None, :], np.zeros((0, 0), np.float32)
+    u, v = np.meshgrid(axis, axis, indexing="ij")
+    z = np.zeros((k * k, cfg.noise_dim), np.float32)
+    z[:, 0], z[:, 1] = u.ravel(), v.ravel()
+    out = trainer.g_sample(torch.from_numpy(z)).numpy().reshape(k, k, 2)
+    # area of each quad cell (shoelace on its four corners)
+    a, b, c, d = out[:-1, :-1], out[1:, :-1], out[1:, 1:], out[:-1, 1:]
+    cross = lambda p, q: p[..., 0] * q[..., 1] - p[..., 1] * q[..., 0]  # noqa: E731
+    area = 0.5 * np.abs(cross(a, b) + cross(b, c) + cross(c, d) + cross(d, a))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        density = np.where(area > 0, mass * mass / area, 0.0)
+    top = np.nanmax(density) if np.isfinite(density).any() else 0.0
+    density = np.where(np.isfinite(density), density / top, 0.0) if top > 0 else np.zeros_like(density)
+    return out, density.astype(np.float32)
+
+
+def fake_arrows(trainer: Trainer, fake: torch.Tensor) -> np.ndarray:
+    """−∇ₓ of each fake sample's own generator loss: where the G loss (not merely D) pushes that sample."""
+    x = fake.detach().clone().requires_grad_(True)
+    for p in trainer.d_params:
+        p.requires_grad_(False)
+    try:
+        loss = trainer.loss.g_loss(trainer.d(x)) * len(x)  # the loss is a mean; undo it for per-sample gradients
+        (grad,) = torch.autograd.grad(loss, x)
+    finally:
+        for p in trainer.d_params:
+            p.requires_grad_(True)
+    return (-grad).numpy()
+
+
+def frame(trainer: Trainer, prev_box: Box | None = None, n_grid: int = 100, n_shown: int = N_SHOWN) -> Frame:
+    """Snapshot the trainer for drawing."""
+    real = trainer.pool[:n_shown].numpy()
+    z = trainer.noise(n_shown, torch.Generator().manual_seed(FAKE_SEED))
+    with torch.no_grad():
+        fake_t = trainer.g_sample(z)
+    fake = fake_t.numpy()
+    box = fit_view(real, fake, prev_box)
+    xs = np.linspace(box[0], box[1], n_grid, endpoint=False) + (box[1] - box[0]) / (2 * n_grid)
+    ys = np.linspace(box[2], box[3], n_grid, endpoint=False) + (box[3] - box[2]) / (2 * n_grid)
+    gx, gy = np.meshgrid(xs, ys)  # row i ↔ y = ys[i]
+    pts = torch.from_numpy(np.stack([gx.ravel(), gy.ravel()], axis=1).astype(np.float32))
+    with torch.no_grad():
+        d_grid = trainer.loss.shown(trainer.d(pts)).numpy().reshape(n_grid, n_grid)
+    arrows = fake_arrows(trainer, fake_t)
+    mani, dens = manifold(trainer)
+    return Frame(
+        iteration=trainer.iteration, d_steps=trainer.d_steps, g_steps=trainer.g_steps,
+        d_loss=trainer.d_loss, g_loss=trainer.g_loss,
+        diverged=trainer.diverged.message() if trainer.diverged else None,
+        box=box, grid_x=xs.astype(np.float32), grid_y=ys.astype(np.float32), d_grid=d_grid,
+        d_output=trainer.loss.output, d_boundary=trainer.loss.boundary,
+        real=real, fake=fake, arrows=arrows, arrow_norm=np.linalg.norm(arrows, axis=1),
+        manifold=mani, manifold_density=dens,
+    )

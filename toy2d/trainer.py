@@ -1,0 +1,229 @@
+"""The training loop: D steps, G steps, iterations, divergence detection.
+
+One Trainer is one run. It never raises on a diverging run: a NaN/inf loss or parameter puts it into a
+``diverged`` state (with the iteration and the phase where it happened) and further steps do nothing.
+"""
+from __future__ import annotations
+
+import copy
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch.func import functional_call
+
+from . import distributions, losses, nets
+from .config import TrainConfig
+
+LR_FLOOR = 0.01  # the learning-rate factor a cosine decay ends at
+POOL_SIZE = 65_536  # real samples drawn once per run; batches are drawn from this pool (like GAN Lab's atlas)
+
+
+@dataclass(frozen=True)
+class Divergence:
+    iteration: int
+    phase: str  # "D" or "G"
+    reason: str
+
+    def message(self) -> str:
+        return f"training diverged at iteration {self.iteration} ({self.phase} step): {self.reason}"
+
+
+def make_optimizer(name: str, params, lr: float, beta1: float, beta2: float) -> torch.optim.Optimizer:
+    params = list(params)
+    if name == "sgd":
+        return torch.optim.SGD(params, lr=lr, foreach=True)
+    if name == "adam":
+        return torch.optim.Adam(params, lr=lr, betas=(beta1, beta2), foreach=True)
+    if name == "rmsprop":
+        return torch.optim.RMSprop(params, lr=lr, alpha=beta2, foreach=True)
+    raise ValueError(f"unknown optimiser {name!r}")
+
+
+def _finite(params: list[torch.Tensor]) -> bool:
+    """All weights finite? One fused reduction per step instead of one check per tensor; a weight so large that
+    its squared norm overflows float32 (~1e19) also counts as diverged, which it is."""
+    return math.isfinite(torch.stack(torch._foreach_norm(params)).sum().item())
+
+
+class Trainer:
+    def __init__(self, config: TrainConfig):
+        self.config = config.validate()
+        self.dist = distributions.get(config.data, config.points)
+        self.loss = losses.get(config.loss)
+        self.g, self.d = nets.build(config.noise_dim, config.g_depth, config.g_width, config.g_act,
+                                    config.d_depth, config.d_width, config.d_act, config.d_spectral_norm, config.seed)
+        self.g_params = list(self.g.parameters())
+        self.d_params = list(self.d.parameters())
+        self.g_sample = copy.deepcopy(self.g) if config.g_ema > 0 else self.g
+        self.rng = torch.Generator().manual_seed(config.seed)
+        self.pool = torch.from_numpy(self.dist.sample(POOL_SIZE, np.random.default_rng(config.seed)))
+        self.opt_d = make_optimizer(config.opt_d, self.d_params, config.lr_d, config.beta1_d, config.beta2_d)
+        self.opt_g = make_optimizer(config.opt_g, self.g_params, config.lr_g, config.beta1_g, config.beta2_g)
+        self.iteration = 0
+        self.d_steps = 0
+        self.g_steps = 0
+        self.d_loss = math.nan
+        self.g_loss = math.nan
+        self.diverged: Divergence | None = None
+        self.history: list[tuple[int, float, float]] = []  # (iteration, d_loss, g_loss) after each iteration
+
+    # ---- sampling ---------------------------------------------------------------------------------------------
+    def noise(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
+        gen = generator or self.rng
+        if self.config.noise == "gaussian":
+            return torch.randn(n, self.config.noise_dim, generator=gen)
+        return torch.rand(n, self.config.noise_dim, generator=gen) * 2 - 1
+
+    def real_batch(self, n: int) -> torch.Tensor:
+        return self.pool[torch.randint(0, POOL_SIZE, (n,), generator=self.rng)]
+
+    @torch.no_grad()
+    def sample(self, n: int, seed: int = 12345) -> np.ndarray:
+        """n generator samples from a fixed noise seed (independent of the training RNG)."""
+        z = self.noise(n, torch.Generator().manual_seed(seed))
+        return self.g_sample(z).numpy()
+
+    # ---- live settings ----------------------------------------------------------------------------------------
+    def apply(self, config: TrainConfig) -> None:
+        """Apply live settings (learning rates, kD/kG, penalties…) keeping optimiser state.
+
+        Raises ValueError if ``config`` changes something that needs a new Trainer (see needs_restart)."""
+        config.validate()
+        if self.config.needs_restart(config):
+            raise ValueError("this change needs a restart: build a new Trainer")
+        self.config = config
+        self._set_lr()
+        for opt, b1, b2 in ((self.opt_d, config.beta1_d, config.beta2_d), (self.opt_g, config.beta1_g, config.beta2_g)):
+            for group in opt.param_groups:
+                if "betas" in group:
+                    group["betas"] = (b1, b2)
+                if "alpha" in group:
+                    group["alpha"] = b2
+        if config.g_ema > 0 and self.g_sample is self.g:
+            self.g_sample = copy.deepcopy(self.g)
+        elif config.g_ema == 0:
+            self.g_sample = self.g
+
+    def lr_factor(self) -> float:
+        """Cosine annealing from 1 to LR_FLOOR over lr_decay_steps iterations (1 when the decay is off)."""
+        n = self.config.lr_decay_steps
+        if n <= 0:
+            return 1.0
+        t = min(self.iteration / n, 1.0)
+        return LR_FLOOR + (1 - LR_FLOOR) * 0.5 * (1 + math.cos(math.pi * t))
+
+    def _set_lr(self) -> None:
+        f = self.lr_factor()
+        for opt, lr in ((self.opt_d, self.config.lr_d), (self.opt_g, self.config.lr_g)):
+            for group in opt.param_groups:
+                group["lr"] = lr * f
+
+    # ---- steps ------------------------------------------------------------------------------------------------
+    def _diverge(self, phase: str, reason: str) -> bool:
+        self.diverged = Divergence(self.iteration + 1, phase, reason)
+        return False
+
+    def d_objective(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+        """D's full loss on one batch: adversarial term plus the configured penalties."""
+        cfg = self.config
+        h = self.d(torch.cat([real, fake]))
+        loss = self.loss.d_loss(h[: len(real)], h[len(real):])
+        if self.loss.gradient_penalty and cfg.gp_lambda > 0:
+            loss = loss + cfg.gp_lambda * losses.gradient_penalty(self.d, real, fake, self.rng)
+        if cfg.r1_gamma > 0:
+            loss = loss + cfg.r1_gamma * losses.r1_penalty(self.d, real)
+        return loss
+
+    def step_d(self) -> bool:
+        """One discriminator update. Returns False (and changes nothing) once diverged."""
+        if self.diverged:
+            return False
+        b = self.config.batch
+        real = self.real_batch(b)
+        with torch.no_grad():
+            fake = self.g(self.noise(b))
+        loss = self.d_objective(real, fake)
+        value = loss.item()
+        if not math.isfinite(value):
+            return self._diverge("D", f"the discriminator loss became {value}")
+        self.opt_d.zero_grad(set_to_none=True)
+        loss.backward()
+        self.opt_d.step()
+        if self.loss.weight_clip:
+            with torch.no_grad():
+                torch._foreach_clamp_min_(self.d_params, -self.config.clip)
+                torch._foreach_clamp_max_(self.d_params, self.config.clip)
+        if not _finite(self.d_params):
+            return self._diverge("D", "a discriminator weight became NaN or infinite (learning rate too high?)")
+        self.d_loss = value
+        self.d_steps += 1
+        return True
+
+    def _unrolled_scores(self, fake: torch.Tensor) -> torch.Tensor:
+        """D's scores on ``fake`` after k differentiable SGD steps of D (Metz et al. 2017), so that G's gradient
+        anticipates how D will react. The unroll uses plain SGD at lr_d and the adversarial loss only."""
+        params = dict(self.d.named_parameters())
+        b = self.config.batch
+        for _ in range(self.config.unrolled_k):
+            real = self.real_batch(b)
+            h = functional_call(self.d, params, (torch.cat([real, fake]),))
+            d_loss = self.loss.d_loss(h[:b], h[b:])
+            grads = torch.autograd.grad(d_loss, list(params.values()), create_graph=True)
+            params = {k: p - self.config.lr_d * g for (k, p), g in zip(params.items(), grads)}
+        return functional_call(self.d, params, (fake,))
+
+    def step_g(self) -> bool:
+        """One generator update. Returns False (and changes nothing) once diverged."""
+        if self.diverged:
+            return False
+        fake = self.g(self.noise(self.config.batch))
+        for p in self.d_params:
+            p.requires_grad_(False)
+        try:
+            h = self._unrolled_scores(fake) if self.config.unrolled_k else self.d(fake)
+        finally:
+            for p in self.d_params:
+                p.requires_grad_(True)
+        loss = self.loss.g_loss(h)
+        value = loss.item()
+        if not math.isfinite(value):
+            return self._diverge("G", f"the generator loss became {value}")
+        self.opt_g.zero_grad(set_to_none=True)
+        loss.backward()
+        self.opt_g.step()
+        if not _finite(self.g_params):
+            return self._diverge("G", "a generator weight became NaN or infinite (learning rate too high?)")
+        if self.g_sample is not self.g:
+            with torch.no_grad():
+                torch._foreach_lerp_(list(self.g_sample.parameters()), self.g_params, 1 - self.config.g_ema)
+        self.g_loss = value
+        self.g_steps += 1
+        return True
+
+    def step(self) -> bool:
+        """One iteration: k_d D steps then k_g G steps. Returns False if the run is (or became) diverged."""
+        for _ in range(self.config.k_d):
+            if not self.step_d():
+                return False
+        for _ in range(self.config.k_g):
+            if not self.step_g():
+                return False
+        self.iteration += 1
+        self.history.append((self.iteration, self.d_loss, self.g_loss))
+        if self.config.lr_decay_steps:
+            self._set_lr()
+        return True
+
+    def run(self, n: int, callback=None) -> int:
+        """Up to n iterations; stops early on divergence. ``callback(trainer)`` runs after each iteration.
+        Returns the number of iterations done."""
+        done = 0
+        for _ in range(n):
+            if not self.step():
+                break
+            done += 1
+            if callback is not None:
+                callback(self)
+        return done
