@@ -104,7 +104,7 @@ def train(args: argparse.Namespace) -> int:
     trainer = Trainer(config)
     start = time.perf_counter()
     with tqdm(total=steps, file=sys.stderr, desc=f"{config.data}/{config.loss}", unit="it",
-              disable=None, mininterval=0.5) as bar:
+              mininterval=0.5) as bar:
         done = 0
         while done < steps and not trainer.diverged:
             chunk = min(100, steps - done)

@@ -31,20 +31,34 @@ class Divergence:
 
 
 def make_optimizer(name: str, params, lr: float, beta1: float, beta2: float) -> torch.optim.Optimizer:
+    # fused kernels: for these tiny nets the optimiser's per-tensor overhead, not the arithmetic, is the cost
     params = list(params)
     if name == "sgd":
-        return torch.optim.SGD(params, lr=lr, foreach=True)
+        return torch.optim.SGD(params, lr=lr)  # stepped by _update; holds the lr for live changes
     if name == "adam":
-        return torch.optim.Adam(params, lr=lr, betas=(beta1, beta2), foreach=True)
+        return torch.optim.Adam(params, lr=lr, betas=(beta1, beta2), fused=True)
     if name == "rmsprop":
         return torch.optim.RMSprop(params, lr=lr, alpha=beta2, foreach=True)
     raise ValueError(f"unknown optimiser {name!r}")
 
 
+def _update(opt: torch.optim.Optimizer, params: list[torch.Tensor], loss: torch.Tensor) -> None:
+    """Backward and one optimiser step. Plain SGD is applied directly: for nets this small, torch.optim's
+    per-call bookkeeping costs more than the update itself."""
+    for p in params:
+        p.grad = None
+    loss.backward()
+    if isinstance(opt, torch.optim.SGD):
+        with torch.no_grad():
+            torch._foreach_add_(params, [p.grad for p in params], alpha=-opt.param_groups[0]["lr"])
+    else:
+        opt.step()
+
+
 def _finite(params: list[torch.Tensor]) -> bool:
-    """All weights finite? One fused reduction per step instead of one check per tensor; a weight so large that
-    its squared norm overflows float32 (~1e19) also counts as diverged, which it is."""
-    return math.isfinite(torch.stack(torch._foreach_norm(params)).sum().item())
+    """All weights finite? One sum over all weights instead of a check per tensor: a NaN or ±inf anywhere makes
+    the sum non-finite (a float32 overflow of the sum also counts, and also means the run has blown up)."""
+    return math.isfinite(torch.cat([p.reshape(-1) for p in params]).sum().item())
 
 
 class Trainer:
@@ -77,7 +91,7 @@ class Trainer:
         return torch.rand(n, self.config.noise_dim, generator=gen) * 2 - 1
 
     def real_batch(self, n: int) -> torch.Tensor:
-        return self.pool[torch.randint(0, POOL_SIZE, (n,), generator=self.rng)]
+        return torch.index_select(self.pool, 0, torch.randint(0, POOL_SIZE, (n,), generator=self.rng))
 
     @torch.no_grad()
     def sample(self, n: int, seed: int = 12345) -> np.ndarray:
@@ -136,10 +150,15 @@ class Trainer:
             loss = loss + cfg.r1_gamma * losses.r1_penalty(self.d, real)
         return loss
 
-    def step_d(self) -> bool:
-        """One discriminator update. Returns False (and changes nothing) once diverged."""
-        if self.diverged:
-            return False
+    def _check_weights(self) -> bool:
+        """False (and diverged, naming the network) if any weight is NaN/inf. Runs once per iteration, not per
+        step: a bad weight also makes the next loss non-finite, and that path calls this to say which net broke."""
+        if _finite(self.d_params + self.g_params):
+            return True
+        phase, net = ("D", "discriminator") if not _finite(self.d_params) else ("G", "generator")
+        return self._diverge(phase, f"a {net} weight became NaN or infinite (learning rate too high?)")
+
+    def _d_update(self) -> bool:
         b = self.config.batch
         real = self.real_batch(b)
         with torch.no_grad():
@@ -147,24 +166,25 @@ class Trainer:
         loss = self.d_objective(real, fake)
         value = loss.item()
         if not math.isfinite(value):
-            return self._diverge("D", f"the discriminator loss became {value}")
-        self.opt_d.zero_grad(set_to_none=True)
-        loss.backward()
-        self.opt_d.step()
+            return self._check_weights() and self._diverge("D", f"the discriminator loss became {value}")
+        _update(self.opt_d, self.d_params, loss)
         if self.loss.weight_clip:
             with torch.no_grad():
                 torch._foreach_clamp_min_(self.d_params, -self.config.clip)
                 torch._foreach_clamp_max_(self.d_params, self.config.clip)
-        if not _finite(self.d_params):
-            return self._diverge("D", "a discriminator weight became NaN or infinite (learning rate too high?)")
         self.d_loss = value
         self.d_steps += 1
         return True
 
+    def step_d(self) -> bool:
+        """One discriminator update. Returns False (and changes nothing) once diverged."""
+        return not self.diverged and self._d_update() and self._check_weights()
+
     def _unrolled_scores(self, fake: torch.Tensor) -> torch.Tensor:
         """D's scores on ``fake`` after k differentiable SGD steps of D (Metz et al. 2017), so that G's gradient
         anticipates how D will react. The unroll uses plain SGD at lr_d and the adversarial loss only."""
-        params = dict(self.d.named_parameters())
+        # detached copies: the unroll differentiates through them without touching D's own gradients
+        params = {k: p.detach().requires_grad_(True) for k, p in self.d.named_parameters()}
         b = self.config.batch
         for _ in range(self.config.unrolled_k):
             real = self.real_batch(b)
@@ -174,10 +194,7 @@ class Trainer:
             params = {k: p - self.config.lr_d * g for (k, p), g in zip(params.items(), grads)}
         return functional_call(self.d, params, (fake,))
 
-    def step_g(self) -> bool:
-        """One generator update. Returns False (and changes nothing) once diverged."""
-        if self.diverged:
-            return False
+    def _g_update(self) -> bool:
         fake = self.g(self.noise(self.config.batch))
         for p in self.d_params:
             p.requires_grad_(False)
@@ -189,12 +206,8 @@ class Trainer:
         loss = self.loss.g_loss(h)
         value = loss.item()
         if not math.isfinite(value):
-            return self._diverge("G", f"the generator loss became {value}")
-        self.opt_g.zero_grad(set_to_none=True)
-        loss.backward()
-        self.opt_g.step()
-        if not _finite(self.g_params):
-            return self._diverge("G", "a generator weight became NaN or infinite (learning rate too high?)")
+            return self._check_weights() and self._diverge("G", f"the generator loss became {value}")
+        _update(self.opt_g, self.g_params, loss)
         if self.g_sample is not self.g:
             with torch.no_grad():
                 torch._foreach_lerp_(list(self.g_sample.parameters()), self.g_params, 1 - self.config.g_ema)
@@ -202,14 +215,22 @@ class Trainer:
         self.g_steps += 1
         return True
 
+    def step_g(self) -> bool:
+        """One generator update. Returns False (and changes nothing) once diverged."""
+        return not self.diverged and self._g_update() and self._check_weights()
+
     def step(self) -> bool:
         """One iteration: k_d D steps then k_g G steps. Returns False if the run is (or became) diverged."""
+        if self.diverged:
+            return False
         for _ in range(self.config.k_d):
-            if not self.step_d():
+            if not self._d_update():
                 return False
         for _ in range(self.config.k_g):
-            if not self.step_g():
+            if not self._g_update():
                 return False
+        if not self._check_weights():
+            return False
         self.iteration += 1
         self.history.append((self.iteration, self.d_loss, self.g_loss))
         if self.config.lr_decay_steps:
