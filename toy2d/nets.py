@@ -15,6 +15,18 @@ ACTIVATIONS: dict[str, type[nn.Module]] = {
 }
 
 
+class Affine(nn.Module):
+    """x·scale + shift with fixed (non-trained) values."""
+
+    def __init__(self, shift: torch.Tensor, scale: float):
+        super().__init__()
+        self.register_buffer("shift", shift.detach().clone().float())
+        self.scale = float(scale)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x * self.scale + self.shift
+
+
 def mlp(n_in: int, n_out: int, depth: int, width: int, activation: str, spectral_norm: bool = False) -> nn.Sequential:
     """``depth`` hidden layers of ``width`` units, then a linear output layer."""
     if activation not in ACTIVATIONS:
@@ -30,10 +42,16 @@ def mlp(n_in: int, n_out: int, depth: int, width: int, activation: str, spectral
 
 
 def build(noise_dim: int, g_depth: int, g_width: int, g_act: str, d_depth: int, d_width: int, d_act: str,
-          d_spectral_norm: bool, seed: int) -> tuple[nn.Module, nn.Module]:
-    """Build (G, D) with weights drawn from ``seed`` without disturbing torch's global RNG."""
+          d_spectral_norm: bool, seed: int, data_mean: torch.Tensor | None = None,
+          data_scale: float = 1.0) -> tuple[nn.Module, nn.Module]:
+    """Build (G, D) with weights drawn from ``seed`` without disturbing torch's global RNG.
+
+    Both nets work in standardised units: D first maps x to (x − mean)/scale and G's output is mapped back, so the
+    same widths and learning rates suit data in the unit square and data spread over ±4 alike."""
+    mean = torch.zeros(2) if data_mean is None else data_mean
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        g = mlp(noise_dim, 2, g_depth, g_width, g_act)
-        d = mlp(2, 1, d_depth, d_width, d_act, spectral_norm=d_spectral_norm)
+        g = nn.Sequential(mlp(noise_dim, 2, g_depth, g_width, g_act), Affine(mean, data_scale))
+        d = nn.Sequential(Affine(-mean / data_scale, 1.0 / data_scale),
+                          mlp(2, 1, d_depth, d_width, d_act, spectral_norm=d_spectral_norm))
     return g, d

@@ -66,13 +66,15 @@ class Trainer:
         self.config = config.validate()
         self.dist = distributions.get(config.data, config.points)
         self.loss = losses.get(config.loss)
+        self.pool = torch.from_numpy(self.dist.sample(POOL_SIZE, np.random.default_rng(config.seed)))
+        scale = float(self.pool.std(dim=0).pow(2).mean().sqrt()) or 1.0  # one scale for both axes: no distortion
         self.g, self.d = nets.build(config.noise_dim, config.g_depth, config.g_width, config.g_act,
-                                    config.d_depth, config.d_width, config.d_act, config.d_spectral_norm, config.seed)
+                                    config.d_depth, config.d_width, config.d_act, config.d_spectral_norm, config.seed,
+                                    self.pool.mean(dim=0), scale)
         self.g_params = list(self.g.parameters())
         self.d_params = list(self.d.parameters())
         self.g_sample = copy.deepcopy(self.g) if config.g_ema > 0 else self.g
         self.rng = torch.Generator().manual_seed(config.seed)
-        self.pool = torch.from_numpy(self.dist.sample(POOL_SIZE, np.random.default_rng(config.seed)))
         self.opt_d = make_optimizer(config.opt_d, self.d_params, config.lr_d, config.beta1_d, config.beta2_d)
         self.opt_g = make_optimizer(config.opt_g, self.g_params, config.lr_g, config.beta1_g, config.beta2_g)
         self.iteration = 0

@@ -1,0 +1,91 @@
+import pytest
+
+from toy2d.presets import PRESETS, RECIPES, resolve
+
+
+def test_layering_recipe_then_loss_then_overrides():
+    cfg, steps = resolve("ring8")
+    assert steps == RECIPES["ring8"].steps and cfg.lr_decay_steps == steps
+    assert cfg.r1_gamma == RECIPES["ring8"].settings["r1_gamma"]
+    cfg, steps = resolve("ring8", "wgan-gp", steps=100)
+    assert cfg.loss == "wgan-gp" and cfg.k_d == 2 and cfg.r1_gamma == 0 and cfg.lr_decay_steps == 100
+    assert resolve("ring8", "wgan-gp")[1] == round(0.6 * RECIPES["ring8"].steps)
+    cfg, _ = resolve("ring8", "wgan-gp", overrides={"k_d": 2, "seed": 9})
+    assert cfg.k_d == 2 and cfg.seed == 9
+
+
+def test_ganlab_preset_is_ganlab_default_configuration():
+    cfg, _ = resolve(preset="ganlab")
+    assert (cfg.data, cfg.g_depth, cfg.g_width, cfg.d_depth, cfg.d_width) == ("gaussians", 1, 8, 1, 8)
+    assert (cfg.opt_d, cfg.lr_d, cfg.opt_g, cfg.lr_g, cfg.k_d, cfg.k_g) == ("sgd", 0.1, "sgd", 0.03, 2, 1)
+    assert (cfg.batch, cfg.noise_dim, cfg.loss) == (150, 2, "nonsaturating")
+    assert resolve("ring8", preset="ganlab")[0].data == "ring8"  # an explicit data set wins
+
+
+def test_every_preset_resolves_explains_itself_and_names_a_real_pair():
+    for name, p in PRESETS.items():
+        resolve(preset=name)
+        assert p.explanation.endswith(".") and len(p.explanation) < 250
+        assert p.pair is None or p.pair in PRESETS
+
+
+def test_unknown_preset_is_refused():
+    with pytest.raises(ValueError, match="collapse"):
+        resolve(preset="nope")
+
+
+# ---- each teaching preset shows its phenomenon, and its pair shows the fix (fixed seeds: deterministic) --------
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+from toy2d import metrics, probe  # noqa: E402
+from toy2d.trainer import Trainer  # noqa: E402
+
+
+def trained(name):
+    config, steps = resolve(preset=name)
+    t = Trainer(config)
+    t.run(steps)
+    assert t.diverged is None
+    return t
+
+
+def fake_mean_path(name, every=10):
+    """Offsets of the fake mean from the real mean, every few iterations."""
+    config, steps = resolve(preset=name)
+    t = Trainer(config)
+    z = t.noise(500, torch.Generator().manual_seed(1))
+    real_mean = t.pool.mean(0).numpy()
+    path = []
+    for _ in range(steps // every):
+        t.run(every)
+        with torch.no_grad():
+            path.append(t.g(z).mean(0).numpy() - real_mean)
+    return np.array(path)
+
+
+def modes(t):
+    return metrics.mode_quality(t.sample(metrics.N_MODES), t.dist.mixture)[0]
+
+
+def test_collapse_covers_few_modes_and_its_fix_covers_them_all():
+    assert modes(trained("collapse")) <= 3
+    assert modes(trained("collapse-fixed")) >= 7
+
+
+def test_vanishing_gradients_and_the_non_saturating_fix():
+    stuck, fixed = trained("vanishing"), trained("vanishing-fixed")
+    push_stuck = np.median(probe.frame(stuck, n_grid=10).arrow_norm)
+    push_fixed = np.median(probe.frame(fixed, n_grid=10).arrow_norm)
+    assert push_stuck < 1e-3 * push_fixed
+    radius = lambda t: np.linalg.norm(t.sample(2000), axis=1).mean()  # noqa: E731  (ring8 modes are at radius 1)
+    assert radius(stuck) < 0.5 < 0.7 < radius(fixed)
+
+
+def test_oscillation_circles_and_r1_makes_it_converge():
+    cyc = fake_mean_path("oscillation")
+    dist = np.linalg.norm(cyc, axis=1)
+    turns = abs(np.unwrap(np.arctan2(cyc[:, 1], cyc[:, 0]))[-1] - np.arctan2(cyc[0, 1], cyc[0, 0])) / (2 * np.pi)
+    assert turns >= 3 and dist[len(dist) // 2:].min() > 0.25 * dist[0]
+    damped = np.linalg.norm(fake_mean_path("oscillation-fixed"), axis=1)
+    assert damped[-1] < 0.1 * damped[0]
