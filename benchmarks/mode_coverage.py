@@ -56,12 +56,11 @@ def main() -> None:
             ok = all(r["modes_covered"] == modes_goal and r["hq_fraction"] >= hq_goal
                      and r["seconds"] <= SECONDS_GOAL and not r["diverged"] for r in runs) if modes_goal else None
             all_ok &= bool(ok)
+            per_seed = ", ".join(f"{r['modes_covered']}/{100 * r['hq_fraction']:.0f}%" for r in runs)
             print(f"{data:7} {loss:14} {mean_se([r['modes_covered'] for r in runs]):>14} "
                   f"{mean_se([100 * r['hq_fraction'] for r in runs]):>14} "
                   f"{mean_se([r['js_bits'] for r in runs]):>12} {mean_se([r['seconds'] for r in runs]):>12}  "
-                  f"{'yes' if ok else 'NO'}  "
-                  f"(per seed: {', '.join(f'{r['modes_covered']}/{100 * r['hq_fraction']:.0f}%' for r in runs)})",
-                  flush=True)
+                  f"{'yes' if ok else 'NO'}  (per seed: {per_seed})", flush=True)
     print("all goals met" if all_ok else "some goals NOT met")
 
 

@@ -6,6 +6,7 @@ from typing import Iterator
 import gradio as gr
 
 from toy2d import distributions, losses, metrics, probe
+from toy2d.config import TrainConfig
 from toy2d.presets import PRESET_NAMES, PRESETS, resolve
 from toy2d.trainer import Trainer
 
@@ -27,11 +28,21 @@ def metrics_markdown(trainer: Trainer) -> str:
     return "\n\n".join(rows)
 
 
+def run_settings(data: str, loss: str, preset: str, steps: float, seed: float | None) -> tuple[TrainConfig, int]:
+    """The run the controls describe. With a preset, the data and loss boxes override it only where they differ
+    from the preset's own choice (choosing a preset sets them to it)."""
+    if preset != "none":
+        own = PRESETS[preset].settings
+        data = None if data == own.get("data") else data
+        loss = None if loss == own.get("loss") else loss
+    return resolve(data, loss, None if preset == "none" else preset,
+                   {"seed": int(seed)} if seed is not None else None, int(steps))
+
+
 def train_and_show(data: str, loss: str, preset: str, steps: float, seed: float) -> Iterator[tuple]:
     """Train a fresh run, yielding the figure and metrics FRAMES times along the way."""
     try:
-        config, n = resolve(data, loss, None if preset == "none" else preset,
-                            {"seed": int(seed)} if seed is not None else None, int(steps))
+        config, n = run_settings(data, loss, preset, steps, seed)
     except (ValueError, TypeError) as exc:
         raise gr.Error(str(exc)) from None
     trainer = Trainer(config)
@@ -45,8 +56,13 @@ def train_and_show(data: str, loss: str, preset: str, steps: float, seed: float)
     yield layered_figure(probe.frame(trainer, box)), metrics_markdown(trainer)
 
 
-def preset_explanation(preset: str) -> str:
-    return "" if preset == "none" else f"*{PRESETS[preset].explanation}*"
+def choose_preset(preset: str) -> tuple:
+    """Show the preset's explanation and put its data set, loss and length in the controls."""
+    if preset == "none":
+        return "", gr.update(), gr.update(), gr.update()
+    p = PRESETS[preset]
+    return (f"*{p.explanation}*", gr.update(value=p.settings["data"]), gr.update(value=p.settings["loss"]),
+            gr.update(value=p.steps))
 
 
 def build() -> None:
@@ -66,5 +82,5 @@ def build() -> None:
         with gr.Column(scale=3):
             plot = gr.Plot(label="layered view")
             report = gr.Markdown()
-    preset.change(preset_explanation, preset, explanation)
+    preset.change(choose_preset, preset, [explanation, data, loss, steps])
     go.click(train_and_show, [data, loss, preset, steps, seed], [plot, report])

@@ -7,6 +7,7 @@ from playground import lab2d
 from playground.figures import layered_figure
 from toy2d import probe
 from toy2d.config import TrainConfig
+from toy2d.presets import PRESETS, resolve
 from toy2d.trainer import Trainer
 
 
@@ -42,7 +43,12 @@ def test_bad_input_becomes_a_gradio_error():
         list(lab2d.train_and_show("ring8", "hinge", "none", 100, -5))
 
 
-def test_preset_explanation_is_shown():
-    assert "collapse" in lab2d.preset_explanation("collapse").lower() or "modes" in lab2d.preset_explanation(
-        "collapse")
-    assert lab2d.preset_explanation("none") == ""
+def test_choosing_a_preset_fills_the_controls_and_trains_exactly_the_preset():
+    text, data, loss, steps = lab2d.choose_preset("vanishing")
+    p = PRESETS["vanishing"]
+    assert p.explanation in text and data["value"] == "ring8" and loss["value"] == "minimax"
+    config, n = lab2d.run_settings(data["value"], loss["value"], "vanishing", steps["value"], 0)
+    assert (config, n) == resolve(preset="vanishing")
+    changed, _ = lab2d.run_settings("ring8", "nonsaturating", "vanishing", steps["value"], 0)
+    assert changed.loss == "nonsaturating" and changed.k_d == config.k_d  # a changed box overrides only itself
+    assert lab2d.choose_preset("none")[0] == ""
