@@ -19,7 +19,7 @@ NOISE_TYPES = ("gaussian", "uniform")
 
 # Fields the trainer applies to a running model without a restart; everything else rebuilds the run.
 LIVE_FIELDS = frozenset({"lr_d", "lr_g", "beta1_d", "beta2_d", "beta1_g", "beta2_g", "k_d", "k_g", "batch",
-                         "gp_lambda", "r1_gamma", "clip", "unrolled_k", "g_ema", "lr_decay_steps"})
+                         "gp_lambda", "r1_gamma", "r1_every", "clip", "unrolled_k", "g_ema", "lr_decay_steps"})
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,7 @@ class TrainConfig:
     gp_lambda: float = 0.1  # WGAN-GP penalty weight (toy-scale value from the WGAN-GP toy code)
     clip: float = 0.01  # WGAN weight-clipping bound
     r1_gamma: float = 0.0  # R1 penalty weight, any loss; 0 = off
+    r1_every: int = 1  # lazy R1: apply it on every k-th D step with weight k·γ (same strength, 1/k of the cost)
     unrolled_k: int = 0  # unrolled D steps seen by each G update; 0 = off
     opt_d: str = "adam"
     lr_d: float = 1e-3
@@ -99,6 +100,7 @@ class TrainConfig:
         integer("batch", 2, 4096)
         integer("seed", 0, 2**31 - 1)
         integer("unrolled_k", 0, 20)
+        integer("r1_every", 1, 64)
         integer("lr_decay_steps", 0, 10**8)
         number("lr_d", 0, 10, lo_open=True)
         number("lr_g", 0, 10, lo_open=True)

@@ -33,7 +33,8 @@ class Preset:
 # ---- recipes: what each data set trains well with ---------------------------------------------------------------
 # Tuned on ring8 / grid25 with benchmarks/mode_coverage.py. The nets see standardised data (see nets.build), but R1
 # is measured in data units, so its weight scales with the data's spread²: grid25 is 4× wider than ring8, hence 16×.
-_MIXTURE_NET = dict(g_depth=3, g_width=64, d_depth=3, d_width=64, noise_dim=2, lr_d=3e-3, lr_g=3e-3, batch=256)
+_MIXTURE_NET = dict(g_depth=3, g_width=64, d_depth=3, d_width=64, noise_dim=2, lr_d=3e-3, lr_g=3e-3, batch=256,
+                    r1_every=4)
 
 RECIPES: dict[str, Recipe] = {
     "ring8": Recipe(dict(_MIXTURE_NET, r1_gamma=0.01), steps=5000, anneal=True),

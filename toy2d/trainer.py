@@ -148,8 +148,8 @@ class Trainer:
         loss = self.loss.d_loss(h[: len(real)], h[len(real):])
         if self.loss.gradient_penalty and cfg.gp_lambda > 0:
             loss = loss + cfg.gp_lambda * losses.gradient_penalty(self.d, real, fake, self.rng)
-        if cfg.r1_gamma > 0:
-            loss = loss + cfg.r1_gamma * losses.r1_penalty(self.d, real)
+        if cfg.r1_gamma > 0 and self.d_steps % cfg.r1_every == 0:
+            loss = loss + cfg.r1_gamma * cfg.r1_every * losses.r1_penalty(self.d, real)
         return loss
 
     def _check_weights(self) -> bool:
