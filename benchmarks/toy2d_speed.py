@@ -55,8 +55,8 @@ def main() -> None:
 
     rows = [
         ("GAN Lab preset (gaussians, 1×8 ReLU, SGD, kD 2)", "ganlab", None, None),
-        ("ring8 recipe (3×64, Adam, R1)", None, "ring8", None),
-        ("ring8 WGAN-GP (3×64, kD 5)", None, "ring8", "wgan-gp"),
+        ("ring8 recipe (3×64, Adam, lazy R1)", None, "ring8", None),
+        ("ring8 WGAN-GP (3×64, kD 2, GP)", None, "ring8", "wgan-gp"),
     ]
     result: dict[str, float] = {}
     print(f"{'configuration':52} {'it/s':>9} {'× GAN Lab':>10}")

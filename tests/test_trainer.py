@@ -131,3 +131,16 @@ def test_noise_types(noise):
         assert z.min() >= -1 and z.max() <= 1 and abs(z.std().item() - 1 / math.sqrt(3)) < 0.02
     else:
         assert abs(z.std().item() - 1) < 0.03
+
+
+def test_lazy_r1_applies_k_gamma_on_every_kth_d_step_only():
+    from toy2d import losses
+
+    t = Trainer(TrainConfig(r1_gamma=0.5, r1_every=4, **SMALL))
+    real, fake = t.real_batch(64), t.real_batch(64) * 0.5
+    adversarial = t.loss.d_loss(*t.d(torch.cat([real, fake])).split(64))
+    t.d_steps = 5
+    assert t.d_objective(real, fake).item() == pytest.approx(adversarial.item(), rel=1e-6)
+    t.d_steps = 8
+    expected = adversarial + 0.5 * 4 * losses.r1_penalty(t.d, real)
+    assert t.d_objective(real, fake).item() == pytest.approx(expected.item(), rel=1e-6)

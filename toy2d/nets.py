@@ -24,7 +24,7 @@ class Affine(nn.Module):
         self.scale = float(scale)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return x * self.scale + self.shift
+        return torch.add(self.shift, x, alpha=self.scale)  # one op: shift + scale·x
 
 
 def mlp(n_in: int, n_out: int, depth: int, width: int, activation: str, spectral_norm: bool = False) -> nn.Sequential:
