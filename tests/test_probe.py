@@ -79,3 +79,15 @@ def test_view_box_ignores_nan_and_does_not_chase_fakes_to_infinity():
     fake[:10] = np.nan
     x0, x1, _, _ = probe.fit_view(real, fake)
     assert np.isfinite([x0, x1]).all() and x1 - x0 < 1000
+
+
+def test_drawing_frames_does_not_change_a_spectral_norm_run():
+    cfg = TrainConfig(d_spectral_norm=True, **SMALL)
+    watched, unwatched = Trainer(cfg), Trainer(cfg)
+    for _ in range(5):
+        watched.run(3)
+        probe.frame(watched, n_grid=10)
+        unwatched.run(3)
+    for a, b in zip(watched.d.state_dict().values(), unwatched.d.state_dict().values()):
+        assert torch.equal(a, b)
+    assert watched.d.training

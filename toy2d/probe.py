@@ -5,7 +5,9 @@ passes it back, which is what keeps the view still between frames (see ``fit_vie
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Iterator
 
 import numpy as np
 import torch
@@ -105,6 +107,18 @@ def manifold(trainer: Trainer, k: int = MANIFOLD_CELLS) -> tuple[np.ndarray, np.
     return out, density.astype(np.float32)
 
 
+@contextmanager
+def _observing(net: torch.nn.Module) -> Iterator[None]:
+    """Eval mode while drawing: spectral norm's power iteration must not advance because a frame was drawn, or
+    how often the page redraws would change the training run."""
+    was_training = net.training
+    net.eval()
+    try:
+        yield
+    finally:
+        net.train(was_training)
+
+
 def fake_arrows(trainer: Trainer, fake: torch.Tensor) -> np.ndarray:
     """−∇ₓ of each fake sample's own generator loss: where the G loss (not merely D) pushes that sample."""
     x = fake.detach().clone().requires_grad_(True)
@@ -131,9 +145,10 @@ def frame(trainer: Trainer, prev_box: Box | None = None, n_grid: int = 100, n_sh
     ys = np.linspace(box[2], box[3], n_grid, endpoint=False) + (box[3] - box[2]) / (2 * n_grid)
     gx, gy = np.meshgrid(xs, ys)  # row i ↔ y = ys[i]
     pts = torch.from_numpy(np.stack([gx.ravel(), gy.ravel()], axis=1).astype(np.float32))
-    with torch.no_grad():
-        d_grid = trainer.loss.shown(trainer.d(pts)).numpy().reshape(n_grid, n_grid)
-    arrows = fake_arrows(trainer, fake_t)
+    with _observing(trainer.d):
+        with torch.no_grad():
+            d_grid = trainer.loss.shown(trainer.d(pts)).numpy().reshape(n_grid, n_grid)
+        arrows = fake_arrows(trainer, fake_t)
     mani, dens = manifold(trainer)
     return Frame(
         iteration=trainer.iteration, d_steps=trainer.d_steps, g_steps=trainer.g_steps,
