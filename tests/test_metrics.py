@@ -75,3 +75,10 @@ def test_non_mixtures_have_no_mode_metrics_and_nan_fakes_do_not_crash():
 def test_evaluate_demands_enough_samples():
     with pytest.raises(ValueError, match="at least"):
         M.evaluate(RING, np.zeros((10, 2)))
+
+
+def test_a_reused_reference_gives_the_same_report():
+    fake = RING.sample(M.N_DIVERGENCE, 21) * 1.05
+    ref = M.reference(RING)
+    assert M.evaluate(RING, fake, ref) == M.evaluate(RING, fake)
+    assert ref.js_floor_bits == M.evaluate(RING, fake).js_floor_bits

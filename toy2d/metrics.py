@@ -106,22 +106,37 @@ class Report:
         return asdict(self)
 
 
-def evaluate(dist: Distribution, fake: np.ndarray, seed: int = 777, box: Box | None = None) -> Report:
-    """All metrics of a fake sample against ``dist``. ``fake`` needs ≥ N_DIVERGENCE rows; the real samples come
-    from ``seed``, so two runs are scored against the same reference."""
-    fake = np.asarray(fake, dtype=np.float64)
-    if len(fake) < N_DIVERGENCE:
-        raise ValueError(f"evaluate needs at least {N_DIVERGENCE} fake samples, got {len(fake)}")
+@dataclass(frozen=True)
+class Reference:
+    """Real samples and the real-vs-real floors for one data set: computed once, reused by every evaluate() call."""
+
+    real: np.ndarray
+    box: Box
+    kl_floor_bits: float
+    js_floor_bits: float
+    w1_floor: float
+
+
+def reference(dist: Distribution, seed: int = 777, box: Box | None = None) -> Reference:
     rng = np.random.default_rng(seed)
     real_a = dist.sample(N_DIVERGENCE, rng)
     real_b = dist.sample(N_DIVERGENCE, rng)
     box = box or metric_box(dist)
-    kl, js = kl_js_bits(real_a, fake[:N_DIVERGENCE], box)
     kl0, js0 = kl_js_bits(real_a, real_b, box)
-    w1 = wasserstein1(real_a[:N_W1], fake[:N_W1])
-    w10 = wasserstein1(real_a[:N_W1], real_b[:N_W1])
+    return Reference(real_a, box, kl0, js0, wasserstein1(real_a[:N_W1], real_b[:N_W1]))
+
+
+def evaluate(dist: Distribution, fake: np.ndarray, ref: Reference | None = None) -> Report:
+    """All metrics of a fake sample against ``dist``. ``fake`` needs ≥ N_DIVERGENCE rows. Pass the same ``ref``
+    to score several samples against one reference (and skip recomputing the floors)."""
+    fake = np.asarray(fake, dtype=np.float64)
+    if len(fake) < N_DIVERGENCE:
+        raise ValueError(f"evaluate needs at least {N_DIVERGENCE} fake samples, got {len(fake)}")
+    ref = ref or reference(dist)
+    kl, js = kl_js_bits(ref.real, fake[:N_DIVERGENCE], ref.box)
+    w1 = wasserstein1(ref.real[:N_W1], fake[:N_W1])
     covered = total = hq = None
     if dist.mixture is not None:
         covered, hq = mode_quality(fake[:N_MODES], dist.mixture)
         total = len(dist.mixture.centres)
-    return Report(kl, js, kl0, js0, w1, w10, covered, total, hq)
+    return Report(kl, js, ref.kl_floor_bits, ref.js_floor_bits, w1, ref.w1_floor, covered, total, hq)
