@@ -5,7 +5,7 @@ preset → explicit user settings. ``resolve`` does that layering, so the CLI an
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .config import TrainConfig
@@ -26,8 +26,6 @@ class Preset:
     steps: int
     shows: str  # the phenomenon, as a test would check it
     pair: str | None = None  # the preset that shows the fix (or the problem)
-    anneal: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 # ---- recipes: what each data set trains well with ---------------------------------------------------------------
@@ -59,13 +57,12 @@ LOSS_STEP_SCALE: dict[str, float] = {"wgan-gp": 0.6, "wgan": 0.6}
 # ---- presets: scenarios that reliably show something ------------------------------------------------------------
 _GANLAB = dict(data="gaussians", g_depth=1, g_width=8, d_depth=1, d_width=8, g_act="relu", d_act="relu",
                noise_dim=2, noise="gaussian", batch=150, k_d=2, k_g=1, opt_d="sgd", opt_g="sgd", lr_d=0.1,
-               lr_g=0.03, loss="nonsaturating", r1_gamma=0.0, g_ema=0.0)
+               lr_g=0.03, loss="nonsaturating")
 _SLOW_D = dict(data="ring8", g_depth=2, g_width=64, d_depth=2, d_width=64, loss="nonsaturating", lr_d=1e-4,
-               lr_g=5e-3, r1_gamma=0.0, g_ema=0.0, batch=256)
+               lr_g=5e-3, batch=256)
 _DIRAC = dict(data="disjoint", g_depth=0, d_depth=0, noise_dim=2, opt_d="sgd", opt_g="sgd", lr_d=0.05, lr_g=0.05,
-              loss="wgan", clip=100.0, r1_gamma=0.0, g_ema=0.0, batch=256)
-_VANISH = dict(data="ring8", g_depth=2, g_width=32, d_depth=2, d_width=32, lr_d=5e-3, opt_g="sgd", lr_g=0.05, k_d=5,
-               r1_gamma=0.0, g_ema=0.0)
+              loss="wgan", clip=100.0, batch=256)
+_VANISH = dict(data="ring8", g_depth=2, g_width=32, d_depth=2, d_width=32, lr_d=5e-3, opt_g="sgd", lr_g=0.05, k_d=5)
 
 PRESETS: dict[str, Preset] = {p.name: p for p in [
     Preset("ganlab", "GAN Lab's own default: two Gaussians, 1×8 ReLU nets, SGD (D 0.1, G 0.03), 2 D steps per "
@@ -107,7 +104,7 @@ def resolve(data: str | None = None, loss: str | None = None, preset: str | None
             raise ValueError(f"unknown preset {preset!r}; choose one of {', '.join(PRESET_NAMES)}")
         p = PRESETS[preset]
         settings.update(p.settings)
-        default_steps, anneal = p.steps, p.anneal
+        default_steps = p.steps  # presets run at constant learning rates
         if data is not None:
             settings["data"] = data
         if loss is not None:
