@@ -31,11 +31,11 @@ class Divergence:
 
 
 def make_optimizer(name: str, params, lr: float, beta1: float, beta2: float) -> torch.optim.Optimizer:
-    # fused kernels: for these tiny nets the optimiser's per-tensor overhead, not the arithmetic, is the cost
     params = list(params)
     if name == "sgd":
         return torch.optim.SGD(params, lr=lr)  # stepped by _update; holds the lr for live changes
     if name == "adam":
+        # fused kernel: for these tiny nets the per-tensor overhead of the foreach path, not the arithmetic, is the cost
         return torch.optim.Adam(params, lr=lr, betas=(beta1, beta2), fused=True)
     if name == "rmsprop":
         return torch.optim.RMSprop(params, lr=lr, alpha=beta2, foreach=True)
@@ -73,6 +73,7 @@ class Trainer:
                                     self.pool.mean(dim=0), scale)
         self.g_params = list(self.g.parameters())
         self.d_params = list(self.d.parameters())
+        self.all_params = self.d_params + self.g_params
         self.g_sample = copy.deepcopy(self.g) if config.g_ema > 0 else self.g
         self.rng = torch.Generator().manual_seed(config.seed)
         self.opt_d = make_optimizer(config.opt_d, self.d_params, config.lr_d, config.beta1_d, config.beta2_d)
@@ -155,7 +156,7 @@ class Trainer:
     def _check_weights(self) -> bool:
         """False (and diverged, naming the network) if any weight is NaN/inf. Runs once per iteration, not per
         step: a bad weight also makes the next loss non-finite, and that path calls this to say which net broke."""
-        if _finite(self.d_params + self.g_params):
+        if _finite(self.all_params):
             return True
         phase, net = ("D", "discriminator") if not _finite(self.d_params) else ("G", "generator")
         return self._diverge(phase, f"a {net} weight became NaN or infinite (learning rate too high?)")
