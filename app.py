@@ -6,17 +6,26 @@ import os
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr  # noqa: E402
+import torch  # noqa: E402
 
 from playground import lab2d  # noqa: E402
 
+torch.set_num_threads(1)  # the nets are tiny: more threads only add synchronisation, and sessions run in parallel
+
 
 def build_app() -> gr.Blocks:
+    gr.set_static_paths([lab2d.PLOTLY_JS])  # plotly.js from the installed plotly package: no CDN needed
     with gr.Blocks(title="GAN Playground") as demo:
         gr.Markdown("# GAN Playground")
         with gr.Tab("2D GAN Lab"):
-            lab2d.build()
+            outputs = lab2d.build()
+        lab2d.attach(demo, outputs)
     return demo
 
 
+def launch(demo: gr.Blocks, **kwargs) -> None:
+    demo.queue(default_concurrency_limit=8).launch(**kwargs)
+
+
 if __name__ == "__main__":
-    build_app().queue(default_concurrency_limit=4).launch()
+    launch(build_app())

@@ -1,86 +1,344 @@
-"""The 2D GAN Lab tab (preview): pick a data set, loss and preset, train, and watch the layered view update."""
+"""The live 2D GAN Lab tab: Gradio wiring only. What each action does lives in session.LabSession.
+
+Frames travel outside Gradio's event queue: the page's own loop calls the `tick` server function (one HTTP request:
+train `speed` iterations, return a compact frame) and paints it, then asks again. So the frame rate follows what the
+browser can paint, no backlog builds up, and training pauses by itself when the page stops asking (paused, hidden,
+closed). Settings, presets, uploads and files go through ordinary Gradio events, which push a frame into the view's
+value.
+"""
 from __future__ import annotations
 
-from typing import Iterator
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
 
 import gradio as gr
+import plotly
 
-from toy2d import distributions, losses, metrics, probe
-from toy2d.config import TrainConfig
+from toy2d import checkpoint, distributions, losses, nets, pointsio
+from toy2d.config import NOISE_TYPES, OPTIMIZERS, TrainConfig
 from toy2d.presets import PRESET_NAMES, PRESETS, resolve
-from toy2d.trainer import Trainer
 
-from .figures import layered_figure
+from .render import save_gif
+from .session import LabSession, Registry, default_config
 
-FRAMES = 20  # view updates per training run
-
-
-def metrics_markdown(trainer: Trainer) -> str:
-    r = metrics.evaluate(trainer.dist, trainer.sample(metrics.N_DIVERGENCE))
-    rows = [f"**iteration {trainer.iteration}** · D loss {trainer.d_loss:.3f} · G loss {trainer.g_loss:.3f}",
-            f"JS {r.js_bits:.3f} bits (floor {r.js_floor_bits:.3f}) · KL {r.kl_bits:.3f} bits "
-            f"(floor {r.kl_floor_bits:.3f}) · W1 {r.w1:.3f} (floor {r.w1_floor:.3f})"]
-    if r.modes_total:
-        rows.append(f"modes covered {r.modes_covered}/{r.modes_total} · high-quality samples "
-                    f"{100 * r.hq_fraction:.1f} %")
-    if trainer.diverged:
-        rows.append(f"⚠️ {trainer.diverged.message()}. Lower the learning rates or press Train again to restart.")
-    return "\n\n".join(rows)
+STATIC = Path(__file__).parent / "static"
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+URL_POINTS = 400  # a shared link carries at most this many of the user's points (a sample of bigger clouds)
+SESSIONS = Registry()
 
 
-def run_settings(data: str, loss: str, preset: str, steps: float, seed: float | None) -> tuple[TrainConfig, int]:
-    """The run the controls describe. With a preset, the data and loss boxes override it only where they differ
-    from the preset's own choice (choosing a preset sets them to it)."""
-    if preset != "none":
-        own = PRESETS[preset].settings
-        data = None if data == own.get("data") else data
-        loss = None if loss == own.get("loss") else loss
-    return resolve(data, loss, None if preset == "none" else preset,
-                   {"seed": int(seed)} if seed is not None else None, int(steps))
+# ---- the settings panel: one component per TrainConfig field ------------------------------------------------------
+# (field, label, kind, choices); kinds: choice, int, float, bool
+FIELDS: list[tuple[str, str, str, Any]] = [
+    ("data", "data set", "choice", list(distributions.NAMES)),
+    ("seed", "seed", "int", None),
+    ("noise_dim", "noise dimensions", "int", None),
+    ("noise", "noise", "choice", list(NOISE_TYPES)),
+    ("g_depth", "G hidden layers", "int", None),
+    ("g_width", "G neurons per layer", "int", None),
+    ("g_act", "G activation", "choice", list(nets.ACTIVATIONS)),
+    ("d_depth", "D hidden layers", "int", None),
+    ("d_width", "D neurons per layer", "int", None),
+    ("d_act", "D activation", "choice", list(nets.ACTIVATIONS)),
+    ("d_spectral_norm", "spectral norm on D", "bool", None),
+    ("loss", "loss", "choice", list(losses.LOSS_NAMES)),
+    ("gp_lambda", "gradient penalty λ (WGAN-GP)", "float", None),
+    ("clip", "weight clip (WGAN)", "float", None),
+    ("r1_gamma", "R1 penalty γ (0 = off)", "float", None),
+    ("r1_every", "R1 every k D steps", "int", None),
+    ("unrolled_k", "unrolled D steps (0 = off)", "int", None),
+    ("opt_d", "D optimiser", "choice", list(OPTIMIZERS)),
+    ("lr_d", "D learning rate", "float", None),
+    ("beta1_d", "D β1", "float", None),
+    ("beta2_d", "D β2 (RMSprop α)", "float", None),
+    ("opt_g", "G optimiser", "choice", list(OPTIMIZERS)),
+    ("lr_g", "G learning rate", "float", None),
+    ("beta1_g", "G β1", "float", None),
+    ("beta2_g", "G β2 (RMSprop α)", "float", None),
+    ("k_d", "D steps per iteration (kD)", "int", None),
+    ("k_g", "G steps per iteration (kG)", "int", None),
+    ("batch", "batch size", "int", None),
+    ("g_ema", "G weight EMA (0 = off)", "float", None),
+    ("lr_decay_steps", "cosine lr decay over (0 = off)", "int", None),
+]
+FIELD_NAMES = [f[0] for f in FIELDS]
+GROUPS = [("Data", ["data", "seed"]),
+          ("Generator", ["noise_dim", "noise", "g_depth", "g_width", "g_act"]),
+          ("Discriminator", ["d_depth", "d_width", "d_act", "d_spectral_norm"]),
+          ("Loss and regularisers", ["loss", "gp_lambda", "clip", "r1_gamma", "r1_every", "unrolled_k"]),
+          ("Optimisers", ["opt_d", "lr_d", "beta1_d", "beta2_d", "opt_g", "lr_g", "beta1_g", "beta2_g", "k_d",
+                          "k_g", "batch", "g_ema", "lr_decay_steps"])]
 
 
-def train_and_show(data: str, loss: str, preset: str, steps: float, seed: float) -> Iterator[tuple]:
-    """Train a fresh run, yielding the figure and metrics FRAMES times along the way."""
+def config_from_values(values: list[Any], current: TrainConfig) -> TrainConfig:
+    """The config the panel shows. Keeps the current point cloud; raises ValueError naming a bad field."""
+    d = current.to_dict()
+    for (name, label, kind, _), v in zip(FIELDS, values):
+        if v is None or (isinstance(v, float) and not math.isfinite(v)):
+            raise ValueError(f"{label}: enter a number")
+        if kind == "int":
+            if float(v) != int(v):
+                raise ValueError(f"{label} must be a whole number, got {v}")
+            v = int(v)
+        elif kind == "float":
+            v = float(v)
+        d[name] = v
+    if d["data"] != "points":
+        d["points"] = None
+    elif d["points"] is None:
+        raise ValueError("the 'points' data set needs your own points: draw them on the plot or upload a CSV")
+    return TrainConfig.from_dict(d).validate()
+
+
+def values_of(config: TrainConfig) -> list[Any]:
+    return [getattr(config, name) for name in FIELD_NAMES]
+
+
+def share_config(config: TrainConfig) -> TrainConfig:
+    """What the page URL holds: the config, with big point clouds cut to a rounded sample to keep links short."""
+    if config.points is None:
+        return config
+    pts = config.points
+    if len(pts) > URL_POINTS:
+        step = len(pts) / URL_POINTS
+        pts = tuple(pts[int(i * step)] for i in range(URL_POINTS))
+    return config.replace(points=tuple((round(x, 4), round(y, 4)) for x, y in pts))
+
+
+def view_value(session: LabSession, message: str = "") -> str:
+    """The view component's value: a frame to draw and a message to show."""
+    frame = session.page_payload(have_run=-1)  # full frame with real points and all chart rows
+    frame["query"] = share_config(session.config).to_query()
+    return json.dumps({"message": message, "frame": frame, "token": session.token, "nonce": os.urandom(4).hex()})
+
+
+def _session(request: gr.Request) -> LabSession:
+    return SESSIONS.get(request.session_hash or "anonymous")
+
+
+def _reply(session: LabSession, message: str) -> list:
+    return [view_value(session, message), *values_of(session.config)]
+
+
+# ---- event handlers (plain functions of values → values, tested without a browser) ----------------------------
+def on_load(request: gr.Request) -> list:
+    """A new page: settings from the URL if it has any (a shared link), else the default run."""
+    query = {k: v for k, v in dict(request.query_params).items() if k in set(FIELD_NAMES) | {"points"}}
+    message, config = "", None
+    if query:
+        try:
+            from urllib.parse import urlencode
+            config = TrainConfig.from_query(urlencode(query)).validate()
+            message = "Settings restored from the link."
+        except ValueError as exc:
+            gr.Warning(f"The link's settings were not used: {exc}")
+    session = SESSIONS.get(request.session_hash or "anonymous", config)
+    if config is not None and session.config != config:
+        session.restart(config)
+    return _reply(session, message)
+
+
+def on_unload(request: gr.Request) -> None:
+    SESSIONS.drop(request.session_hash or "anonymous")
+
+
+def on_settings(*args: Any) -> list:
+    *values, request = args
+    session = _session(request)
     try:
-        config, n = run_settings(data, loss, preset, steps, seed)
+        config = config_from_values(values, session.config)
+        message = session.change(config)
     except (ValueError, TypeError) as exc:
-        raise gr.Error(str(exc)) from None
-    trainer = Trainer(config)
-    box = None
-    chunk = max(1, n // FRAMES)
-    while trainer.iteration < n and not trainer.diverged:
-        trainer.run(min(chunk, n - trainer.iteration))
-        f = probe.frame(trainer, box)
-        box = f.box
-        yield layered_figure(f), f"training… iteration {trainer.iteration}/{n}"
-    yield layered_figure(probe.frame(trainer, box)), metrics_markdown(trainer)
+        gr.Warning(str(exc))
+        return [gr.update(), *values_of(session.config)]  # put the panel back to the run's settings
+    if not message:
+        return [gr.update()] * (1 + len(FIELDS))
+    return _reply(session, message)
 
 
-def choose_preset(preset: str) -> tuple:
-    """Show the preset's explanation and put its data set, loss and length in the controls."""
-    if preset == "none":
-        return "", gr.update(), gr.update(), gr.update()
-    p = PRESETS[preset]
-    return (f"*{p.explanation}*", gr.update(value=p.settings["data"]), gr.update(value=p.settings["loss"]),
-            gr.update(value=p.steps))
+def on_preset(name: str, request: gr.Request) -> list:
+    session = _session(request)
+    if name not in PRESETS:
+        return [gr.update(), *values_of(session.config)]
+    config, _ = resolve(preset=name)
+    session.restart(config)
+    p = PRESETS[name]
+    pair = f" Compare with “{p.pair}”." if p.pair else ""
+    return _reply(session, f"{name}: {p.explanation}{pair}")
 
 
-def build() -> None:
-    """Lay the tab out inside the current gr.Blocks context."""
-    gr.Markdown("Train a small GAN on a 2D distribution. Green: real samples and where D says *real*; purple: "
-                "fakes and where D says *fake*; white: D cannot tell. Lines: G's warped noise grid; black "
-                "strokes: where G's loss pushes each fake.")
+def on_recommended(data: str, loss: str, request: gr.Request) -> list:
+    """The tuned recipe for the chosen data set and loss (presets.resolve), keeping the user's points."""
+    session = _session(request)
+    try:
+        config, _ = resolve(data, loss, overrides={"points": session.config.points} if data == "points" else None)
+    except ValueError as exc:
+        gr.Warning(str(exc))
+        return [gr.update(), *values_of(session.config)]
+    session.restart(config)
+    return _reply(session, f"Recommended settings for {data} with the {loss} loss.")
+
+
+def use_points(points: Any, session: LabSession, source: str) -> str:
+    """Restart on a user point cloud; ValueError (nothing changed) if it is not usable."""
+    arr = distributions.validate_points(points)
+    session.restart(session.config.replace(data="points", points=tuple(map(tuple, arr.tolist()))).validate())
+    return f"Training on {len(arr):,} {source}."
+
+
+def on_drawn(evt: gr.EventData, request: gr.Request) -> list:
+    session = _session(request)
+    try:
+        message = use_points(getattr(evt, "points", None) or [], session, "drawn points")
+    except (ValueError, TypeError) as exc:
+        gr.Warning(f"Drawing not used: {exc}")
+        return [gr.update(), *values_of(session.config)]
+    return _reply(session, message)
+
+
+def on_csv(path: str | None, request: gr.Request) -> list:
+    session = _session(request)
+    try:
+        if not path:
+            raise ValueError("no file received")
+        message = use_points(pointsio.read_points_csv(path), session, "uploaded points")
+    except ValueError as exc:
+        gr.Warning(f"CSV not used: {exc}")
+        return [gr.update(), *values_of(session.config)]
+    return _reply(session, message)
+
+
+def _out_dir() -> Path:
+    return Path(tempfile.mkdtemp(prefix="ganlab-"))
+
+
+def on_save(request: gr.Request) -> str:
+    session = _session(request)
+    with session.lock:
+        path = _out_dir() / f"gan2d-{session.config.data}-it{session.trainer.iteration}.pt"
+        checkpoint.save(session.trainer, path)
+    return str(path)
+
+
+def on_load_run(path: str | None, request: gr.Request) -> list:
+    session = _session(request)
+    try:
+        if not path:
+            raise ValueError("no file received")
+        trainer = checkpoint.load(path)
+    except ValueError as exc:
+        gr.Warning(f"Run not loaded: {exc}")
+        return [gr.update(), *values_of(session.config)]
+    session.restart(trainer.config, trainer)
+    return _reply(session, f"Loaded a run at iteration {trainer.iteration}.")
+
+
+def on_metrics_csv(request: gr.Request) -> str:
+    session = _session(request)
+    path = _out_dir() / f"gan2d-metrics-run{session.run_id}.csv"
+    path.write_text(session.metrics_csv())
+    return str(path)
+
+
+def on_gif(request: gr.Request, progress: gr.Progress = gr.Progress()) -> str:
+    session = _session(request)
+    with session.lock:
+        frames = list(session.exported)
+        real = session.trainer.pool[:500].numpy()
+    if not frames:
+        raise gr.Error("Nothing recorded yet: press Play first, then export.")
+    path = _out_dir() / f"gan2d-run{session.run_id}.gif"
+    save_gif(frames, real, str(path), progress=lambda i, n: progress(i / n, desc=f"frame {i}/{n}"))
+    return str(path)
+
+
+# ---- server functions called by the page's own loop --------------------------------------------------------------
+# Gradio passes a server function the page's arguments as one value (here a list) and no session hash: the page
+# names its session by the token it got with its first frame (view_value).
+def tick(args: list) -> str:
+    """One frame for the page: args = [token, action, n, have_losses, have_metrics, have_run] (see module
+    docstring). Errors come back as {"error": …}, never as a traceback."""
+    try:
+        token, action, n, have_losses, have_metrics, have_run = args
+        session = SESSIONS.by_token(str(token))
+        if session is None:
+            return json.dumps({"error": "This page's session has ended (the server restarted or the page was "
+                                        "closed). Reload the page to start again."})
+        p = session.page_payload(int(have_losses), int(have_metrics), int(have_run), str(action), int(n))
+    except (ValueError, TypeError) as exc:
+        return json.dumps({"error": str(exc)})
+    p["query"] = share_config(session.config).to_query()
+    return json.dumps(p)
+
+
+def fields(_args: Any = None) -> str:
+    """The URL parameters the page owns (others, e.g. a host's, are left alone)."""
+    return json.dumps(FIELD_NAMES + ["points"])
+
+
+# ---- layout ----------------------------------------------------------------------------------------------------------
+def _component(name: str, label: str, kind: str, choices: Any, value: Any) -> gr.components.Component:
+    if kind == "choice":
+        return gr.Dropdown(choices, value=value, label=label, elem_id=f"lab-{name}")
+    if kind == "bool":
+        return gr.Checkbox(value=value, label=label, elem_id=f"lab-{name}")
+    return gr.Number(value=value, label=label, precision=0 if kind == "int" else None, elem_id=f"lab-{name}")
+
+
+def head() -> str:
+    return f'<script src="gradio_api/file={PLOTLY_JS}"></script>'
+
+
+def build() -> list:
+    """Lay the tab out inside the current gr.Blocks context; returns the outputs that attach() needs."""
+    config = default_config()
+    view = gr.HTML(
+        value="", html_template=(STATIC / "lab2d.html").read_text(), css_template=(STATIC / "lab2d.css").read_text(),
+        js_on_load=(STATIC / "lab2d.js").read_text(), server_functions=[tick, fields], elem_id="lab-view",
+        head=head())
     with gr.Row():
-        with gr.Column(scale=1, min_width=240):
-            data = gr.Dropdown(list(distributions.NAMES[:-1]), value="ring8", label="data set")
-            loss = gr.Dropdown(list(losses.LOSS_NAMES), value="nonsaturating", label="loss")
-            preset = gr.Dropdown(["none", *PRESET_NAMES], value="none", label="preset")
-            explanation = gr.Markdown()
-            steps = gr.Slider(100, 6000, value=2000, step=100, label="iterations")
-            seed = gr.Number(0, precision=0, label="seed")
-            go = gr.Button("Train", variant="primary")
-        with gr.Column(scale=3):
-            plot = gr.Plot(label="layered view")
-            report = gr.Markdown()
-    preset.change(choose_preset, preset, [explanation, data, loss, steps])
-    go.click(train_and_show, [data, loss, preset, steps, seed], [plot, report])
+        preset = gr.Dropdown(["choose a teaching scenario…", *PRESET_NAMES], value="choose a teaching scenario…",
+                             label="preset", elem_id="lab-preset", scale=2)
+        recommended = gr.Button("Recommended settings for this data set and loss", scale=1)
+    components: dict[str, gr.components.Component] = {}
+    with gr.Row():
+        for title, names in GROUPS:
+            with gr.Column(min_width=200):
+                with gr.Accordion(title, open=title in ("Data", "Loss and regularisers", "Optimisers")):
+                    for name in names:
+                        spec = next(f for f in FIELDS if f[0] == name)
+                        components[name] = _component(*spec, getattr(config, name))
+    with gr.Accordion("Your data, files and export", open=False):
+        with gr.Row():
+            csv = gr.File(label="Upload a CSV of x,y points", file_types=[".csv", ".txt"], type="filepath")
+            run_file = gr.File(label="Load a saved run (.pt)", file_types=[".pt"], type="filepath")
+            download = gr.File(label="Download", interactive=False)
+        with gr.Row():
+            save = gr.Button("Save run (model + settings)")
+            metrics_csv = gr.Button("Metrics as CSV")
+            gif = gr.Button("Export animated GIF of the view")
+    fields_out = [components[n] for n in FIELD_NAMES]
+    outputs = [view, *fields_out]
+    for name, comp in components.items():
+        events = [comp.input] if isinstance(comp, (gr.Dropdown, gr.Checkbox)) else [comp.submit, comp.blur]
+        for event in events:
+            event(on_settings, fields_out, outputs, concurrency_limit=None, trigger_mode="always_last")
+    preset.input(on_preset, preset, outputs)
+    recommended.click(on_recommended, [components["data"], components["loss"]], outputs)
+    view.submit(on_drawn, None, outputs)
+    csv.upload(on_csv, csv, outputs)
+    run_file.upload(on_load_run, run_file, outputs)
+    save.click(on_save, None, download)
+    metrics_csv.click(on_metrics_csv, None, download)
+    gif.click(on_gif, None, download, concurrency_limit=2)
+    return outputs
+
+
+def attach(demo: gr.Blocks, outputs: list) -> None:
+    """Page-level events: restore a shared link on load, free the session on close."""
+    demo.load(on_load, None, outputs)
+    demo.unload(on_unload)

@@ -69,7 +69,7 @@ def test_points_from_csv(tmp_path):
     assert json.loads(proc.stdout.strip().splitlines()[-1])["data"] == "points"
     csv.write_text("0,0,0\n1,1,1\n")
     bad = run_cli("train", "--data", "points", "--points", str(csv), "--steps", "10", check=False)
-    assert bad.returncode == 2 and "two columns" in bad.stderr
+    assert bad.returncode == 2 and "each row must be x,y" in bad.stderr
 
 
 def test_save_then_load_gives_the_same_generator(tmp_path):

@@ -15,7 +15,7 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-from . import distributions, losses, metrics
+from . import distributions, losses, metrics, pointsio
 from .presets import PRESET_NAMES, resolve
 from .trainer import Trainer
 
@@ -45,14 +45,6 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--json", action="store_true", help="print one JSON object as the last stdout line")
     t.add_argument("--save", help="write the final config and weights to this .pt file")
     return ap
-
-
-def read_points_csv(path: str) -> np.ndarray:
-    try:
-        arr = np.loadtxt(path, delimiter=",", ndmin=2, dtype=np.float64, comments="#")
-    except (OSError, ValueError) as exc:
-        raise ValueError(f"could not read points from {path}: {exc}") from None
-    return distributions.validate_points(arr)
 
 
 def _finite_or_none(x: Any) -> Any:
@@ -96,7 +88,7 @@ def train(args: argparse.Namespace) -> int:
         if getattr(args, flag) is not None:
             overrides[key] = getattr(args, flag)
     if args.points:
-        overrides["points"] = read_points_csv(args.points).tolist()
+        overrides["points"] = pointsio.read_points_csv(args.points).tolist()
     config, steps = resolve(args.data, args.loss, args.preset, overrides, args.steps)
     if steps < 1:
         raise ValueError("--steps must be at least 1")

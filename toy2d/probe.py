@@ -156,6 +156,11 @@ def frame(trainer: Trainer, prev_box: Box | None = None, n_grid: int = 100, n_sh
         diverged=trainer.diverged.message() if trainer.diverged else None,
         box=box, grid_x=xs.astype(np.float32), grid_y=ys.astype(np.float32), d_grid=d_grid,
         d_output=trainer.loss.output, d_boundary=trainer.loss.boundary,
-        real=real, fake=fake, arrows=arrows, arrow_norm=np.linalg.norm(arrows, axis=1),
+        real=real, fake=fake, arrows=arrows, arrow_norm=_norms(arrows),
         manifold=mani, manifold_density=dens,
     )
+
+
+def _norms(v: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore", invalid="ignore"):  # a diverging run's gradients may overflow: inf is fine
+        return np.linalg.norm(v, axis=1)

@@ -13,11 +13,12 @@ import numpy as np
 import torch
 from torch.func import functional_call
 
-from . import distributions, losses, nets
+from . import distributions, fastpath, losses, nets
 from .config import TrainConfig
 
 LR_FLOOR = 0.01  # the learning-rate factor a cosine decay ends at
 POOL_SIZE = 65_536  # real samples drawn once per run; batches are drawn from this pool (like GAN Lab's atlas)
+HISTORY_KEPT = 20_000  # loss history rows kept: a live session can run for hours at hundreds of iterations/s
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,8 @@ class Trainer:
         self.rng = torch.Generator().manual_seed(config.seed)
         self.opt_d = make_optimizer(config.opt_d, self.d_params, config.lr_d, config.beta1_d, config.beta2_d)
         self.opt_g = make_optimizer(config.opt_g, self.g_params, config.lr_g, config.beta1_g, config.beta2_g)
+        self.use_fastpath = True  # tests switch it off to compare with autograd
+        self._fast = fastpath.Kernel(self) if fastpath.eligible(self) else None
         self.iteration = 0
         self.d_steps = 0
         self.g_steps = 0
@@ -122,6 +125,12 @@ class Trainer:
             self.g_sample = copy.deepcopy(self.g)
         elif config.g_ema == 0:
             self.g_sample = self.g
+        self._fast = fastpath.Kernel(self) if fastpath.eligible(self) else None
+
+    @property
+    def fast(self) -> "fastpath.Kernel | None":
+        """The NumPy kernel doing this run's updates, or None where autograd does them."""
+        return self._fast if self.use_fastpath else None
 
     def lr_factor(self) -> float:
         """Cosine annealing from 1 to LR_FLOOR over lr_decay_steps iterations (1 when the decay is off)."""
@@ -162,6 +171,13 @@ class Trainer:
         return self._diverge(phase, f"a {net} weight became NaN or infinite (learning rate too high?)")
 
     def _d_update(self) -> bool:
+        if self.fast is not None:
+            value = self.fast.d_step()
+            if not math.isfinite(value):
+                return self._check_weights() and self._diverge("D", f"the discriminator loss became {value}")
+            self.d_loss = value
+            self.d_steps += 1
+            return True
         b = self.config.batch
         real = self.real_batch(b)
         with torch.no_grad():
@@ -198,6 +214,13 @@ class Trainer:
         return functional_call(self.d, params, (fake,))
 
     def _g_update(self) -> bool:
+        if self.fast is not None:
+            value = self.fast.g_step()
+            if not math.isfinite(value):
+                return self._check_weights() and self._diverge("G", f"the generator loss became {value}")
+            self.g_loss = value
+            self.g_steps += 1
+            return True
         fake = self.g(self.noise(self.config.batch))
         for p in self.d_params:
             p.requires_grad_(False)
@@ -232,10 +255,17 @@ class Trainer:
         for _ in range(self.config.k_g):
             if not self._g_update():
                 return False
-        if not self._check_weights():
+        return self.end_iteration()
+
+    def end_iteration(self) -> bool:
+        """Close an iteration made of separate step_d/step_g calls (the UI's slow motion does that): count it,
+        record the losses, advance the learning-rate schedule. False if the weights are no longer finite."""
+        if self.diverged or not self._check_weights():
             return False
         self.iteration += 1
         self.history.append((self.iteration, self.d_loss, self.g_loss))
+        if len(self.history) > 2 * HISTORY_KEPT:
+            del self.history[:-HISTORY_KEPT]
         if self.config.lr_decay_steps:
             self._set_lr()
         return True

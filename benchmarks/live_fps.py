@@ -1,0 +1,128 @@
+"""How fluid is the live 2D lab in a real browser? Painted frames/s, iterations/s, bytes and server CPU per frame.
+
+Starts `app.py` on 127.0.0.1, opens K pages in headless Chromium (Playwright) on a shared link to GAN Lab's
+preset, presses Play in each and counts the frames each page actually painted (the page counts a frame when the
+browser has painted it: a requestAnimationFrame after the canvas draw). All layers on, 100×100 heatmap.
+
+    python benchmarks/live_fps.py --seconds 20 --sessions 1 --speed 40
+Last stdout line: one JSON object with painted_fps, iterations_per_second, bytes_per_frame, sessions (+ detail).
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from toy2d.presets import resolve  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process, from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def start_app(port: int) -> subprocess.Popen:
+    env = dict(os.environ, GRADIO_SERVER_NAME="127.0.0.1", GRADIO_SERVER_PORT=str(port),
+               GRADIO_ANALYTICS_ENABLED="False")
+    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"app.py exited: {proc.stderr.read()[-2000:]}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return proc
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError("app.py did not start listening within 120 s")
+
+
+async def measure(url: str, sessions: int, seconds: float, speed: int, warmup: float, server_pid: int) -> dict:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        pages = []
+        for _ in range(sessions):
+            page = await browser.new_page(viewport={"width": 1400, "height": 1000})
+            await page.goto(url)
+            await page.wait_for_function("window.ganLab && window.ganLab.frame", timeout=60_000)
+            await page.evaluate("(v) => { const s = document.querySelector('.lab-speed'); s.value = v; "
+                                "s.dispatchEvent(new Event('input')); }", str(speed))
+            pages.append(page)
+        for page in pages:
+            await page.click(".lab-play")
+        await asyncio.sleep(warmup)
+        read = "() => ({painted: ganLab.painted, frames: ganLab.frames, bytes: ganLab.bytes, it: ganLab.frame.iteration})"
+        start = [await page.evaluate(read) for page in pages]
+        cpu0, t0 = cpu_seconds(server_pid), time.perf_counter()
+        await asyncio.sleep(seconds)
+        end = [await page.evaluate(read) for page in pages]
+        cpu1, t1 = cpu_seconds(server_pid), time.perf_counter()
+        playing = [await page.evaluate("() => ganLab.playing") for page in pages]
+        await browser.close()
+    span = t1 - t0
+    per = []
+    for a, b in zip(start, end):
+        frames = b["frames"] - a["frames"]
+        per.append(dict(painted_fps=(b["painted"] - a["painted"]) / span, iterations_per_second=(b["it"] - a["it"]) / span,
+                        bytes_per_frame=(b["bytes"] - a["bytes"]) / max(frames, 1), frames=frames))
+    total_frames = sum(x["frames"] for x in per)
+    mean = lambda k: sum(x[k] for x in per) / len(per)  # noqa: E731
+    return dict(painted_fps=round(mean("painted_fps"), 2), iterations_per_second=round(mean("iterations_per_second"), 1),
+                bytes_per_frame=round(mean("bytes_per_frame")), sessions=sessions,
+                server_cpu_ms_per_frame=round(1000 * (cpu1 - cpu0) / max(total_frames, 1), 2),
+                still_playing=all(playing), seconds=round(span, 1), speed=speed, per_session=per)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--seconds", type=float, default=20.0)
+    ap.add_argument("--sessions", type=int, default=1)
+    ap.add_argument("--speed", type=int, default=40, help="iterations per frame (the page's speed slider)")
+    ap.add_argument("--warmup", type=float, default=3.0)
+    ap.add_argument("--preset", default="ganlab")
+    args = ap.parse_args(argv)
+    port = free_port()
+    proc = start_app(port)
+    try:
+        query = resolve(preset=args.preset)[0].to_query()
+        result = measure(f"http://127.0.0.1:{port}/?{query}", args.sessions, args.seconds, args.speed, args.warmup,
+                         proc.pid)
+        result = asyncio.run(result)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    result["preset"] = args.preset
+    print(f"{args.sessions} session(s), preset {args.preset}, {args.speed} it/frame: "
+          f"{result['painted_fps']} painted frames/s, {result['iterations_per_second']} iterations/s, "
+          f"{result['bytes_per_frame']} bytes/frame, server CPU {result['server_cpu_ms_per_frame']} ms/frame",
+          file=sys.stderr)
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,271 @@
+"""One browser session's live 2D run: the trainer, what the page has been sent, and the actions it can ask for.
+
+No Gradio here: the Gradio tab (lab2d.py) only routes events to a LabSession, so everything a click does can be
+tested without a browser. Every public method holds the session's lock, because the page's frame loop and the
+settings panel call in on different server threads.
+"""
+from __future__ import annotations
+
+import math
+import secrets
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from toy2d import metrics, presets, probe
+from toy2d.config import LIVE_FIELDS, TrainConfig
+from toy2d.trainer import Trainer
+
+from . import payload
+
+METRICS_EVERY_S = 0.5  # wall-clock seconds between live KL/JS/mode evaluations while training
+SERIES_KEPT = 5_000  # chart points kept per series (the page decimates its own copy)
+EXPORT_EVERY_S = 0.2  # at most 5 recorded frames per second for GIF/MP4 export…
+EXPORT_KEPT = 300  # …and the last 300 of them (one minute of play)
+MAX_ITERATIONS_PER_CALL = 2_000  # a request for more is clipped: one call must never hold the server for long
+ACTIONS = ("frame", "play", "step", "d", "g", "slow", "reset")
+
+# the likely cause of a divergence and how to recover, per phase, for the message the page shows
+RECOVERY = ("Lower the learning rates (or switch to Adam), then press Reset. A WGAN without a penalty or weight "
+            "clipping, or a very small batch, can also blow up.")
+
+
+def default_config() -> TrainConfig:
+    """The run a new page starts with: the ring of eight Gaussians with its tuned recipe."""
+    return presets.resolve("ring8")[0]
+
+
+@dataclass
+class Series:
+    """Chart points with serial numbers, so the page can ask for just what it has not seen yet."""
+
+    rows: deque = field(default_factory=lambda: deque(maxlen=SERIES_KEPT))
+    next_serial: int = 0
+
+    def add(self, row: list[float]) -> None:
+        self.rows.append((self.next_serial, row))
+        self.next_serial += 1
+
+    def since(self, serial: int) -> list[list[float]]:
+        return [row for s, row in self.rows if s >= serial]
+
+
+class LabSession:
+    def __init__(self, config: TrainConfig | None = None):
+        self.lock = threading.RLock()
+        self.token = secrets.token_urlsafe(16)  # the page's key for the frame loop (see Registry.by_token)
+        self.run_id = 0
+        self._references: dict[Any, metrics.Reference] = {}
+        self.restart(config or default_config())
+
+    # ---- run lifecycle ----------------------------------------------------------------------------------------
+    def restart(self, config: TrainConfig, trainer: Trainer | None = None) -> None:
+        """A fresh run (or ``trainer``, e.g. one loaded from a file) with new charts and recordings."""
+        with self.lock:
+            self.trainer = trainer or Trainer(config)
+            self.config = self.trainer.config
+            self.run_id += 1
+            self.box: metrics.Box | None = None
+            self.losses = Series()
+            self.metrics = Series()
+            self.exported: deque[dict] = deque(maxlen=EXPORT_KEPT)
+            self._last_export = -math.inf
+            self._last_metrics = -math.inf
+            self._slow_cursor = 0  # position in the k_d D steps + k_g G steps of one iteration (slow motion)
+            self._arrow_ref = 0.0
+            self._rate = (0, 0.0)  # iterations and seconds spent training, for the it/s readout
+            self._rate_window: deque[tuple[float, int]] = deque(maxlen=64)
+            self.reference = self._reference_for(self.config)
+
+    def _reference_for(self, config: TrainConfig) -> metrics.Reference:
+        key = (config.data, config.points)
+        if key not in self._references:
+            if len(self._references) > 4:
+                self._references.clear()
+            self._references[key] = metrics.reference(self.trainer.dist)
+        return self._references[key]
+
+    def change(self, config: TrainConfig) -> str:
+        """Apply new settings: live when the running model allows it, else restart. Returns what happened, in
+        words. Raises ValueError (and changes nothing) for invalid settings."""
+        config.validate()
+        with self.lock:
+            old = self.config
+            changed = [f for f, v in config.to_dict().items() if old.to_dict()[f] != v]
+            if not changed:
+                return ""
+            if old.needs_restart(config):
+                restart_fields = [f for f in changed if f not in LIVE_FIELDS]
+                self.restart(config)
+                return f"Restarted: changing {', '.join(restart_fields)} needs a new run."
+            self.trainer.apply(config)
+            self.config = config
+            self._slow_cursor = 0
+            return f"Applied live: {', '.join(changed)}."
+
+    # ---- actions ------------------------------------------------------------------------------------------------
+    def act(self, action: str, n: int = 1) -> dict:
+        """Do one page action and return the frame to draw. ``play`` runs n iterations, ``step`` one, ``d``/``g``
+        one D/G update, ``slow`` the next single D or G update of the current iteration, ``reset`` restarts with
+        the same settings, ``frame`` only redraws."""
+        if action not in ACTIONS:
+            raise ValueError(f"unknown action {action!r}")
+        n = max(1, min(int(n), MAX_ITERATIONS_PER_CALL))
+        with self.lock:
+            t = self.trainer
+            start, t0 = t.iteration, time.perf_counter()
+            if action == "reset":
+                self.restart(self.config)
+            elif action == "play":
+                t.run(n)
+            elif action == "step":
+                t.step()
+            elif action == "d":
+                t.step_d()
+            elif action == "g":
+                t.step_g()
+            elif action == "slow":
+                self._slow_step()
+            if action in ("play", "step"):
+                self._note_rate(t.iteration - start, time.perf_counter() - t0)
+            return self._payload(force_metrics=action not in ("play", "slow"))
+
+    def _slow_step(self) -> None:
+        """One D or G update in the order an iteration does them; the last one closes the iteration."""
+        t, cfg = self.trainer, self.config
+        if self._slow_cursor < cfg.k_d:
+            ok = t.step_d()
+        else:
+            ok = t.step_g()
+        if not ok:
+            return
+        self._slow_cursor += 1
+        if self._slow_cursor == cfg.k_d + cfg.k_g:
+            self._slow_cursor = 0
+            t.end_iteration()
+
+    def next_phase(self) -> str:
+        return "D" if self._slow_cursor < self.config.k_d else "G"
+
+    def _note_rate(self, iterations: int, seconds: float) -> None:
+        now = time.perf_counter()
+        self._rate_window.append((now, iterations))
+        self._rate = (self._rate[0] + iterations, self._rate[1] + seconds)
+
+    def iterations_per_second(self) -> float:
+        """Training iterations per wall-clock second over the last few seconds of play (what the class sees)."""
+        w = [(t, n) for t, n in self._rate_window if t > time.perf_counter() - 3.0]
+        if len(w) < 2:
+            return 0.0
+        span = w[-1][0] - w[0][0]
+        return sum(n for _, n in w[1:]) / span if span > 0 else 0.0
+
+    # ---- what the page gets ----------------------------------------------------------------------------------
+    def _payload(self, force_metrics: bool) -> dict:
+        t = self.trainer
+        f = probe.frame(t, self.box)
+        self.box = f.box
+        top = float(np.nanmax(f.arrow_norm)) if np.isfinite(f.arrow_norm).any() else 0.0
+        # arrows keep a slowly decaying reference length, so vanishing gradients look small instead of rescaled
+        self._arrow_ref = max(self._arrow_ref * 0.98, top)
+        self.losses.add([t.iteration, _num(t.d_loss), _num(t.g_loss)])
+        now = time.perf_counter()
+        if not t.diverged and (force_metrics or now - self._last_metrics >= METRICS_EVERY_S):
+            self._last_metrics = now
+            r = metrics.evaluate(t.dist, t.sample(metrics.N_DIVERGENCE), self.reference, with_w1=False)
+            self.metrics.add([t.iteration, _num(r.kl_bits), _num(r.js_bits), r.modes_covered,
+                              None if r.hq_fraction is None else 100 * r.hq_fraction])
+        compact = payload.frame_arrays(f, self._arrow_ref)
+        if now - self._last_export >= EXPORT_EVERY_S:
+            self._last_export = now
+            self.exported.append(dict(compact, iteration=t.iteration))
+        mixture = t.dist.mixture
+        return dict(
+            compact,
+            run=self.run_id, iteration=t.iteration, d_steps=t.d_steps, g_steps=t.g_steps,
+            d_loss=_num(t.d_loss), g_loss=_num(t.g_loss), loss=self.config.loss,
+            next_phase=self.next_phase(), k_d=self.config.k_d, k_g=self.config.k_g,
+            diverged=None if t.diverged is None else f"{t.diverged.message()}. {RECOVERY}",
+            ips=round(self.iterations_per_second(), 1),
+            floors=dict(kl=self.reference.kl_floor_bits, js=self.reference.js_floor_bits),
+            modes_total=None if mixture is None else len(mixture.centres),
+            query=self.config.to_query(),
+        )
+
+    def page_payload(self, have_losses: int = 0, have_metrics: int = 0, have_run: int = -1,
+                     action: str = "frame", n: int = 1) -> dict:
+        """``act`` plus the chart rows and real points the page does not have yet (it says what it has)."""
+        with self.lock:
+            p = self.act(action, n)
+            fresh = have_run != self.run_id
+            p["loss_rows"] = self.losses.since(0 if fresh else have_losses)
+            p["metric_rows"] = self.metrics.since(0 if fresh else have_metrics)
+            p["loss_serial"], p["metric_serial"] = self.losses.next_serial, self.metrics.next_serial
+            if fresh:
+                p["real"] = payload.b64(self.trainer.pool[: probe.N_SHOWN].numpy())
+            return p
+
+    def metrics_csv(self) -> str:
+        """The run's chart data as CSV: one row per recorded frame, metrics where they were evaluated."""
+        with self.lock:
+            by_iteration = {row[0]: row for row in self.metrics.since(0)}
+            lines = ["iteration,d_loss,g_loss,kl_bits,js_bits,modes_covered,hq_percent"]
+            for it, d, g in self.losses.since(0):
+                m = by_iteration.get(it, [it, None, None, None, None])
+                lines.append(",".join(_csv(v) for v in (it, d, g, *m[1:])))
+            return "\n".join(lines) + "\n"
+
+
+def _num(v: float | None) -> float | None:
+    """JSON has no NaN/inf: send None instead."""
+    return None if v is None or not math.isfinite(v) else float(v)
+
+
+def _csv(v: Any) -> str:
+    if v is None:
+        return ""
+    return str(int(v)) if isinstance(v, int) else f"{v:.6g}"
+
+
+class Registry:
+    """Sessions by Gradio session hash. A page gets one on first contact and loses it when it closes.
+
+    The page's frame loop reaches its session by the session's random token instead: Gradio's server functions
+    are not told the session hash, and an unguessable token keeps one page from driving another's run."""
+
+    def __init__(self) -> None:
+        self._sessions: dict[str, LabSession] = {}
+        self._tokens: dict[str, LabSession] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str, config: TrainConfig | None = None) -> LabSession:
+        with self._lock:
+            s = self._sessions.get(key)
+        if s is None:
+            s = LabSession(config)  # built outside the registry lock: it takes a moment
+            with self._lock:
+                s = self._sessions.setdefault(key, s)
+                self._tokens[s.token] = s
+        return s
+
+    def by_token(self, token: str) -> LabSession | None:
+        with self._lock:
+            return self._tokens.get(token)
+
+    def drop(self, key: str) -> None:
+        with self._lock:
+            s = self._sessions.pop(key, None)
+            if s is not None:
+                self._tokens.pop(s.token, None)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._sessions)
+
+    def __contains__(self, key: str) -> bool:
+        with self._lock:
+            return key in self._sessions

@@ -1,0 +1,363 @@
+// The live 2D view. Runs as gr.HTML's js_on_load: `element`, `props`, `server`, `watch` come from Gradio.
+// Plotly draws the axes (zoom, pan, ticks); the layers are painted on a canvas laid over Plotly's plot area,
+// because repainting ~1000 SVG markers through Plotly costs 80–140 ms a frame in headless Chromium here and a
+// canvas paints the same frame in a few ms (benchmarks/live_fps.py).
+(function () {
+  const $ = (sel) => element.querySelector(sel);
+  const plotDiv = $(".lab-plot"), canvas = $(".lab-canvas"), chartDiv = $(".lab-charts");
+  const ctx = canvas.getContext("2d");
+  const heatCanvas = document.createElement("canvas");
+  const state = {
+    token: null, playing: false, busy: false, frame: null, real: null, run: -1, lossSerial: 0, metricSerial: 0,
+    losses: [], metrics: [], floors: null, modesTotal: null, userZoom: false, ownRelayout: false,
+    drawing: false, drawn: [], lastChart: 0, painted: 0, bytes: 0, frames: 0, started: 0,
+    layers: { heatmap: true, manifold: true, real: true, fake: true, arrows: true },
+  };
+  window.ganLab = state; // read by the browser tests and benchmarks/live_fps.py
+
+  // PiYG-like diverging colours: magenta (fake side) → white → green (real side)
+  const STOPS = [[142, 1, 82], [222, 119, 174], [253, 224, 239], [247, 247, 247], [230, 245, 208], [127, 188, 65], [39, 100, 25]];
+  const LUT = new Uint8ClampedArray(256 * 3);
+  for (let i = 0; i < 256; i++) {
+    const t = (i / 255) * (STOPS.length - 1), k = Math.min(Math.floor(t), STOPS.length - 2), f = t - k;
+    for (let c = 0; c < 3; c++) LUT[i * 3 + c] = STOPS[k][c] + (STOPS[k + 1][c] - STOPS[k][c]) * f;
+  }
+  const REAL = "#1b7837", FAKE = "#762a83";
+
+  function f32(b64) {
+    const bin = atob(b64), buf = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) buf[i] = bin.charCodeAt(i);
+    return new Float32Array(buf.buffer);
+  }
+  function u8(b64) {
+    const bin = atob(b64), buf = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) buf[i] = bin.charCodeAt(i);
+    return buf;
+  }
+
+  // ---- axes --------------------------------------------------------------------------------------------------
+  const layout = {
+    margin: { l: 40, r: 10, t: 10, b: 30 }, showlegend: false, hovermode: false, dragmode: "pan",
+    xaxis: { range: [-1, 1], constrain: "domain", zeroline: false, showgrid: false },
+    yaxis: { range: [-1, 1], scaleanchor: "x", constrain: "domain", zeroline: false, showgrid: false },
+    plot_bgcolor: "rgba(0,0,0,0)", paper_bgcolor: "rgba(0,0,0,0)", template: "none", uirevision: "view",
+  };
+  Plotly.newPlot(plotDiv, [], layout, { displaylogo: false, scrollZoom: true, responsive: true,
+    modeBarButtonsToRemove: ["select2d", "lasso2d", "toImage"] });
+  plotDiv.on("plotly_relayout", (ev) => {
+    if (state.ownRelayout) return;
+    if (ev && (ev["xaxis.range[0]"] !== undefined || ev["xaxis.range"] !== undefined)) state.userZoom = true;
+    paint();
+  });
+  plotDiv.on("plotly_doubleclick", () => { state.userZoom = false; fitBox(true); return false; });
+  new ResizeObserver(() => { Plotly.Plots.resize(plotDiv); paint(); }).observe(plotDiv);
+
+  function fitBox(force) {
+    const f = state.frame;
+    if (!f || (state.userZoom && !force)) return;
+    const xr = plotDiv._fullLayout.xaxis.range, yr = plotDiv._fullLayout.yaxis.range;
+    if (!force && xr[0] === f.box[0] && xr[1] === f.box[1] && yr[0] === f.box[2] && yr[1] === f.box[3]) return;
+    state.ownRelayout = true;
+    Plotly.relayout(plotDiv, { "xaxis.range": [f.box[0], f.box[1]], "yaxis.range": [f.box[2], f.box[3]] })
+      .finally(() => { state.ownRelayout = false; paint(); });
+  }
+
+  // ---- painting ----------------------------------------------------------------------------------------------
+  function geometry() {
+    const L = plotDiv._fullLayout;
+    if (!L || !L.xaxis || !L.xaxis._length) return null;
+    const xa = L.xaxis, ya = L.yaxis;
+    return { left: xa._offset, top: ya._offset, w: xa._length, h: ya._length,
+      x: (v) => (v - xa.range[0]) / (xa.range[1] - xa.range[0]) * xa._length,
+      y: (v) => (1 - (v - ya.range[0]) / (ya.range[1] - ya.range[0])) * ya._length, xa, ya };
+  }
+
+  function paint() {
+    const g = geometry(), f = state.frame;
+    if (!g) return;
+    const dpr = window.devicePixelRatio || 1;
+    canvas.style.left = g.left + "px"; canvas.style.top = g.top + "px";
+    canvas.style.width = g.w + "px"; canvas.style.height = g.h + "px";
+    if (canvas.width !== Math.round(g.w * dpr)) canvas.width = Math.round(g.w * dpr);
+    if (canvas.height !== Math.round(g.h * dpr)) canvas.height = Math.round(g.h * dpr);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, g.w, g.h);
+    if (f) {
+      const L = state.layers;
+      if (L.heatmap) paintHeat(g, f);
+      if (L.manifold) paintManifold(g, f);
+      if (L.real && state.real) paintPoints(g, state.real, REAL, 0.55);
+      if (L.fake) paintPoints(g, f._fake, FAKE, 0.8);
+      if (L.arrows) paintArrows(g, f);
+    }
+    if (state.drawing || state.drawn.length) paintDrawn(g);
+  }
+
+  function paintHeat(g, f) {
+    const n = f.heat_n, heat = f._heat;
+    if (heatCanvas.width !== n) { heatCanvas.width = n; heatCanvas.height = n; }
+    const hctx = heatCanvas.getContext("2d"), img = hctx.createImageData(n, n);
+    for (let i = 0; i < n; i++) {       // row i of the grid is y = grid_y[i]: bottom row of the image
+      const dst = (n - 1 - i) * n;
+      for (let j = 0; j < n; j++) {
+        const v = heat[i * n + j] * 3, o = (dst + j) * 4;
+        img.data[o] = LUT[v]; img.data[o + 1] = LUT[v + 1]; img.data[o + 2] = LUT[v + 2]; img.data[o + 3] = 190;
+      }
+    }
+    hctx.putImageData(img, 0, 0);
+    const [x0, x1, y0, y1] = f.box;
+    ctx.imageSmoothingEnabled = true;
+    ctx.drawImage(heatCanvas, g.x(x0), g.y(y1), g.x(x1) - g.x(x0), g.y(y0) - g.y(y1));
+  }
+
+  function paintManifold(g, f) {
+    const k = f.manifold_k, m = f.manifold_m, p = f._manifold, dens = f._density;
+    if (m > 1 && dens.length) {        // cells shaded by how densely G puts samples there
+      for (let i = 0; i < k - 1; i++) for (let j = 0; j < m - 1; j++) {
+        const a = dens[i * (m - 1) + j] / 255;
+        if (a < 0.02) continue;
+        const q = (ii, jj) => [g.x(p[(ii * m + jj) * 2]), g.y(p[(ii * m + jj) * 2 + 1])];
+        const c = [q(i, j), q(i + 1, j), q(i + 1, j + 1), q(i, j + 1)];
+        ctx.fillStyle = `rgba(118,42,131,${(0.35 * a).toFixed(3)})`;
+        ctx.beginPath(); ctx.moveTo(...c[0]); ctx.lineTo(...c[1]); ctx.lineTo(...c[2]); ctx.lineTo(...c[3]); ctx.fill();
+      }
+    }
+    ctx.strokeStyle = "rgba(80,80,80,0.55)"; ctx.lineWidth = 1; ctx.beginPath();
+    const line = (idx) => { idx.forEach((t, s) => { const x = g.x(p[t * 2]), y = g.y(p[t * 2 + 1]); s ? ctx.lineTo(x, y) : ctx.moveTo(x, y); }); };
+    for (let i = 0; i < k; i++) line([...Array(m).keys()].map((j) => i * m + j));
+    if (m > 1) for (let j = 0; j < m; j++) line([...Array(k).keys()].map((i) => i * m + j));
+    ctx.stroke();
+  }
+
+  function paintPoints(g, pts, colour, alpha) {
+    ctx.fillStyle = colour; ctx.globalAlpha = alpha;
+    for (let i = 0; i < pts.length; i += 2) {
+      const x = g.x(pts[i]), y = g.y(pts[i + 1]);
+      if (x < -5 || y < -5 || x > g.w + 5 || y > g.h + 5) continue;
+      ctx.beginPath(); ctx.arc(x, y, 2.6, 0, 6.2832); ctx.fill();
+    }
+    ctx.globalAlpha = 1;
+  }
+
+  function paintArrows(g, f) {
+    const p = f._fake, a = f._arrows;
+    ctx.strokeStyle = "rgba(0,0,0,0.7)"; ctx.lineWidth = 1; ctx.beginPath();
+    for (let i = 0; i < p.length; i += 4) {   // every other fake sample: 250 arrows stay readable
+      const x0 = g.x(p[i]), y0 = g.y(p[i + 1]), x1 = g.x(p[i] + a[i]), y1 = g.y(p[i + 1] + a[i + 1]);
+      const dx = x1 - x0, dy = y1 - y0, len = Math.hypot(dx, dy);
+      if (len < 0.5) continue;
+      ctx.moveTo(x0, y0); ctx.lineTo(x1, y1);
+      const ux = dx / len, uy = dy / len, h = Math.min(4, len / 2);
+      ctx.moveTo(x1, y1); ctx.lineTo(x1 - h * (ux - uy * 0.5), y1 - h * (uy + ux * 0.5));
+      ctx.moveTo(x1, y1); ctx.lineTo(x1 - h * (ux + uy * 0.5), y1 - h * (uy - ux * 0.5));
+    }
+    ctx.stroke();
+  }
+
+  function paintDrawn(g) {
+    ctx.fillStyle = "#e08214";
+    for (const [x, y] of state.drawn) { ctx.beginPath(); ctx.arc(g.x(x), g.y(y), 2.2, 0, 6.2832); ctx.fill(); }
+  }
+
+  // ---- charts, readouts, pipeline ------------------------------------------------------------------------------
+  const chartLayout = {
+    grid: { rows: 3, columns: 1, pattern: "independent", roworder: "top to bottom" },
+    margin: { l: 45, r: 10, t: 20, b: 30 }, showlegend: true, legend: { orientation: "h", y: -0.12, font: { size: 10 } },
+    hovermode: false, template: "none", height: 430, font: { size: 10 },
+    yaxis: { title: { text: "loss" } }, yaxis2: { title: { text: "bits" }, rangemode: "tozero" },
+    yaxis3: { title: { text: "modes" }, rangemode: "tozero" }, yaxis4: { overlaying: "y3", side: "right", range: [0, 100], title: { text: "HQ %" } },
+    xaxis3: { title: { text: "iteration" } },
+  };
+  Plotly.newPlot(chartDiv, [], chartLayout, { displaylogo: false, staticPlot: true, responsive: true });
+
+  function decimate(rows, max) {
+    if (rows.length <= max) return rows;
+    const step = rows.length / max, out = [];
+    for (let i = 0; i < max; i++) out.push(rows[Math.floor(i * step)]);
+    out.push(rows[rows.length - 1]);
+    return out;
+  }
+
+  function drawCharts() {
+    const L = decimate(state.losses, 1500), M = state.metrics, col = (rows, k) => rows.map((r) => r[k]);
+    const it = col(L, 0), mit = col(M, 0), traces = [
+      { x: it, y: col(L, 1), name: "D loss", line: { color: "#2166ac", width: 1.2 }, xaxis: "x", yaxis: "y" },
+      { x: it, y: col(L, 2), name: "G loss", line: { color: "#b2182b", width: 1.2 }, xaxis: "x", yaxis: "y" },
+      { x: mit, y: col(M, 1), name: "KL", line: { color: "#e08214" }, xaxis: "x2", yaxis: "y2" },
+      { x: mit, y: col(M, 2), name: "JS", line: { color: "#542788" }, xaxis: "x2", yaxis: "y2" },
+    ];
+    const shapes = [];
+    if (state.floors) for (const [k, c] of [["kl", "#e08214"], ["js", "#542788"]])
+      shapes.push({ type: "line", xref: "x2 domain", x0: 0, x1: 1, yref: "y2", y0: state.floors[k], y1: state.floors[k],
+        line: { color: c, dash: "dot", width: 1 } });
+    if (state.modesTotal) {
+      traces.push({ x: mit, y: col(M, 3), name: "modes covered", line: { color: "#1b7837" }, xaxis: "x3", yaxis: "y3" });
+      traces.push({ x: mit, y: col(M, 4), name: "high-quality %", line: { color: "#762a83", dash: "dash" }, xaxis: "x3", yaxis: "y4" });
+    }
+    const lay = Object.assign({}, chartLayout, { shapes,
+      yaxis3: Object.assign({}, chartLayout.yaxis3, { range: [0, (state.modesTotal || 1) + 0.5] }) });
+    Plotly.react(chartDiv, traces, lay, { displaylogo: false, staticPlot: true, responsive: true });
+  }
+
+  function fmt(v, d = 3) { return v === null || v === undefined ? "–" : Number(v).toFixed(d); }
+
+  function readouts(f) {
+    $(".lab-it").textContent = f.iteration;
+    $(".lab-dsteps").textContent = f.d_steps;
+    $(".lab-gsteps").textContent = f.g_steps;
+    $(".lab-ips").textContent = state.playing ? Math.round(f.ips) : "–";
+    $(".pipe-dloss").textContent = fmt(f.d_loss);
+    $(".pipe-gloss").textContent = fmt(f.g_loss);
+    const slow = $(".lab-slow").checked;
+    element.querySelectorAll(".pipe-d").forEach((e) => e.classList.toggle("active", slow && f.next_phase === "D"));
+    element.querySelectorAll(".pipe-g").forEach((e) => e.classList.toggle("active", slow && f.next_phase === "G"));
+    $(".lab-phase").textContent = slow ? `next: ${f.next_phase} step` : "";
+    const lo = fmt(f.heat_lo, 2), hi = fmt(f.heat_hi, 2);
+    $(".legend-heat").textContent = f.heat_output === "probability"
+      ? "Background: the discriminator's belief. Green = “real” (D(x) near 1), pink = “fake” (near 0), white = D cannot tell (0.5)."
+      : f.heat_output === "score"
+        ? `Background: the discriminator's raw score from ${lo} (pink, “fake”) to ${hi} (green, “real”); white is its decision boundary.`
+        : `Background: the critic's value from ${lo} (pink, low) to ${hi} (green, high), centred on its median; a critic has no boundary, only slopes.`;
+    $(".legend-arrows").textContent = `Arrows: where the generator's loss pushes each fake sample (−∇ₓ L_G); longest now ${fmt(f.arrow_max, 4)}.`;
+    const msg = $(".lab-msg");
+    if (f.diverged) { msg.textContent = "⚠ " + f.diverged; msg.classList.add("show"); }
+    else if (msg.dataset.kind !== "info") { msg.textContent = ""; msg.classList.remove("show"); }
+  }
+
+  function info(text) {
+    const msg = $(".lab-msg");
+    msg.textContent = text; msg.dataset.kind = text ? "info" : ""; msg.classList.toggle("show", !!text);
+  }
+
+  // ---- receiving frames --------------------------------------------------------------------------------------
+  function accept(p) {
+    if (!p || typeof p !== "object") return;
+    if (p.error) { info("⚠ " + p.error); setPlaying(false); return; }
+    if (p.run !== state.run) {
+      state.run = p.run; state.losses = []; state.metrics = []; state.userZoom = false;
+    }
+    if (p.real) state.real = f32(p.real);
+    state.losses.push(...p.loss_rows); state.metrics.push(...p.metric_rows);
+    if (state.losses.length > 20000) state.losses = decimate(state.losses, 10000);
+    state.lossSerial = p.loss_serial; state.metricSerial = p.metric_serial;
+    state.floors = p.floors; state.modesTotal = p.modes_total;
+    p._heat = u8(p.heat); p._fake = f32(p.fake); p._arrows = f32(p.arrows);
+    p._manifold = f32(p.manifold); p._density = u8(p.density);
+    const boxChanged = !state.frame || state.frame.box.join() !== p.box.join();
+    state.frame = p;
+    if (boxChanged) fitBox(false);
+    paint();
+    readouts(p);
+    const now = performance.now();
+    if (!state.playing || now - state.lastChart > 250 || p.metric_rows.length) { state.lastChart = now; drawCharts(); }
+    if (p.query !== undefined) shareUrl(p.query, p.fields || []);
+    requestAnimationFrame(() => { state.painted += 1; });
+    if (p.diverged && state.playing) setPlaying(false);
+  }
+
+  function shareUrl(query, fields) {
+    const params = new URLSearchParams(window.location.search);
+    for (const k of state.fields || fields) params.delete(k);
+    for (const [k, v] of new URLSearchParams(query)) params.set(k, v);
+    const s = params.toString(), url = window.location.pathname + (s ? "?" + s : "") + window.location.hash;
+    if (url !== window.location.pathname + window.location.search + window.location.hash) window.history.replaceState(null, "", url);
+  }
+
+  async function fetchFrame(action, n) {
+    if (!state.token) throw new Error("no session yet: wait for the page to finish loading");
+    const text = await server.tick([state.token, action, n || 1, state.lossSerial, state.metricSerial, state.run]);
+    state.bytes += text.length; state.frames += 1;
+    return JSON.parse(text);
+  }
+  async function call(action, n) { accept(await fetchFrame(action, n)); }
+
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const hidden = () => document.hidden || element.offsetParent === null;
+  const request = () => { const slow = $(".lab-slow").checked; return fetchFrame(slow ? "slow" : "play", slow ? 1 : Number($(".lab-speed").value)); };
+
+  // While playing, the next frame is requested as soon as one arrives and before it is painted, so the server
+  // trains while the browser paints (one request in flight at a time: no backlog).
+  async function loop() {
+    let pending = request();
+    while (state.playing) {
+      const t0 = performance.now();
+      let p;
+      try { p = await pending; }
+      catch (e) { setPlaying(false); info("⚠ The server did not answer (" + e + "). Press Play to try again."); break; }
+      if (!state.playing) { accept(p); break; }
+      if (hidden()) { accept(p); setPlaying(false); info("Paused: the lab was hidden."); break; }
+      const slow = $(".lab-slow").checked;
+      if (slow) { accept(p); await sleep(Math.max(0, 450 - (performance.now() - t0))); if (state.playing) pending = request(); continue; }
+      pending = request();
+      accept(p);
+      await new Promise((r) => requestAnimationFrame(r));
+    }
+  }
+
+  function setPlaying(on) {
+    state.playing = on;
+    const b = $(".lab-play");
+    b.textContent = on ? "⏸ Pause" : "▶ Play";
+    b.classList.toggle("playing", on);
+    if (on) { if (!state.started) state.started = performance.now(); loop(); }
+  }
+
+  async function once(action) {
+    if (state.busy) return;
+    state.busy = true;
+    try { setPlaying(false); info(""); await call(action, 1); }
+    catch (e) { info("⚠ " + e); }
+    finally { state.busy = false; }
+  }
+
+  $(".lab-play").addEventListener("click", () => { info(""); setPlaying(!state.playing); });
+  element.querySelectorAll("[data-act]").forEach((b) => b.addEventListener("click", () => once(b.dataset.act)));
+  const speed = $(".lab-speed"), speedOut = $(".lab-speed-out");
+  speed.addEventListener("input", () => { speedOut.textContent = speed.value; });
+  element.querySelectorAll(".lab-layer").forEach((c) => c.addEventListener("change", () => { state.layers[c.value] = c.checked; paint(); }));
+  document.addEventListener("visibilitychange", () => { if (document.hidden && state.playing) { setPlaying(false); info("Paused: the page was hidden."); } });
+
+  // ---- drawing your own data ------------------------------------------------------------------------------------
+  const drawBox = $(".lab-draw");
+  drawBox.addEventListener("change", () => {
+    state.drawing = drawBox.checked;
+    canvas.classList.toggle("drawing", state.drawing);
+    if (state.drawing) { setPlaying(false); info("Drawing: drag on the plot to spray points (mouse, pen or finger), then press “Train on drawing”."); }
+    else info("");
+    paint();
+  });
+  let pointerDown = false;
+  function addAt(ev) {
+    const g = geometry(), r = canvas.getBoundingClientRect();
+    const px = ev.clientX - r.left, py = ev.clientY - r.top, xr = g.xa.range, yr = g.ya.range;
+    const x = xr[0] + (px / g.w) * (xr[1] - xr[0]), y = yr[0] + (1 - py / g.h) * (yr[1] - yr[0]);
+    const spread = 0.012 * (xr[1] - xr[0]);
+    for (let i = 0; i < 3; i++) state.drawn.push([x + (Math.random() - 0.5) * spread * 2, y + (Math.random() - 0.5) * spread * 2]);
+    paint();
+  }
+  canvas.addEventListener("pointerdown", (ev) => { if (!state.drawing) return; pointerDown = true; canvas.setPointerCapture(ev.pointerId); addAt(ev); });
+  canvas.addEventListener("pointermove", (ev) => { if (state.drawing && pointerDown) addAt(ev); });
+  canvas.addEventListener("pointerup", () => { pointerDown = false; });
+  $(".lab-clear").addEventListener("click", () => { state.drawn = []; paint(); });
+  $(".lab-use").addEventListener("click", () => {
+    if (!state.drawn.length) { info("⚠ Nothing drawn yet: tick “draw data” and drag on the plot."); return; }
+    setPlaying(false);
+    trigger("submit", { points: state.drawn.map(([x, y]) => [+x.toFixed(4), +y.toFixed(4)]) });  // → lab2d.on_drawn
+    state.drawn = []; drawBox.checked = false; state.drawing = false; canvas.classList.remove("drawing"); paint();
+  });
+
+  // ---- frames pushed by the settings panel (props.value) ----------------------------------------------------------
+  function fromValue() {
+    if (!props.value) return;
+    try {
+      const p = JSON.parse(props.value);
+      if (p.token) state.token = p.token;
+      if (p.frame) accept(p.frame);
+      if (p.message !== undefined) info(p.message);
+    }
+    catch (e) { console.error("bad lab value", e); }
+  }
+  watch("value", fromValue);
+  server.fields(null).then((f) => { state.fields = JSON.parse(f); });
+  fromValue();  // the first frame and the session token arrive with the page-load event (lab2d.on_load)
+})();
