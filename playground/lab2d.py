@@ -146,8 +146,8 @@ def on_unload(request: gr.Request) -> None:
     SESSIONS.drop(request.session_hash or "anonymous")
 
 
-def on_settings(*args: Any) -> list:
-    *values, request = args
+def on_settings(request: gr.Request, *values: Any) -> list:
+    """Any field of the panel changed (Gradio puts the request first: it is the one annotated parameter)."""
     session = _session(request)
     try:
         config = config_from_values(values, session.config)

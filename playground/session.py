@@ -262,6 +262,10 @@ class Registry:
             if s is not None:
                 self._tokens.pop(s.token, None)
 
+    def keys(self) -> set[str]:
+        with self._lock:
+            return set(self._sessions)
+
     def __len__(self) -> int:
         with self._lock:
             return len(self._sessions)

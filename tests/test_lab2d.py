@@ -60,16 +60,16 @@ def test_settings_apply_live_or_restart_and_bad_values_change_nothing(page):
     session.act("play", 3)
     v = values(session.config)
     v[lab2d.FIELD_NAMES.index("lr_g")] = 0.01
-    reply = lab2d.on_settings(*v, page.request)
+    reply = lab2d.on_settings(page.request, *v)
     assert "Applied live: lr_g" in frame_of(reply)["message"] and session.trainer.iteration == 3
     v[lab2d.FIELD_NAMES.index("g_depth")] = 1
-    reply = lab2d.on_settings(*v, page.request)
+    reply = lab2d.on_settings(page.request, *v)
     assert "Restarted" in frame_of(reply)["message"] and session.trainer.iteration == 0
     before = session.config
     for field, bad in [("lr_d", float("nan")), ("batch", 2.5), ("lr_d", None), ("g_width", -4), ("k_d", 1e9)]:
         v = values(before)
         v[lab2d.FIELD_NAMES.index(field)] = bad
-        reply = lab2d.on_settings(*v, page.request)
+        reply = lab2d.on_settings(page.request, *v)
         assert session.config == before and reply[1:] == values(before)  # the panel is put back
     assert len(page.warnings) == 5 and all(page.warnings)
 
@@ -78,7 +78,7 @@ def test_points_without_points_is_refused(page):
     lab2d.on_load(page.request)
     v = values(default_config())
     v[lab2d.FIELD_NAMES.index("data")] = "points"
-    lab2d.on_settings(*v, page.request)
+    lab2d.on_settings(page.request, *v)
     assert "draw them" in page.warnings[0]
 
 

@@ -1,0 +1,142 @@
+"""End to end in headless Chromium (Debian's /usr/bin/chromium driven by Playwright): the live 2D lab as a
+student uses it. The app runs in this process so the test can also see the server's per-page sessions."""
+import re
+import socket
+import time
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+import app
+from playground import lab2d
+from toy2d.presets import resolve
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def url():
+    demo = app.build_app()
+    port = free_port()
+    demo.queue(default_concurrency_limit=8).launch(server_name="127.0.0.1", server_port=port,
+                                                   prevent_thread_lock=True, quiet=True)
+    yield f"http://127.0.0.1:{port}/"
+    demo.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+def wait_for(page, js: str, timeout: float = 30_000):
+    page.wait_for_function(js, timeout=timeout)
+
+
+def lab(page, key: str):
+    return page.evaluate(f"() => window.ganLab.frame.{key}")
+
+
+def open_lab(browser, url):
+    page = browser.new_page(viewport={"width": 1300, "height": 1000})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    wait_for(page, "() => window.ganLab && window.ganLab.frame && window.ganLab.token")
+    return page, errors
+
+
+def test_play_pause_step_reset_and_data_set(browser, url):
+    page, errors = open_lab(browser, url)
+    assert lab(page, "iteration") == 0
+    before = page.evaluate("() => document.querySelector('.lab-canvas').toDataURL()")
+    page.click(".lab-play")
+    wait_for(page, "() => window.ganLab.frame.iteration >= 40 && window.ganLab.painted >= 5")
+    page.click(".lab-play")  # pause
+    expect(page.locator(".lab-play")).to_have_text("▶ Play")
+    time.sleep(0.5)
+    it, d, g = lab(page, "iteration"), lab(page, "d_steps"), lab(page, "g_steps")
+    assert page.locator(".lab-it").inner_text() == str(it)
+    after = page.evaluate("() => document.querySelector('.lab-canvas').toDataURL()")
+    assert after != before  # the layered view changed while training
+    time.sleep(0.5)
+    assert lab(page, "iteration") == it  # paused means paused
+
+    page.click(".lab-step-d")
+    wait_for(page, f"() => window.ganLab.frame.d_steps === {d + 1}")
+    assert (lab(page, "iteration"), lab(page, "g_steps")) == (it, g)
+    assert page.locator(".lab-dsteps").inner_text() == str(d + 1)
+    page.click(".lab-step")
+    wait_for(page, f"() => window.ganLab.frame.iteration === {it + 1}")
+
+    page.click(".lab-reset")
+    wait_for(page, "() => window.ganLab.frame.iteration === 0 && window.ganLab.frame.d_steps === 0")
+
+    page.locator("#lab-data input").click()
+    page.get_by_role("option", name="grid25", exact=True).click()
+    wait_for(page, "() => window.ganLab.frame.modes_total === 25")
+    assert "data=grid25" in page.url  # the shareable link follows the settings
+    expect(page.locator(".lab-msg")).to_contain_text("Restarted")
+    assert errors == []
+    page.close()
+
+
+def test_a_shared_link_restores_the_settings(browser, url):
+    config = resolve(preset="ganlab")[0].replace(lr_d=0.07)
+    page, errors = open_lab(browser, url + "?" + config.to_query())
+    expect(page.locator("#lab-data input")).to_have_value("gaussians")
+    expect(page.locator("#lab-lr_d input")).to_have_value("0.07")
+    expect(page.locator("#lab-opt_d input")).to_have_value("sgd")
+    expect(page.locator(".lab-msg")).to_contain_text("restored from the link")
+    assert re.search(r"lr_d=0\.07", page.url) and errors == []
+    page.close()
+
+
+def test_hidden_page_pauses_and_closing_frees_the_session(browser, url):
+    before = lab2d.SESSIONS.keys()
+    page, _ = open_lab(browser, url)
+    mine = lab2d.SESSIONS.keys() - before
+    assert len(mine) == 1  # this page's own session
+    (key,) = mine
+    token = page.evaluate("() => window.ganLab.token")
+    assert lab2d.SESSIONS.by_token(token) is not None
+    page.click(".lab-play")
+    wait_for(page, "() => window.ganLab.frame.iteration > 0")
+    page.evaluate("() => { Object.defineProperty(document, 'hidden', {value: true, configurable: true});"
+                  " document.dispatchEvent(new Event('visibilitychange')); }")
+    wait_for(page, "() => !window.ganLab.playing")
+    expect(page.locator(".lab-msg")).to_contain_text("Paused")
+    page.close()
+    deadline = time.time() + 30
+    while key in lab2d.SESSIONS and time.time() < deadline:
+        time.sleep(0.2)
+    assert key not in lab2d.SESSIONS and lab2d.SESSIONS.by_token(token) is None
+
+
+def test_drawing_your_own_data(browser, url):
+    page, errors = open_lab(browser, url)
+    page.check(".lab-draw")
+    box = page.locator(".lab-canvas").bounding_box()
+    page.mouse.move(box["x"] + 60, box["y"] + 60)
+    page.mouse.down()
+    for i in range(30):
+        page.mouse.move(box["x"] + 60 + 5 * i, box["y"] + 60 + 3 * i)
+    page.mouse.up()
+    assert page.evaluate("() => window.ganLab.drawn.length") >= 30
+    page.click(".lab-use")
+    wait_for(page, "() => window.ganLab.run > 1 && window.ganLab.frame.modes_total === null")
+    expect(page.locator("#lab-data input")).to_have_value("points")
+    expect(page.locator(".lab-msg")).to_contain_text("drawn points")
+    assert "points=" in page.url and errors == []
+    page.close()
