@@ -160,7 +160,7 @@
   }
 
   // ---- charts, readouts, pipeline ------------------------------------------------------------------------------
-  const chartLayout = {
+  const chartLayout = {  // traces are plain lines (no markers): cheap to redraw four times a second
     grid: { rows: 3, columns: 1, pattern: "independent", roworder: "top to bottom" },
     margin: { l: 45, r: 10, t: 20, b: 30 }, showlegend: true, legend: { orientation: "h", y: -0.12, font: { size: 10 } },
     hovermode: false, template: "none", height: 430, font: { size: 10 },
@@ -180,7 +180,7 @@
 
   function drawCharts() {
     const L = decimate(state.losses, 1500), M = state.metrics, col = (rows, k) => rows.map((r) => r[k]);
-    const it = col(L, 0), mit = col(M, 0), traces = [
+    const it = col(L, 0), mit = col(M, 0), lines = (t) => t.forEach((x) => { x.mode = "lines"; }), traces = [
       { x: it, y: col(L, 1), name: "D loss", line: { color: "#2166ac", width: 1.2 }, xaxis: "x", yaxis: "y" },
       { x: it, y: col(L, 2), name: "G loss", line: { color: "#b2182b", width: 1.2 }, xaxis: "x", yaxis: "y" },
       { x: mit, y: col(M, 1), name: "KL", line: { color: "#e08214" }, xaxis: "x2", yaxis: "y2" },
@@ -194,6 +194,7 @@
       traces.push({ x: mit, y: col(M, 3), name: "modes covered", line: { color: "#1b7837" }, xaxis: "x3", yaxis: "y3" });
       traces.push({ x: mit, y: col(M, 4), name: "high-quality %", line: { color: "#762a83", dash: "dash" }, xaxis: "x3", yaxis: "y4" });
     }
+    lines(traces);
     const lay = Object.assign({}, chartLayout, { shapes,
       yaxis3: Object.assign({}, chartLayout.yaxis3, { range: [0, (state.modesTotal || 1) + 0.5] }) });
     Plotly.react(chartDiv, traces, lay, { displaylogo: false, staticPlot: true, responsive: true });
@@ -209,8 +210,8 @@
     $(".pipe-dloss").textContent = fmt(f.d_loss);
     $(".pipe-gloss").textContent = fmt(f.g_loss);
     const slow = $(".lab-slow").checked;
-    element.querySelectorAll(".pipe-d").forEach((e) => e.classList.toggle("active", slow && f.next_phase === "D"));
-    element.querySelectorAll(".pipe-g").forEach((e) => e.classList.toggle("active", slow && f.next_phase === "G"));
+    element.querySelectorAll(".pipe-d, .pipe-g").forEach((e) => e.classList.toggle("active", slow &&
+      e.classList.contains(f.next_phase === "D" ? "pipe-d" : "pipe-g")));  // the boxes the next update involves
     $(".lab-phase").textContent = slow ? `next: ${f.next_phase} step` : "";
     const lo = fmt(f.heat_lo, 2), hi = fmt(f.heat_hi, 2);
     $(".legend-heat").textContent = f.heat_output === "probability"
