@@ -14,11 +14,12 @@ import os
 import tempfile
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import gradio as gr
 import plotly
 
-from toy2d import checkpoint, distributions, losses, nets, pointsio
+from toy2d import checkpoint, distributions, losses, nets, pointsio, probe
 from toy2d.config import NOISE_TYPES, OPTIMIZERS, TrainConfig
 from toy2d.presets import PRESET_NAMES, PRESETS, resolve
 
@@ -27,7 +28,6 @@ from .session import LabSession, Registry, default_config
 
 STATIC = Path(__file__).parent / "static"
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-URL_POINTS = 400  # a shared link carries at most this many of the user's points (a sample of bigger clouds)
 SESSIONS = Registry()
 
 
@@ -98,21 +98,9 @@ def values_of(config: TrainConfig) -> list[Any]:
     return [getattr(config, name) for name in FIELD_NAMES]
 
 
-def share_config(config: TrainConfig) -> TrainConfig:
-    """What the page URL holds: the config, with big point clouds cut to a rounded sample to keep links short."""
-    if config.points is None:
-        return config
-    pts = config.points
-    if len(pts) > URL_POINTS:
-        step = len(pts) / URL_POINTS
-        pts = tuple(pts[int(i * step)] for i in range(URL_POINTS))
-    return config.replace(points=tuple((round(x, 4), round(y, 4)) for x, y in pts))
-
-
 def view_value(session: LabSession, message: str = "") -> str:
     """The view component's value: a frame to draw and a message to show."""
     frame = session.page_payload(have_run=-1)  # full frame with real points and all chart rows
-    frame["query"] = share_config(session.config).to_query()
     return json.dumps({"message": message, "frame": frame, "token": session.token, "nonce": os.urandom(4).hex()})
 
 
@@ -131,7 +119,6 @@ def on_load(request: gr.Request) -> list:
     message, config = "", None
     if query:
         try:
-            from urllib.parse import urlencode
             config = TrainConfig.from_query(urlencode(query)).validate()
             message = "Settings restored from the link."
         except ValueError as exc:
@@ -248,7 +235,7 @@ def on_gif(request: gr.Request, progress: gr.Progress = gr.Progress()) -> str:
     session = _session(request)
     with session.lock:
         frames = list(session.exported)
-        real = session.trainer.pool[:500].numpy()
+        real = session.trainer.pool[: probe.N_SHOWN].numpy()
     if not frames:
         raise gr.Error("Nothing recorded yet: press Play first, then export.")
     path = _out_dir() / f"gan2d-run{session.run_id}.gif"
@@ -271,7 +258,6 @@ def tick(args: list) -> str:
         p = session.page_payload(int(have_losses), int(have_metrics), int(have_run), str(action), int(n))
     except (ValueError, TypeError) as exc:
         return json.dumps({"error": str(exc)})
-    p["query"] = share_config(session.config).to_query()
     return json.dumps(p)
 
 

@@ -26,6 +26,7 @@ METRICS_EVERY_S = 0.5  # wall-clock seconds between live KL/JS/mode evaluations 
 SERIES_KEPT = 5_000  # chart points kept per series (the page decimates its own copy)
 EXPORT_EVERY_S = 0.2  # at most 5 recorded frames per second for GIF/MP4 export…
 EXPORT_KEPT = 300  # …and the last 300 of them (one minute of play)
+URL_POINTS = 400  # a shared link carries at most this many of the user's points (a sample of bigger clouds)
 MAX_ITERATIONS_PER_CALL = 2_000  # a request for more is clipped: one call must never hold the server for long
 ACTIONS = ("frame", "play", "step", "d", "g", "slow", "reset")
 
@@ -37,6 +38,17 @@ RECOVERY = ("Lower the learning rates (or switch to Adam), then press Reset. A W
 def default_config() -> TrainConfig:
     """The run a new page starts with: the ring of eight Gaussians with its tuned recipe."""
     return presets.resolve("ring8")[0]
+
+
+def share_config(config: TrainConfig) -> TrainConfig:
+    """What the page URL holds: the config, with big point clouds cut to a rounded sample to keep links short."""
+    if config.points is None:
+        return config
+    pts = config.points
+    if len(pts) > URL_POINTS:
+        step = len(pts) / URL_POINTS
+        pts = tuple(pts[int(i * step)] for i in range(URL_POINTS))
+    return config.replace(points=tuple((round(x, 4), round(y, 4)) for x, y in pts))
 
 
 @dataclass
@@ -60,6 +72,7 @@ class LabSession:
         self.token = secrets.token_urlsafe(16)  # the page's key for the frame loop (see Registry.by_token)
         self.run_id = 0
         self._references: dict[Any, metrics.Reference] = {}
+        self._query: tuple[TrainConfig | None, str] = (None, "")
         self.restart(config or default_config())
 
     # ---- run lifecycle ----------------------------------------------------------------------------------------
@@ -77,7 +90,6 @@ class LabSession:
             self._last_metrics = -math.inf
             self._slow_cursor = 0  # position in the k_d D steps + k_g G steps of one iteration (slow motion)
             self._arrow_ref = 0.0
-            self._rate = (0, 0.0)  # iterations and seconds spent training, for the it/s readout
             self._rate_window: deque[tuple[float, int]] = deque(maxlen=64)
             self.reference = self._reference_for(self.config)
 
@@ -117,7 +129,7 @@ class LabSession:
         n = max(1, min(int(n), MAX_ITERATIONS_PER_CALL))
         with self.lock:
             t = self.trainer
-            start, t0 = t.iteration, time.perf_counter()
+            start = t.iteration
             if action == "reset":
                 self.restart(self.config)
             elif action == "play":
@@ -131,7 +143,7 @@ class LabSession:
             elif action == "slow":
                 self._slow_step()
             if action in ("play", "step"):
-                self._note_rate(t.iteration - start, time.perf_counter() - t0)
+                self._rate_window.append((time.perf_counter(), t.iteration - start))
             return self._payload(force_metrics=action not in ("play", "slow"))
 
     def _slow_step(self) -> None:
@@ -150,11 +162,6 @@ class LabSession:
 
     def next_phase(self) -> str:
         return "D" if self._slow_cursor < self.config.k_d else "G"
-
-    def _note_rate(self, iterations: int, seconds: float) -> None:
-        now = time.perf_counter()
-        self._rate_window.append((now, iterations))
-        self._rate = (self._rate[0] + iterations, self._rate[1] + seconds)
 
     def iterations_per_second(self) -> float:
         """Training iterations per wall-clock second over the last few seconds of play (what the class sees)."""
@@ -193,8 +200,14 @@ class LabSession:
             ips=round(self.iterations_per_second(), 1),
             floors=dict(kl=self.reference.kl_floor_bits, js=self.reference.js_floor_bits),
             modes_total=None if mixture is None else len(mixture.centres),
-            query=self.config.to_query(),
+            query=self.share_query(),
         )
+
+    def share_query(self) -> str:
+        """The URL query of the running config (see share_config), computed once per config, not per frame."""
+        if self._query[0] is not self.config:
+            self._query = (self.config, share_config(self.config).to_query())
+        return self._query[1]
 
     def page_payload(self, have_losses: int = 0, have_metrics: int = 0, have_run: int = -1,
                      action: str = "frame", n: int = 1) -> dict:

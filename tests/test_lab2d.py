@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from playground import lab2d
-from playground.session import default_config
+from playground.session import URL_POINTS, default_config, share_config
 from toy2d.config import TrainConfig
 from toy2d.presets import PRESETS, resolve
 
@@ -116,8 +116,8 @@ def test_drawing_and_csv_feed_the_points_data_set(page, tmp_path):
 
 def test_big_point_clouds_put_a_sample_in_the_link():
     config = TrainConfig(data="points", points=tuple((i * 0.123456789, 1.0) for i in range(5000)))
-    shared = lab2d.share_config(config)
-    assert len(shared.points) == lab2d.URL_POINTS and shared.points[1] == (round(12 * 0.123456789, 4), 1.0)  # every 12.5th
+    shared = share_config(config)
+    assert len(shared.points) == URL_POINTS and shared.points[1] == (round(12 * 0.123456789, 4), 1.0)  # every 12.5th
     assert TrainConfig.from_query(shared.to_query()).points == shared.points
 
 

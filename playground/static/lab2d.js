@@ -251,14 +251,14 @@
     readouts(p);
     const now = performance.now();
     if (!state.playing || now - state.lastChart > 250 || p.metric_rows.length) { state.lastChart = now; drawCharts(); }
-    if (p.query !== undefined) shareUrl(p.query, p.fields || []);
+    if (p.query !== undefined) shareUrl(p.query);
     requestAnimationFrame(() => { state.painted += 1; });
     if (p.diverged && state.playing) setPlaying(false);
   }
 
-  function shareUrl(query, fields) {
+  function shareUrl(query) {
     const params = new URLSearchParams(window.location.search);
-    for (const k of state.fields || fields) params.delete(k);
+    for (const k of state.fields || []) params.delete(k);
     for (const [k, v] of new URLSearchParams(query)) params.set(k, v);
     const s = params.toString(), url = window.location.pathname + (s ? "?" + s : "") + window.location.hash;
     if (url !== window.location.pathname + window.location.search + window.location.hash) window.history.replaceState(null, "", url);
