@@ -171,13 +171,16 @@ class Trainer:
         return self._diverge(phase, f"a {net} weight became NaN or infinite (learning rate too high?)")
 
     def _d_update(self) -> bool:
-        if self.fast is not None:
-            value = self.fast.d_step()
-            if not math.isfinite(value):
-                return self._check_weights() and self._diverge("D", f"the discriminator loss became {value}")
-            self.d_loss = value
-            self.d_steps += 1
-            return True
+        value = self.fast.d_step() if self.fast is not None else self._d_autograd()
+        if not math.isfinite(value):
+            return self._check_weights() and self._diverge("D", f"the discriminator loss became {value}")
+        self.d_loss = value
+        self.d_steps += 1
+        return True
+
+    def _d_autograd(self) -> float:
+        """One D update through autograd; returns D's loss. Like the fast kernel's, it updates nothing when the
+        loss is not finite."""
         b = self.config.batch
         real = self.real_batch(b)
         with torch.no_grad():
@@ -185,15 +188,13 @@ class Trainer:
         loss = self.d_objective(real, fake)
         value = loss.item()
         if not math.isfinite(value):
-            return self._check_weights() and self._diverge("D", f"the discriminator loss became {value}")
+            return value
         _update(self.opt_d, self.d_params, loss)
         if self.loss.weight_clip:
             with torch.no_grad():
                 torch._foreach_clamp_min_(self.d_params, -self.config.clip)
                 torch._foreach_clamp_max_(self.d_params, self.config.clip)
-        self.d_loss = value
-        self.d_steps += 1
-        return True
+        return value
 
     def step_d(self) -> bool:
         """One discriminator update. Returns False (and changes nothing) once diverged."""
@@ -214,13 +215,15 @@ class Trainer:
         return functional_call(self.d, params, (fake,))
 
     def _g_update(self) -> bool:
-        if self.fast is not None:
-            value = self.fast.g_step()
-            if not math.isfinite(value):
-                return self._check_weights() and self._diverge("G", f"the generator loss became {value}")
-            self.g_loss = value
-            self.g_steps += 1
-            return True
+        value = self.fast.g_step() if self.fast is not None else self._g_autograd()
+        if not math.isfinite(value):
+            return self._check_weights() and self._diverge("G", f"the generator loss became {value}")
+        self.g_loss = value
+        self.g_steps += 1
+        return True
+
+    def _g_autograd(self) -> float:
+        """One G update through autograd; returns G's loss and updates nothing when it is not finite."""
         fake = self.g(self.noise(self.config.batch))
         for p in self.d_params:
             p.requires_grad_(False)
@@ -232,14 +235,12 @@ class Trainer:
         loss = self.loss.g_loss(h)
         value = loss.item()
         if not math.isfinite(value):
-            return self._check_weights() and self._diverge("G", f"the generator loss became {value}")
+            return value
         _update(self.opt_g, self.g_params, loss)
         if self.g_sample is not self.g:
             with torch.no_grad():
                 torch._foreach_lerp_(list(self.g_sample.parameters()), self.g_params, 1 - self.config.g_ema)
-        self.g_loss = value
-        self.g_steps += 1
-        return True
+        return value
 
     def step_g(self) -> bool:
         """One generator update. Returns False (and changes nothing) once diverged."""
