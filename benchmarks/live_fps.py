@@ -22,17 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.chromium import EXECUTABLE, FLAGS, free_port  # noqa: E402
 from toy2d.presets import resolve  # noqa: E402
-
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def cpu_seconds(pid: int) -> float:
@@ -63,7 +54,7 @@ async def measure(url: str, sessions: int, seconds: float, speed: int, warmup: f
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        browser = await p.chromium.launch(executable_path=EXECUTABLE, args=FLAGS)
         pages = []
         for _ in range(sessions):
             page = await browser.new_page(viewport={"width": 1400, "height": 1000})

@@ -1,25 +1,15 @@
 """End to end in headless Chromium (Debian's /usr/bin/chromium driven by Playwright): the live 2D lab as a
 student uses it. The app runs in this process so the test can also see the server's per-page sessions."""
 import re
-import socket
 import time
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
 import app
+from benchmarks.chromium import EXECUTABLE, FLAGS, free_port
 from playground import lab2d
 from toy2d.presets import resolve
-
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +25,7 @@ def url():
 @pytest.fixture(scope="module")
 def browser():
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        b = p.chromium.launch(executable_path=EXECUTABLE, args=FLAGS)
         yield b
         b.close()
 
