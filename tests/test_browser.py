@@ -62,6 +62,12 @@ def test_play_pause_step_reset_and_data_set(browser, url):
     assert after != before  # the layered view changed while training
     time.sleep(0.5)
     assert lab(page, "iteration") == it  # paused means paused
+    canvas = "() => document.querySelector('.lab-canvas').toDataURL()"
+    shown = page.evaluate(canvas)
+    page.uncheck(".lab-layer[value=heatmap]")
+    assert page.evaluate(canvas) != shown  # each layer toggles on the same frame…
+    page.check(".lab-layer[value=heatmap]")
+    assert page.evaluate(canvas) == shown  # …and comes back exactly
 
     page.click(".lab-step-d")
     wait_for(page, f"() => window.ganLab.frame.d_steps === {d + 1}")
