@@ -136,3 +136,31 @@ def test_drawing_your_own_data(browser, url):
     expect(page.locator(".lab-msg")).to_contain_text("drawn points")
     assert "points=" in page.url and errors == []
     page.close()
+
+
+def test_latent_walk_tab_renders_a_grid_and_plays_a_walk(browser, url, faces):
+    page = browser.new_page(viewport={"width": 1300, "height": 1400})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    page.get_by_role("tab", name="Latent walk (faces DCGAN)").click()
+    faces_shown = page.locator("#walk-grid img")
+    expect(faces_shown).to_have_count(16, timeout=60_000)  # opening the tab draws seeds 0-15
+    assert page.locator("#walk-grid").get_by_text("seed 5", exact=True).count() == 1
+    faces_shown.nth(5).click()
+    expect(page.locator("#walk-keys textarea")).to_have_value("0, 1, 5")
+    page.click("#walk-btn")
+    playing = """() => { const v = document.querySelector('#walk-video video');
+                         return v && v.readyState >= 2 && v.videoWidth === 256 && v.duration > 2; }"""
+    wait_for(page, playing, timeout=60_000)
+    strip = page.locator("#walk-strip img")
+    expect(strip).to_have_count(1)
+    wait_for(page, "() => document.querySelector('#walk-strip img').naturalWidth > 1000")
+    expect(page.locator("#walk-gif")).to_contain_text(".gif")
+    expect(page.locator("#walk-info")).to_contain_text("python -m models walk --seeds 0,1,5 --frames 64")
+    page.locator("#walk-seeds textarea").fill("3, banana")
+    page.click("#walk-grid-btn")
+    expect(page.get_by_text("not a seed").first).to_be_visible(timeout=10_000)  # a message, nothing breaks
+    expect(faces_shown).to_have_count(16)
+    assert errors == []
+    page.close()
