@@ -8,7 +8,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr  # noqa: E402
 import torch  # noqa: E402
 
-from playground import lab2d, latent_walk  # noqa: E402
+from playground import lab2d, latent_walk, style_transfer  # noqa: E402
 
 torch.set_num_threads(1)  # the nets are tiny: more threads only add synchronisation, and sessions run in parallel
 
@@ -21,6 +21,8 @@ def build_app() -> gr.Blocks:
             outputs = lab2d.build()
         with gr.Tab("Latent walk (faces DCGAN)") as walk_tab:
             latent_walk.build(walk_tab)
+        with gr.Tab("Style transfer"):
+            style_transfer.build()
         lab2d.attach(demo, outputs)
     return demo
 

@@ -164,3 +164,41 @@ def test_latent_walk_tab_renders_a_grid_and_plays_a_walk(browser, url, faces):
     expect(faces_shown).to_have_count(16)
     assert errors == []
     page.close()
+
+
+def test_style_tab_stylises_an_example_and_shows_gatys_live(browser, url):
+    page = browser.new_page(viewport={"width": 1300, "height": 1400})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    page.get_by_role("tab", name="Style transfer").click()
+    page.locator("img[src*='chelsea']").first.click()  # an example photo
+    expect(page.locator("#style-photo img")).to_have_count(1, timeout=20_000)
+    page.click("#style-builtin-btn")
+    expect(page.locator("#style-builtin-out img")).to_have_count(1, timeout=60_000)
+    wait_for(page, "() => document.querySelector('#style-builtin-out img').naturalWidth === 451")
+    expect(page.locator("#style-builtin-info")).to_contain_text("style 19 × 1.00")
+
+    page.get_by_role("tab", name="Gatys optimisation (live)").click()
+    page.locator("#gatys-size").get_by_text("128", exact=True).click()
+    iterations = page.locator("#gatys-iterations input[type=number]")
+    iterations.fill("30")
+    iterations.press("Enter")
+    page.locator("img[src*='autumn-field']").locator("visible=true").first.click()
+    expect(page.locator("#gatys-style img")).to_have_count(1, timeout=20_000)
+    page.click("#gatys-start-btn")
+    expect(page.locator("#gatys-info")).to_contain_text("done · iteration 30/30", timeout=120_000)
+    expect(page.locator("#gatys-out img")).to_have_count(1)
+    expect(page.locator("#gatys-losses .js-plotly-plot")).to_have_count(1)
+
+    iterations.fill("1000")
+    iterations.press("Enter")
+    page.click("#gatys-start-btn")
+    expect(page.locator("#gatys-info")).to_contain_text("running · iteration", timeout=60_000)
+    page.click("#gatys-stop-btn")
+    time.sleep(2)
+    stopped = page.locator("#gatys-info").inner_text()
+    time.sleep(2)
+    assert page.locator("#gatys-info").inner_text() == stopped and "/1000" in stopped  # Stop stops
+    assert errors == []
+    page.close()
