@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -20,17 +19,8 @@ from PIL import Image
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from models import fast_style, gatys, image_input  # noqa: E402
+from benchmarks.toy2d_speed import ms_per_call  # noqa: E402
 from playground import examples  # noqa: E402
-
-
-def timed(fn, repeats: int) -> float:
-    fn()  # warm-up: sessions and allocations
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def main() -> int:
@@ -45,8 +35,9 @@ def main() -> int:
     photo, _ = image_input.read(examples.photos()[1], max_side=512)
     painting, _ = image_input.read(examples.paintings()[0], max_side=512)
     weights = fast_style.style_weights({19: 1.0})
-    fast = timed(lambda: fast_style.stylise(photo, weights), args.repeats)
-    arbitrary = timed(lambda: fast_style.transform(photo, fast_style.style_vector(painting)), args.repeats)
+    fast = ms_per_call(lambda: fast_style.stylise(photo, weights), args.repeats) / 1000
+    arbitrary = ms_per_call(lambda: fast_style.transform(photo, fast_style.style_vector(painting)),
+                            args.repeats) / 1000
 
     net = gatys.backbone("efficientnet-lite0")
     run = gatys.GatysRun(net, photo, painting, gatys.GatysConfig(size=256, iterations=args.iterations))

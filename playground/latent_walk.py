@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import secrets
 import tempfile
-import functools
 import uuid
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import torch
 from models import latent, montage, store, walks
 from models.dcgan import FacesDCGAN, load_faces
 from models.device import on_gpu
+from playground.model_errors import reports_unavailable
 
 MODEL = "dcgan-faces"
 GRID_SEEDS = "0-15"
@@ -32,21 +32,6 @@ SCRATCH_KEPT = 40     # walk files kept on disk; Gradio serves its own copies
 
 def _model() -> FacesDCGAN:
     return load_faces()
-
-
-def needs_model(outputs: int):
-    """A missing or damaged model is reported in this tab (a warning and the status line, which every such handler
-    returns last) and leaves the tab's pictures as they were; the other tabs never call load_faces()."""
-    def decorate(fn):
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            try:
-                return fn(*args, **kwargs)
-            except store.ModelUnavailable as e:
-                gr.Warning(str(e), title="Faces DCGAN unavailable", duration=None)
-                return (*[gr.skip()] * (outputs - 1), f"**Model** · ⚠️ {e}")
-        return wrapper
-    return decorate
 
 
 def _seeds(text: str, what: str, limit: int = 64) -> list[int]:
@@ -78,7 +63,7 @@ def reroll() -> str:
     return ", ".join(str(secrets.randbelow(100_000)) for _ in range(16))
 
 
-@needs_model(3)
+@reports_unavailable(3, "Faces DCGAN unavailable")
 @on_gpu
 def show_grid(seeds_text: str, truncation: float) -> tuple[list, list[int], str]:
     seeds = _seeds(seeds_text, "Seeds", MAX_GRID)
@@ -105,7 +90,7 @@ def walk_command(seeds: list[int], frames: int, mode: str, truncation: float, fp
             f"--truncation {truncation:g} --fps {fps} --out walk.mp4")
 
 
-@needs_model(5)
+@reports_unavailable(5, "Faces DCGAN unavailable")
 @on_gpu
 def make_walk(keyframes: str, mode: str, frames: float, fps: float, truncation: float) -> tuple:
     seeds = _seeds(keyframes, "Keyframes")
@@ -137,7 +122,7 @@ def _label(name: str, seeds: list[int]) -> str:
     return f"{name}: {'mean ' if len(seeds) > 1 else 'seed '}{shown}"
 
 
-@needs_model(2)
+@reports_unavailable(2, "Faces DCGAN unavailable")
 @on_gpu
 def compute_arithmetic(a_text: str, b_text: str, c_text: str, truncation: float) -> tuple:
     trunc, model = _truncation(truncation), _model()
@@ -149,7 +134,7 @@ def compute_arithmetic(a_text: str, b_text: str, c_text: str, truncation: float)
     return picture, model_status()
 
 
-@needs_model(3)
+@reports_unavailable(3, "Faces DCGAN unavailable")
 @on_gpu
 def explore(source: str, direction_seed: float, a_text: str, b_text: str, start_text: str, amount: float,
             truncation: float) -> tuple:

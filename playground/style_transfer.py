@@ -6,7 +6,6 @@ visible).
 """
 from __future__ import annotations
 
-import functools
 import math
 import time
 
@@ -18,6 +17,7 @@ from PIL import Image
 from models import fast_style, gatys, image_input, store
 from models.device import on_gpu
 from playground import examples
+from playground.model_errors import reports_unavailable
 
 SIZES = (256, 512, 768, 1024)
 SHEET_SIDE = 160          # contact-sheet thumbnails…
@@ -33,20 +33,6 @@ BACKBONE_CHOICES = [("EfficientNet-Lite0 (works offline)", "efficientnet-lite0")
 ADAIN = ("How this relates to **AdaIN**: AdaIN restyles a picture by giving its deep features the mean and "
          "standard deviation of the painting's features; here a small network first compresses the painting into "
          "these 100 numbers, which then set the scale and shift of every normalisation layer of the transformer.")
-
-
-def needs_models(outputs: int):
-    """A model that cannot be fetched is reported in this tab (warning + status line, returned last)."""
-    def decorate(fn):
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            try:
-                return fn(*args, **kwargs)
-            except store.ModelUnavailable as e:
-                gr.Warning(str(e), title="Model unavailable", duration=None)
-                return (*[gr.skip()] * (outputs - 1), f"⚠️ {e}")
-        return wrapper
-    return decorate
 
 
 def read(path: str | None, what: str, max_side: int, quiet: bool = False) -> np.ndarray:
@@ -86,7 +72,7 @@ def status() -> str:
 
 # ---- 26 built-in styles ------------------------------------------------------------------------------------------
 
-@needs_models(2)
+@reports_unavailable(2)
 @on_gpu
 def contact_sheet(photo: str | None) -> tuple:
     picture = read(photo, "photo", SHEET_RENDER, quiet=True)
@@ -119,7 +105,7 @@ def blend(styles: list, weights: list) -> np.ndarray:
         raise gr.Error(f"Styles: {e}.") from None
 
 
-@needs_models(4)
+@reports_unavailable(4)
 @on_gpu
 def run_builtin(photo: str | None, size: object, s1, w1, s2, w2, s3, w3, strength: float, keep: bool) -> tuple:
     picture = read(photo, "photo", _size(size, SIZES))
@@ -154,7 +140,7 @@ def vector_chart(vectors: dict[str, np.ndarray]) -> go.Figure:
     return fig
 
 
-@needs_models(4)
+@reports_unavailable(4)
 @on_gpu
 def run_arbitrary(photo: str | None, style1: str | None, style2: str | None, between: float, strength: float,
                   keep: bool, size: object) -> tuple:
