@@ -14,10 +14,11 @@ import numpy as np
 import plotly.graph_objects as go
 from PIL import Image
 
-from models import fast_style, gatys, image_input, store
+from models import fast_style, gatys, store
 from models.device import on_gpu
 from playground import examples
 from playground.model_errors import reports_unavailable
+from playground.uploads import read_upload
 
 SIZES = (256, 512, 768, 1024)
 SHEET_SIDE = 160          # contact-sheet thumbnails…
@@ -33,20 +34,6 @@ BACKBONE_CHOICES = [("EfficientNet-Lite0 (works offline)", "efficientnet-lite0")
 ADAIN = ("How this relates to **AdaIN**: AdaIN restyles a picture by giving its deep features the mean and "
          "standard deviation of the painting's features; here a small network first compresses the painting into "
          "these 100 numbers, which then set the scale and shift of every normalisation layer of the transformer.")
-
-
-def read(path: str | None, what: str, max_side: int, quiet: bool = False) -> np.ndarray:
-    """An uploaded picture as RGB uint8, with a toast for anything that was changed on the way (unless quiet:
-    thumbnails are scaled on purpose)."""
-    if not path:
-        raise gr.Error(f"Add a {what} first (upload one or click an example).")
-    try:
-        picture, notes = image_input.read(path, max_side)
-    except image_input.ImageRejected as e:
-        raise gr.Error(f"The {what} was not used: {e}.") from None
-    for note in notes if not quiet else ():
-        gr.Info(f"{what.capitalize()}: {note}.")
-    return picture
 
 
 def _size(value: object, allowed: tuple[int, ...]) -> int:
@@ -75,7 +62,7 @@ def status() -> str:
 @reports_unavailable(2)
 @on_gpu
 def contact_sheet(photo: str | None) -> tuple:
-    picture = read(photo, "photo", SHEET_RENDER, quiet=True)
+    picture = read_upload(photo, "photo", SHEET_RENDER, quiet=True)
     tiles = [(_thumbnail(fast_style.stylise(picture, fast_style.style_weights({i: 1.0}))), f"style {i}")
              for i in range(fast_style.NUM_STYLES)]
     return tiles, status()
@@ -108,7 +95,7 @@ def blend(styles: list, weights: list) -> np.ndarray:
 @reports_unavailable(4)
 @on_gpu
 def run_builtin(photo: str | None, size: object, s1, w1, s2, w2, s3, w3, strength: float, keep: bool) -> tuple:
-    picture = read(photo, "photo", _size(size, SIZES))
+    picture = read_upload(photo, "photo", _size(size, SIZES))
     weights, strength = blend([s1, s2, s3], [w1, w2, w3]), _fraction(strength, "Strength")
     t0 = time.perf_counter()
     styled = fast_style.stylise(picture, weights)
@@ -144,13 +131,13 @@ def vector_chart(vectors: dict[str, np.ndarray]) -> go.Figure:
 @on_gpu
 def run_arbitrary(photo: str | None, style1: str | None, style2: str | None, between: float, strength: float,
                   keep: bool, size: object) -> tuple:
-    picture = read(photo, "photo", _size(size, SIZES))
+    picture = read_upload(photo, "photo", _size(size, SIZES))
     between, strength = _fraction(between, "Interpolation"), _fraction(strength, "Strength")
     t0 = time.perf_counter()
-    vectors = {"painting 1": fast_style.style_vector(read(style1, "style picture", 1024))}
+    vectors = {"painting 1": fast_style.style_vector(read_upload(style1, "style picture", 1024))}
     painting = vectors["painting 1"]
     if style2:
-        vectors["painting 2"] = fast_style.style_vector(read(style2, "second style picture", 1024))
+        vectors["painting 2"] = fast_style.style_vector(read_upload(style2, "second style picture", 1024))
         painting = (1 - between) * vectors["painting 1"] + between * vectors["painting 2"]
     own = fast_style.style_vector(picture)
     vectors["photo's own"] = own
@@ -204,8 +191,8 @@ def run_gatys(photo: str | None, style: str | None, backbone_name: str, size, it
         gr.Warning(str(e), title="Model unavailable", duration=None)
         yield gr.skip(), gr.skip(), f"⚠️ {e}"
         return
-    content = read(photo, "photo", 1024)
-    painting = read(style, "style picture", 1024)
+    content = read_upload(photo, "photo", 1024)
+    painting = read_upload(style, "style picture", 1024)
     run = gatys.GatysRun(net, content, painting, config)
     t0 = time.perf_counter()
     yield run.picture(), gr.skip(), "starting…"
