@@ -8,7 +8,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr  # noqa: E402
 import torch  # noqa: E402
 
-from playground import lab2d, latent_walk, style_transfer  # noqa: E402
+from playground import image_lab, img2img, lab2d, latent_walk, style_transfer  # noqa: E402
 
 torch.set_num_threads(1)  # the nets are tiny: more threads only add synchronisation, and sessions run in parallel
 
@@ -23,6 +23,10 @@ def build_app() -> gr.Blocks:
             latent_walk.build(walk_tab)
         with gr.Tab("Style transfer"):
             style_transfer.build()
+        with gr.Tab("Image-to-image") as img2img_tab:
+            img2img.build(img2img_tab)
+        with gr.Tab("Image lab (digits)"):
+            image_lab.build()
         lab2d.attach(demo, outputs)
     return demo
 

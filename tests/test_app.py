@@ -7,24 +7,27 @@ def test_app_builds_a_blocks_with_the_2d_lab_first():
     demo = app.build_app()
     assert isinstance(demo, gr.Blocks)
     tabs = [b.label for b in demo.blocks.values() if isinstance(b, gr.Tab)]
-    assert tabs[0] == "2D GAN Lab" and {"Latent walk (faces DCGAN)", "Style transfer"} <= set(tabs)
+    assert tabs[0] == "2D GAN Lab"
+    assert {"Latent walk (faces DCGAN)", "Style transfer", "Image-to-image", "Image lab (digits)"} <= set(tabs)
     ids = {getattr(b, "elem_id", None) for b in demo.blocks.values()}
     assert {"lab-view", "lab-data", "lab-lr_d", "lab-preset"} <= ids
     assert {"walk-grid", "walk-btn", "walk-video", "walk-equation", "walk-amount", "walk-status"} <= ids
     assert {"style-photo", "style-sheet", "style-builtin-btn", "style-any-btn", "style-vectors", "gatys-start-btn",
             "gatys-stop-btn", "gatys-losses"} <= ids
+    assert {"p2p-pad", "p2p-face", "p2p-compare", "cg-vintage", "cg-diff", "cg-x", "cg-y", "img-play", "img-frame",
+            "img-metrics", "img-model"} <= ids
 
 
 def test_building_and_opening_the_app_downloads_no_model(monkeypatch):
     """The 2D lab must work with no download at all: models load only when an image tab is used."""
     from models import dcgan, store
     from models import fast_style, gatys
-    from playground import latent_walk
+    from playground import img2img, latent_walk
 
     def no_download(*a, **k):
         raise AssertionError("a model was fetched while building the app")
     for module, name in ((store, "fetch"), (dcgan, "load_faces"), (latent_walk, "load_faces"),
-                         (fast_style, "session"), (gatys, "backbone")):
+                         (fast_style, "session"), (gatys, "backbone"), (img2img, "load_faces")):
         monkeypatch.setattr(module, name, no_download)
     demo = app.build_app()
     assert "Faces DCGAN" in latent_walk.model_status()

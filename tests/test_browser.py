@@ -47,6 +47,16 @@ def open_lab(browser, url):
     return page, errors
 
 
+def open_tab(browser, url, name: str, height: int = 1400):
+    """A fresh page on one of the image tabs, with page errors collected."""
+    page = browser.new_page(viewport={"width": 1300, "height": height})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    page.get_by_role("tab", name=name).click()
+    return page, errors
+
+
 def test_play_pause_step_reset_and_data_set(browser, url):
     page, errors = open_lab(browser, url)
     assert lab(page, "iteration") == 0
@@ -139,11 +149,7 @@ def test_drawing_your_own_data(browser, url):
 
 
 def test_latent_walk_tab_renders_a_grid_and_plays_a_walk(browser, url, faces):
-    page = browser.new_page(viewport={"width": 1300, "height": 1400})
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(url)
-    page.get_by_role("tab", name="Latent walk (faces DCGAN)").click()
+    page, errors = open_tab(browser, url, "Latent walk (faces DCGAN)", 1400)
     faces_shown = page.locator("#walk-grid img")
     expect(faces_shown).to_have_count(16, timeout=60_000)  # opening the tab draws seeds 0-15
     assert page.locator("#walk-grid").get_by_text("seed 5", exact=True).count() == 1
@@ -167,11 +173,7 @@ def test_latent_walk_tab_renders_a_grid_and_plays_a_walk(browser, url, faces):
 
 
 def test_style_tab_stylises_an_example_and_shows_gatys_live(browser, url):
-    page = browser.new_page(viewport={"width": 1300, "height": 1400})
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(url)
-    page.get_by_role("tab", name="Style transfer").click()
+    page, errors = open_tab(browser, url, "Style transfer", 1400)
     page.locator("img[src*='chelsea']").first.click()  # an example photo
     expect(page.locator("#style-photo img")).to_have_count(1, timeout=20_000)
     page.click("#style-builtin-btn")
@@ -200,5 +202,59 @@ def test_style_tab_stylises_an_example_and_shows_gatys_live(browser, url):
     stopped = page.locator("#gatys-info").inner_text()
     time.sleep(2)
     assert page.locator("#gatys-info").inner_text() == stopped and "/1000" in stopped  # Stop stops
+    assert errors == []
+    page.close()
+
+
+def test_image_to_image_tab_colours_strokes_drawn_on_the_sketch_pad(browser, url):
+    page, errors = open_tab(browser, url, "Image-to-image", 1400)
+    canvas = page.locator("#p2p-pad canvas").first
+    expect(canvas).to_be_visible(timeout=20_000)
+    # opening the tab picks the brush, so a student can draw at once
+    wait_for(page, """() => document.querySelector('#p2p-pad button[aria-label="Brush"]')?.dataset.picked === '1'""")
+    time.sleep(0.3)
+    box = canvas.bounding_box()
+    x0, y0, w, h = box["x"], box["y"], box["width"], box["height"]
+    strokes = [((0.3, 0.25), (0.7, 0.25)), ((0.3, 0.25), (0.25, 0.7)), ((0.7, 0.25), (0.75, 0.7)),
+               ((0.38, 0.42), (0.45, 0.42)), ((0.55, 0.42), (0.62, 0.42)), ((0.42, 0.65), (0.58, 0.65))]
+    for (ax, ay), (bx, by) in strokes:  # a face: outline, two eyes, a mouth
+        page.mouse.move(x0 + ax * w, y0 + ay * h)
+        page.mouse.down()
+        page.mouse.move(x0 + bx * w, y0 + by * h, steps=12)
+        page.mouse.up()
+    page.click("#p2p-btn")
+    expect(page.locator("#p2p-face img")).to_have_count(1, timeout=60_000)
+    wait_for(page, "() => document.querySelector('#p2p-face img').naturalWidth === 256")
+    seen = page.evaluate("""() => new Promise(done => {
+        const img = document.querySelector('#p2p-seen img');
+        const c = document.createElement('canvas'); c.width = img.naturalWidth; c.height = img.naturalHeight;
+        const ctx = c.getContext('2d'); ctx.drawImage(img, 0, 0);
+        const d = ctx.getImageData(0, 0, c.width, c.height).data; let dark = 0;
+        for (let i = 0; i < d.length; i += 4) if (d[i] < 128) dark++;
+        done(dark / (d.length / 4)); })""")
+    assert 0.01 < seen < 0.5  # the network read our strokes, not an empty pad
+    expect(page.locator("#p2p-compare img")).to_have_count(1)
+    assert errors == []
+    page.close()
+
+
+def test_image_lab_plays_and_pauses_live_frames(browser, url):
+    page, errors = open_tab(browser, url, "Image lab (digits)", 1100)
+    page.click("#img-play")
+    frames = set()
+    deadline = time.time() + 60
+    while len(frames) < 5 and time.time() < deadline:
+        src = page.evaluate("() => { const i = document.querySelector('#img-frame img'); return i && i.src }")
+        if src:
+            frames.add(src)
+        time.sleep(0.05)
+    assert len(frames) >= 5  # the picture keeps changing while playing
+    expect(page.locator("#img-metrics")).to_contain_text("cGAN accuracy")
+    page.click("#img-play")
+    expect(page.locator("#img-play")).to_have_text("▶ Play")
+    time.sleep(1.0)
+    shown = page.evaluate("() => document.querySelector('#img-frame img').src")
+    time.sleep(1.0)
+    assert page.evaluate("() => document.querySelector('#img-frame img').src") == shown  # paused means paused
     assert errors == []
     page.close()
