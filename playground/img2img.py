@@ -17,7 +17,7 @@ from models.dcgan import load_faces
 from models.device import on_gpu
 from playground import examples
 from playground.model_errors import missing_weights, reports_unavailable
-from playground.uploads import read_upload
+from playground.uploads import chosen_size, read_upload
 
 PAD = 256                 # sketch-pad canvas; the network reads it at 64×64
 SHOW = 256                # on-screen size of a 64-px result
@@ -102,13 +102,7 @@ def photo_pipeline(photo: str | None) -> tuple:
 @reports_unavailable(4)
 @on_gpu
 def run_vintage(photo: str | None, size: object) -> tuple:
-    try:
-        side = int(size)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        side = -1
-    if side not in VINTAGE_SIZES:
-        raise gr.Error(f"Size must be one of {', '.join(map(str, VINTAGE_SIZES))}.")
-    picture = read_upload(photo, "photo", side)
+    picture = read_upload(photo, "photo", chosen_size(size, VINTAGE_SIZES))
     out = translation.vintage(picture)
     picture = picture[: out.shape[0], : out.shape[1]]
     diff = np.clip(np.abs(out.astype(np.int16) - picture) * DIFF_GAIN, 0, 255).astype(np.uint8)

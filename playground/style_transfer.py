@@ -18,7 +18,7 @@ from models import fast_style, gatys, store
 from models.device import on_gpu
 from playground import examples
 from playground.model_errors import reports_unavailable
-from playground.uploads import read_upload
+from playground.uploads import chosen_size, read_upload
 
 SIZES = (256, 512, 768, 1024)
 SHEET_SIDE = 160          # contact-sheet thumbnails…
@@ -34,16 +34,6 @@ BACKBONE_CHOICES = [("EfficientNet-Lite0 (works offline)", "efficientnet-lite0")
 ADAIN = ("How this relates to **AdaIN**: AdaIN restyles a picture by giving its deep features the mean and "
          "standard deviation of the painting's features; here a small network first compresses the painting into "
          "these 100 numbers, which then set the scale and shift of every normalisation layer of the transformer.")
-
-
-def _size(value: object, allowed: tuple[int, ...]) -> int:
-    try:
-        size = int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        size = -1
-    if size not in allowed:
-        raise gr.Error(f"Size must be one of {', '.join(map(str, allowed))} pixels.")
-    return size
 
 
 def _fraction(value: float | None, name: str) -> float:
@@ -95,7 +85,7 @@ def blend(styles: list, weights: list) -> np.ndarray:
 @reports_unavailable(4)
 @on_gpu
 def run_builtin(photo: str | None, size: object, s1, w1, s2, w2, s3, w3, strength: float, keep: bool) -> tuple:
-    picture = read_upload(photo, "photo", _size(size, SIZES))
+    picture = read_upload(photo, "photo", chosen_size(size, SIZES))
     weights, strength = blend([s1, s2, s3], [w1, w2, w3]), _fraction(strength, "Strength")
     t0 = time.perf_counter()
     styled = fast_style.stylise(picture, weights)
@@ -131,7 +121,7 @@ def vector_chart(vectors: dict[str, np.ndarray]) -> go.Figure:
 @on_gpu
 def run_arbitrary(photo: str | None, style1: str | None, style2: str | None, between: float, strength: float,
                   keep: bool, size: object) -> tuple:
-    picture = read_upload(photo, "photo", _size(size, SIZES))
+    picture = read_upload(photo, "photo", chosen_size(size, SIZES))
     between, strength = _fraction(between, "Interpolation"), _fraction(strength, "Strength")
     t0 = time.perf_counter()
     vectors = {"painting 1": fast_style.style_vector(read_upload(style1, "style picture", 1024))}
@@ -172,7 +162,7 @@ def gatys_config(backbone_name: str, size, iterations, alpha, log_beta, tv, star
         layers = dict(net.default_style_layers)
     if log_beta is None or not math.isfinite(log_beta):
         raise gr.Error("β must be a number.")
-    config = gatys.GatysConfig(size=_size(size, GATYS_SIZES), iterations=iterations, content_weight=alpha,
+    config = gatys.GatysConfig(size=chosen_size(size, GATYS_SIZES), iterations=iterations, content_weight=alpha,
                                style_weight=10.0 ** float(log_beta), tv_weight=tv, style_layers=layers,
                                content_layer=net.default_content_layer, start=start, optimizer=optimizer)
     try:

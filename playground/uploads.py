@@ -19,3 +19,14 @@ def read_upload(path: str | None, what: str, max_side: int, quiet: bool = False)
     for note in notes if not quiet else ():
         gr.Info(f"{what.capitalize()}: {note}.")
     return picture
+
+
+def chosen_size(value: object, allowed: tuple[int, ...]) -> int:
+    """A size picked in the UI, checked against the sizes offered (a crafted request can send anything)."""
+    try:
+        size = int(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        size = -1
+    if size not in allowed:
+        raise gr.Error(f"Size must be one of {', '.join(map(str, allowed))} pixels.")
+    return size
