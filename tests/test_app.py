@@ -8,7 +8,8 @@ def test_app_builds_a_blocks_with_the_2d_lab_first():
     assert isinstance(demo, gr.Blocks)
     tabs = [b.label for b in demo.blocks.values() if isinstance(b, gr.Tab)]
     assert tabs[0] == "2D GAN Lab"
-    assert {"Latent walk (faces DCGAN)", "Style transfer", "Image-to-image", "Image lab (digits)"} <= set(tabs)
+    assert {"GAN dynamics (Dirac-GAN)", "Latent walk (faces DCGAN)", "Style transfer", "Image-to-image",
+            "Image lab (digits)"} <= set(tabs)
     ids = {getattr(b, "elem_id", None) for b in demo.blocks.values()}
     assert {"lab-view", "lab-data", "lab-lr_d", "lab-preset"} <= ids
     assert {"walk-grid", "walk-btn", "walk-video", "walk-equation", "walk-amount", "walk-status"} <= ids

@@ -258,3 +258,13 @@ def test_image_lab_plays_and_pauses_live_frames(browser, url):
     assert page.evaluate("() => document.querySelector('#img-frame img').src") == shown  # paused means paused
     assert errors == []
     page.close()
+
+
+def test_dirac_gan_view_draws_the_field_and_reacts_to_r1(browser, url):
+    page, errors = open_tab(browser, url, "GAN dynamics (Dirac-GAN)", 1200)
+    expect(page.locator("#dirac-verdict")).to_contain_text("real parts 0", timeout=30_000)
+    wait_for(page, "() => document.querySelectorAll('#dirac-field .scatterlayer .trace').length === 4")
+    page.locator("#dirac-reg").get_by_text("r1", exact=True).click()
+    expect(page.locator("#dirac-verdict")).to_contain_text("converge", timeout=30_000)
+    assert errors == []
+    page.close()
