@@ -122,7 +122,7 @@ def train_pix2pix(args: argparse.Namespace, command: str) -> dict:
             opt_d.step()
             adv_logits = d(torch.cat([x, fake], 1))
             adv = bce(adv_logits, torch.ones_like(adv_logits))
-            record.update(d=float(loss_d), g_adv=float(adv))
+            record.update(d=float(loss_d.detach()), g_adv=float(adv.detach()))
         else:
             adv = torch.zeros(())
         l1 = (fake - y).abs().mean()

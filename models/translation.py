@@ -84,13 +84,18 @@ def square(picture: np.ndarray, side: int) -> np.ndarray:
     return np.asarray(Image.fromarray(picture[top:top + s, left:left + s]).resize((side, side), Image.LANCZOS))
 
 
+def on_white(drawing: np.ndarray) -> np.ndarray:
+    """RGBA strokes composited onto white paper; RGB and grey pass through."""
+    if drawing.ndim == 3 and drawing.shape[2] == 4:
+        alpha = drawing[..., 3:4].astype(np.float32) / 255
+        return (drawing[..., :3] * alpha + 255 * (1 - alpha)).astype(np.uint8)
+    return drawing
+
+
 def pad_to_sketch(drawing: np.ndarray) -> np.ndarray:
     """A sketch-pad drawing (any size; RGBA strokes or RGB on white) → the 64×64 grey sketch pix2pix reads.
     Shrinking thins a mouse stroke to grey; the ink is darkened back to the XDoG sketches' contrast."""
-    if drawing.ndim == 3 and drawing.shape[2] == 4:
-        alpha = drawing[..., 3:4].astype(np.float32) / 255
-        drawing = (drawing[..., :3] * alpha + 255 * (1 - alpha)).astype(np.uint8)
-    grey = (sketch.grey(drawing) * 255).astype(np.uint8)
+    grey = (sketch.grey(on_white(drawing)) * 255).astype(np.uint8)
     small = np.asarray(Image.fromarray(square(grey, max(SIDE, min(grey.shape)))).resize((SIDE, SIDE), Image.BOX))
     ink = 255 - small.astype(np.float32)
     return np.clip(255 - ink * 1.5, 0, 255).astype(np.uint8)

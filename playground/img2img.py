@@ -36,11 +36,9 @@ def _drawing(value: dict | np.ndarray | None) -> np.ndarray:
         value = value.get("composite")
     if value is None or not isinstance(value, np.ndarray) or value.size == 0:
         raise gr.Error("Draw a face on the pad first (or load an example sketch).")
-    drawing = value
-    if drawing.ndim == 3 and drawing.shape[2] == 4:
-        alpha = drawing[..., 3:4].astype(np.float32) / 255
-        drawing = (drawing[..., :3] * alpha + 255 * (1 - alpha)).astype(np.uint8)
-    if (drawing.astype(np.int16).min(axis=-1 if drawing.ndim == 3 else None) < 200).sum() < 20:
+    drawing = translation.on_white(value)
+    ink = drawing if drawing.ndim == 2 else drawing.min(axis=-1)
+    if (ink < 200).sum() < 20:
         raise gr.Error("The pad is empty: draw some lines (eyes, mouth, outline of the face).")
     return drawing
 

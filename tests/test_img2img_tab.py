@@ -31,6 +31,12 @@ def test_an_empty_pad_is_refused_when_asked_and_ignored_while_drawing():
     with pytest.raises(gr.Error, match="empty"):
         tab.colour(white)
     assert tab.live_colour(white) == (gr.skip(),) * 3
+    transparent = {"composite": np.zeros((256, 256, 4), np.uint8)}  # RGBA with nothing drawn is white paper
+    with pytest.raises(gr.Error, match="empty"):
+        tab.colour(transparent)
+    grey = np.full((256, 256), 255, np.uint8)
+    grey[100:110, 30:220] = 0
+    assert tab.colour({"composite": grey})[0].shape == (256, 256, 3)  # a grey pad with a stroke is used
 
 
 def test_example_sketches_cycle_and_load_onto_the_pad(faces):
