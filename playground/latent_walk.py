@@ -14,7 +14,7 @@ import gradio as gr
 import numpy as np
 import torch
 
-from models import latent, montage, store, walks
+from models import latent, montage, store, video, walks
 from models.dcgan import FacesDCGAN, load_faces
 from models.device import on_gpu
 from playground.model_errors import reports_unavailable
@@ -105,7 +105,7 @@ def make_walk(keyframes: str, mode: str, frames: float, fps: float, truncation: 
     except ValueError as e:
         raise gr.Error(str(e)) from None
     gif = _scratch(".gif")
-    walks.video.write(result.frames[:, ::2, ::2], gif, fps)  # half size: GIFs are big
+    video.write(result.frames[:, ::2, ::2], gif, fps)  # half size: GIFs are big
     info = (f"{len(result.frames)} frames through seeds {', '.join(map(str, seeds))} ({mode}) in "
             f"{result.seconds:.2f} s. Same video from a shell:\n\n"
             f"`{walk_command(seeds, frames, mode, trunc, fps)}`")
@@ -190,7 +190,7 @@ def build(tab: gr.Tab) -> None:
         walk_btn = gr.Button("Walk", variant="primary", elem_id="walk-btn")
         strip = gr.Image(label="The walk, 10 frames", elem_id="walk-strip", interactive=False, format="png")
         with gr.Row():
-            video = gr.Video(label="Walk (MP4)", autoplay=True, loop=True, elem_id="walk-video", height=300,
+            walk_video = gr.Video(label="Walk (MP4)", autoplay=True, loop=True, elem_id="walk-video", height=300,
                              interactive=False)
             with gr.Column():
                 gif = gr.File(label="GIF for slides", elem_id="walk-gif", interactive=False)
@@ -230,7 +230,7 @@ def build(tab: gr.Tab) -> None:
     tab.select(first_grid, inputs=[seeds, truncation, shown], outputs=[gallery, shown, status])
     gallery.select(pick, inputs=[keyframes, shown], outputs=keyframes)
     walk_btn.click(make_walk, inputs=[keyframes, mode, frames, fps, truncation],
-                   outputs=[strip, video, gif, walk_info, status])
+                   outputs=[strip, walk_video, gif, walk_info, status])
     arith_btn.click(compute_arithmetic, inputs=[a, b, c, truncation], outputs=[equation, status])
     explore_inputs = [source, direction_seed, a, b, start, amount, truncation]
     amount.input(explore, inputs=explore_inputs, outputs=[moved, context, status], trigger_mode="always_last",
