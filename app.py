@@ -8,7 +8,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr  # noqa: E402
 import torch  # noqa: E402
 
-from playground import dirac_view, image_lab, img2img, lab2d, latent_walk, style_transfer  # noqa: E402
+from playground import dirac_view, experiments2d, image_lab, img2img, lab2d, latent_walk, style_transfer  # noqa: E402
 
 torch.set_num_threads(1)  # the nets are tiny: more threads only add synchronisation, and sessions run in parallel
 
@@ -19,6 +19,8 @@ def build_app() -> gr.Blocks:
         gr.Markdown("# GAN Playground")
         with gr.Tab("2D GAN Lab"):
             outputs = lab2d.build()
+        with gr.Tab("2D experiments") as experiments_tab:
+            experiments2d.build(experiments_tab)
         with gr.Tab("GAN dynamics (Dirac-GAN)") as dirac_tab:
             dirac_view.build(dirac_tab)
         with gr.Tab("Latent walk (faces DCGAN)") as walk_tab:

@@ -5,6 +5,8 @@ Gradio repaints (~15 frames/s) where a Plotly figure per frame manages ~2.
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
@@ -16,6 +18,7 @@ COLOURS = {"d": (214, 39, 40), "g": (31, 119, 180), "cycle": (44, 160, 44), "ide
 CYCLE_ROWS = ("a", "G(a)", "F(G(a))", "b", "F(b)", "G(F(b))")
 
 
+@functools.lru_cache(maxsize=8)
 def _font(size: int) -> ImageFont.ImageFont:
     return ImageFont.load_default(size=size)
 

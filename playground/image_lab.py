@@ -1,9 +1,7 @@
 """The image lab tab: DCGAN, conditional GAN and CycleGAN training live on 8×8 digits.
 
-Same rhythm as the 2D lab (play, pause, step, reset, speed), one run per browser session. While playing, one
-generator event streams JPEG frames paced to FRAME_S (measured here: a JPEG gr.Image streamed this way paints
-~15 frames/s in Chromium, where a gr.Timer pays a full request per frame and managed ~4); Pause flips the run's
-`playing` flag, which ends the stream after its current frame.
+Same rhythm as the 2D lab (play, pause, step, reset, speed), one run per browser session, frames streamed by
+playground.live_loop.
 """
 from __future__ import annotations
 
@@ -17,10 +15,9 @@ from PIL import Image
 
 from models import digit_gans, digits
 from models.digit_gans import DigitConfig, DigitGAN
-from playground import digit_frames
+from playground import digit_frames, live_loop
 from toy2d.losses import LOSS_NAMES
 
-FRAME_S = 0.1
 METRICS_EVERY_S = 0.5
 SETTINGS = ("model", "loss", "optimizer", "lr_d", "lr_g", "k_d", "k_g", "batch", "z_dim", "seed", "domain_a",
             "domain_b", "lambda_cyc", "lambda_id")
@@ -99,12 +96,12 @@ def new_run(old: LabRun | None, *values) -> tuple:
     if old is not None:
         old.playing = False
     picture, line = render(run)
-    return run, picture, line, gr.Button("▶ Play")
+    return run, picture, line, live_loop.play_button(False)
 
 
 def frame(run: LabRun, speed: float) -> tuple:
     """One frame: `speed` iterations, then the picture. Divergence stops the run with a message."""
-    run.gan.run(max(1, min(200, int(speed or 1))))
+    run.gan.run(live_loop.iterations(speed))
     run.frames += 1
     picture, line = render(run)
     if run.gan.diverged:
@@ -120,16 +117,12 @@ def toggle(run: LabRun | None, *values) -> tuple:
     run.playing = not run.playing
     if run.playing:
         run.started, run.iterations_at_start = time.perf_counter(), run.gan.iteration
-    return run, gr.Button("⏸ Pause" if run.playing else "▶ Play")
+    return run, live_loop.play_button(run.playing)
 
 
 def stream(run: LabRun | None, speed: float):
-    """While the run is playing: a frame, then wait out the rest of FRAME_S, and again."""
-    while run is not None and run.playing:
-        t0 = time.perf_counter()
-        picture, line = frame(run, speed)
-        yield picture, line, gr.skip() if run.playing else gr.Button("▶ Play")
-        time.sleep(max(0.0, FRAME_S - (time.perf_counter() - t0)))
+    """While the run is playing: a frame every live_loop.FRAME_S at most."""
+    yield from live_loop.stream(run, frame, speed)
 
 
 def single_step(run: LabRun | None, *values) -> tuple:

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from toy2d import metrics, presets, probe
+from toy2d import metrics, modes, presets, probe
 from toy2d.config import LIVE_FIELDS, TrainConfig
 from toy2d.trainer import Trainer
 
@@ -92,6 +92,8 @@ class LabSession:
             self._arrow_ref = 0.0
             self._rate_window: deque[tuple[float, int]] = deque(maxlen=64)
             self.reference = self._reference_for(self.config)
+            mixture = self.trainer.dist.mixture
+            self.mode_history = None if mixture is None else modes.ModeHistory(len(mixture.centres))
 
     def _reference_for(self, config: TrainConfig) -> metrics.Reference:
         key = (config.data, config.points)
@@ -184,8 +186,12 @@ class LabSession:
         if not t.diverged and (force_metrics or now - self._last_metrics >= METRICS_EVERY_S):
             self._last_metrics = now
             r = metrics.evaluate(t.dist, t.sample(metrics.N_DIVERGENCE), self.reference, with_w1=False)
+            recent = None
+            if self.mode_history is not None:
+                self.mode_history.record(t.iteration, r.modes_hit)
+                recent = self.mode_history.recent()
             self.metrics.add([t.iteration, _num(r.kl_bits), _num(r.js_bits), r.modes_covered,
-                              None if r.hq_fraction is None else 100 * r.hq_fraction])
+                              None if r.hq_fraction is None else 100 * r.hq_fraction, recent])
         compact = payload.frame_arrays(f, self._arrow_ref)
         if now - self._last_export >= EXPORT_EVERY_S:
             self._last_export = now
@@ -199,7 +205,7 @@ class LabSession:
             diverged=None if t.diverged is None else f"{t.diverged.message()}. {RECOVERY}",
             ips=round(self.iterations_per_second(), 1),
             floors=dict(kl=self.reference.kl_floor_bits, js=self.reference.js_floor_bits),
-            modes_total=None if mixture is None else len(mixture.centres),
+            modes_total=None if mixture is None else len(mixture.centres), mode_window=modes.DEFAULT_WINDOW,
             query=self.share_query(),
         )
 
@@ -226,9 +232,9 @@ class LabSession:
         """The run's chart data as CSV: one row per recorded frame, metrics where they were evaluated."""
         with self.lock:
             by_iteration = {row[0]: row for row in self.metrics.since(0)}
-            lines = ["iteration,d_loss,g_loss,kl_bits,js_bits,modes_covered,hq_percent"]
+            lines = ["iteration,d_loss,g_loss,kl_bits,js_bits,modes_covered,hq_percent,modes_in_window"]
             for it, d, g in self.losses.since(0):
-                m = by_iteration.get(it, [it, None, None, None, None])
+                m = by_iteration.get(it, [it, None, None, None, None, None])
                 lines.append(",".join(_csv(v) for v in (it, d, g, *m[1:])))
             return "\n".join(lines) + "\n"
 

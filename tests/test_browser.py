@@ -92,6 +92,8 @@ def test_play_pause_step_reset_and_data_set(browser, url):
     page.locator("#lab-data input").click()
     page.get_by_role("option", name="grid25", exact=True).click()
     wait_for(page, "() => window.ganLab.frame.modes_total === 25")
+    traces = page.evaluate("() => document.querySelector('.lab-charts').data.map((t) => t.name)")
+    assert "modes covered now" in traces and "modes in last 1000 it." in traces  # the mode-hopping view
     assert "data=grid25" in page.url  # the shareable link follows the settings
     expect(page.locator(".lab-msg")).to_contain_text("Restarted")
     assert errors == []
@@ -266,5 +268,44 @@ def test_dirac_gan_view_draws_the_field_and_reacts_to_r1(browser, url):
     wait_for(page, "() => document.querySelectorAll('#dirac-field .scatterlayer .trace').length === 4")
     page.locator("#dirac-reg").get_by_text("r1", exact=True).click()
     expect(page.locator("#dirac-verdict")).to_contain_text("converge", timeout=30_000)
+    assert errors == []
+    page.close()
+
+
+def _image_src(page, elem_id: str) -> str | None:
+    return page.evaluate(f"() => {{ const i = document.querySelector('#{elem_id} img'); return i && i.src }}")
+
+
+def test_2d_experiments_open_each_view(browser, url):
+    page, errors = open_tab(browser, url, "2D experiments", 1500)
+    # A/B compare is drawn when the tab opens; a ready-made pair rebuilds it; Play trains both in lock-step
+    expect(page.locator("#ab-line")).to_contain_text("B: iteration 0", timeout=30_000)
+    page.locator("#ab-pair input").click()
+    page.get_by_role("option", name="mode hopping: slow D vs fixed").click()
+    expect(page.locator("#ab-a-lr_d input")).to_have_value("0.0001", timeout=30_000)
+    page.click("#ab-play")
+    expect(page.locator("#ab-line")).to_contain_text(re.compile(r"A: iteration [1-9]\d{2}"), timeout=60_000)
+    page.click("#ab-play")
+    expect(page.locator("#ab-play")).to_have_text("▶ Play")
+    line = page.locator("#ab-line").inner_text()
+    assert re.search(r"A: iteration (\d+)", line).group(1) == re.search(r"B: iteration (\d+)", line).group(1)
+    # VAE vs GAN: its own run, drawn on first visit
+    page.get_by_role("tab", name="VAE vs GAN").click()
+    expect(page.locator("#vae-line")).to_contain_text("VAE: iteration 0", timeout=30_000)
+    page.click("#vae-step")
+    expect(page.locator("#vae-line")).to_contain_text("VAE: iteration 1", timeout=30_000)
+    # conditional GAN: pick a class and the view follows it
+    page.get_by_role("tab", name="Conditional GAN").click()
+    expect(page.locator("#cgan-line")).to_contain_text("Class 0", timeout=30_000)
+    shown = _image_src(page, "cgan-frame")
+    page.locator("#cgan-label input").click()
+    page.get_by_role("option", name="5", exact=True).click()
+    expect(page.locator("#cgan-line")).to_contain_text("Class 5", timeout=30_000)
+    assert _image_src(page, "cgan-frame") != shown
+    # a bad number gives a message, not a traceback, and the run stays
+    page.get_by_role("tab", name="A/B compare").click()
+    page.locator("#ab-a-lr_d input").fill("-1")
+    page.click("#ab-reset")
+    expect(page.get_by_text("D learning rate must be a number").first).to_be_visible(timeout=30_000)
     assert errors == []
     page.close()

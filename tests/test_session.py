@@ -57,6 +57,13 @@ def test_frame_payload_decodes_to_the_probe_arrays(session):
     assert p["modes_total"] == 8 and p["floors"]["js"] >= 0
 
 
+def test_metric_rows_carry_modes_now_and_in_the_recent_window(session):
+    rows = [session.act("step") and session.metrics.since(0)[-1] for _ in range(3)]
+    for it, kl, js, now, hq, recent in rows:
+        assert now is not None and recent >= now  # the window holds the latest measurement and older ones
+    assert session.mode_history.recent() == rows[-1][5] and session._payload(True)["mode_window"] >= 1
+
+
 def test_critic_heatmaps_get_their_own_scale():
     s = LabSession(SMALL.replace(loss="wgan-gp"))
     p = s.act("play", 3)
@@ -100,7 +107,7 @@ def test_metrics_csv_has_a_row_per_frame_and_metrics_where_evaluated(session):
     session.act("frame")
     session.act("play", 4)
     lines = session.metrics_csv().strip().splitlines()
-    assert lines[0] == "iteration,d_loss,g_loss,kl_bits,js_bits,modes_covered,hq_percent"
+    assert lines[0] == "iteration,d_loss,g_loss,kl_bits,js_bits,modes_covered,hq_percent,modes_in_window"
     assert [line.split(",")[0] for line in lines[1:]] == ["0", "4"]
     assert lines[1].split(",")[3] != ""  # the first frame was evaluated
 

@@ -24,8 +24,12 @@ class Mixture:
     sigmas: np.ndarray  # (k, 2) per-axis standard deviations
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        return self.sample_labelled(rng, n)[0]
+
+    def sample_labelled(self, rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """(points, index of the mode each came from): the labels a conditional GAN trains on."""
         idx = rng.integers(0, len(self.centres), size=n)
-        return (self.centres[idx] + rng.standard_normal((n, 2)) * self.sigmas[idx]).astype(np.float32)
+        return (self.centres[idx] + rng.standard_normal((n, 2)) * self.sigmas[idx]).astype(np.float32), idx
 
 
 @dataclass(frozen=True)

@@ -63,12 +63,18 @@ def nearest_modes(x: np.ndarray, mixture: Mixture) -> tuple[np.ndarray, np.ndarr
     return idx, np.sqrt(d2[np.arange(len(x)), idx])
 
 
-def mode_quality(x: np.ndarray, mixture: Mixture, radius: float = 3.0) -> tuple[int, float]:
-    """(modes covered, high-quality fraction). A sample is high quality within ``radius``·σ of its nearest mode; a
-    mode is covered when at least one high-quality sample is nearest to it (PacGAN / VEEGAN protocol)."""
+def modes_hit(x: np.ndarray, mixture: Mixture, radius: float = 3.0) -> tuple[tuple[int, ...], float]:
+    """(indices of the covered modes, high-quality fraction). A sample is high quality within ``radius``·σ of its
+    nearest mode; a mode is covered when at least one high-quality sample is nearest to it (PacGAN / VEEGAN)."""
     idx, dist = nearest_modes(x, mixture)
     hq = dist <= radius
-    return int(len(np.unique(idx[hq]))), float(hq.mean())
+    return tuple(int(i) for i in np.unique(idx[hq])), float(hq.mean())
+
+
+def mode_quality(x: np.ndarray, mixture: Mixture, radius: float = 3.0) -> tuple[int, float]:
+    """(modes covered, high-quality fraction): see modes_hit."""
+    hit, hq = modes_hit(x, mixture, radius)
+    return len(hit), hq
 
 
 def wasserstein1(a: np.ndarray, b: np.ndarray) -> float:
@@ -103,6 +109,7 @@ class Report:
     modes_covered: int | None
     modes_total: int | None
     hq_fraction: float | None
+    modes_hit: tuple[int, ...] | None = None  # which modes are covered (indices into the mixture's centres)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -138,8 +145,8 @@ def evaluate(dist: Distribution, fake: np.ndarray, ref: Reference | None = None,
     ref = ref or reference(dist)
     kl, js = kl_js_bits(ref.real, fake[:N_DIVERGENCE], ref.box)
     w1 = wasserstein1(ref.real[:N_W1], fake[:N_W1]) if with_w1 else math.nan
-    covered = total = hq = None
+    covered = total = hq = hit = None
     if dist.mixture is not None:
-        covered, hq = mode_quality(fake[:N_MODES], dist.mixture)
-        total = len(dist.mixture.centres)
-    return Report(kl, js, ref.kl_floor_bits, ref.js_floor_bits, w1, ref.w1_floor, covered, total, hq)
+        hit, hq = modes_hit(fake[:N_MODES], dist.mixture)
+        covered, total = len(hit), len(dist.mixture.centres)
+    return Report(kl, js, ref.kl_floor_bits, ref.js_floor_bits, w1, ref.w1_floor, covered, total, hq, hit)

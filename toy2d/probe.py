@@ -119,6 +119,12 @@ def _observing(net: torch.nn.Module) -> Iterator[None]:
         net.train(was_training)
 
 
+@torch.no_grad()
+def fixed_fakes(trainer: Trainer, n: int = N_SHOWN) -> torch.Tensor:
+    """G on the fixed noise batch drawn every frame (the fake layer and the arrows' tails)."""
+    return trainer.g_sample(trainer.noise(n, torch.Generator().manual_seed(FAKE_SEED)))
+
+
 def fake_arrows(trainer: Trainer, fake: torch.Tensor) -> np.ndarray:
     """−∇ₓ of each fake sample's own generator loss: where the G loss (not merely D) pushes that sample."""
     x = fake.detach().clone().requires_grad_(True)
@@ -133,14 +139,14 @@ def fake_arrows(trainer: Trainer, fake: torch.Tensor) -> np.ndarray:
     return (-grad).numpy()
 
 
-def frame(trainer: Trainer, prev_box: Box | None = None, n_grid: int = 100, n_shown: int = N_SHOWN) -> Frame:
-    """Snapshot the trainer for drawing."""
+def frame(trainer: Trainer, prev_box: Box | None = None, n_grid: int = 100, n_shown: int = N_SHOWN,
+          box: Box | None = None) -> Frame:
+    """Snapshot the trainer for drawing, in ``box`` if given (runs drawn side by side share one), else in a box
+    fitted with fit_view."""
     real = trainer.pool[:n_shown].numpy()
-    z = trainer.noise(n_shown, torch.Generator().manual_seed(FAKE_SEED))
-    with torch.no_grad():
-        fake_t = trainer.g_sample(z)
+    fake_t = fixed_fakes(trainer, n_shown)
     fake = fake_t.numpy()
-    box = fit_view(real, fake, prev_box)
+    box = box or fit_view(real, fake, prev_box)
     xs = np.linspace(box[0], box[1], n_grid, endpoint=False) + (box[1] - box[0]) / (2 * n_grid)
     ys = np.linspace(box[2], box[3], n_grid, endpoint=False) + (box[3] - box[2]) / (2 * n_grid)
     gx, gy = np.meshgrid(xs, ys)  # row i ↔ y = ys[i]

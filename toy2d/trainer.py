@@ -34,7 +34,7 @@ class Divergence:
 def make_optimizer(name: str, params, lr: float, beta1: float, beta2: float) -> torch.optim.Optimizer:
     params = list(params)
     if name == "sgd":
-        return torch.optim.SGD(params, lr=lr)  # stepped by _update; holds the lr for live changes
+        return torch.optim.SGD(params, lr=lr)  # stepped by optimiser_step; holds the lr for live changes
     if name == "adam":
         # fused kernel: for these tiny nets the per-tensor overhead of the foreach path, not the arithmetic, is the cost
         return torch.optim.Adam(params, lr=lr, betas=(beta1, beta2), fused=True)
@@ -43,7 +43,7 @@ def make_optimizer(name: str, params, lr: float, beta1: float, beta2: float) -> 
     raise ValueError(f"unknown optimiser {name!r}")
 
 
-def _update(opt: torch.optim.Optimizer, params: list[torch.Tensor], loss: torch.Tensor) -> None:
+def optimiser_step(opt: torch.optim.Optimizer, params: list[torch.Tensor], loss: torch.Tensor) -> None:
     """Backward and one optimiser step. Plain SGD is applied directly: for nets this small, torch.optim's
     per-call bookkeeping costs more than the update itself."""
     for p in params:
@@ -56,7 +56,21 @@ def _update(opt: torch.optim.Optimizer, params: list[torch.Tensor], loss: torch.
         opt.step()
 
 
-def _finite(params: list[torch.Tensor]) -> bool:
+def lr_factor(iteration: int, decay_steps: int) -> float:
+    """Cosine annealing from 1 to LR_FLOOR over ``decay_steps`` iterations (1 when the decay is off)."""
+    if decay_steps <= 0:
+        return 1.0
+    t = min(iteration / decay_steps, 1.0)
+    return LR_FLOOR + (1 - LR_FLOOR) * 0.5 * (1 + math.cos(math.pi * t))
+
+
+def set_lr(opt_d: torch.optim.Optimizer, opt_g: torch.optim.Optimizer, config: TrainConfig, factor: float) -> None:
+    for opt, lr in ((opt_d, config.lr_d), (opt_g, config.lr_g)):
+        for group in opt.param_groups:
+            group["lr"] = lr * factor
+
+
+def all_finite(params: list[torch.Tensor]) -> bool:
     """All weights finite? One sum over all weights instead of a check per tensor: a NaN or ±inf anywhere makes
     the sum non-finite (a float32 overflow of the sum also counts, and also means the run has blown up)."""
     return math.isfinite(torch.cat([p.reshape(-1) for p in params]).sum().item())
@@ -133,18 +147,10 @@ class Trainer:
         return self._fast if self.use_fastpath else None
 
     def lr_factor(self) -> float:
-        """Cosine annealing from 1 to LR_FLOOR over lr_decay_steps iterations (1 when the decay is off)."""
-        n = self.config.lr_decay_steps
-        if n <= 0:
-            return 1.0
-        t = min(self.iteration / n, 1.0)
-        return LR_FLOOR + (1 - LR_FLOOR) * 0.5 * (1 + math.cos(math.pi * t))
+        return lr_factor(self.iteration, self.config.lr_decay_steps)
 
     def _set_lr(self) -> None:
-        f = self.lr_factor()
-        for opt, lr in ((self.opt_d, self.config.lr_d), (self.opt_g, self.config.lr_g)):
-            for group in opt.param_groups:
-                group["lr"] = lr * f
+        set_lr(self.opt_d, self.opt_g, self.config, self.lr_factor())
 
     # ---- steps ------------------------------------------------------------------------------------------------
     def _diverge(self, phase: str, reason: str) -> bool:
@@ -165,9 +171,9 @@ class Trainer:
     def _check_weights(self) -> bool:
         """False (and diverged, naming the network) if any weight is NaN/inf. Runs once per iteration, not per
         step: a bad weight also makes the next loss non-finite, and that path calls this to say which net broke."""
-        if _finite(self.all_params):
+        if all_finite(self.all_params):
             return True
-        phase, net = ("D", "discriminator") if not _finite(self.d_params) else ("G", "generator")
+        phase, net = ("D", "discriminator") if not all_finite(self.d_params) else ("G", "generator")
         return self._diverge(phase, f"a {net} weight became NaN or infinite (learning rate too high?)")
 
     def _d_update(self) -> bool:
@@ -189,7 +195,7 @@ class Trainer:
         value = loss.item()
         if not math.isfinite(value):
             return value
-        _update(self.opt_d, self.d_params, loss)
+        optimiser_step(self.opt_d, self.d_params, loss)
         if self.loss.weight_clip:
             with torch.no_grad():
                 torch._foreach_clamp_min_(self.d_params, -self.config.clip)
@@ -236,7 +242,7 @@ class Trainer:
         value = loss.item()
         if not math.isfinite(value):
             return value
-        _update(self.opt_g, self.g_params, loss)
+        optimiser_step(self.opt_g, self.g_params, loss)
         if self.g_sample is not self.g:
             with torch.no_grad():
                 torch._foreach_lerp_(list(self.g_sample.parameters()), self.g_params, 1 - self.config.g_ema)

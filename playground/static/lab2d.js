@@ -191,7 +191,8 @@
       shapes.push({ type: "line", xref: "x2 domain", x0: 0, x1: 1, yref: "y2", y0: state.floors[k], y1: state.floors[k],
         line: { color: c, dash: "dot", width: 1 } });
     if (state.modesTotal) {
-      traces.push({ x: mit, y: col(M, 3), name: "modes covered", line: { color: "#1b7837" }, xaxis: "x3", yaxis: "y3" });
+      traces.push({ x: mit, y: col(M, 3), name: "modes covered now", line: { color: "#1b7837" }, xaxis: "x3", yaxis: "y3" });
+      traces.push({ x: mit, y: col(M, 5), name: `modes in last ${state.modeWindow} it.`, line: { color: "#a6dba0", width: 3 }, xaxis: "x3", yaxis: "y3" });
       traces.push({ x: mit, y: col(M, 4), name: "high-quality %", line: { color: "#762a83", dash: "dash" }, xaxis: "x3", yaxis: "y4" });
     }
     lines(traces);
@@ -241,7 +242,7 @@
     state.losses.push(...p.loss_rows); state.metrics.push(...p.metric_rows);
     if (state.losses.length > 20000) state.losses = decimate(state.losses, 10000);
     state.lossSerial = p.loss_serial; state.metricSerial = p.metric_serial;
-    state.floors = p.floors; state.modesTotal = p.modes_total;
+    state.floors = p.floors; state.modesTotal = p.modes_total; state.modeWindow = p.mode_window;
     p._heat = u8(p.heat); p._fake = f32(p.fake); p._arrows = f32(p.arrows);
     p._manifold = f32(p.manifold); p._density = u8(p.density);
     const boxChanged = !state.frame || state.frame.box.join() !== p.box.join();

@@ -1,0 +1,120 @@
+"""The 2D experiments tab's handlers (A/B compare, VAE vs GAN, conditional GAN) without a browser."""
+import math
+
+import gradio as gr
+import numpy as np
+import pytest
+
+from playground import compare_frames, experiments2d as ex
+from toy2d.modes import ModeHistory
+from toy2d.compare import Track
+
+
+def ab(pair=ex.DEFAULT_PAIR, seed=0):
+    values = ex.ab_pair(pair)
+    return ex.ab_new(None, values[0], seed, *values[1:])
+
+
+def test_every_ready_made_pair_builds_two_different_runs_on_one_data_set():
+    for name in ex.PAIRS:
+        run, picture, line, button = ab(name)
+        a, b = (t.model.config for t in run.lock.tracks)
+        assert a.data == b.data == ex.PAIRS[name][0] and a.seed == b.seed
+        assert a != b, name
+        assert picture.size[0] > 600 and "A: iteration 0" in line and "B: iteration 0" in line
+
+
+def test_the_panel_numbers_reach_the_runs():
+    values = ex.ab_pair("one D step vs five (kD = 1 vs 5)")
+    run, *_ = ex.ab_new(None, values[0], 3, *values[1:])
+    a, b = (t.model.config for t in run.lock.tracks)
+    assert (a.k_d, b.k_d, a.seed, b.seed) == (1, 5, 3, 3)
+
+
+def test_changing_a_sides_loss_refills_its_numbers_from_the_recipe():
+    loss, opt, lr_d, lr_g, k_d, k_g, r1 = ex.ab_side("ring8", ex.RECIPE, "wgan")
+    assert (loss, opt, k_d, r1) == ("wgan", "rmsprop", 5, 0.0)
+    assert ex.ab_side("ring8", "collapse")[3] == 5e-3  # a preset as the base: its own G learning rate
+
+
+@pytest.mark.parametrize("index, bad", [(3, math.nan), (3, -1.0), (5, 2.5), (5, 99), (1, "nope")])
+def test_bad_panel_values_raise_a_message_and_build_nothing(index, bad):
+    values = ex.ab_pair(ex.DEFAULT_PAIR)
+    values[1 + index] = bad
+    with pytest.raises(gr.Error):
+        ex.ab_new(None, values[0], 0, *values[1:])
+    with pytest.raises(gr.Error):
+        ex.ab_new(None, "points", 0, *ex.ab_pair(ex.DEFAULT_PAIR)[1:])
+
+
+def test_play_streams_frames_until_pause_and_reset_ends_the_old_stream():
+    run, *_ = ab()
+    run, button = ex.toggle(run)
+    assert run.playing and "Pause" in button.value
+    frames = ex.stream(run, 3)
+    first = next(frames)
+    assert run.lock.iteration == 3 and first[0].size[0] > 600
+    new, *_ = ex.ab_new(run, *ex.ab_pair(ex.DEFAULT_PAIR)[:1], 0, *ex.ab_pair(ex.DEFAULT_PAIR)[1:])
+    assert not run.playing and not new.playing
+    assert [out[-1].value for out in frames] in ([], ["▶ Play"])  # the old stream ends at once
+
+
+def test_step_measures_both_runs_at_that_iteration():
+    run, *_ = ab()
+    picture, line = ex.single_step(run)
+    assert [t.rows[-1]["iteration"] for t in run.lock.tracks] == [1, 1]
+    assert "iteration 1" in line
+
+
+def test_first_visit_builds_once():
+    build = ex.first_visit(ex.vae_new)
+    run, picture, line, _ = build(None, "ring8", 0, "nonsaturating", 1.0, True)
+    assert [t.name for t in run.lock.tracks] == ["GAN", "VAE"]
+    assert all(v is not None for v in (picture, line))
+    again = build(run, "ring8", 0, "nonsaturating", 1.0, True)
+    assert all(isinstance(v, type(gr.skip())) for v in again)
+
+
+def test_vae_settings_are_checked():
+    with pytest.raises(gr.Error, match="β"):
+        ex.vae_new(None, "ring8", 0, "nonsaturating", -1.0, True)
+    run, *_ = ex.vae_new(None, "ring8", 0, "hinge", 0.5, False)
+    vae = run.lock.tracks[1].model
+    assert vae.config.beta == 0.5 and not vae.log_sigma.requires_grad
+
+
+def test_conditional_tab_switches_class_without_restarting():
+    run, picture, line, _ = ex.cgan_new(None, "grid25", 0, "nonsaturating", 24)
+    assert "Class 24" in line and run.trainer.classes == 25
+    run.advance(20)
+    picture, line = ex.cgan_label(run, 3)
+    assert "Class 3" in line and run.trainer.iteration == 20
+    with pytest.raises(gr.Error, match="0 to 24"):
+        ex.cgan_label(run, 25)
+    with pytest.raises(gr.Error):
+        ex.cgan_new(None, "moons", 0, "nonsaturating", 0)  # no modes, no classes
+    assert [v for _, v in ex.cgan_classes("disjoint").choices] == [0, 1, 2]
+
+
+def test_a_diverging_conditional_run_pauses_with_a_warning(monkeypatch):
+    run, *_ = ex.cgan_new(None, "ring8", 0, "nonsaturating", 0)
+    run.playing = True
+    warnings = []
+    monkeypatch.setattr(gr, "Warning", lambda m: warnings.append(m))
+    run.trainer.diverged = type("D", (), {"message": lambda self: "training diverged at iteration 3"})()
+    run.render()
+    assert not run.playing and "diverged" in warnings[0]
+
+
+def test_mode_timeline_paints_covered_modes_only():
+    h = ModeHistory(total=4)
+    h.record(100, {0})
+    h.record(200, {3})
+    img = np.asarray(compare_frames.timeline(Track("A", None, mode_history=h), (255, 0, 0)))
+    red = (img[..., 0] > 200) & (img[..., 1] < 60)
+    rows = np.flatnonzero(red.any(axis=1))
+    row_h = max(2, min(8, 96 // 4))
+    assert set(((rows - 14) // row_h).tolist()) == {0, 3}
+    cols_mode0 = np.flatnonzero(red[14 + row_h // 2])
+    cols_mode3 = np.flatnonzero(red[14 + 3 * row_h + row_h // 2])
+    assert cols_mode0.max() < cols_mode3.min()  # older measurement to the left

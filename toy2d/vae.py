@@ -1,0 +1,164 @@
+"""A 2D variational autoencoder, built to be compared with a GAN of the same size on the same data.
+
+Model: z ~ N(0, I), x | z ~ N(decoder(z), σ²I) with one learned σ; the encoder gives q(z|x) = N(μ(x), diag s²(x)).
+Training maximises the ELBO = E_q[log p(x|z)] − KL(q(z|x) ‖ N(0, I)) with the reparameterisation z = μ + s·ε.
+Sampling draws z from the prior and adds the decoder's noise σ·ε, as the model says: that noise is where a VAE's
+"blur" comes from in 2D. The decoder has the GAN generator's layers and the encoder the discriminator's
+(``VAEConfig.like``), so the two differ only in how they are trained.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+import torch
+from torch import nn
+
+from . import distributions, nets
+from .config import TrainConfig
+from .trainer import POOL_SIZE, Divergence, all_finite
+
+LOG_2PI = math.log(2 * math.pi)
+
+
+@dataclass(frozen=True)
+class VAEConfig:
+    data: str = "ring8"
+    points: tuple[tuple[float, float], ...] | None = None
+    noise_dim: int = 2  # the latent size; named like the GAN's noise so probe.manifold can draw the decoder
+    enc_depth: int = 2
+    enc_width: int = 64
+    dec_depth: int = 2
+    dec_width: int = 64
+    act: str = "relu"
+    lr: float = 1e-3
+    batch: int = 256
+    seed: int = 0
+    beta: float = 1.0  # weight of the KL term (1 = the ELBO)
+    learn_sigma: bool = True  # learn the decoder's noise σ; off: σ stays at sigma0
+    sigma0: float = 0.1  # σ's start (or fixed value), in units of the data's spread
+    noise: str = "gaussian"  # the prior: always a standard normal
+
+    @classmethod
+    def like(cls, gan: TrainConfig, **changes) -> "VAEConfig":
+        """The VAE matching a GAN config: decoder = G's layers, encoder = D's, G's learning rate, same data/seed."""
+        base = cls(data=gan.data, points=gan.points, noise_dim=gan.noise_dim, enc_depth=gan.d_depth,
+                   enc_width=gan.d_width, dec_depth=gan.g_depth, dec_width=gan.g_width, act=gan.g_act, lr=gan.lr_g,
+                   batch=gan.batch, seed=gan.seed)
+        return replace(base, **changes)
+
+    def validate(self) -> "VAEConfig":
+        checks = [
+            (self.data in distributions.NAMES, f"data must be one of {', '.join(distributions.NAMES)}"),
+            (isinstance(self.noise_dim, int) and 1 <= self.noise_dim <= 64, "latent size must be 1–64"),
+            (all(isinstance(v, int) and 0 <= v <= 8 for v in (self.enc_depth, self.dec_depth)), "depth must be 0–8"),
+            (all(isinstance(v, int) and 1 <= v <= 512 for v in (self.enc_width, self.dec_width)),
+             "width must be 1–512"),
+            (self.act in nets.ACTIVATIONS, f"activation must be one of {', '.join(nets.ACTIVATIONS)}"),
+            (_finite_in(self.lr, 0, 10) and self.lr > 0, "learning rate must be in (0, 10]"),
+            (isinstance(self.batch, int) and 2 <= self.batch <= 4096, "batch must be 2–4096"),
+            (isinstance(self.seed, int) and 0 <= self.seed < 2**31, "seed must be 0–2³¹−1"),
+            (_finite_in(self.beta, 0, 100), "β must be in [0, 100]"),
+            (_finite_in(self.sigma0, 1e-4, 10), "σ must be in [0.0001, 10]"),
+            (self.noise == "gaussian", "a VAE's prior is a standard normal"),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise ValueError(message)
+        return self
+
+
+def _finite_in(v: object, lo: float, hi: float) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and lo <= v <= hi
+
+
+class VAE:
+    """One VAE run; the same stepping interface as toy2d.trainer.Trainer (step, sample, iteration, diverged)."""
+
+    def __init__(self, config: VAEConfig):
+        self.config = config.validate()
+        self.dist = distributions.get(config.data, config.points)
+        self.pool = torch.from_numpy(self.dist.sample(POOL_SIZE, np.random.default_rng(config.seed)))
+        self.mean = self.pool.mean(dim=0)
+        self.scale = float(self.pool.std(dim=0).pow(2).mean().sqrt()) or 1.0
+        k = config.noise_dim
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(config.seed)
+            self.encoder = nets.mlp(2, 2 * k, config.enc_depth, config.enc_width, config.act)
+            decoder = nets.mlp(k, 2, config.dec_depth, config.dec_width, config.act)
+        self.decoder = decoder
+        self.g_sample = nn.Sequential(decoder, nets.Affine(self.mean, self.scale))  # the mean of x given z
+        self.log_sigma = nn.Parameter(torch.tensor(math.log(config.sigma0)), requires_grad=config.learn_sigma)
+        params = list(self.encoder.parameters()) + list(self.decoder.parameters()) + [self.log_sigma]
+        self.params = [p for p in params if p.requires_grad]
+        self.opt = torch.optim.Adam(self.params, lr=config.lr)
+        self.rng = torch.Generator().manual_seed(config.seed)
+        self.iteration = 0
+        self.diverged: Divergence | None = None
+        self.recon = self.kl = math.nan
+        self.history: list[tuple[int, float, float]] = []  # (iteration, reconstruction, KL) in nats per point
+
+    @property
+    def sigma(self) -> float:
+        """The decoder's noise in data units."""
+        return math.exp(self.log_sigma.item()) * self.scale
+
+    def losses(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(−E_q log p(x|z), KL(q‖prior)) per point, averaged over the batch; x in data units. The likelihood is
+        measured in standardised units (a constant shift of 2·log(scale) nats from data units)."""
+        u = (x - self.mean) / self.scale
+        h = self.encoder(u)
+        mu, log_var = h.chunk(2, dim=1)
+        log_var = log_var.clamp(-30, 20)
+        z = mu + torch.exp(0.5 * log_var) * torch.randn(mu.shape, generator=self.rng)
+        err = (u - self.decoder(z)) / torch.exp(self.log_sigma)
+        recon = 0.5 * (err ** 2).sum(dim=1) + 2 * self.log_sigma + LOG_2PI
+        kl = 0.5 * (mu ** 2 + log_var.exp() - 1 - log_var).sum(dim=1)
+        return recon.mean(), kl.mean()
+
+    def step(self) -> bool:
+        """One Adam step on −ELBO (reconstruction + β·KL). False (and nothing changes) once diverged."""
+        if self.diverged:
+            return False
+        x = torch.index_select(self.pool, 0, torch.randint(0, POOL_SIZE, (self.config.batch,), generator=self.rng))
+        recon, kl = self.losses(x)
+        loss = recon + self.config.beta * kl
+        if not math.isfinite(loss.item()):
+            self.diverged = Divergence(self.iteration + 1, "VAE", f"the loss became {loss.item()}")
+            return False
+        self.opt.zero_grad(set_to_none=True)
+        loss.backward()
+        self.opt.step()
+        if not all_finite(self.params):
+            self.diverged = Divergence(self.iteration + 1, "VAE", "a weight became NaN or infinite (learning rate "
+                                                                  "too high?)")
+            return False
+        self.iteration += 1
+        self.recon, self.kl = recon.item(), kl.item()
+        self.history.append((self.iteration, self.recon, self.kl))
+        return True
+
+    def run(self, n: int) -> int:
+        done = 0
+        while done < n and self.step():
+            done += 1
+        return done
+
+    def noise(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
+        """Draws from the prior (what the probe feeds g_sample to draw the decoder's manifold)."""
+        return torch.randn(n, self.config.noise_dim, generator=generator or self.rng)
+
+    @torch.no_grad()
+    def sample(self, n: int, seed: int = 12345) -> np.ndarray:
+        """n draws from the model: z from the prior, then the decoder's mean plus its noise σ·ε."""
+        gen = torch.Generator().manual_seed(seed)
+        z = self.noise(n, gen)
+        return (self.g_sample(z) + self.sigma * torch.randn(n, 2, generator=gen)).numpy()
+
+    @torch.no_grad()
+    def reconstruct(self, x: np.ndarray) -> np.ndarray:
+        """The decoder's mean at the encoder's mean: where the autoencoder sends each point."""
+        u = (torch.as_tensor(np.asarray(x, dtype=np.float32)) - self.mean) / self.scale
+        mu = self.encoder(u).chunk(2, dim=1)[0]
+        return self.g_sample(mu).numpy()
