@@ -35,8 +35,20 @@ def build_app() -> gr.Blocks:
     return demo
 
 
-def launch(demo: gr.Blocks, **kwargs) -> None:
-    demo.queue(default_concurrency_limit=8).launch(**kwargs)
+# Limits chosen for a classroom of ~30 on one Space: eight events run at once (each tab sets tighter limits on its
+# heavy events), up to 64 wait; beyond that Gradio answers at once with "This application is currently busy.
+# Please try again." instead of letting waits grow. Uploads above 25 MB are refused before they reach our code:
+# the largest picture we accept (40 MP) fits as a JPEG, and nothing we read needs more.
+CONCURRENCY = 8
+QUEUE_MAX = 64
+MAX_FILE_SIZE = "25mb"
+
+
+def launch(demo: gr.Blocks, queue_max: int = QUEUE_MAX, **kwargs):
+    """Serve with the app's limits. Nothing outside Gradio's own files and plotly.js (set_static_paths in
+    build_app) is served: no allowed_paths."""
+    return demo.queue(default_concurrency_limit=CONCURRENCY, max_size=queue_max).launch(
+        max_file_size=MAX_FILE_SIZE, **kwargs)
 
 
 if __name__ == "__main__":

@@ -75,6 +75,13 @@ _loaded: FacesDCGAN | None = None
 _loading = threading.Lock()
 
 
+@devices.on_device_change
+def _forget() -> None:
+    global _loaded
+    with _loading:
+        _loaded = None
+
+
 def load_faces() -> FacesDCGAN:
     """The process-wide faces generator (loaded once; ~14 MB). Raises ModelUnavailable with a fix."""
     global _loaded

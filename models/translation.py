@@ -13,7 +13,7 @@ from torch import nn
 
 from . import facepairs, sketch
 from .cyclegan import ResnetGenerator, round_trip
-from .device import best_device
+from .device import best_device, on_device_change
 from .pix2pix import UNetGenerator
 from .registry import get
 from .store import ModelUnavailable, load_torch
@@ -58,6 +58,13 @@ def own_cyclegan(path: Path = CYCLEGAN) -> tuple[ResnetGenerator, ResnetGenerato
 
 
 _vintage: ResnetGenerator | None = None
+
+
+@on_device_change
+def _forget() -> None:
+    global _vintage
+    with _lock:
+        _vintage = None
 
 
 def vintage_generator() -> ResnetGenerator:

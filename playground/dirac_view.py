@@ -12,6 +12,7 @@ import numpy as np
 import plotly.figure_factory as ff
 import plotly.graph_objects as go
 
+from playground import messages
 from toy2d import dirac
 
 BOX = 2.0
@@ -20,7 +21,7 @@ COLOURS = {"simultaneous": "#d62728", "alternating": "#1f77b4"}
 
 def _number(value: float | None, name: str, lo: float, hi: float) -> float:
     if value is None or not math.isfinite(value) or not lo <= value <= hi:
-        raise gr.Error(f"{name} must be between {lo:g} and {hi:g}.")
+        raise messages.error(f"{name} must be between {lo:g} and {hi:g}.")
     return float(value)
 
 
@@ -29,7 +30,7 @@ def draw(loss: str, regulariser: str, gamma: float, lr: float, steps: float, the
     try:
         game = dirac.DiracGame(loss, regulariser, _number(gamma, "γ", 0, 10))
     except ValueError as e:
-        raise gr.Error(str(e)) from None
+        raise messages.error(str(e)) from None
     lr, steps = _number(lr, "Learning rate", 1e-4, 2), int(_number(steps, "Steps", 1, 20000))
     start = (_number(theta0, "Start θ", -BOX, BOX), _number(psi0, "Start ψ", -BOX, BOX))
     grid = np.linspace(-BOX, BOX, 15)

@@ -22,7 +22,7 @@ from toy2d.presets import PRESET_NAMES, resolve
 from toy2d.trainer import Trainer
 from toy2d.vae import VAE, VAEConfig
 
-from . import compare_frames, live_loop
+from . import compare_frames, live_loop, messages
 
 DATA_SETS = [d for d in distributions.NAMES if d != "points"]
 RECIPE = "recipe for the data set"
@@ -64,7 +64,7 @@ class Comparison:
         for t in self.lock.tracks:
             if t.model.diverged and t.name not in self.warned:
                 self.warned.add(t.name)
-                gr.Warning(f"{t.name} stopped: {t.model.diverged.message()}. The other run goes on.")
+                messages.warning(f"{t.name} stopped: {t.model.diverged.message()}. The other run goes on.")
         if all(m.diverged for m in models):
             self.playing = False
         return picture, self.lock.summary().replace("\n", "  \n")
@@ -92,7 +92,7 @@ class Conditional:
         picture = compare_frames.conditional_picture(t, self.label, self.box, self.scores)
         if t.diverged:
             self.playing = False
-            gr.Warning(f"Training stopped: {t.diverged.message()}. Lower the learning rates and press Reset.")
+            messages.warning(f"Training stopped: {t.diverged.message()}. Lower the learning rates and press Reset.")
         return picture, conditional_line(self.scores, self.label)
 
 
@@ -111,20 +111,20 @@ def conditional_line(scores: list[ClassScore], label: int) -> str:
 def _whole(value: Any, name: str, lo: int, hi: int) -> int:
     if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value) \
             or int(value) != value or not lo <= value <= hi:
-        raise gr.Error(f"{name} must be a whole number from {lo} to {hi}, got {value!r}.")
+        raise messages.error(f"{name} must be a whole number from {lo} to {hi}, got {value!r}.")
     return int(value)
 
 
 def _number(value: Any, name: str, lo: float, hi: float) -> float:
     if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value) \
             or not lo <= value <= hi:
-        raise gr.Error(f"{name} must be a number from {lo:g} to {hi:g}, got {value!r}.")
+        raise messages.error(f"{name} must be a number from {lo:g} to {hi:g}, got {value!r}.")
     return float(value)
 
 
 def _data(data: Any, allowed: list[str]) -> str:
     if data not in allowed:
-        raise gr.Error(f"Choose a data set from the list ({', '.join(allowed)}).")
+        raise messages.error(f"Choose a data set from the list ({', '.join(allowed)}).")
     return data
 
 
@@ -132,9 +132,9 @@ def side_config(data: str, seed: Any, base: str, loss: str, opt: str, lr_d: Any,
                 r1_gamma: Any, name: str = "run") -> TrainConfig:
     """One side of the A/B panel → a validated config: the base (recipe or preset) with the panel's numbers."""
     if base not in BASES:
-        raise gr.Error(f"{name}: choose a starting point from the list.")
+        raise messages.error(f"{name}: choose a starting point from the list.")
     if loss not in losses.LOSS_NAMES or opt not in OPTIMIZERS:
-        raise gr.Error(f"{name}: choose a loss and an optimiser from the lists.")
+        raise messages.error(f"{name}: choose a loss and an optimiser from the lists.")
     overrides = dict(seed=_whole(seed, "seed", 0, 2**31 - 1), opt_d=opt, opt_g=opt,
                      lr_d=_number(lr_d, f"{name}: D learning rate", 1e-6, 1.0),
                      lr_g=_number(lr_g, f"{name}: G learning rate", 1e-6, 1.0),
@@ -143,7 +143,7 @@ def side_config(data: str, seed: Any, base: str, loss: str, opt: str, lr_d: Any,
     try:
         config, _ = resolve(data=data, loss=loss, preset=None if base == RECIPE else base, overrides=overrides)
     except ValueError as e:
-        raise gr.Error(f"{name}: {e}") from None
+        raise messages.error(f"{name}: {e}") from None
     return config
 
 
@@ -184,14 +184,14 @@ def ab_side(data: str, base: str, loss: str | None = None) -> list[Any]:
     try:
         values = side_values(_data(data, DATA_SETS), base, loss)
     except ValueError as e:
-        raise gr.Error(str(e)) from None
+        raise messages.error(str(e)) from None
     return values[1:]
 
 
 def vae_new(old: Comparison | None, data: str, seed: Any, loss: str, beta: Any, learn_sigma: bool) -> tuple:
     data = _data(data, DATA_SETS)
     if loss not in losses.LOSS_NAMES:
-        raise gr.Error("Choose the GAN's loss from the list.")
+        raise messages.error("Choose the GAN's loss from the list.")
     gan, _ = resolve(data=data, loss=loss, overrides={"seed": _whole(seed, "seed", 0, 2**31 - 1)})
     vae = VAEConfig.like(gan, beta=_number(beta, "β", 0.0, 10.0), learn_sigma=bool(learn_sigma))
     run = Comparison(LockStep({"GAN": Trainer(gan), "VAE": VAE(vae)}),
@@ -202,7 +202,7 @@ def vae_new(old: Comparison | None, data: str, seed: Any, loss: str, beta: Any, 
 def cgan_new(old: Conditional | None, data: str, seed: Any, loss: str, label: Any) -> tuple:
     data = _data(data, list(distributions.MIXTURE_NAMES))
     if loss not in losses.LOSS_NAMES:
-        raise gr.Error("Choose a loss from the list.")
+        raise messages.error("Choose a loss from the list.")
     config, _ = resolve(data=data, loss=loss, overrides={"seed": _whole(seed, "seed", 0, 2**31 - 1)})
     trainer = ConditionalTrainer(config)
     run = Conditional(trainer, _whole(label, "class", 0, trainer.classes - 1))
@@ -240,7 +240,7 @@ def first_visit(new):
 
 def toggle(run: Any) -> tuple:
     if run is None:
-        raise gr.Error("Press Reset to build the runs first.")
+        raise messages.error("Press Reset to build the runs first.")
     run.playing = not run.playing
     return run, live_loop.play_button(run.playing)
 
@@ -256,7 +256,7 @@ def stream(run: Any, speed: float):
 
 def single_step(run: Any) -> tuple:
     if run is None:
-        raise gr.Error("Press Reset to build the runs first.")
+        raise messages.error("Press Reset to build the runs first.")
     run.advance(1)
     if isinstance(run, Comparison):
         run.lock.measure()  # a step by hand is looked at closely: measure it

@@ -15,7 +15,7 @@ from PIL import Image
 
 from models import digit_gans, digits
 from models.digit_gans import DigitConfig, DigitGAN
-from playground import digit_frames, live_loop
+from playground import digit_frames, live_loop, messages
 from toy2d.losses import LOSS_NAMES
 
 METRICS_EVERY_S = 0.5
@@ -41,17 +41,17 @@ def config_from(values: tuple) -> DigitConfig:
     for name, value in zip(SETTINGS, values):
         if name in INTS:
             if value is None or not isinstance(value, (int, float)) or not math.isfinite(value):
-                raise gr.Error(f"{name.replace('_', ' ')} must be a whole number.")
+                raise messages.error(f"{name.replace('_', ' ')} must be a whole number.")
             if int(value) != value:
-                raise gr.Error(f"{name.replace('_', ' ')} must be a whole number, not {value}.")
+                raise messages.error(f"{name.replace('_', ' ')} must be a whole number, not {value}.")
             value = int(value)
         elif isinstance(value, float) and not math.isfinite(value):
-            raise gr.Error(f"{name.replace('_', ' ')} must be a finite number.")
+            raise messages.error(f"{name.replace('_', ' ')} must be a finite number.")
         kwargs[name] = value
     try:
         return DigitConfig(**kwargs).validate()
     except (ValueError, TypeError) as e:
-        raise gr.Error(f"Settings not used: {e}.") from None
+        raise messages.error(f"Settings not used: {e}.") from None
 
 
 def _labels(gan: DigitGAN) -> list[str]:
@@ -106,7 +106,7 @@ def frame(run: LabRun, speed: float) -> tuple:
     picture, line = render(run)
     if run.gan.diverged:
         run.playing = False
-        gr.Warning(f"Training stopped: {run.gan.diverged}.")
+        messages.warning(f"Training stopped: {run.gan.diverged}.")
     return picture, line
 
 
@@ -131,17 +131,17 @@ def single_step(run: LabRun | None, *values) -> tuple:
     run.gan.step()
     picture, line = render(run)
     if run.gan.diverged:
-        gr.Warning(f"Training stopped: {run.gan.diverged}.")
+        messages.warning(f"Training stopped: {run.gan.diverged}.")
     return run, picture, line
 
 
 def walk(run: LabRun | None, seed: float, label: float) -> Image.Image:
     if run is None:
-        raise gr.Error("Start a run first (Play or Step).")
+        raise messages.error("Start a run first (Play or Step).")
     try:
         frames = run.gan.walk(10, int(seed or 0), int(label or 0) % 10)
     except ValueError as e:
-        raise gr.Error(str(e)) from None
+        raise messages.error(str(e)) from None
     return digit_frames.grid_picture(frames[None], [])
 
 

@@ -14,9 +14,8 @@ from PIL import Image
 
 from models import facepairs, latent, montage, store, translation
 from models.dcgan import load_faces
-from models.device import on_gpu
-from playground import examples
-from playground.model_errors import missing_weights, reports_unavailable
+from playground import examples, messages
+from playground.model_errors import gpu_call, missing_weights, reports_unavailable
 from playground.uploads import chosen_size, read_upload
 
 PAD = 256                 # sketch-pad canvas; the network reads it at 64×64
@@ -35,11 +34,11 @@ def _drawing(value: dict | np.ndarray | None) -> np.ndarray:
     if isinstance(value, dict):
         value = value.get("composite")
     if value is None or not isinstance(value, np.ndarray) or value.size == 0:
-        raise gr.Error("Draw a face on the pad first (or load an example sketch).")
+        raise messages.error("Draw a face on the pad first (or load an example sketch).")
     drawing = translation.on_white(value)
     ink = drawing if drawing.ndim == 2 else drawing.min(axis=-1)
     if (ink < 200).sum() < 20:
-        raise gr.Error("The pad is empty: draw some lines (eyes, mouth, outline of the face).")
+        raise messages.error("The pad is empty: draw some lines (eyes, mouth, outline of the face).")
     return drawing
 
 
@@ -52,7 +51,7 @@ def three_generators(sk: np.ndarray) -> np.ndarray:
     return montage.equation(tiles, [label for _, label in nets], ["", ""])
 
 
-@on_gpu
+@gpu_call
 def colour(pad: dict | None) -> tuple:
     sk = translation.pad_to_sketch(_drawing(pad))
     try:
@@ -88,7 +87,7 @@ def load_example(index: int) -> tuple:
 
 
 @reports_unavailable(4)
-@on_gpu
+@gpu_call
 def photo_pipeline(photo: str | None) -> tuple:
     picture = read_upload(photo, "photo", 2048, quiet=True)  # only its centre square at 64 px is used
     crop = translation.square(picture, translation.SIDE)
@@ -98,7 +97,7 @@ def photo_pipeline(photo: str | None) -> tuple:
 
 
 @reports_unavailable(4)
-@on_gpu
+@gpu_call
 def run_vintage(photo: str | None, size: object) -> tuple:
     picture = read_upload(photo, "photo", chosen_size(size, VINTAGE_SIZES))
     out = translation.vintage(picture)
@@ -128,12 +127,12 @@ def _labelled_rows(rows: list[np.ndarray], labels: list[str]) -> np.ndarray:
 
 
 @reports_unavailable(3)
-@on_gpu
+@gpu_call
 def run_own_cyclegan(seeds_text: str) -> tuple:
     try:
         seeds = latent.parse_seeds(seeds_text, limit=8)
     except ValueError as e:
-        raise gr.Error(f"Seeds: {e}") from None
+        raise messages.error(f"Seeds: {e}") from None
     g, f, meta = translation.own_cyclegan(translation.CYCLEGAN)
     faces = facepairs.faces(load_faces(), seeds)
     painted = facepairs.paint(facepairs.faces(load_faces(), [s + 1 for s in seeds]), int(meta.get("style", 19)))

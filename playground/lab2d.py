@@ -9,6 +9,7 @@ value.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import os
 import tempfile
@@ -23,12 +24,14 @@ from toy2d import checkpoint, distributions, losses, nets, pointsio, probe
 from toy2d.config import NOISE_TYPES, OPTIMIZERS, TrainConfig
 from toy2d.presets import PRESET_NAMES, PRESETS, resolve
 
+from . import messages
 from .render import save_gif
 from .session import LabSession, Registry, default_config
 
 STATIC = Path(__file__).parent / "static"
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 SESSIONS = Registry()
+log = logging.getLogger(__name__)
 
 
 # ---- the settings panel: one component per TrainConfig field ------------------------------------------------------
@@ -122,7 +125,7 @@ def on_load(request: gr.Request) -> list:
             config = TrainConfig.from_query(urlencode(query)).validate()
             message = "Settings restored from the link."
         except ValueError as exc:
-            gr.Warning(f"The link's settings were not used: {exc}")
+            messages.warning(f"The link's settings were not used: {exc}")
     session = SESSIONS.get(request.session_hash or "anonymous", config)
     if config is not None and session.config != config:
         session.restart(config)
@@ -140,7 +143,7 @@ def on_settings(request: gr.Request, *values: Any) -> list:
         config = config_from_values(values, session.config)
         message = session.change(config)
     except (ValueError, TypeError) as exc:
-        gr.Warning(str(exc))
+        messages.warning(str(exc))
         return [gr.update(), *values_of(session.config)]  # put the panel back to the run's settings
     if not message:
         return [gr.update()] * (1 + len(FIELDS))
@@ -164,7 +167,7 @@ def on_recommended(data: str, loss: str, request: gr.Request) -> list:
     try:
         config, _ = resolve(data, loss, overrides={"points": session.config.points} if data == "points" else None)
     except ValueError as exc:
-        gr.Warning(str(exc))
+        messages.warning(str(exc))
         return [gr.update(), *values_of(session.config)]
     session.restart(config)
     return _reply(session, f"Recommended settings for {data} with the {loss} loss.")
@@ -182,7 +185,7 @@ def on_drawn(evt: gr.EventData, request: gr.Request) -> list:
     try:
         message = use_points(getattr(evt, "points", None) or [], session, "drawn points")
     except (ValueError, TypeError) as exc:
-        gr.Warning(f"Drawing not used: {exc}")
+        messages.warning(f"Drawing not used: {exc}")
         return [gr.update(), *values_of(session.config)]
     return _reply(session, message)
 
@@ -194,7 +197,7 @@ def on_csv(path: str | None, request: gr.Request) -> list:
             raise ValueError("no file received")
         message = use_points(pointsio.read_points_csv(path), session, "uploaded points")
     except ValueError as exc:
-        gr.Warning(f"CSV not used: {exc}")
+        messages.warning(f"CSV not used: {exc}")
         return [gr.update(), *values_of(session.config)]
     return _reply(session, message)
 
@@ -218,7 +221,7 @@ def on_load_run(path: str | None, request: gr.Request) -> list:
             raise ValueError("no file received")
         trainer = checkpoint.load(path)
     except ValueError as exc:
-        gr.Warning(f"Run not loaded: {exc}")
+        messages.warning(f"Run not loaded: {exc}")
         return [gr.update(), *values_of(session.config)]
     session.restart(trainer.config, trainer)
     return _reply(session, f"Loaded a run at iteration {trainer.iteration}.")
@@ -237,7 +240,7 @@ def on_gif(request: gr.Request, progress: gr.Progress = gr.Progress()) -> str:
         frames = list(session.exported)
         real = session.trainer.pool[: probe.N_SHOWN].numpy()
     if not frames:
-        raise gr.Error("Nothing recorded yet: press Play first, then export.")
+        raise messages.error("Nothing recorded yet: press Play first, then export.")
     path = _out_dir() / f"gan2d-run{session.run_id}.gif"
     save_gif(frames, real, str(path), progress=lambda i, n: progress(i / n, desc=f"frame {i}/{n}"))
     return str(path)
@@ -258,6 +261,10 @@ def tick(args: list) -> str:
         p = session.page_payload(int(have_losses), int(have_metrics), int(have_run), str(action), int(n))
     except (ValueError, TypeError) as exc:
         return json.dumps({"error": str(exc)})
+    except Exception as exc:  # noqa: BLE001 — a fault in one page's run must reach that page, not the server
+        log.exception("the 2D lab's frame failed")
+        return json.dumps({"error": f"This run hit an internal error and was paused ({type(exc).__name__}: "
+                                    f"{exc}). Press Reset to start again."})
     return json.dumps(p)
 
 

@@ -16,8 +16,8 @@ import torch
 
 from models import latent, montage, store, video, walks
 from models.dcgan import FacesDCGAN, load_faces
-from models.device import on_gpu
-from playground.model_errors import reports_unavailable
+from playground import messages
+from playground.model_errors import gpu_call, reports_unavailable
 
 MODEL = "dcgan-faces"
 GRID_SEEDS = "0-15"
@@ -38,12 +38,12 @@ def _seeds(text: str, what: str, limit: int = 64) -> list[int]:
     try:
         return latent.parse_seeds(text, limit)
     except ValueError as e:
-        raise gr.Error(f"{what}: {e}") from None
+        raise messages.error(f"{what}: {e}") from None
 
 
 def _truncation(value: float | None) -> float:
     if value is None or not np.isfinite(value) or not 0 < value <= 3:
-        raise gr.Error("Truncation must be a number above 0 and at most 3.")
+        raise messages.error("Truncation must be a number above 0 and at most 3.")
     return float(value)
 
 
@@ -64,7 +64,7 @@ def reroll() -> str:
 
 
 @reports_unavailable(3, "Faces DCGAN unavailable")
-@on_gpu
+@gpu_call
 def show_grid(seeds_text: str, truncation: float) -> tuple[list, list[int], str]:
     seeds = _seeds(seeds_text, "Seeds", MAX_GRID)
     model = _model()
@@ -91,19 +91,19 @@ def walk_command(seeds: list[int], frames: int, mode: str, truncation: float, fp
 
 
 @reports_unavailable(5, "Faces DCGAN unavailable")
-@on_gpu
+@gpu_call
 def make_walk(keyframes: str, mode: str, frames: float, fps: float, truncation: float) -> tuple:
     seeds = _seeds(keyframes, "Keyframes")
     if len(seeds) < 2:
-        raise gr.Error("Keyframes: a walk needs at least two seeds (click two faces in the grid).")
+        raise messages.error("Keyframes: a walk needs at least two seeds (click two faces in the grid).")
     if mode not in latent.INTERPOLATIONS:
-        raise gr.Error(f"Interpolation must be one of {', '.join(latent.INTERPOLATIONS)}.")
+        raise messages.error(f"Interpolation must be one of {', '.join(latent.INTERPOLATIONS)}.")
     frames, fps, trunc = int(frames or 0), int(fps or 0), _truncation(truncation)
     model = _model()
     try:
         result = walks.render(model, seeds, frames, mode, trunc, size=256, fps=fps, out=_scratch(".mp4"))
     except ValueError as e:
-        raise gr.Error(str(e)) from None
+        raise messages.error(str(e)) from None
     gif = _scratch(".gif")
     video.write(result.frames[:, ::2, ::2], gif, fps)  # half size: GIFs are big
     info = (f"{len(result.frames)} frames through seeds {', '.join(map(str, seeds))} ({mode}) in "
@@ -123,7 +123,7 @@ def _label(name: str, seeds: list[int]) -> str:
 
 
 @reports_unavailable(2, "Faces DCGAN unavailable")
-@on_gpu
+@gpu_call
 def compute_arithmetic(a_text: str, b_text: str, c_text: str, truncation: float) -> tuple:
     trunc, model = _truncation(truncation), _model()
     (a, sa), (b, sb), (c, sc) = (_term(model, t, n, trunc) for t, n in ((a_text, "A"), (b_text, "B"), (c_text, "C")))
@@ -135,20 +135,20 @@ def compute_arithmetic(a_text: str, b_text: str, c_text: str, truncation: float)
 
 
 @reports_unavailable(3, "Faces DCGAN unavailable")
-@on_gpu
+@gpu_call
 def explore(source: str, direction_seed: float, a_text: str, b_text: str, start_text: str, amount: float,
             truncation: float) -> tuple:
     trunc, model = _truncation(truncation), _model()
     if amount is None or not np.isfinite(amount):
-        raise gr.Error("The step along the direction must be a number.")
+        raise messages.error("The step along the direction must be a number.")
     start, _ = _term(model, start_text, "Start", trunc)
     if source == "A − B":
         direction = _term(model, a_text, "A", trunc)[0] - _term(model, b_text, "B", trunc)[0]
         if float(direction.norm()) < 1e-6:
-            raise gr.Error("A and B are the same, so A − B has no direction: pick different seeds.")
+            raise messages.error("A and B are the same, so A − B has no direction: pick different seeds.")
     else:
         if direction_seed is None or not np.isfinite(direction_seed) or not 0 <= direction_seed <= latent.MAX_SEED:
-            raise gr.Error(f"The direction seed must be a whole number from 0 to {latent.MAX_SEED}.")
+            raise messages.error(f"The direction seed must be a whole number from 0 to {latent.MAX_SEED}.")
         direction = latent.from_seeds([int(direction_seed)], model.nz)[0]
     steps = torch.linspace(-DIRECTION_RANGE, DIRECTION_RANGE, 7)
     faces = model.images(latent.along(start, direction, torch.cat([torch.tensor([float(amount)]), steps])))

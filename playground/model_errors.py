@@ -10,7 +10,8 @@ import functools
 
 import gradio as gr
 
-from models import store
+from models import device, store
+from playground import messages
 
 
 def reports_unavailable(outputs: int, title: str = "Model unavailable"):
@@ -20,7 +21,7 @@ def reports_unavailable(outputs: int, title: str = "Model unavailable"):
             try:
                 return fn(*args, **kwargs)
             except store.ModelUnavailable as e:
-                gr.Warning(str(e), title=title, duration=None)
+                messages.warning(str(e), title=title, duration=None)
                 return (*[gr.skip()] * (outputs - 1), f"⚠️ {e}")
             except FileNotFoundError as e:
                 raise missing_weights(e) from None
@@ -29,4 +30,10 @@ def reports_unavailable(outputs: int, title: str = "Model unavailable"):
 
 
 def missing_weights(e: FileNotFoundError) -> gr.Error:
-    return gr.Error(f"Trained weights are missing: {e}", title="Weights missing")
+    return messages.error(f"Trained weights are missing: {e}", title="Weights missing")
+
+
+def gpu_call(fn):
+    """GPU work of a tab: a GPU attached on ZeroGPU Spaces, and a CUDA out-of-memory error answered by moving to
+    the CPU with a warning instead of failing."""
+    return device.on_gpu(device.with_cpu_fallback(fn, lambda text: messages.warning(text)))

@@ -15,9 +15,8 @@ import plotly.graph_objects as go
 from PIL import Image
 
 from models import fast_style, gatys, store
-from models.device import on_gpu
-from playground import examples
-from playground.model_errors import reports_unavailable
+from playground import examples, messages
+from playground.model_errors import gpu_call, reports_unavailable
 from playground.uploads import chosen_size, read_upload
 
 SIZES = (256, 512, 768, 1024)
@@ -38,7 +37,7 @@ ADAIN = ("How this relates to **AdaIN**: AdaIN restyles a picture by giving its 
 
 def _fraction(value: float | None, name: str) -> float:
     if value is None or not math.isfinite(value) or not 0 <= value <= 1:
-        raise gr.Error(f"{name} must be between 0 and 1.")
+        raise messages.error(f"{name} must be between 0 and 1.")
     return float(value)
 
 
@@ -50,7 +49,7 @@ def status() -> str:
 # ---- 26 built-in styles ------------------------------------------------------------------------------------------
 
 @reports_unavailable(2)
-@on_gpu
+@gpu_call
 def contact_sheet(photo: str | None) -> tuple:
     picture = read_upload(photo, "photo", SHEET_RENDER, quiet=True)
     tiles = [(_thumbnail(fast_style.stylise(picture, fast_style.style_weights({i: 1.0}))), f"style {i}")
@@ -74,16 +73,16 @@ def blend(styles: list, weights: list) -> np.ndarray:
         if s is None or int(s) == NONE:
             continue
         if w is None or not math.isfinite(w) or w < 0:
-            raise gr.Error("Style weights must be numbers ≥ 0.")
+            raise messages.error("Style weights must be numbers ≥ 0.")
         chosen[int(s)] = chosen.get(int(s), 0.0) + float(w)
     try:
         return fast_style.style_weights(chosen)
     except ValueError as e:
-        raise gr.Error(f"Styles: {e}.") from None
+        raise messages.error(f"Styles: {e}.") from None
 
 
 @reports_unavailable(4)
-@on_gpu
+@gpu_call
 def run_builtin(photo: str | None, size: object, s1, w1, s2, w2, s3, w3, strength: float, keep: bool) -> tuple:
     picture = read_upload(photo, "photo", chosen_size(size, SIZES))
     weights, strength = blend([s1, s2, s3], [w1, w2, w3]), _fraction(strength, "Strength")
@@ -118,7 +117,7 @@ def vector_chart(vectors: dict[str, np.ndarray]) -> go.Figure:
 
 
 @reports_unavailable(4)
-@on_gpu
+@gpu_call
 def run_arbitrary(photo: str | None, style1: str | None, style2: str | None, between: float, strength: float,
                   keep: bool, size: object) -> tuple:
     picture = read_upload(photo, "photo", chosen_size(size, SIZES))
@@ -161,14 +160,14 @@ def gatys_config(backbone_name: str, size, iterations, alpha, log_beta, tv, star
     else:
         layers = dict(net.default_style_layers)
     if log_beta is None or not math.isfinite(log_beta):
-        raise gr.Error("β must be a number.")
+        raise messages.error("β must be a number.")
     config = gatys.GatysConfig(size=chosen_size(size, GATYS_SIZES), iterations=iterations, content_weight=alpha,
                                style_weight=10.0 ** float(log_beta), tv_weight=tv, style_layers=layers,
                                content_layer=net.default_content_layer, start=start, optimizer=optimizer)
     try:
         return net, config.validate(net.layers)
     except (ValueError, TypeError) as e:
-        raise gr.Error(f"Gatys settings: {e}.") from None
+        raise messages.error(f"Gatys settings: {e}.") from None
 
 
 def run_gatys(photo: str | None, style: str | None, backbone_name: str, size, iterations, alpha, log_beta, tv,
@@ -178,7 +177,7 @@ def run_gatys(photo: str | None, style: str | None, backbone_name: str, size, it
         net, config = gatys_config(backbone_name, size, iterations, alpha, log_beta, tv, start, optimizer,
                                    *layer_weights)
     except store.ModelUnavailable as e:
-        gr.Warning(str(e), title="Model unavailable", duration=None)
+        messages.warning(str(e), title="Model unavailable", duration=None)
         yield gr.skip(), gr.skip(), f"⚠️ {e}"
         return
     content = read_upload(photo, "photo", 1024)
@@ -191,7 +190,7 @@ def run_gatys(photo: str | None, style: str | None, backbone_name: str, size, it
         yield run.picture(), loss_chart(run.history, config.content_weight, config.style_weight), \
             progress_line(run, time.perf_counter() - t0)
     if run.diverged:
-        gr.Warning("The optimisation produced NaN and stopped; the last good picture is shown. Lower β or "
+        messages.warning("The optimisation produced NaN and stopped; the last good picture is shown. Lower β or "
                    "use L-BFGS.")
 
 

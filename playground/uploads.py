@@ -1,23 +1,23 @@
 """Uploaded pictures for the image tabs: read with models.image_input, refused or adjusted with a message."""
 from __future__ import annotations
 
-import gradio as gr
 import numpy as np
 
 from models import image_input
+from playground import messages
 
 
 def read_upload(path: str | None, what: str, max_side: int, quiet: bool = False) -> np.ndarray:
     """An uploaded picture as RGB uint8, with a toast for anything that was changed on the way (unless quiet:
     thumbnails are scaled on purpose). A missing or unusable file is a gr.Error that says why."""
     if not path:
-        raise gr.Error(f"Add a {what} first (upload one or click an example).")
+        raise messages.error(f"Add a {what} first (upload one or click an example).")
     try:
         picture, notes = image_input.read(path, max_side)
     except image_input.ImageRejected as e:
-        raise gr.Error(f"The {what} was not used: {e}.") from None
+        raise messages.error(f"The {what} was not used: {e}.") from None
     for note in notes if not quiet else ():
-        gr.Info(f"{what.capitalize()}: {note}.")
+        messages.info(f"{what.capitalize()}: {note}.")
     return picture
 
 
@@ -28,5 +28,5 @@ def chosen_size(value: object, allowed: tuple[int, ...]) -> int:
     except (TypeError, ValueError):
         size = -1
     if size not in allowed:
-        raise gr.Error(f"Size must be one of {', '.join(map(str, allowed))} pixels.")
+        raise messages.error(f"Size must be one of {', '.join(map(str, allowed))} pixels.")
     return size

@@ -16,8 +16,7 @@ from toy2d.presets import resolve
 def url():
     demo = app.build_app()
     port = free_port()
-    demo.queue(default_concurrency_limit=8).launch(server_name="127.0.0.1", server_port=port,
-                                                   prevent_thread_lock=True, quiet=True)
+    app.launch(demo, server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
     yield f"http://127.0.0.1:{port}/"
     demo.close()
 
@@ -97,6 +96,15 @@ def test_play_pause_step_reset_and_data_set(browser, url):
     assert "data=grid25" in page.url  # the shareable link follows the settings
     expect(page.locator(".lab-msg")).to_contain_text("Restarted")
     assert errors == []
+    page.close()
+
+
+def test_a_crafted_link_shows_its_text_as_text(browser, url):
+    """A link's bad setting is quoted in the warning: escaped, so a link cannot inject markup into the page."""
+    page, errors = open_lab(browser, url + "?seed=%3Cimg%20src%3Dx%20onerror%3Dwindow.__xss%3D1%3E")
+    expect(page.get_by_text("The link's settings were not used").first).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("<img src=x onerror=window.__xss=1>", exact=False).first).to_be_visible()
+    assert page.evaluate("() => window.__xss") is None and errors == []
     page.close()
 
 

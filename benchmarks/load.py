@@ -1,0 +1,215 @@
+"""Classroom load on the live 2D lab: N browser-like sessions against one `python app.py` on 127.0.0.1.
+
+Each session does what a page does, over plain HTTP: it opens Gradio's heartbeat stream (its presence is what keeps
+the session alive), runs the page-load event through the queue to get its run's token, then plays: it asks the
+`tick` server function for the next frame as soon as the last one arrived, "paints" it (--paint-ms of sleep, the
+browser's time per frame), and asks again. At the end each session disconnects, which must free its run.
+
+The server runs in a child process so that its resident memory is measured alone (VmRSS): after warm-up, at the
+end of the run, and after every session has disconnected.
+
+--json ends with one JSON line with the keys sessions, minutes, errors, rss_start_mb, rss_end_mb,
+updates_per_second_per_session (frames each session received per second: the median over sessions; the minimum
+is reported too), plus iterations_per_second_per_session, rss_after_disconnect_mb, sessions_left.
+Goal on this 2-core machine: ≥8 sessions at ≥10 updates/s each, zero errors, memory flat after warm-up.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.chromium import free_port  # noqa: E402
+
+API = "/gradio_api"
+
+
+def _post(base: str, path: str, body: dict, timeout: float = 60.0) -> bytes:
+    req = urllib.request.Request(base + API + path, data=json.dumps(body).encode(),
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=timeout) as r:
+        return r.read()
+
+
+def app_config(base: str) -> dict:
+    with urllib.request.urlopen(base + "/config", timeout=30) as r:
+        return json.loads(r.read())
+
+
+def lab_ids(config: dict) -> tuple[int, int]:
+    """(component id of the lab's view, fn index of the page-load event that starts a session)."""
+    view = next(c["id"] for c in config["components"] if c.get("props", {}).get("elem_id") == "lab-view")
+    load = next(i for i, d in enumerate(config["dependencies"])
+                if any(t[1] == "load" for t in d["targets"]) and view in d["outputs"])
+    return view, config["dependencies"][load].get("id", load)
+
+
+def run_event(base: str, fn_index: int, session_hash: str, data: list, timeout: float = 60.0) -> list:
+    """One queued event the way the page sends it: join the queue, then read its stream until it completes."""
+    _post(base, "/queue/join", dict(data=data, fn_index=fn_index, session_hash=session_hash, event_data=None,
+                                   trigger_id=None))
+    url = f"{base}{API}/queue/data?session_hash={session_hash}"
+    with urllib.request.urlopen(url, timeout=timeout) as stream:
+        for raw in stream:
+            line = raw.decode().strip()
+            if not line.startswith("data:"):
+                continue
+            msg = json.loads(line[5:])
+            if msg.get("msg") == "process_completed":
+                if not msg.get("success"):
+                    raise RuntimeError(f"event failed: {msg.get('output')}")
+                return msg["output"]["data"]
+    raise RuntimeError("the event's stream ended without a result")
+
+
+class Session(threading.Thread):
+    def __init__(self, base: str, view: int, load_fn: int, speed: int, paint_s: float, stop: threading.Event):
+        super().__init__(daemon=True)
+        self.base, self.view, self.load_fn, self.speed, self.paint_s, self.stop = \
+            base, view, load_fn, speed, paint_s, stop
+        self.session_hash = uuid.uuid4().hex[:11]
+        self.frames = self.iterations = self.errors = 0
+        self.error_messages: list[str] = []
+        self.started = self.ended = 0.0
+        self._heartbeat = None
+
+    def open(self) -> None:
+        self._heartbeat = urllib.request.urlopen(f"{self.base}{API}/heartbeat/{self.session_hash}", timeout=3600)
+        out = run_event(self.base, self.load_fn, self.session_hash, [])
+        self.token = json.loads(out[0])["token"]
+        self.serials = [0, 0, -1]
+
+    def close(self) -> None:
+        if self._heartbeat is not None:
+            self._heartbeat.close()  # what closing the tab does: Gradio then runs the unload event
+
+    def tick(self) -> dict:
+        body = dict(data=[self.token, "play", self.speed, *self.serials], component_id=self.view,
+                    session_hash=self.session_hash, fn_name="tick")
+        p = json.loads(json.loads(_post(self.base, "/component_server", body)))
+        if "error" in p:
+            raise RuntimeError(p["error"])
+        self.serials = [p["loss_serial"], p["metric_serial"], p["run"]]
+        return p
+
+    def run(self) -> None:
+        self.started = time.perf_counter()
+        first = None
+        while not self.stop.is_set():
+            try:
+                p = self.tick()
+                first = p["iteration"] if first is None else first
+                self.iterations = p["iteration"] - first
+                self.frames += 1
+            except Exception as e:  # noqa: BLE001 — counted and reported, the session goes on
+                self.errors += 1
+                self.error_messages.append(str(e)[:200])
+                time.sleep(0.5)
+            time.sleep(self.paint_s)
+        self.ended = time.perf_counter()
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def start_server(port: int) -> subprocess.Popen:
+    env = dict(os.environ, GRADIO_SERVER_NAME="127.0.0.1", GRADIO_SERVER_PORT=str(port),
+               GRADIO_ANALYTICS_ENABLED="False")
+    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/config", timeout=2).read()
+            return proc
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError(f"the app exited: {proc.stderr.read().decode()[-2000:]}")
+            time.sleep(0.5)
+    proc.kill()
+    raise RuntimeError("the app did not answer within 120 s")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sessions", type=int, default=8)
+    ap.add_argument("--minutes", type=float, default=10.0)
+    ap.add_argument("--speed", type=int, default=20, help="iterations per frame (the page's default)")
+    ap.add_argument("--paint-ms", type=float, default=30.0, help="simulated browser time per frame")
+    ap.add_argument("--warmup", type=float, default=20.0, help="seconds before the first memory reading")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = start_server(port)
+    try:
+        view, load_fn = lab_ids(app_config(base))
+        stop = threading.Event()
+        sessions = [Session(base, view, load_fn, args.speed, args.paint_ms / 1000, stop)
+                    for _ in range(args.sessions)]
+        for s in sessions:
+            s.open()
+        for s in sessions:
+            s.start()
+        time.sleep(args.warmup)
+        rss_start = rss_mb(server.pid)
+        marks = []
+        end = time.time() + max(0.0, args.minutes * 60 - args.warmup)
+        while time.time() < end:
+            time.sleep(min(30.0, max(0.0, end - time.time())))
+            marks.append(round(rss_mb(server.pid), 1))
+            print(f"  rss {marks[-1]} MB, frames so far {[s.frames for s in sessions]}", flush=True)
+        stop.set()
+        for s in sessions:
+            s.join(timeout=120)
+        rss_end = rss_mb(server.pid)
+        for s in sessions:
+            s.close()
+        time.sleep(5.0)  # Gradio runs the unload events in the background
+        rss_after = rss_mb(server.pid)
+        rates = [s.frames / (s.ended - s.started) for s in sessions]
+        its = [s.iterations / (s.ended - s.started) for s in sessions]
+        errors = sum(s.errors for s in sessions)
+        for s in sessions:
+            for m in s.error_messages[:3]:
+                print(f"  error in {s.session_hash}: {m}")
+        result = dict(sessions=args.sessions, minutes=args.minutes, errors=errors, rss_start_mb=round(rss_start, 1),
+                      rss_end_mb=round(rss_end, 1), rss_after_disconnect_mb=round(rss_after, 1),
+                      rss_marks_mb=marks,
+                      updates_per_second_per_session=round(statistics.median(rates), 2),
+                      updates_per_second_min=round(min(rates), 2),
+                      iterations_per_second_per_session=round(statistics.median(its), 1),
+                      speed=args.speed, paint_ms=args.paint_ms)
+        print(f"{args.sessions} sessions × {args.minutes:g} min: {result['updates_per_second_per_session']} "
+              f"updates/s per session (min {result['updates_per_second_min']}), "
+              f"{result['iterations_per_second_per_session']} it/s, {errors} errors, RSS {rss_start:.0f} → "
+              f"{rss_end:.0f} MB, {rss_after:.0f} MB after all disconnected")
+        if args.json:
+            print(json.dumps(result))
+        return 0 if errors == 0 else 1
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,31 @@
+"""The release check (tools/release_check.py): Spaces front-matter and `python app.py` honouring the server
+environment variables. (Its --fresh mode runs the README's commands in a clean clone: that is what CI does.)"""
+import sys
+
+from tools import release_check
+
+
+def test_front_matter_is_what_spaces_needs():
+    assert release_check.front_matter_problems() == []
+
+
+def test_front_matter_problems_are_found(tmp_path):
+    (tmp_path / "README.md").write_text("---\ntitle: x\nsdk: streamlit\nsdk_version: 1.0\napp_file: main.py\n"
+                                        "short_description: " + "y" * 70 + "\n---\n# x\n")
+    (tmp_path / "requirements.txt").write_text("gradio==6.31.0\n")
+    problems = "\n".join(release_check.front_matter_problems(tmp_path))
+    for expected in ("lacks emoji", "not gradio", "differs from the pinned gradio", "main.py does not exist",
+                     "60 characters", "python_version"):
+        assert expected in problems
+
+
+def test_python_app_py_serves_on_the_given_address_and_port_only():
+    assert release_check.serve_problems([sys.executable, "app.py"], release_check.ROOT) == []
+
+
+def test_a_command_that_ignores_the_port_is_caught(tmp_path):
+    script = tmp_path / "bad.py"
+    script.write_text("import time; time.sleep(60)\n")
+    problems = release_check.serve_problems([sys.executable, str(script)], tmp_path, timeout=3)
+    assert problems and "nothing answered" in problems[0]
+

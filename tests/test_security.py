@@ -1,0 +1,93 @@
+"""What the served app exposes: only its own static files; uploads capped; a full queue refuses at once; user
+text shown in messages is escaped."""
+import io
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+
+import gradio as gr
+import pytest
+
+import app
+from benchmarks.chromium import free_port
+from playground import lab2d, messages
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def base():
+    demo = app.build_app()
+    port = free_port()
+    app.launch(demo, server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    yield f"http://127.0.0.1:{port}"
+    demo.close()
+
+
+def status(url: str, data: bytes | None = None, headers: dict | None = None) -> int:
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, data=data, headers=headers or {}), timeout=60) as r:
+            return r.status
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
+@pytest.mark.parametrize("path", ["/etc/passwd", str(ROOT / "app.py"), str(ROOT / "models" / "weights"
+                                                                            / "pix2pix_sketch2face.pt"),
+                                  str(ROOT / "README.md"), "../../../../etc/passwd"])
+def test_files_outside_the_apps_static_files_are_not_served(base, path):
+    assert status(f"{base}/gradio_api/file={path}") in (403, 404)
+
+
+def test_plotly_js_is_served_from_the_installed_package(base):
+    assert status(f"{base}/gradio_api/file={lab2d.PLOTLY_JS}") == 200
+
+
+def _multipart(size: int) -> tuple[bytes, dict]:
+    boundary = uuid.uuid4().hex
+    body = io.BytesIO()
+    body.write(f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"big.png\"\r\n"
+               "Content-Type: image/png\r\n\r\n".encode())
+    body.write(b"\0" * size)
+    body.write(f"\r\n--{boundary}--\r\n".encode())
+    return body.getvalue(), {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+
+
+def test_uploads_over_the_limit_are_refused_before_our_code_sees_them(base):
+    assert app.MAX_FILE_SIZE == "25mb"
+    assert status(f"{base}/gradio_api/upload", *_multipart(26 * 1024 * 1024)) == 413
+    assert status(f"{base}/gradio_api/upload", *_multipart(1024)) == 200
+
+
+def test_a_full_queue_refuses_new_events_at_once():
+    with gr.Blocks() as demo:
+        box = gr.Number()
+        box.submit(lambda x: time.sleep(3) or x, box, box, concurrency_limit=1)
+    port = free_port()
+    app.launch(demo, queue_max=1, server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    try:
+        codes = []
+
+        def join():
+            body = json.dumps(dict(data=[1], fn_index=0, session_hash=uuid.uuid4().hex[:10], event_data=None,
+                                   trigger_id=None)).encode()
+            codes.append(status(f"http://127.0.0.1:{port}/gradio_api/queue/join", body,
+                                {"Content-Type": "application/json"}))
+        threads = [threading.Thread(target=join) for _ in range(4)]
+        for t in threads:
+            t.start()
+            time.sleep(0.2)
+        for t in threads:
+            t.join()
+        assert codes.count(200) >= 1 and 503 in codes  # 503: the page says "This application is currently busy"
+    finally:
+        demo.close()
+
+
+def test_messages_escape_user_text():
+    e = messages.error("seed must be a whole number, got '<img src=x onerror=alert(1)>'")
+    assert "<img" not in e.message and "&lt;img src=x onerror=alert(1)&gt;" in e.message

@@ -1,0 +1,169 @@
+"""Before publishing (e.g. to Hugging Face Spaces): check what a fresh machine and Spaces will see.
+
+1. The README's Spaces front-matter: the fields Spaces reads, sdk_version equal to the pinned gradio, app_file
+   present, short_description within Spaces' 60 characters.
+2. `python app.py` honours GRADIO_SERVER_NAME and GRADIO_SERVER_PORT: it answers on the given port, listening on
+   the given address only.
+3. (--fresh) The README's two Quick start commands in a clean clone of HEAD with a new virtual environment: the
+   first must serve the app (it is stopped once the page answers), the second must pass (the whole test suite:
+   takes as long as CI; --skip-tests runs only the first).
+
+Prints one line per check and exits 1 if any failed.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SPACES_FIELDS = ("title", "emoji", "colorFrom", "colorTo", "sdk", "sdk_version", "app_file", "python_version",
+                 "short_description", "license")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def front_matter(readme: str) -> dict[str, str]:
+    if not readme.startswith("---\n"):
+        return {}
+    block = readme.split("---\n", 2)[1]
+    return {k.strip(): v.strip().strip('"') for k, v in (line.split(":", 1) for line in block.splitlines()
+                                                         if ":" in line)}
+
+
+def front_matter_problems(root: Path = ROOT) -> list[str]:
+    fields = front_matter((root / "README.md").read_text())
+    if not fields:
+        return ["README.md does not start with a --- front-matter block"]
+    problems = [f"front-matter lacks {k}" for k in SPACES_FIELDS if not fields.get(k)]
+    if fields.get("sdk") != "gradio":
+        problems.append(f"sdk is {fields.get('sdk')!r}, not gradio")
+    pin = re.search(r"^gradio==(\S+)$", (root / "requirements.txt").read_text(), flags=re.M)
+    if not pin:
+        problems.append("requirements.txt does not pin gradio==…")
+    elif fields.get("sdk_version") != pin.group(1):
+        problems.append(f"sdk_version {fields.get('sdk_version')} differs from the pinned gradio {pin.group(1)}")
+    if not (root / fields.get("app_file", "app.py")).is_file():
+        problems.append(f"app_file {fields.get('app_file')} does not exist")
+    if len(fields.get("short_description", "")) > 60:
+        problems.append("short_description is longer than Spaces' 60 characters")
+    if not re.fullmatch(r"3\.\d+", fields.get("python_version", "")):
+        problems.append(f"python_version {fields.get('python_version')!r} is not like 3.11")
+    return problems
+
+
+def quick_start(root: Path = ROOT) -> list[str]:
+    section = (root / "README.md").read_text().split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```bash\n(.+?)\n```", section, flags=re.S)
+
+
+def _listening(port: int) -> set[str]:
+    """Local addresses with a TCP socket listening on ``port`` (from /proc/net/tcp and tcp6)."""
+    found = set()
+    for name in ("tcp", "tcp6"):
+        path = Path(f"/proc/net/{name}")
+        if not path.exists():
+            continue
+        for line in path.read_text().splitlines()[1:]:
+            parts = line.split()
+            addr, state = parts[1], parts[3]
+            host, p = addr.split(":")
+            if state == "0A" and int(p, 16) == port:  # 0A = LISTEN
+                if len(host) == 8:
+                    found.add(".".join(str(int(host[i:i + 2], 16)) for i in (6, 4, 2, 0)))
+                else:
+                    found.add("::" if set(host) == {"0"} else host)
+    return found
+
+
+def serve_problems(command: list[str], cwd: Path, env: dict[str, str] | None = None,
+                   timeout: float = 180.0) -> list[str]:
+    """Start ``command`` with GRADIO_SERVER_NAME=127.0.0.1 and a free GRADIO_SERVER_PORT; it must answer there,
+    listening on 127.0.0.1 only; then stop it."""
+    port = _free_port()
+    env = dict(env or os.environ, GRADIO_SERVER_NAME="127.0.0.1", GRADIO_SERVER_PORT=str(port),
+               GRADIO_ANALYTICS_ENABLED="False")
+    proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    problems: list[str] = []
+    try:
+        deadline = time.time() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:
+                    if r.status != 200:
+                        problems.append(f"the page answered {r.status}")
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    out = proc.stdout.read().decode(errors="replace")[-1500:]
+                    return [f"the app exited with {proc.returncode} before answering on port {port}:\n{out}"]
+                if time.time() > deadline:
+                    return [f"nothing answered on port {port} within {timeout:.0f} s"]
+                time.sleep(0.5)
+        addresses = _listening(port)
+        if addresses != {"127.0.0.1"}:
+            problems.append(f"port {port} listens on {sorted(addresses)}, expected only 127.0.0.1")
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+    return problems
+
+
+def fresh_problems(skip_tests: bool) -> list[str]:
+    """The README's two commands in a clean clone of HEAD (committed work only, as Spaces and CI see it)."""
+    app_cmd, test_cmd = quick_start()
+    work = Path(tempfile.mkdtemp(prefix="release-check-"))
+    try:
+        subprocess.run(["git", "clone", "-q", str(ROOT), str(work / "repo")], check=True)
+        repo = work / "repo"
+        problems = serve_problems(["bash", "-c", app_cmd], repo, timeout=1200)
+        problems = [f"Quick start app command: {p}" for p in problems]
+        if not skip_tests:
+            r = subprocess.run(["bash", "-c", test_cmd], cwd=repo, capture_output=True, text=True)
+            if r.returncode != 0:
+                problems.append(f"Quick start test command exited {r.returncode}:\n{r.stdout[-2000:]}")
+        return problems
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--fresh", action="store_true", help="also run the README's commands in a clean clone")
+    ap.add_argument("--skip-tests", action="store_true", help="with --fresh: do not run the test command")
+    args = ap.parse_args()
+    checks = [("Spaces front-matter", front_matter_problems),
+              ("python app.py honours GRADIO_SERVER_NAME/PORT",
+               lambda: serve_problems([sys.executable, "app.py"], ROOT))]
+    if args.fresh:
+        checks.append(("README Quick start in a clean clone", lambda: fresh_problems(args.skip_tests)))
+    failed = 0
+    for name, check in checks:
+        problems = check()
+        print(f"{'ok  ' if not problems else 'FAIL'} {name}")
+        for p in problems:
+            print(f"     {p}")
+        failed += bool(problems)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
