@@ -2,8 +2,9 @@
 
 Each session does what a page does, over plain HTTP: it opens Gradio's heartbeat stream (its presence is what keeps
 the session alive), runs the page-load event through the queue to get its run's token, then plays: it asks the
-`tick` server function for the next frame as soon as the last one arrived, "paints" it (--paint-ms of sleep, the
-browser's time per frame), and asks again. At the end each session disconnects, which must free its run.
+`tick` server function for the next frame as soon as the last one arrived, as the page does (the page paints while
+the next frame is on its way, so a frame takes the longer of the server's answer and --paint-ms, the browser's
+paint time). At the end each session disconnects, which must free its run.
 
 The server runs in a child process so that its resident memory is measured alone (VmRSS): after warm-up, at the
 end of the run, and after every session has disconnected.
@@ -107,6 +108,7 @@ class Session(threading.Thread):
         self.started = time.perf_counter()
         first = None
         while not self.stop.is_set():
+            t0 = time.perf_counter()
             try:
                 p = self.tick()
                 first = p["iteration"] if first is None else first
@@ -116,7 +118,9 @@ class Session(threading.Thread):
                 self.errors += 1
                 self.error_messages.append(str(e)[:200])
                 time.sleep(0.5)
-            time.sleep(self.paint_s)
+            # the page asks for the next frame before painting this one: painting only limits the rate when it
+            # takes longer than the server's answer
+            time.sleep(max(0.0, self.paint_s - (time.perf_counter() - t0)))
         self.ended = time.perf_counter()
 
 

@@ -28,6 +28,10 @@ EXPORT_EVERY_S = 0.2  # at most 5 recorded frames per second for GIF/MP4 exportâ
 EXPORT_KEPT = 300  # â€¦and the last 300 of them (one minute of play)
 URL_POINTS = 400  # a shared link carries at most this many of the user's points (a sample of bigger clouds)
 MAX_ITERATIONS_PER_CALL = 2_000  # a request for more is clipped: one call must never hold the server for long
+# Training time one frame may spend (wall clock). Speed asks for n iterations per frame; when they take longer than
+# this (big nets, or a classroom sharing the CPU), the frame goes out with fewer, so the view stays fluid (~10+
+# frames/s) and training slows instead. The page shows the iterations per second actually reached.
+FRAME_TRAIN_BUDGET_S = 0.05
 ACTIONS = ("frame", "play", "step", "d", "g", "slow", "reset")
 
 # the likely cause of a divergence and how to recover, per phase, for the message the page shows
@@ -71,6 +75,7 @@ class LabSession:
         self.lock = threading.RLock()
         self.token = secrets.token_urlsafe(16)  # the page's key for the frame loop (see Registry.by_token)
         self.run_id = 0
+        self.frame_budget_s = FRAME_TRAIN_BUDGET_S
         self._references: dict[Any, metrics.Reference] = {}
         self._query: tuple[TrainConfig | None, str] = (None, "")
         self.restart(config or default_config())
@@ -135,7 +140,10 @@ class LabSession:
             if action == "reset":
                 self.restart(self.config)
             elif action == "play":
-                t.run(n)
+                deadline = time.perf_counter() + self.frame_budget_s
+                for _ in range(n):
+                    if not t.step() or time.perf_counter() > deadline:
+                        break
             elif action == "step":
                 t.step()
             elif action == "d":

@@ -18,3 +18,12 @@ def faces():
     from models.dcgan import load_faces
 
     return load_faces()
+
+
+@pytest.fixture(autouse=True)
+def exact_iterations(monkeypatch):
+    """Tests count iterations exactly: lift the live lab's per-frame training time budget, which on a busy
+    machine would send a frame with fewer iterations than asked (tests/test_session.py tests the budget itself)."""
+    from playground import session
+
+    monkeypatch.setattr(session, "FRAME_TRAIN_BUDGET_S", float("inf"))

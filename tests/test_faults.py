@@ -75,9 +75,9 @@ def test_a_tab_answers_an_out_of_memory_with_cpu_results(fresh_device, monkeypat
 def test_one_pages_broken_run_does_not_stop_another(monkeypatch):
     broken, healthy = lab2d.SESSIONS.get("fault-a"), lab2d.SESSIONS.get("fault-b")
     try:
-        def explode(n, callback=None):
+        def explode():
             raise RuntimeError("simulated fault in the training step")
-        monkeypatch.setattr(broken.trainer, "run", explode)
+        monkeypatch.setattr(broken.trainer, "step", explode)
         reply = json.loads(lab2d.tick([broken.token, "play", 5, 0, 0, -1]))
         assert "internal error" in reply["error"] and "Reset" in reply["error"]
         ok = json.loads(lab2d.tick([healthy.token, "play", 5, 0, 0, -1]))

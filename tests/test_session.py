@@ -64,6 +64,14 @@ def test_metric_rows_carry_modes_now_and_in_the_recent_window(session):
     assert session.mode_history.recent() == rows[-1][5] and session._payload(True)["mode_window"] >= 1
 
 
+def test_a_frame_trains_at_most_its_time_budget():
+    s = LabSession(SMALL)
+    s.frame_budget_s = 0.0  # every iteration overruns it: one iteration per frame, however many were asked
+    assert s.act("play", 50)["iteration"] == 1
+    s.frame_budget_s = 10.0
+    assert s.act("play", 50)["iteration"] == 51
+
+
 def test_critic_heatmaps_get_their_own_scale():
     s = LabSession(SMALL.replace(loss="wgan-gp"))
     p = s.act("play", 3)
