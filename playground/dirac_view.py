@@ -5,34 +5,27 @@ Everything is computed in closed form by toy2d.dirac, so every change redraws at
 """
 from __future__ import annotations
 
-import math
 
 import gradio as gr
 import numpy as np
 import plotly.figure_factory as ff
 import plotly.graph_objects as go
 
-from playground import messages
+from playground import fields, messages
 from toy2d import dirac
 
 BOX = 2.0
 COLOURS = {"simultaneous": "#d62728", "alternating": "#1f77b4"}
 
 
-def _number(value: float | None, name: str, lo: float, hi: float) -> float:
-    if value is None or not math.isfinite(value) or not lo <= value <= hi:
-        raise messages.error(f"{name} must be between {lo:g} and {hi:g}.")
-    return float(value)
-
-
 def draw(loss: str, regulariser: str, gamma: float, lr: float, steps: float, theta0: float, psi0: float,
          updates: list[str]) -> tuple[go.Figure, go.Figure, str]:
     try:
-        game = dirac.DiracGame(loss, regulariser, _number(gamma, "γ", 0, 10))
+        game = dirac.DiracGame(loss, regulariser, fields.number(gamma, "γ", 0, 10))
     except ValueError as e:
         raise messages.error(str(e)) from None
-    lr, steps = _number(lr, "Learning rate", 1e-4, 2), int(_number(steps, "Steps", 1, 20000))
-    start = (_number(theta0, "Start θ", -BOX, BOX), _number(psi0, "Start ψ", -BOX, BOX))
+    lr, steps = fields.number(lr, "Learning rate", 1e-4, 2), int(fields.number(steps, "Steps", 1, 20000))
+    start = (fields.number(theta0, "Start θ", -BOX, BOX), fields.number(psi0, "Start ψ", -BOX, BOX))
     grid = np.linspace(-BOX, BOX, 15)
     theta, psi = np.meshgrid(grid, grid)
     dt, dp = game.field(theta, psi)

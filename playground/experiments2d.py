@@ -22,7 +22,7 @@ from toy2d.presets import PRESET_NAMES, resolve
 from toy2d.trainer import Trainer
 from toy2d.vae import VAE, VAEConfig
 
-from . import compare_frames, live_loop, messages
+from . import compare_frames, fields, live_loop, messages
 
 DATA_SETS = [d for d in distributions.NAMES if d != "points"]
 RECIPE = "recipe for the data set"
@@ -108,20 +108,6 @@ def conditional_line(scores: list[ClassScore], label: int) -> str:
 
 
 # ---- settings → configs (gr.Error names a bad setting) ------------------------------------------------------------
-def _whole(value: Any, name: str, lo: int, hi: int) -> int:
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value) \
-            or int(value) != value or not lo <= value <= hi:
-        raise messages.error(f"{name} must be a whole number from {lo} to {hi}, got {value!r}.")
-    return int(value)
-
-
-def _number(value: Any, name: str, lo: float, hi: float) -> float:
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value) \
-            or not lo <= value <= hi:
-        raise messages.error(f"{name} must be a number from {lo:g} to {hi:g}, got {value!r}.")
-    return float(value)
-
-
 def _data(data: Any, allowed: list[str]) -> str:
     if data not in allowed:
         raise messages.error(f"Choose a data set from the list ({', '.join(allowed)}).")
@@ -135,11 +121,11 @@ def side_config(data: str, seed: Any, base: str, loss: str, opt: str, lr_d: Any,
         raise messages.error(f"{name}: choose a starting point from the list.")
     if loss not in losses.LOSS_NAMES or opt not in OPTIMIZERS:
         raise messages.error(f"{name}: choose a loss and an optimiser from the lists.")
-    overrides = dict(seed=_whole(seed, "seed", 0, 2**31 - 1), opt_d=opt, opt_g=opt,
-                     lr_d=_number(lr_d, f"{name}: D learning rate", 1e-6, 1.0),
-                     lr_g=_number(lr_g, f"{name}: G learning rate", 1e-6, 1.0),
-                     k_d=_whole(k_d, f"{name}: D steps", 0, 20), k_g=_whole(k_g, f"{name}: G steps", 0, 20),
-                     r1_gamma=_number(r1_gamma, f"{name}: R1 γ", 0.0, 100.0))
+    overrides = dict(seed=fields.whole(seed, "seed", 0, 2**31 - 1), opt_d=opt, opt_g=opt,
+                     lr_d=fields.number(lr_d, f"{name}: D learning rate", 1e-6, 1.0),
+                     lr_g=fields.number(lr_g, f"{name}: G learning rate", 1e-6, 1.0),
+                     k_d=fields.whole(k_d, f"{name}: D steps", 0, 20), k_g=fields.whole(k_g, f"{name}: G steps", 0, 20),
+                     r1_gamma=fields.number(r1_gamma, f"{name}: R1 γ", 0.0, 100.0))
     try:
         config, _ = resolve(data=data, loss=loss, preset=None if base == RECIPE else base, overrides=overrides)
     except ValueError as e:
@@ -192,8 +178,8 @@ def vae_new(old: Comparison | None, data: str, seed: Any, loss: str, beta: Any, 
     data = _data(data, DATA_SETS)
     if loss not in losses.LOSS_NAMES:
         raise messages.error("Choose the GAN's loss from the list.")
-    gan, _ = resolve(data=data, loss=loss, overrides={"seed": _whole(seed, "seed", 0, 2**31 - 1)})
-    vae = VAEConfig.like(gan, beta=_number(beta, "β", 0.0, 10.0), learn_sigma=bool(learn_sigma))
+    gan, _ = resolve(data=data, loss=loss, overrides={"seed": fields.whole(seed, "seed", 0, 2**31 - 1)})
+    vae = VAEConfig.like(gan, beta=fields.number(beta, "β", 0.0, 10.0), learn_sigma=bool(learn_sigma))
     run = Comparison(LockStep({"GAN": Trainer(gan), "VAE": VAE(vae)}),
                      [f"GAN ({loss})", f"VAE (β {vae.beta:g}, σ {'learned' if vae.learn_sigma else 'fixed'})"])
     return _replace(old, run)
@@ -203,9 +189,9 @@ def cgan_new(old: Conditional | None, data: str, seed: Any, loss: str, label: An
     data = _data(data, list(distributions.MIXTURE_NAMES))
     if loss not in losses.LOSS_NAMES:
         raise messages.error("Choose a loss from the list.")
-    config, _ = resolve(data=data, loss=loss, overrides={"seed": _whole(seed, "seed", 0, 2**31 - 1)})
+    config, _ = resolve(data=data, loss=loss, overrides={"seed": fields.whole(seed, "seed", 0, 2**31 - 1)})
     trainer = ConditionalTrainer(config)
-    run = Conditional(trainer, _whole(label, "class", 0, trainer.classes - 1))
+    run = Conditional(trainer, fields.whole(label, "class", 0, trainer.classes - 1))
     return _replace(old, run)
 
 
@@ -213,7 +199,7 @@ def cgan_label(run: Conditional | None, label: Any) -> tuple:
     """Another class to look at: the same run, redrawn."""
     if run is None:
         return gr.skip(), gr.skip()
-    run.label = _whole(label, "class", 0, run.trainer.classes - 1)
+    run.label = fields.whole(label, "class", 0, run.trainer.classes - 1)
     return run.render()
 
 

@@ -11,12 +11,11 @@ import uuid
 from pathlib import Path
 
 import gradio as gr
-import numpy as np
 import torch
 
 from models import latent, montage, store, video, walks
 from models.dcgan import FacesDCGAN, load_faces
-from playground import messages
+from playground import fields, messages
 from playground.model_errors import gpu_call, reports_unavailable
 
 MODEL = "dcgan-faces"
@@ -42,9 +41,7 @@ def _seeds(text: str, what: str, limit: int = 64) -> list[int]:
 
 
 def _truncation(value: float | None) -> float:
-    if value is None or not np.isfinite(value) or not 0 < value <= 3:
-        raise messages.error("Truncation must be a number above 0 and at most 3.")
-    return float(value)
+    return fields.number(value, "Truncation", 0, 3, lo_open=True)
 
 
 def _scratch(suffix: str) -> Path:
@@ -98,7 +95,8 @@ def make_walk(keyframes: str, mode: str, frames: float, fps: float, truncation: 
         raise messages.error("Keyframes: a walk needs at least two seeds (click two faces in the grid).")
     if mode not in latent.INTERPOLATIONS:
         raise messages.error(f"Interpolation must be one of {', '.join(latent.INTERPOLATIONS)}.")
-    frames, fps, trunc = int(frames or 0), int(fps or 0), _truncation(truncation)
+    frames, fps = fields.whole(frames, "Frames", 2, walks.MAX_FRAMES), fields.whole(fps, "Frames per second", 1, 60)
+    trunc = _truncation(truncation)
     model = _model()
     try:
         result = walks.render(model, seeds, frames, mode, trunc, size=256, fps=fps, out=_scratch(".mp4"))
@@ -139,17 +137,15 @@ def compute_arithmetic(a_text: str, b_text: str, c_text: str, truncation: float)
 def explore(source: str, direction_seed: float, a_text: str, b_text: str, start_text: str, amount: float,
             truncation: float) -> tuple:
     trunc, model = _truncation(truncation), _model()
-    if amount is None or not np.isfinite(amount):
-        raise messages.error("The step along the direction must be a number.")
+    amount = fields.number(amount, "The step along the direction", -1e3, 1e3)
     start, _ = _term(model, start_text, "Start", trunc)
     if source == "A − B":
         direction = _term(model, a_text, "A", trunc)[0] - _term(model, b_text, "B", trunc)[0]
         if float(direction.norm()) < 1e-6:
             raise messages.error("A and B are the same, so A − B has no direction: pick different seeds.")
     else:
-        if direction_seed is None or not np.isfinite(direction_seed) or not 0 <= direction_seed <= latent.MAX_SEED:
-            raise messages.error(f"The direction seed must be a whole number from 0 to {latent.MAX_SEED}.")
-        direction = latent.from_seeds([int(direction_seed)], model.nz)[0]
+        seed = fields.whole(direction_seed, "The direction seed", 0, latent.MAX_SEED)
+        direction = latent.from_seeds([seed], model.nz)[0]
     steps = torch.linspace(-DIRECTION_RANGE, DIRECTION_RANGE, 7)
     faces = model.images(latent.along(start, direction, torch.cat([torch.tensor([float(amount)]), steps])))
     big = montage.upscale(faces[:1], 256)[0]

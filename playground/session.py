@@ -24,8 +24,8 @@ from . import payload
 
 METRICS_EVERY_S = 0.5  # wall-clock seconds between live KL/JS/mode evaluations while training
 SERIES_KEPT = 5_000  # chart points kept per series (the page decimates its own copy)
-EXPORT_EVERY_S = 0.2  # at most 5 recorded frames per second for GIF/MP4 export…
-EXPORT_KEPT = 300  # …and the last 300 of them (one minute of play)
+EXPORT_EVERY_S = 0.4  # at most 2.5 recorded frames per second for the GIF export…
+EXPORT_KEPT = 150  # …and the last 150 of them (one minute of play, ~3 MB per page)
 URL_POINTS = 400  # a shared link carries at most this many of the user's points (a sample of bigger clouds)
 MAX_ITERATIONS_PER_CALL = 2_000  # a request for more is clipped: one call must never hold the server for long
 # Training time one frame may spend (wall clock). Speed asks for n iterations per frame; when they take longer than

@@ -6,7 +6,6 @@ visible).
 """
 from __future__ import annotations
 
-import math
 import time
 
 import gradio as gr
@@ -15,7 +14,7 @@ import plotly.graph_objects as go
 from PIL import Image
 
 from models import fast_style, gatys, store
-from playground import examples, messages
+from playground import examples, fields, messages
 from playground.model_errors import gpu_call, reports_unavailable
 from playground.uploads import chosen_size, read_upload
 
@@ -36,9 +35,7 @@ ADAIN = ("How this relates to **AdaIN**: AdaIN restyles a picture by giving its 
 
 
 def _fraction(value: float | None, name: str) -> float:
-    if value is None or not math.isfinite(value) or not 0 <= value <= 1:
-        raise messages.error(f"{name} must be between 0 and 1.")
-    return float(value)
+    return fields.number(value, name, 0, 1)
 
 
 def status() -> str:
@@ -72,9 +69,7 @@ def blend(styles: list, weights: list) -> np.ndarray:
     for s, w in zip(styles, weights):
         if s is None or int(s) == NONE:
             continue
-        if w is None or not math.isfinite(w) or w < 0:
-            raise messages.error("Style weights must be numbers ≥ 0.")
-        chosen[int(s)] = chosen.get(int(s), 0.0) + float(w)
+        chosen[int(s)] = chosen.get(int(s), 0.0) + fields.number(w, "A style weight", 0, 1e6)
     try:
         return fast_style.style_weights(chosen)
     except ValueError as e:
@@ -156,13 +151,15 @@ def loss_chart(history: list[dict[str, float]], alpha: float, beta: float) -> go
 def gatys_config(backbone_name: str, size, iterations, alpha, log_beta, tv, start, optimizer, *layer_weights):
     net = gatys.backbone(backbone_name)
     if backbone_name == "efficientnet-lite0":
-        layers = {name: float(w) if w is not None else math.nan for name, w in zip(LAYER_LABELS, layer_weights)}
+        layers = {name: fields.number(w, f"The weight of layer {name}", 0, 1e6)
+                  for name, w in zip(LAYER_LABELS, layer_weights)}
     else:
         layers = dict(net.default_style_layers)
-    if log_beta is None or not math.isfinite(log_beta):
-        raise messages.error("β must be a number.")
-    config = gatys.GatysConfig(size=chosen_size(size, GATYS_SIZES), iterations=iterations, content_weight=alpha,
-                               style_weight=10.0 ** float(log_beta), tv_weight=tv, style_layers=layers,
+    config = gatys.GatysConfig(size=chosen_size(size, GATYS_SIZES),
+                               iterations=fields.whole(iterations, "Iterations", 1, 5000),
+                               content_weight=fields.number(alpha, "α", 0, 1e9),
+                               style_weight=10.0 ** fields.number(log_beta, "log₁₀ β", -9, 9),
+                               tv_weight=fields.number(tv, "TV weight", 0, 1e9), style_layers=layers,
                                content_layer=net.default_content_layer, start=start, optimizer=optimizer)
     try:
         return net, config.validate(net.layers)

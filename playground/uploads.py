@@ -25,7 +25,7 @@ def chosen_size(value: object, allowed: tuple[int, ...]) -> int:
     """A size picked in the UI, checked against the sizes offered (a crafted request can send anything)."""
     try:
         size = int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         size = -1
     if size not in allowed:
         raise messages.error(f"Size must be one of {', '.join(map(str, allowed))} pixels.")

@@ -35,7 +35,7 @@ def test_the_class_view_is_drawn_by_the_unconditional_probe():
     t = ConditionalTrainer(presets.resolve("ring8")[0])
     t.run(300)
     f = probe.frame(t.for_class(2))
-    assert f.d_grid.shape == (100, 100) and f.fake.shape == (probe.N_SHOWN, 2)
+    assert f.d_grid.shape == (probe.N_GRID, probe.N_GRID) and f.fake.shape == (probe.N_SHOWN, 2)
     assert np.allclose(f.fake.mean(axis=0), t.mixture.centres[2], atol=0.2)  # G(z, 2) sits near mode 2
     assert np.allclose(f.real.mean(axis=0), t.mixture.centres[2], atol=0.05)  # the view's real data: class 2
     with pytest.raises(ValueError, match="from 0 to 7"):

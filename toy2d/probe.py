@@ -19,6 +19,9 @@ from .trainer import Trainer
 N_SHOWN = 500  # real and fake points drawn per frame
 FAKE_SEED = 4321  # the fixed noise batch for the fake layer and the arrows
 MANIFOLD_CELLS = 20
+# Heatmap cells per side. The page smooths it when scaling up; 64² costs D 4 096 evaluations a frame against 10 000
+# at 100², the largest part of a frame's server time (measured: 14 → see benchmarks/load.py).
+N_GRID = 64
 
 
 @dataclass(frozen=True)
@@ -139,7 +142,7 @@ def fake_arrows(trainer: Trainer, fake: torch.Tensor) -> np.ndarray:
     return (-grad).numpy()
 
 
-def frame(trainer: Trainer, prev_box: Box | None = None, n_grid: int = 100, n_shown: int = N_SHOWN,
+def frame(trainer: Trainer, prev_box: Box | None = None, n_grid: int = N_GRID, n_shown: int = N_SHOWN,
           box: Box | None = None) -> Frame:
     """Snapshot the trainer for drawing, in ``box`` if given (runs drawn side by side share one), else in a box
     fitted with fit_view."""
