@@ -18,6 +18,10 @@ CASES = [
                 lr_g=0.02),
     TrainConfig(**SMALL, loss="wgan", opt_d="sgd", opt_g="sgd", lr_d=0.05, lr_g=0.01, clip=0.05),
     TrainConfig(**dict(SMALL, g_depth=0, d_depth=0), data="moons"),
+    # R1: the kernel does the unpenalised steps, autograd the penalised ones (every D step, and lazily every 2nd)
+    TrainConfig(**SMALL, r1_gamma=0.1, opt_d="sgd", opt_g="sgd", lr_d=0.02, lr_g=0.02),
+    TrainConfig(**SMALL, r1_gamma=0.1, r1_every=2, k_d=3, opt_d="sgd", opt_g="sgd", lr_d=0.02, lr_g=0.02),
+    resolve("ring8")[0],  # the default run: Adam, lazy R1 every 4th D step
 ]
 
 
@@ -31,9 +35,9 @@ def _pair(config, steps):
     return runs
 
 
-@pytest.mark.parametrize("config", CASES, ids=lambda c: f"{c.loss}-{c.g_act}-{c.d_act}-{c.opt_d}")
+@pytest.mark.parametrize("config", CASES, ids=lambda c: f"{c.loss}-{c.g_act}-{c.d_act}-{c.opt_d}-r1={c.r1_gamma}")
 def test_kernel_matches_autograd(config):
-    auto, fast = _pair(config, 3)
+    auto, fast = _pair(config, 8)
     assert fast.fast is not None and auto.fast is None
     for p, q in zip(auto.all_params, fast.all_params):
         torch.testing.assert_close(q.detach(), p.detach(), rtol=1e-4, atol=1e-5)
@@ -57,13 +61,14 @@ def test_adam_state_is_shared_so_the_paths_can_take_turns():
 def test_ineligible_settings_use_autograd_and_live_changes_switch_paths():
     t = Trainer(TrainConfig(**SMALL))
     assert t.fast is not None
-    t.apply(t.config.replace(r1_gamma=0.1))
-    assert t.fast is None  # R1 needs a double backward: autograd only
+    t.apply(t.config.replace(g_ema=0.99))
+    assert t.fast is None  # sampling from an average of G's weights: autograd only
     t.run(2)
-    t.apply(t.config.replace(r1_gamma=0.0))
+    t.apply(t.config.replace(g_ema=0.0))
     assert t.fast is not None
     for config in (TrainConfig(**SMALL, loss="wgan-gp"), TrainConfig(**SMALL, d_spectral_norm=True),
-                   TrainConfig(**SMALL, opt_d="rmsprop"), TrainConfig(**SMALL, unrolled_k=2)):
+                   TrainConfig(**SMALL, opt_d="rmsprop"), TrainConfig(**SMALL, unrolled_k=2),
+                   TrainConfig(**SMALL, g_ema=0.99)):
         assert Trainer(config).fast is None
 
 

@@ -8,7 +8,9 @@ numbers from the trainer's torch generator in the same order, so both paths foll
 tests/test_fastpath.py checks them against each other.
 
 Eligible: plain MLPs (no spectral norm), losses without penalties (minimax, non-saturating, least squares, hinge,
-WGAN with clipping), SGD or Adam, no R1, no unrolling, no G EMA.
+WGAN with clipping), SGD or Adam, no unrolling, no G EMA. With R1 the kernel does every G step and the D steps
+that carry no penalty (lazy R1 applies it on every k-th D step); the trainer sends the penalised ones to autograd,
+which needs the double backward.
 """
 from __future__ import annotations
 
@@ -29,7 +31,7 @@ LEAKY_SLOPE = 0.01  # nn.LeakyReLU's default, which nets.mlp uses
 def eligible(trainer: "Trainer") -> bool:
     c = trainer.config
     return (c.loss in LOSSES and c.opt_d in OPTIMIZERS and c.opt_g in OPTIMIZERS and not c.d_spectral_norm
-            and c.r1_gamma == 0 and c.unrolled_k == 0 and c.g_ema == 0)
+            and c.unrolled_k == 0 and c.g_ema == 0)
 
 
 def _sigmoid(h: np.ndarray) -> np.ndarray:

@@ -164,7 +164,7 @@ class Trainer:
         loss = self.loss.d_loss(h[: len(real)], h[len(real):])
         if self.loss.gradient_penalty and cfg.gp_lambda > 0:
             loss = loss + cfg.gp_lambda * losses.gradient_penalty(self.d, real, fake, self.rng)
-        if cfg.r1_gamma > 0 and self.d_steps % cfg.r1_every == 0:
+        if self._r1_due():
             loss = loss + cfg.r1_gamma * cfg.r1_every * losses.r1_penalty(self.d, real)
         return loss
 
@@ -176,8 +176,13 @@ class Trainer:
         phase, net = ("D", "discriminator") if not all_finite(self.d_params) else ("G", "generator")
         return self._diverge(phase, f"a {net} weight became NaN or infinite (learning rate too high?)")
 
+    def _r1_due(self) -> bool:
+        """Does this D step carry the R1 penalty? (Lazy R1: every r1_every-th D step.)"""
+        return self.config.r1_gamma > 0 and self.d_steps % self.config.r1_every == 0
+
     def _d_update(self) -> bool:
-        value = self.fast.d_step() if self.fast is not None else self._d_autograd()
+        fast = self.fast
+        value = fast.d_step() if fast is not None and not self._r1_due() else self._d_autograd()
         if not math.isfinite(value):
             return self._check_weights() and self._diverge("D", f"the discriminator loss became {value}")
         self.d_loss = value
