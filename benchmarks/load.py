@@ -95,6 +95,14 @@ class Session(threading.Thread):
         if self._heartbeat is not None:
             self._heartbeat.close()  # what closing the tab does: Gradio then runs the unload event
 
+    def still_served(self) -> bool:
+        """After close(): does the server still hold this session's run? (It must not.)"""
+        try:
+            self.tick()
+            return True
+        except RuntimeError:
+            return False
+
     def tick(self) -> dict:
         body = dict(data=[self.token, "play", self.speed, *self.serials], component_id=self.view,
                     session_hash=self.session_hash, fn_name="tick")
@@ -187,6 +195,7 @@ def main() -> int:
             s.close()
         time.sleep(5.0)  # Gradio runs the unload events in the background
         rss_after = rss_mb(server.pid)
+        sessions_left = sum(s.still_served() for s in sessions)  # a freed session's token gets no frame
         rates = [s.frames / (s.ended - s.started) for s in sessions]
         its = [s.iterations / (s.ended - s.started) for s in sessions]
         errors = sum(s.errors for s in sessions)
@@ -195,7 +204,7 @@ def main() -> int:
                 print(f"  error in {s.session_hash}: {m}")
         result = dict(sessions=args.sessions, minutes=args.minutes, errors=errors, rss_start_mb=round(rss_start, 1),
                       rss_end_mb=round(rss_end, 1), rss_after_disconnect_mb=round(rss_after, 1),
-                      rss_marks_mb=marks,
+                      rss_marks_mb=marks, sessions_left=sessions_left,
                       updates_per_second_per_session=round(statistics.median(rates), 2),
                       updates_per_second_min=round(min(rates), 2),
                       iterations_per_second_per_session=round(statistics.median(its), 1),
@@ -203,10 +212,10 @@ def main() -> int:
         print(f"{args.sessions} sessions × {args.minutes:g} min: {result['updates_per_second_per_session']} "
               f"updates/s per session (min {result['updates_per_second_min']}), "
               f"{result['iterations_per_second_per_session']} it/s, {errors} errors, RSS {rss_start:.0f} → "
-              f"{rss_end:.0f} MB, {rss_after:.0f} MB after all disconnected")
+              f"{rss_end:.0f} MB, {rss_after:.0f} MB after all disconnected, {sessions_left} sessions left")
         if args.json:
             print(json.dumps(result))
-        return 0 if errors == 0 else 1
+        return 0 if errors == 0 and sessions_left == 0 else 1
     finally:
         server.terminate()
         try:

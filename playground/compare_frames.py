@@ -5,7 +5,6 @@ repaints here, see playground/digit_frames.py).
 from __future__ import annotations
 
 import functools
-
 import math
 
 import numpy as np

@@ -317,3 +317,24 @@ def test_2d_experiments_open_each_view(browser, url):
     expect(page.get_by_text("D learning rate must be a number").first).to_be_visible(timeout=30_000)
     assert errors == []
     page.close()
+
+
+def test_closing_a_playing_page_stops_its_stream(browser, url, monkeypatch):
+    """A page that closes while playing must not leave its runs training on the server."""
+    from playground import experiments2d
+
+    calls = []
+    real_frame = experiments2d.frame
+    monkeypatch.setattr(experiments2d, "frame", lambda run, speed: calls.append(1) or real_frame(run, speed))
+    page, errors = open_tab(browser, url, "2D experiments", 1500)
+    expect(page.locator("#ab-line")).to_contain_text("B: iteration 0", timeout=30_000)
+    page.click("#ab-play")
+    deadline = time.time() + 30
+    while len(calls) < 3 and time.time() < deadline:
+        time.sleep(0.2)
+    assert len(calls) >= 3 and errors == []
+    page.close()
+    time.sleep(5)  # Gradio notices the closed stream and stops iterating the generator
+    settled = len(calls)
+    time.sleep(3)
+    assert len(calls) == settled

@@ -20,7 +20,7 @@ N_SHOWN = 500  # real and fake points drawn per frame
 FAKE_SEED = 4321  # the fixed noise batch for the fake layer and the arrows
 MANIFOLD_CELLS = 20
 # Heatmap cells per side. The page smooths it when scaling up; 64² costs D 4 096 evaluations a frame against 10 000
-# at 100², the largest part of a frame's server time (measured: 14 → see benchmarks/load.py).
+# at 100², the largest part of a frame probe (the default run's probe: ~8.6 → ~5.3 ms here).
 N_GRID = 64
 
 
