@@ -28,10 +28,12 @@ EXPORT_EVERY_S = 0.4  # at most 2.5 recorded frames per second for the GIF expor
 EXPORT_KEPT = 150  # …and the last 150 of them (one minute of play, ~3 MB per page)
 URL_POINTS = 400  # a shared link carries at most this many of the user's points (a sample of bigger clouds)
 MAX_ITERATIONS_PER_CALL = 2_000  # a request for more is clipped: one call must never hold the server for long
-# Training time one frame may spend (wall clock). Speed asks for n iterations per frame; when they take longer than
-# this (big nets, or a classroom sharing the CPU), the frame goes out with fewer, so the view stays fluid (~10+
-# frames/s) and training slows instead. The page shows the iterations per second actually reached.
+# Training time one frame may spend (wall clock), shared by the pages playing at the moment (Registry.share_budget).
+# Speed asks for n iterations per frame; when they take longer than this (big nets, or a classroom sharing the
+# CPU), the frame goes out with fewer, so the view stays fluid and training slows instead. The page shows the
+# iterations per second actually reached.
 FRAME_TRAIN_BUDGET_S = 0.05
+PLAYING_WINDOW_S = 1.0  # a page that asked for a training frame this recently counts as playing
 ACTIONS = ("frame", "play", "step", "d", "g", "slow", "reset")
 
 # the likely cause of a divergence and how to recover, per phase, for the message the page shows
@@ -76,6 +78,7 @@ class LabSession:
         self.token = secrets.token_urlsafe(16)  # the page's key for the frame loop (see Registry.by_token)
         self.run_id = 0
         self.frame_budget_s = FRAME_TRAIN_BUDGET_S
+        self.last_play = -math.inf
         self._references: dict[Any, metrics.Reference] = {}
         self._query: tuple[TrainConfig | None, str] = (None, "")
         self.restart(config or default_config())
@@ -140,6 +143,7 @@ class LabSession:
             if action == "reset":
                 self.restart(self.config)
             elif action == "play":
+                self.last_play = time.perf_counter()
                 deadline = time.perf_counter() + self.frame_budget_s
                 for _ in range(n):
                     if not t.step() or time.perf_counter() > deadline:
@@ -282,6 +286,14 @@ class Registry:
     def by_token(self, token: str) -> LabSession | None:
         with self._lock:
             return self._tokens.get(token)
+
+    def share_budget(self, session: LabSession) -> None:
+        """Give ``session`` its share of the per-frame training budget: divided by the pages playing now, so that
+        with many pages each frame trains less and every page keeps its frame rate."""
+        now = time.perf_counter()
+        with self._lock:
+            playing = sum(1 for s in self._sessions.values() if now - s.last_play < PLAYING_WINDOW_S)
+        session.frame_budget_s = FRAME_TRAIN_BUDGET_S / max(1, playing)
 
     def drop(self, key: str) -> None:
         with self._lock:

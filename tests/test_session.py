@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from playground import payload
+from playground import payload, session as session_module
 from playground.session import LabSession, Registry
 from toy2d import probe
 from toy2d.config import TrainConfig
@@ -70,6 +70,22 @@ def test_a_frame_trains_at_most_its_time_budget():
     assert s.act("play", 50)["iteration"] == 1
     s.frame_budget_s = 10.0
     assert s.act("play", 50)["iteration"] == 51
+
+
+def test_the_training_budget_is_shared_by_the_pages_playing(monkeypatch):
+    monkeypatch.setattr(session_module, "FRAME_TRAIN_BUDGET_S", 0.06)
+    registry = Registry()
+    a, b, c = (registry.get(key, SMALL) for key in "abc")
+    registry.share_budget(a)
+    assert a.frame_budget_s == pytest.approx(0.06)  # nobody playing: the whole budget
+    a.act("play", 1)
+    b.act("play", 1)
+    registry.share_budget(a)
+    registry.share_budget(c)
+    assert a.frame_budget_s == c.frame_budget_s == pytest.approx(0.03)  # two pages playing share it
+    b.last_play -= 2 * session_module.PLAYING_WINDOW_S  # b paused a while ago
+    registry.share_budget(a)
+    assert a.frame_budget_s == pytest.approx(0.06)
 
 
 def test_critic_heatmaps_get_their_own_scale():
