@@ -27,3 +27,16 @@ def exact_iterations(monkeypatch):
     from playground import session
 
     monkeypatch.setattr(session, "FRAME_TRAIN_BUDGET_S", float("inf"))
+
+
+@pytest.fixture(scope="module")
+def served_app():
+    """The whole app served on 127.0.0.1 with the limits `python app.py` uses; yields its base URL."""
+    import app
+    from benchmarks.chromium import free_port
+
+    demo = app.build_app()
+    port = free_port()
+    app.launch(demo, server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    yield f"http://127.0.0.1:{port}"
+    demo.close()

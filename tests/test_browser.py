@@ -6,19 +6,14 @@ import time
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-import app
-from benchmarks.chromium import EXECUTABLE, FLAGS, free_port
+from benchmarks.chromium import EXECUTABLE, FLAGS
 from playground import lab2d
 from toy2d.presets import resolve
 
 
 @pytest.fixture(scope="module")
-def url():
-    demo = app.build_app()
-    port = free_port()
-    app.launch(demo, server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
-    yield f"http://127.0.0.1:{port}/"
-    demo.close()
+def url(served_app):
+    return served_app + "/"
 
 
 @pytest.fixture(scope="module")

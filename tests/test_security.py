@@ -20,12 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def base():
-    demo = app.build_app()
-    port = free_port()
-    app.launch(demo, server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
-    yield f"http://127.0.0.1:{port}"
-    demo.close()
+def base(served_app):
+    return served_app
 
 
 def status(url: str, data: bytes | None = None, headers: dict | None = None) -> int:

@@ -15,7 +15,8 @@ from torch import nn
 
 from . import distributions, losses, metrics, nets
 from .config import TrainConfig
-from .trainer import (POOL_SIZE, Divergence, all_finite, lr_factor, make_optimizer, optimiser_step, set_lr)
+from .trainer import (POOL_SIZE, Divergence, all_finite, lr_factor, make_optimizer, optimiser_step, run_steps,
+                      set_lr)
 
 UNSUPPORTED = {"unrolled_k": 0, "g_ema": 0.0}  # settings the conditional trainer does not implement, and their off
 
@@ -172,10 +173,7 @@ class ConditionalTrainer:
         return True
 
     def run(self, n: int) -> int:
-        done = 0
-        while done < n and self.step():
-            done += 1
-        return done
+        return run_steps(self.step, n)
 
     # ---- per-class metrics --------------------------------------------------------------------------------------
     def class_scores(self, n_per_class: int = 500, radius: float = 3.0) -> list[ClassScore]:

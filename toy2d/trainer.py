@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import math
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 import torch
@@ -68,6 +69,14 @@ def set_lr(opt_d: torch.optim.Optimizer, opt_g: torch.optim.Optimizer, config: T
     for opt, lr in ((opt_d, config.lr_d), (opt_g, config.lr_g)):
         for group in opt.param_groups:
             group["lr"] = lr * factor
+
+
+def run_steps(step: Callable[[], bool], n: int) -> int:
+    """Call ``step`` up to n times, stopping at the first False (a diverged run); returns how many succeeded."""
+    done = 0
+    while done < n and step():
+        done += 1
+    return done
 
 
 def all_finite(params: list[torch.Tensor]) -> bool:

@@ -17,7 +17,7 @@ from torch import nn
 
 from . import distributions, nets
 from .config import TrainConfig
-from .trainer import POOL_SIZE, Divergence, all_finite
+from .trainer import POOL_SIZE, Divergence, all_finite, run_steps
 
 LOG_2PI = math.log(2 * math.pi)
 
@@ -140,10 +140,7 @@ class VAE:
         return True
 
     def run(self, n: int) -> int:
-        done = 0
-        while done < n and self.step():
-            done += 1
-        return done
+        return run_steps(self.step, n)
 
     def noise(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
         """Draws from the prior (what the probe feeds g_sample to draw the decoder's manifold)."""
