@@ -49,9 +49,17 @@ QUEUE_MAX = 64
 MAX_FILE_SIZE = "25mb"
 
 
-def launch(demo: gr.Blocks, queue_max: int = QUEUE_MAX, **kwargs):
+def lab_workers() -> int:
+    """Worker processes for the 2D lab's runs (playground/lab_workers.py): one per core where there are several,
+    none (runs in this process) on one core. GAN_PLAYGROUND_LAB_WORKERS overrides."""
+    cores = os.cpu_count() or 1
+    return int(os.environ.get("GAN_PLAYGROUND_LAB_WORKERS", cores if cores > 1 else 0))
+
+
+def launch(demo: gr.Blocks, queue_max: int = QUEUE_MAX, workers: int | None = None, **kwargs):
     """Serve with the app's limits. Nothing outside Gradio's own files and plotly.js (set_static_paths in
     build_app) is served: no allowed_paths."""
+    lab2d.SESSIONS.start_workers(lab_workers() if workers is None else workers)
     return demo.queue(default_concurrency_limit=CONCURRENCY, max_size=queue_max).launch(
         max_file_size=MAX_FILE_SIZE, **kwargs)
 

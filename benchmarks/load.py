@@ -11,7 +11,8 @@ end of the run, and after every session has disconnected.
 
 --json ends with one JSON line with the keys sessions, minutes, errors, rss_start_mb, rss_end_mb,
 updates_per_second_per_session (frames each session received per second: the median over sessions; the minimum
-is reported too), plus iterations_per_second_per_session, rss_after_disconnect_mb, sessions_left.
+is reported too), plus iterations_per_second_per_session, rss_after_disconnect_mb, sessions_left, and how many
+cores the server (with its worker processes; its main process alone) and this client kept busy after warm-up.
 Goal on this 2-core machine: ≥8 sessions at ≥10 updates/s each, zero errors, memory flat after warm-up.
 """
 from __future__ import annotations
@@ -132,11 +133,43 @@ class Session(threading.Thread):
         self.ended = time.perf_counter()
 
 
+def _rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+    """Resident memory of the app and its worker processes."""
+    return sum(_rss_mb(p) for p in tree(pid))
+
+
+def _stat(pid: str) -> tuple[int, float] | None:
+    """(parent pid, CPU seconds used) of a live process, from /proc/PID/stat."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def tree(pid: int) -> dict[int, float]:
+    """A process and every live process under it (the app's lab workers), each with its CPU seconds so far."""
+    stats = {int(p): st for p in os.listdir("/proc") if p.isdigit() and (st := _stat(p)) is not None}
+    found, todo = {}, [pid]
+    while todo:
+        p = todo.pop()
+        found[p] = stats.get(p, (0, 0.0))[1]
+        todo.extend(c for c, (parent, _) in stats.items() if parent == p)
+    return found
+
+
+def cpu_seconds(pid: int) -> float:
+    return sum(tree(pid).values())
 
 
 def start_server(port: int) -> subprocess.Popen:
@@ -181,6 +214,8 @@ def main() -> int:
             s.start()
         time.sleep(args.warmup)
         rss_start = rss_mb(server.pid)
+        cpu_start, main_start = cpu_seconds(server.pid), tree(server.pid)[server.pid]
+        own_start, wall_start = time.process_time(), time.perf_counter()
         marks = []
         end = time.time() + max(0.0, args.minutes * 60 - args.warmup)
         while time.time() < end:
@@ -188,6 +223,10 @@ def main() -> int:
             marks.append(round(rss_mb(server.pid), 1))
             print(f"  rss {marks[-1]} MB, frames so far {[s.frames for s in sessions]}", flush=True)
         stop.set()
+        wall = time.perf_counter() - wall_start
+        server_cores = (cpu_seconds(server.pid) - cpu_start) / wall
+        main_cores = (tree(server.pid)[server.pid] - main_start) / wall
+        client_cores = (time.process_time() - own_start) / wall
         for s in sessions:
             s.join(timeout=120)
         rss_end = rss_mb(server.pid)
@@ -208,11 +247,14 @@ def main() -> int:
                       updates_per_second_per_session=round(statistics.median(rates), 2),
                       updates_per_second_min=round(min(rates), 2),
                       iterations_per_second_per_session=round(statistics.median(its), 1),
+                      server_cpu_cores=round(server_cores, 2), server_main_cpu_cores=round(main_cores, 2),
+                      client_cpu_cores=round(client_cores, 2),
                       speed=args.speed, paint_ms=args.paint_ms)
         print(f"{args.sessions} sessions × {args.minutes:g} min: {result['updates_per_second_per_session']} "
               f"updates/s per session (min {result['updates_per_second_min']}), "
               f"{result['iterations_per_second_per_session']} it/s, {errors} errors, RSS {rss_start:.0f} → "
-              f"{rss_end:.0f} MB, {rss_after:.0f} MB after all disconnected, {sessions_left} sessions left")
+              f"{rss_end:.0f} MB, {rss_after:.0f} MB after all disconnected, {sessions_left} sessions left; CPU cores busy: "
+              f"server {server_cores:.2f} (its main process {main_cores:.2f}), this client {client_cores:.2f}")
         if args.json:
             print(json.dumps(result))
         return 0 if errors == 0 and sessions_left == 0 else 1

@@ -8,6 +8,7 @@ value.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import math
@@ -21,11 +22,12 @@ from urllib.parse import urlencode
 import gradio as gr
 import plotly
 
-from toy2d import checkpoint, distributions, losses, nets, pointsio, probe
+from toy2d import distributions, losses, nets, pointsio
 from toy2d.config import NOISE_TYPES, OPTIMIZERS, TrainConfig
 from toy2d.presets import PRESET_NAMES, PRESETS, resolve
 
 from . import messages
+from .lab_workers import RunLost
 from .render import save_gif
 from .session import LabSession, Registry, default_config
 
@@ -212,11 +214,7 @@ def _out_dir() -> Path:
 
 
 def on_save(request: gr.Request) -> str:
-    session = _session(request)
-    with session.lock:
-        path = _out_dir() / f"gan2d-{session.config.data}-it{session.trainer.iteration}.pt"
-        checkpoint.save(session.trainer, path)
-    return str(path)
+    return _session(request).save_to(str(_out_dir()))
 
 
 def on_load_run(path: str | None, request: gr.Request) -> list:
@@ -224,12 +222,11 @@ def on_load_run(path: str | None, request: gr.Request) -> list:
     try:
         if not path:
             raise ValueError("no file received")
-        trainer = checkpoint.load(path)
+        iteration = session.load_file(path)
     except ValueError as exc:
         messages.warning(f"Run not loaded: {exc}")
         return [gr.update(), *values_of(session.config)]
-    session.restart(trainer.config, trainer)
-    return _reply(session, f"Loaded a run at iteration {trainer.iteration}.")
+    return _reply(session, f"Loaded a run at iteration {iteration}.")
 
 
 def on_metrics_csv(request: gr.Request) -> str:
@@ -241,9 +238,7 @@ def on_metrics_csv(request: gr.Request) -> str:
 
 def on_gif(request: gr.Request, progress: gr.Progress = gr.Progress()) -> str:
     session = _session(request)
-    with session.lock:
-        frames = list(session.exported)
-        real = session.trainer.pool[: probe.N_SHOWN].numpy()
+    frames, real = session.recording()
     if not frames:
         raise messages.error("Nothing recorded yet: press Play first, then export.")
     path = _out_dir() / f"gan2d-run{session.run_id}.gif"
@@ -264,9 +259,10 @@ def tick(args: list) -> str:
             return json.dumps({"error": "This page's session has ended (the server restarted or the page was "
                                         "closed). Reload the page to start again."})
         SESSIONS.share_budget(session)
-        with FRAME_SLOTS:
+        # a worker process computes one frame at a time by itself; in this process, the slots take turns
+        with FRAME_SLOTS if SESSIONS.in_process else contextlib.nullcontext():
             p = session.page_payload(int(have_losses), int(have_metrics), int(have_run), str(action), int(n))
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, RunLost) as exc:
         return json.dumps({"error": str(exc)})
     except Exception as exc:  # noqa: BLE001 — a fault in one page's run must reach that page, not the server
         log.exception("the 2D lab's frame failed")

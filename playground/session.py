@@ -12,11 +12,12 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from toy2d import metrics, modes, presets, probe
+from toy2d import checkpoint, metrics, modes, presets, probe
 from toy2d.config import LIVE_FIELDS, TrainConfig
 from toy2d.trainer import Trainer
 
@@ -72,11 +73,18 @@ class Series:
         return [row for s, row in self.rows if s >= serial]
 
 
+def new_token() -> str:
+    """The page's key for its frame loop (see Registry.by_token): unguessable, so one page cannot drive another's."""
+    return secrets.token_urlsafe(16)
+
+
 class LabSession:
-    def __init__(self, config: TrainConfig | None = None):
+    def __init__(self, config: TrainConfig | None = None, token: str | None = None, first_run: int = 1):
+        """``token`` and ``first_run`` let a run that was lost (its worker process died) come back under the same
+        key with a run number the page has not seen."""
         self.lock = threading.RLock()
-        self.token = secrets.token_urlsafe(16)  # the page's key for the frame loop (see Registry.by_token)
-        self.run_id = 0
+        self.token = token or new_token()
+        self.run_id = first_run - 1
         self.frame_budget_s = FRAME_TRAIN_BUDGET_S
         self.last_play = -math.inf
         self._references: dict[Any, metrics.Reference] = {}
@@ -240,6 +248,24 @@ class LabSession:
                 p["real"] = payload.b64(self.trainer.pool[: probe.N_SHOWN].numpy())
             return p
 
+    def save_to(self, directory: str) -> str:
+        """Save the run (model + settings) into ``directory``; returns the file's path."""
+        with self.lock:
+            path = Path(directory) / f"gan2d-{self.config.data}-it{self.trainer.iteration}.pt"
+            checkpoint.save(self.trainer, path)
+            return str(path)
+
+    def load_file(self, path: str) -> int:
+        """Continue a saved run from ``path``; returns its iteration. ValueError (nothing changed) for a bad file."""
+        trainer = checkpoint.load(path)
+        self.restart(trainer.config, trainer)
+        return trainer.iteration
+
+    def recording(self) -> tuple[list[dict], np.ndarray]:
+        """The frames recorded for the GIF export and the real points drawn under them."""
+        with self.lock:
+            return list(self.exported), self.trainer.pool[: probe.N_SHOWN].numpy()
+
     def metrics_csv(self) -> str:
         """The run's chart data as CSV: one row per recorded frame, metrics where they were evaluated."""
         with self.lock:
@@ -266,28 +292,62 @@ class Registry:
     """Sessions by Gradio session hash. A page gets one on first contact and loses it when it closes.
 
     The page's frame loop reaches its session by the session's random token instead: Gradio's server functions
-    are not told the session hash, and an unguessable token keeps one page from driving another's run."""
+    are not told the session hash, and an unguessable token keeps one page from driving another's run.
+    Sessions live in this process, or in worker processes once start_workers has been called (lab_workers.py)."""
 
     def __init__(self) -> None:
-        self._sessions: dict[str, LabSession] = {}
-        self._tokens: dict[str, LabSession] = {}
+        self._sessions: dict[str, Any] = {}
+        self._tokens: dict[str, Any] = {}
         self._lock = threading.Lock()
+        self._pool = None
 
-    def get(self, key: str, config: TrainConfig | None = None) -> LabSession:
+    def start_workers(self, n: int) -> None:
+        """New sessions go to ``n`` worker processes from now on (0: stay in this process)."""
+        from .lab_workers import Pool  # imported here: lab_workers builds on this module
+
+        self.stop_workers()
+        if n > 0:
+            self._pool = Pool(n)
+
+    def stop_workers(self) -> None:
+        """Back to in-process sessions; the sessions held by workers end."""
+        if self._pool is None:
+            return
+        with self._lock:
+            remote = [k for k, s in self._sessions.items() if not isinstance(s, LabSession)]
+        for key in remote:
+            self.drop(key)
+        self._pool.stop()
+        self._pool = None
+
+    @property
+    def in_process(self) -> bool:
+        return self._pool is None
+
+    def get(self, key: str, config: TrainConfig | None = None) -> Any:
+        """The page's LabSession (or its RemoteSession when workers run), made on first contact."""
         with self._lock:
             s = self._sessions.get(key)
         if s is None:
-            s = LabSession(config)  # built outside the registry lock: it takes a moment
+            if self._pool is None:
+                s = LabSession(config)  # built outside the registry lock: it takes a moment
+            else:
+                from .lab_workers import RemoteSession
+
+                s = RemoteSession(self._pool, config)
             with self._lock:
-                s = self._sessions.setdefault(key, s)
-                self._tokens[s.token] = s
+                kept = self._sessions.setdefault(key, s)
+                self._tokens[kept.token] = kept
+            if kept is not s and hasattr(s, "close"):
+                s.close()  # another thread made this page's session first
+            s = kept
         return s
 
-    def by_token(self, token: str) -> LabSession | None:
+    def by_token(self, token: str) -> Any:
         with self._lock:
             return self._tokens.get(token)
 
-    def share_budget(self, session: LabSession) -> None:
+    def share_budget(self, session: Any) -> None:
         """Give ``session`` its share of the per-frame training budget: divided by the pages playing now, so that
         with many pages each frame trains less and every page keeps its frame rate."""
         now = time.perf_counter()
@@ -300,6 +360,8 @@ class Registry:
             s = self._sessions.pop(key, None)
             if s is not None:
                 self._tokens.pop(s.token, None)
+        if s is not None and hasattr(s, "close"):
+            s.close()
 
     def keys(self) -> set[str]:
         with self._lock:

@@ -31,12 +31,15 @@ def exact_iterations(monkeypatch):
 
 @pytest.fixture(scope="module")
 def served_app():
-    """The whole app served on 127.0.0.1 with the limits `python app.py` uses; yields its base URL."""
+    """The whole app served on 127.0.0.1 as `python app.py` serves it (its limits, the 2D lab's runs in two worker
+    processes); yields its base URL."""
     import app
     from benchmarks.chromium import free_port
+    from playground import lab2d
 
     demo = app.build_app()
     port = free_port()
-    app.launch(demo, server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    app.launch(demo, workers=2, server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
     yield f"http://127.0.0.1:{port}"
     demo.close()
+    lab2d.SESSIONS.stop_workers()  # other tests reach into in-process sessions

@@ -1,0 +1,230 @@
+"""The 2D lab's runs in worker processes, so a classroom's frames use every core.
+
+A frame (training, probe, metrics) is mostly small NumPy/torch calls that hold Python's interpreter lock, so in one
+process eight playing pages kept only ~1.3 of the 2 cores busy. Here each worker process owns some pages'
+LabSessions and the Gradio process forwards each call over a pipe; a RemoteSession has the methods of a LabSession
+that the tab uses, so lab2d.py does not know which kind it holds.
+
+A worker that dies (killed, out of memory) takes only its own pages' runs: their next call raises RunLost, and the
+run comes back on a live worker with the same settings. The other pages do not notice.
+"""
+from __future__ import annotations
+
+import math
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from toy2d.config import TrainConfig
+
+from . import session as lab_session
+from .session import LabSession, new_token
+
+# What a page may ask of its run in a worker: LabSession's public actions, nothing else.
+METHODS = frozenset({"restart", "change", "page_payload", "metrics_csv", "save_to", "load_file", "recording"})
+
+
+class RunLost(RuntimeError):
+    """The worker process holding a run stopped; the run has been started again elsewhere."""
+
+
+class _Gone(Exception):
+    """Raised in a worker for a token it does not hold (the run was lost with an earlier worker)."""
+
+
+def _serve(conn: Connection) -> None:
+    """A worker's loop: one request at a time, each (token, method, args, kwargs, frame budget)."""
+    import torch
+
+    torch.set_num_threads(1)
+    sessions: dict[str, LabSession] = {}
+    sent: dict[str, TrainConfig] = {}  # the config each session's proxy last received (sent again only on change)
+    while True:
+        try:
+            token, method, args, kwargs, budget = conn.recv()
+        except (EOFError, OSError):  # the Gradio process has gone: so does its worker
+            return
+        try:
+            if method == "open":
+                sessions[token] = LabSession(*args, token=token, **kwargs)
+                result = None
+            elif method == "close":
+                sessions.pop(token, None)
+                sent.pop(token, None)
+                result = None
+            elif method == "count":
+                result = len(sessions)
+            elif method in METHODS:
+                s = sessions.get(token)
+                if s is None:
+                    raise _Gone(token)
+                s.frame_budget_s = budget
+                result = getattr(s, method)(*args, **kwargs)
+            else:
+                raise ValueError(f"unknown method {method!r}")
+            s = sessions.get(token)
+            state = None
+            if s is not None and sent.get(token) is not s.config:
+                sent[token] = s.config
+                state = s.config
+            conn.send((True, result, state, None if s is None else s.run_id))
+        except Exception as exc:  # noqa: BLE001 — every failure goes back to the caller, the worker stays up
+            conn.send((False, _portable(exc), None, None))
+
+
+def _portable(exc: Exception) -> Exception:
+    """The exception if it survives pickling as itself (ValueError etc.), else a RuntimeError with its text."""
+    if isinstance(exc, (ValueError, TypeError, _Gone)):
+        return exc
+    return RuntimeError(f"{type(exc).__name__}: {exc}")
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class Worker:
+    """One worker process (`python -m playground.lab_workers FD`) and the socket to it; calls from many server
+    threads take turns. A plain subprocess rather than multiprocessing's spawn, which would import the app's
+    main module (all of Gradio and every tab) again in each worker."""
+
+    def __init__(self) -> None:
+        mine, theirs = socket.socketpair()
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+        self.process = subprocess.Popen([sys.executable, "-m", "playground.lab_workers", str(theirs.fileno())],
+                                        pass_fds=[theirs.fileno()], env=env, cwd=ROOT)
+        theirs.close()
+        self.conn = Connection(mine.detach())
+        self.lock = threading.Lock()
+        self.sessions = 0  # how many runs it holds (for placing new ones)
+
+    def call(self, token: str, method: str, args: tuple = (), kwargs: dict | None = None,
+             budget: float = math.inf) -> tuple[Any, TrainConfig | None, int | None]:
+        """(result, the session's config if it changed, its run id); raises what the method raised, or _Gone
+        when the worker has died or does not hold the token."""
+        with self.lock:
+            try:
+                self.conn.send((token, method, args, kwargs or {}, budget))
+                ok, result, config, run_id = self.conn.recv()
+            except (EOFError, OSError) as exc:
+                raise _Gone(token) from exc
+        if not ok:
+            raise result
+        return result, config, run_id
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def stop(self) -> None:
+        self.conn.close()  # the worker reads end-of-file and exits
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+class Pool:
+    """The worker processes. Dead ones are replaced when the next run is placed."""
+
+    def __init__(self, n: int):
+        self._lock = threading.Lock()
+        self.workers = [Worker() for _ in range(n)]
+
+    def place(self) -> Worker:
+        """The live worker with the fewest runs (a dead one is replaced first)."""
+        with self._lock:
+            for i, w in enumerate(self.workers):
+                if not w.alive:
+                    self.workers[i] = Worker()
+            w = min(self.workers, key=lambda w: w.sessions)
+            w.sessions += 1
+            return w
+
+    def stop(self) -> None:
+        with self._lock:
+            for w in self.workers:
+                w.stop()
+            self.workers = []
+
+
+class RemoteSession:
+    """A LabSession living in a worker process, with the same methods the tab calls."""
+
+    def __init__(self, pool: Pool, config: TrainConfig | None = None):
+        self._pool = pool
+        self.token = new_token()
+        self.frame_budget_s = lab_session.FRAME_TRAIN_BUDGET_S  # Registry.share_budget sets it; sent with each call
+        self.last_play = -math.inf
+        self.config: TrainConfig | None = None
+        self.run_id = 0
+        self._revive = threading.Lock()
+        self._open(config, first_run=1)
+
+    def _open(self, config: TrainConfig | None, first_run: int) -> None:
+        self._worker = self._pool.place()
+        self._call_on_worker("open", (config,), dict(first_run=first_run))
+
+    def _call_on_worker(self, method: str, args: tuple = (), kwargs: dict | None = None) -> Any:
+        result, config, run_id = self._worker.call(self.token, method, args, kwargs, self.frame_budget_s)
+        if config is not None:
+            self.config = config
+        if run_id is not None:
+            self.run_id = run_id
+        return result
+
+    def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        worker = self._worker
+        try:
+            return self._call_on_worker(method, args, kwargs)
+        except _Gone:
+            with self._revive:
+                if self._worker is worker:  # not yet brought back by another thread's call
+                    worker.sessions -= 1
+                    self._open(self.config, first_run=self.run_id + 1)
+            raise RunLost("The process training this run stopped, and the run was lost. A new run with the same "
+                          "settings is ready: press Play.") from None
+
+    # ---- LabSession's interface ---------------------------------------------------------------------------------
+    def restart(self, config: TrainConfig) -> None:
+        self._call("restart", config)
+
+    def change(self, config: TrainConfig) -> str:
+        return self._call("change", config)
+
+    def page_payload(self, have_losses: int = 0, have_metrics: int = 0, have_run: int = -1,
+                     action: str = "frame", n: int = 1) -> dict:
+        if action == "play":
+            self.last_play = time.perf_counter()
+        return self._call("page_payload", have_losses, have_metrics, have_run, action, n)
+
+    def metrics_csv(self) -> str:
+        return self._call("metrics_csv")
+
+    def save_to(self, directory: str) -> str:
+        return self._call("save_to", directory)
+
+    def load_file(self, path: str) -> int:
+        return self._call("load_file", path)
+
+    def recording(self) -> tuple[list[dict], Any]:
+        return self._call("recording")
+
+    def close(self) -> None:
+        """Free the run in its worker (a dead worker has freed it already)."""
+        try:
+            self._worker.call(self.token, "close")
+        except _Gone:
+            pass
+        self._worker.sessions -= 1
+
+
+
+if __name__ == "__main__":
+    _serve(Connection(int(sys.argv[1])))

@@ -1,0 +1,139 @@
+"""The 2D lab's runs in worker processes: a RemoteSession must behave exactly like an in-process LabSession, a
+dead worker must cost only its own pages' runs, and a closed page must free its run in the worker."""
+import json
+import math
+import time
+
+import numpy as np
+import pytest
+
+from playground import lab2d, session
+from playground.lab_workers import RunLost
+from playground.payload import decode
+from playground.session import LabSession, Registry
+from toy2d.presets import resolve
+
+
+@pytest.fixture(scope="module")
+def registry():
+    r = Registry()
+    r.start_workers(2)
+    yield r
+    r.stop_workers()
+
+
+def held(registry: Registry) -> list[int]:
+    """How many runs each worker process holds."""
+    return [w.call("", "count")[0] for w in registry._pool.workers]
+
+
+def test_a_remote_run_is_the_same_run_as_an_in_process_one(registry):
+    config = resolve("ring8")[0]
+    local, remote = LabSession(config), registry.get("same-run", config)
+    remote.frame_budget_s = math.inf
+    try:
+        for action, n in [("play", 7), ("d", 1), ("g", 1), ("slow", 1), ("step", 1), ("play", 3)]:
+            a = local.page_payload(0, 0, -1, action, n)
+            b = remote.page_payload(0, 0, -1, action, n)
+            assert a["iteration"] == b["iteration"] and a["d_steps"] == b["d_steps"]
+            assert np.array_equal(decode(a["fake"]), decode(b["fake"]))  # same weights, to the bit
+            assert a["loss_rows"] == b["loss_rows"] and a["real"] == b["real"]
+        assert remote.run_id == local.run_id and remote.config == local.config
+    finally:
+        registry.drop("same-run")
+
+
+def test_settings_reach_the_worker_and_bad_ones_raise_here(registry):
+    remote = registry.get("settings")
+    try:
+        assert "Applied live" in remote.change(remote.config.replace(lr_d=0.001))
+        assert remote.config.lr_d == 0.001  # the proxy's copy follows the worker's
+        with pytest.raises(ValueError, match="lr_d"):
+            remote.change(remote.config.replace(lr_d=-1.0))
+        assert remote.config.lr_d == 0.001
+        run = remote.run_id
+        remote.restart(remote.config.replace(data="grid25"))
+        assert remote.run_id == run + 1 and remote.config.data == "grid25"
+    finally:
+        registry.drop("settings")
+
+
+def test_files_and_recordings_come_from_the_worker(registry, tmp_path):
+    remote = registry.get("files")
+    remote.frame_budget_s = math.inf
+    try:
+        remote.page_payload(0, 0, -1, "play", 12)
+        path = remote.save_to(str(tmp_path))
+        assert path.endswith("-it12.pt")
+        remote.page_payload(0, 0, -1, "reset")
+        assert remote.load_file(path) == 12
+        assert remote.page_payload(0, 0, -1, "frame")["iteration"] == 12
+        with pytest.raises(ValueError, match="not a GAN Playground"):
+            remote.load_file(str(tmp_path / "missing.pt"))
+        frames, real = remote.recording()
+        assert frames and real.shape == (500, 2)
+        assert remote.metrics_csv().startswith("iteration,d_loss")
+    finally:
+        registry.drop("files")
+
+
+def test_runs_are_spread_over_the_workers_and_freed_when_pages_close(registry):
+    before = held(registry)
+    for i in range(4):
+        registry.get(f"spread-{i}")
+    during = held(registry)
+    assert [d - b for d, b in zip(during, before)] == [2, 2]
+    for i in range(4):
+        registry.drop(f"spread-{i}")
+    assert held(registry) == before
+
+
+def test_a_dead_worker_costs_only_its_own_runs(registry):
+    a, b = registry.get("dies"), registry.get("lives")
+    assert a._worker is not b._worker
+    a.frame_budget_s = b.frame_budget_s = math.inf
+    try:
+        a.page_payload(0, 0, -1, "play", 5)
+        run = a.run_id
+        a._worker.process.kill()
+        a._worker.process.wait()
+        with pytest.raises(RunLost, match="press Play"):
+            a.page_payload(0, 0, -1, "play", 5)
+        assert b.page_payload(0, 0, -1, "play", 5)["iteration"] == 5  # the other worker's page goes on
+        p = a.page_payload(0, 0, -1, "play", 5)  # the lost run is back, with the same settings
+        assert p["iteration"] == 5 and a.run_id == run + 1 and p["run"] == run + 1
+        assert all(w.alive for w in registry._pool.workers)
+    finally:
+        registry.drop("dies")
+        registry.drop("lives")
+
+
+def test_the_frame_loop_reports_a_lost_run_to_its_page(monkeypatch, registry):
+    monkeypatch.setattr(lab2d, "SESSIONS", registry)
+    s = registry.get("tick-page")
+    try:
+        assert json.loads(lab2d.tick([s.token, "play", 4, 0, 0, -1]))["iteration"] == 4
+        s._worker.process.kill()
+        s._worker.process.wait()
+        reply = json.loads(lab2d.tick([s.token, "play", 4, 0, 0, -1]))
+        assert "run was lost" in reply["error"]
+        assert json.loads(lab2d.tick([s.token, "play", 4, 0, 0, -1]))["iteration"] == 4
+    finally:
+        registry.drop("tick-page")
+
+
+def test_pages_playing_share_the_training_budget_across_workers(registry, monkeypatch):
+    monkeypatch.setattr(session, "FRAME_TRAIN_BUDGET_S", 0.04)  # the real budget (conftest lifts it)
+    pages = [registry.get(f"budget-{i}") for i in range(4)]
+    try:
+        for p in pages:
+            p.page_payload(0, 0, -1, "play", 1)
+        registry.share_budget(pages[0])
+        assert pages[0].frame_budget_s == pytest.approx(0.04 / 4)
+        time.sleep(1.1)  # past the playing window: a page that stopped asking no longer counts
+        pages[1].page_payload(0, 0, -1, "play", 1)
+        registry.share_budget(pages[1])
+        assert pages[1].frame_budget_s == pytest.approx(0.04)
+    finally:
+        for i in range(4):
+            registry.drop(f"budget-{i}")
