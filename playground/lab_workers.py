@@ -96,6 +96,8 @@ class Worker:
     def __init__(self) -> None:
         mine, theirs = socket.socketpair()
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            env.setdefault(var, "1")  # one core's worth of work per worker: threads would only contend
         self.process = subprocess.Popen([sys.executable, "-m", "playground.lab_workers", str(theirs.fileno())],
                                         pass_fds=[theirs.fileno()], env=env, cwd=ROOT)
         theirs.close()
