@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -229,4 +230,5 @@ class RemoteSession:
 
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the app; the worker ends when the app's socket does
     _serve(Connection(int(sys.argv[1])))

@@ -6,6 +6,7 @@ settings panel call in on different server threads.
 """
 from __future__ import annotations
 
+import itertools
 import math
 import secrets
 import threading
@@ -70,7 +71,10 @@ class Series:
         self.next_serial += 1
 
     def since(self, serial: int) -> list[list[float]]:
-        return [row for s, row in self.rows if s >= serial]
+        """Rows from ``serial`` on. Walks only those, from the newest end: a playing page asks every frame for one
+        or two new rows, and scanning the 5 000 kept ones each time cost ~1 ms a frame once the chart was full."""
+        count = min(len(self.rows), max(0, self.next_serial - serial))
+        return [row for _, row in itertools.islice(reversed(self.rows), count)][::-1]
 
 
 def new_token() -> str:

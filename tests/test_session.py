@@ -104,6 +104,17 @@ def test_the_page_gets_only_chart_rows_it_has_not_seen(session):
     assert fresh["real"] and fresh["loss_rows"][0][0] == 0  # a new run starts its charts afresh
 
 
+def test_chart_series_hand_out_rows_by_serial_even_once_full(monkeypatch):
+    monkeypatch.setattr(session_module, "SERIES_KEPT", 10)
+    series = session_module.Series()
+    for i in range(25):
+        series.add([i])
+    assert series.since(0) == [[i] for i in range(15, 25)]  # only the kept ones
+    assert series.since(20) == [[20], [21], [22], [23], [24]]
+    assert series.since(24) == [[24]] and series.since(25) == [] and series.since(99) == []
+    assert series.since(-5) == series.since(0)
+
+
 def test_live_changes_keep_the_run_and_structural_ones_restart_it(session):
     session.act("play", 3)
     assert session.change(SMALL.replace(lr_d=5e-4, k_d=2)) == "Applied live: lr_d, k_d."
