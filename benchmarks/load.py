@@ -230,6 +230,7 @@ def main() -> int:
         for s in sessions:
             s.join(timeout=120)
         rss_end = rss_mb(server.pid)
+        by_process = {"main" if p == server.pid else f"worker {p}": round(_rss_mb(p), 1) for p in tree(server.pid)}
         for s in sessions:
             s.close()
         time.sleep(5.0)  # Gradio runs the unload events in the background
@@ -243,7 +244,7 @@ def main() -> int:
                 print(f"  error in {s.session_hash}: {m}")
         result = dict(sessions=args.sessions, minutes=args.minutes, errors=errors, rss_start_mb=round(rss_start, 1),
                       rss_end_mb=round(rss_end, 1), rss_after_disconnect_mb=round(rss_after, 1),
-                      rss_marks_mb=marks, sessions_left=sessions_left,
+                      rss_marks_mb=marks, rss_end_by_process_mb=by_process, sessions_left=sessions_left,
                       updates_per_second_per_session=round(statistics.median(rates), 2),
                       updates_per_second_min=round(min(rates), 2),
                       iterations_per_second_per_session=round(statistics.median(its), 1),

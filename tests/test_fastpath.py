@@ -1,7 +1,9 @@
 """The NumPy kernel must follow the autograd path step for step, and hand back to it when a setting needs it."""
+import numpy as np
 import pytest
 import torch
 
+from toy2d import probe
 from toy2d.config import TrainConfig
 from toy2d.presets import resolve
 from toy2d.trainer import Trainer
@@ -44,6 +46,18 @@ def test_kernel_matches_autograd(config):
     assert fast.d_loss == pytest.approx(auto.d_loss, rel=1e-4, abs=1e-5)
     assert fast.g_loss == pytest.approx(auto.g_loss, rel=1e-4, abs=1e-5)
     assert (fast.d_steps, fast.g_steps, fast.iteration) == (auto.d_steps, auto.g_steps, auto.iteration)
+
+
+@pytest.mark.parametrize("config", CASES, ids=lambda c: f"{c.loss}-{c.g_act}-{c.d_act}-{c.opt_d}-r1={c.r1_gamma}")
+def test_the_views_arrows_match_autograd(config):
+    t = Trainer(config)
+    t.run(20)
+    fake = probe.fixed_fakes(t)
+    fast = probe.fake_arrows(t, fake)
+    t.use_fastpath = False
+    auto = probe.fake_arrows(t, fake)
+    assert np.abs(auto).max() > 0
+    assert np.allclose(fast, auto, rtol=1e-4, atol=1e-6 * np.abs(auto).max())
 
 
 def test_adam_state_is_shared_so_the_paths_can_take_turns():
