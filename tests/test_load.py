@@ -3,7 +3,12 @@ freed when they disconnect. (Rates are the benchmark's business, not a test's.)"
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+import app
+from benchmarks import load
+from benchmarks.chromium import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -16,3 +21,29 @@ def test_sessions_get_frames_and_are_freed_on_disconnect():
     assert result["sessions"] == 3 and result["errors"] == 0 and result["sessions_left"] == 0
     assert result["updates_per_second_min"] > 0 and result["iterations_per_second_per_session"] > 0
     assert {"minutes", "rss_start_mb", "rss_end_mb", "updates_per_second_per_session"} <= set(result)
+    workers = [name for name in result["rss_end_by_process_mb"] if name.startswith("worker")]
+    assert len(workers) == app.lab_workers()  # the 2D lab's runs were served by the app's worker processes
+
+
+def test_the_apps_lab_workers_end_with_it_even_when_it_is_killed(monkeypatch):
+    monkeypatch.setenv("GAN_PLAYGROUND_LAB_WORKERS", "2")
+    server = load.start_server(free_port())
+    try:
+        workers = [p for p in load.tree(server.pid) if p != server.pid]
+        assert len(workers) == 2
+    finally:
+        server.kill()  # no chance to clean up: the workers must notice by themselves
+        server.wait()
+    deadline = time.time() + 20
+    while any(Path(f"/proc/{p}").exists() and _running(p) for p in workers) and time.time() < deadline:
+        time.sleep(0.2)
+    assert not any(Path(f"/proc/{p}").exists() and _running(p) for p in workers)
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie waiting for its (dead) parent to collect it."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
