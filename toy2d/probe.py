@@ -130,8 +130,9 @@ def fixed_fakes(trainer: Trainer, n: int = N_SHOWN) -> torch.Tensor:
 
 def fake_arrows(trainer: Trainer, fake: torch.Tensor) -> np.ndarray:
     """−∇ₓ of each fake sample's own generator loss: where the G loss (not merely D) pushes that sample."""
-    if trainer.fast is not None:
-        return -trainer.fast.sample_gradients(fake.detach().numpy())
+    fast = getattr(trainer, "fast", None)  # the conditional trainer's class view has no NumPy kernel
+    if fast is not None:
+        return -fast.sample_gradients(fake.detach().numpy())
     x = fake.detach().clone().requires_grad_(True)
     for p in trainer.d_params:
         p.requires_grad_(False)
