@@ -2,7 +2,7 @@
 
 A frame (training, probe, metrics) is mostly small NumPy/torch calls that hold Python's interpreter lock, so in one
 process eight playing pages kept only ~1.3 of the 2 cores busy. Here each worker process owns some pages'
-LabSessions and the Gradio process forwards each call over a pipe; a RemoteSession has the methods of a LabSession
+LabSessions and the Gradio process forwards each call over a socket; a RemoteSession has the methods of a LabSession
 that the tab uses, so lab2d.py does not know which kind it holds.
 
 A worker that dies (killed, out of memory) takes only its own pages' runs: their next call raises RunLost, and the
@@ -10,6 +10,7 @@ run comes back on a live worker with the same settings. The other pages do not n
 """
 from __future__ import annotations
 
+import ctypes
 import math
 import os
 import signal
@@ -58,6 +59,7 @@ def _serve(conn: Connection) -> None:
             elif method == "close":
                 sessions.pop(token, None)
                 sent.pop(token, None)
+                _give_back_memory()
                 result = None
             elif method == "count":
                 result = len(sessions)
@@ -79,10 +81,20 @@ def _serve(conn: Connection) -> None:
             conn.send((False, _portable(exc), None, None))
 
 
+def _give_back_memory() -> None:
+    """Return freed heap to the system (glibc keeps it otherwise), so a closed page's run shows as freed memory."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: the memory is reused by the next run instead
+        pass
+
+
 def _portable(exc: Exception) -> Exception:
-    """The exception if it survives pickling as itself (ValueError etc.), else a RuntimeError with its text."""
-    if isinstance(exc, (ValueError, TypeError, _Gone)):
-        return exc
+    """An exception that surely crosses the socket: bad input stays ValueError/TypeError (the tab catches those),
+    anything else becomes a RuntimeError naming what it was."""
+    for kind in (_Gone, ValueError, TypeError):
+        if isinstance(exc, kind):
+            return kind(str(exc))
     return RuntimeError(f"{type(exc).__name__}: {exc}")
 
 
@@ -150,6 +162,11 @@ class Pool:
             w.sessions += 1
             return w
 
+    def release(self, worker: Worker) -> None:
+        """A run placed on ``worker`` has ended (or was lost with it)."""
+        with self._lock:
+            worker.sessions -= 1
+
     def stop(self) -> None:
         with self._lock:
             for w in self.workers:
@@ -189,7 +206,7 @@ class RemoteSession:
         except _Gone:
             with self._revive:
                 if self._worker is worker:  # not yet brought back by another thread's call
-                    worker.sessions -= 1
+                    self._pool.release(worker)
                     self._open(self.config, first_run=self.run_id + 1)
             raise RunLost("The process training this run stopped, and the run was lost. A new run with the same "
                           "settings is ready: press Play.") from None
@@ -225,8 +242,7 @@ class RemoteSession:
             self._worker.call(self.token, "close")
         except _Gone:
             pass
-        self._worker.sessions -= 1
-
+        self._pool.release(self._worker)
 
 
 if __name__ == "__main__":

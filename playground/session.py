@@ -113,7 +113,7 @@ class LabSession:
             self._rate_window: deque[tuple[float, int]] = deque(maxlen=64)
             self.reference = self._reference_for(self.config)
             mixture = self.trainer.dist.mixture
-            self.mode_history = None if mixture is None else modes.ModeHistory(len(mixture.centres))
+            self.mode_history = None if mixture is None else modes.ModeHistory(len(mixture.centres), kept=None)
 
     def _reference_for(self, config: TrainConfig) -> metrics.Reference:
         key = (config.data, config.points)

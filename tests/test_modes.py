@@ -49,3 +49,14 @@ def test_old_records_are_dropped_past_the_limit():
     for it in range(10):
         h.record(it, {it % 2})
     assert len(h.records) == 5 and h.timeline()[0].tolist() == [5, 6, 7, 8, 9]
+
+
+def test_a_live_history_keeps_only_its_window_and_one_record_per_iteration():
+    h = ModeHistory(total=8, window=300, kept=None)
+    for it in range(0, 100_000, 50):
+        h.record(it, {(it // 50) % 8})
+    assert [it for it, _ in h.records] == list(range(99_650, 100_000, 50))  # the window, inclusive
+    assert (h.now(), h.recent()) == (1, 7)
+    for _ in range(1000):  # redraws at the same iteration replace the latest measurement
+        h.record(99_950, {0, 1})
+    assert len(h.records) == 7 and h.now() == 2

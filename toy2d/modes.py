@@ -15,12 +15,16 @@ DEFAULT_WINDOW = 1_000  # iterations
 
 @dataclass
 class ModeHistory:
-    """Covered-mode sets of one run at the iterations where they were measured (oldest dropped past ``kept``)."""
+    """Covered-mode sets of one run at the iterations where they were measured.
+
+    ``kept`` bounds how many are kept for ``timeline``; ``kept=None`` keeps only what ``recent`` needs (the
+    window), for a live view that shows no timeline: a classroom page measures twice a second for as long as it
+    plays, and 2 000 kept sets were the last thing still growing in a 20-minute load run."""
 
     total: int  # modes in the data set
     window: int = DEFAULT_WINDOW
-    kept: int = 2_000
-    records: deque = field(default_factory=deque)  # (iteration, frozenset of mode indices)
+    kept: int | None = 2_000
+    records: deque = field(default_factory=deque)  # (iteration, frozenset of mode indices), iterations increasing
 
     def __post_init__(self) -> None:
         if self.total < 1:
@@ -30,10 +34,16 @@ class ModeHistory:
         self.records = deque(self.records, maxlen=self.kept)
 
     def record(self, iteration: int, covered: tuple[int, ...] | set[int] | frozenset[int]) -> None:
+        """Add a measurement; one at the iteration of the latest replaces it (a redraw without training)."""
         bad = [m for m in covered if not 0 <= m < self.total]
         if bad:
             raise ValueError(f"mode indices out of range: {bad}")
+        if self.records and self.records[-1][0] == int(iteration):
+            self.records.pop()
         self.records.append((int(iteration), frozenset(int(m) for m in covered)))
+        if self.kept is None:
+            while self.records[0][0] < iteration - self.window:
+                self.records.popleft()
 
     def now(self) -> int:
         """Modes covered at the latest measurement (0 before any)."""
