@@ -14,7 +14,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -23,6 +23,9 @@ from toy2d.config import LIVE_FIELDS, TrainConfig
 from toy2d.trainer import Trainer
 
 from . import payload
+
+if TYPE_CHECKING:
+    from .lab_workers import RemoteSession
 
 METRICS_EVERY_S = 0.5  # wall-clock seconds between live KL/JS/mode evaluations while training
 SERIES_KEPT = 5_000  # chart points kept per series (the page decimates its own copy)
@@ -270,6 +273,9 @@ class LabSession:
         with self.lock:
             return list(self.exported), self.trainer.pool[: probe.N_SHOWN].numpy()
 
+    def close(self) -> None:
+        """Nothing to free but the object (a RemoteSession frees its run in a worker process)."""
+
     def metrics_csv(self) -> str:
         """The run's chart data as CSV: one row per recorded frame, metrics where they were evaluated."""
         with self.lock:
@@ -300,8 +306,8 @@ class Registry:
     Sessions live in this process, or in worker processes once start_workers has been called (lab_workers.py)."""
 
     def __init__(self) -> None:
-        self._sessions: dict[str, Any] = {}
-        self._tokens: dict[str, Any] = {}
+        self._sessions: dict[str, LabSession | RemoteSession] = {}
+        self._tokens: dict[str, LabSession | RemoteSession] = {}
         self._lock = threading.Lock()
         self._pool = None
 
@@ -328,7 +334,7 @@ class Registry:
     def in_process(self) -> bool:
         return self._pool is None
 
-    def get(self, key: str, config: TrainConfig | None = None) -> Any:
+    def get(self, key: str, config: TrainConfig | None = None) -> LabSession | RemoteSession:
         """The page's LabSession (or its RemoteSession when workers run), made on first contact."""
         with self._lock:
             s = self._sessions.get(key)
@@ -342,16 +348,16 @@ class Registry:
             with self._lock:
                 kept = self._sessions.setdefault(key, s)
                 self._tokens[kept.token] = kept
-            if kept is not s and hasattr(s, "close"):
+            if kept is not s:
                 s.close()  # another thread made this page's session first
             s = kept
         return s
 
-    def by_token(self, token: str) -> Any:
+    def by_token(self, token: str) -> LabSession | RemoteSession | None:
         with self._lock:
             return self._tokens.get(token)
 
-    def share_budget(self, session: Any) -> None:
+    def share_budget(self, session: LabSession | RemoteSession) -> None:
         """Give ``session`` its share of the per-frame training budget: divided by the pages playing now, so that
         with many pages each frame trains less and every page keeps its frame rate."""
         now = time.perf_counter()
@@ -364,7 +370,7 @@ class Registry:
             s = self._sessions.pop(key, None)
             if s is not None:
                 self._tokens.pop(s.token, None)
-        if s is not None and hasattr(s, "close"):
+        if s is not None:
             s.close()
 
     def keys(self) -> set[str]:
