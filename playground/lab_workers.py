@@ -32,11 +32,6 @@ from .session import LabSession, new_token
 METHODS = frozenset({"restart", "change", "page_payload", "metrics_csv", "save_to", "load_file", "recording"})
 
 
-# Seconds between handing freed heap back to the system. Frames allocate and free ~30 KB buffers many times a
-# second between long-lived chart rows; without this a worker's resident memory crept up ~1.5 MB a minute.
-TRIM_EVERY_S = 10.0
-
-
 class RunLost(RuntimeError):
     """The worker process holding a run stopped; the run has been started again elsewhere."""
 
@@ -52,11 +47,7 @@ def _serve(conn: Connection) -> None:
     torch.set_num_threads(1)
     sessions: dict[str, LabSession] = {}
     sent: dict[str, TrainConfig] = {}  # the config each session's proxy last received (sent again only on change)
-    trimmed = time.monotonic()
     while True:
-        if time.monotonic() - trimmed > TRIM_EVERY_S:
-            _give_back_memory()
-            trimmed = time.monotonic()
         try:
             token, method, args, kwargs, budget = conn.recv()
         except (EOFError, OSError):  # the Gradio process has gone: so does its worker
@@ -91,7 +82,7 @@ def _serve(conn: Connection) -> None:
 
 
 def _give_back_memory() -> None:
-    """Return freed heap to the system (glibc keeps it otherwise): after a page closes, and now and then."""
+    """Return freed heap to the system (glibc keeps it otherwise), so a closed page's run shows as freed memory."""
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):  # not glibc: the memory is reused by the next run instead
