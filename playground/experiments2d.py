@@ -164,6 +164,16 @@ def ab_pair(name: str) -> list[Any]:
     return [data, *side_values(data, base_a, loss_a, over_a), *side_values(data, base_b, loss_b, over_b)]
 
 
+def ab_pick(old: Comparison | None, name: str, seed: Any) -> list[Any]:
+    """A ready-made pair picked: its fields and, in the same event, its two runs. (Filling the fields and building
+    the runs as two chained events left a moment where the panel showed the new pair while Play still reached the
+    old run, which the build then paused.)"""
+    values = ab_pair(name)
+    if name not in PAIRS:
+        return [*values, gr.skip(), gr.skip(), gr.skip(), gr.skip()]
+    return [*values, *ab_new(old, values[0], seed, *values[1:])]
+
+
 def ab_side(data: str, base: str, loss: str | None = None) -> list[Any]:
     """A side's base (loss None: the base's own) or loss changed: fill its numbers with what they train well
     with."""
@@ -308,7 +318,7 @@ def _build_ab(tabs: list[gr.Tab]) -> None:
     run = gr.State(None)
     settings = [data, seed, *side_a, *side_b]
     _wire(tabs, run, play, step, reset, speed, picture, line, settings, ab_new, "ab")
-    pair.input(ab_pair, pair, [data, *side_a, *side_b]).then(ab_new, [run, *settings], [run, picture, line, play])
+    pair.input(ab_pick, [run, pair, seed], [data, *side_a, *side_b, run, picture, line, play])
     for side in (side_a, side_b):  # a new base or loss refills the side's numbers from its recipe
         side[0].input(ab_side, [data, side[0]], side[1:])
         side[1].input(ab_side, [data, side[0], side[1]], side[1:])

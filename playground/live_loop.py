@@ -18,14 +18,22 @@ def play_button(playing: bool) -> gr.Button:
     return gr.Button("⏸ Pause" if playing else "▶ Play")
 
 
-def stream(run: Any, frame: Callable[[Any, float], tuple], speed: float) -> Iterator[tuple]:
-    """While ``run.playing``: yield frame(run, speed) plus the play button's label when it changes, then wait out
-    the rest of FRAME_S. ``frame`` may clear ``run.playing`` (e.g. on divergence) to end the stream."""
+def stream(run: Any, frame: Callable[[Any, float], tuple], speed: float, shown: int = 2) -> Iterator[tuple]:
+    """While ``run.playing``: yield frame(run, speed) (``shown`` outputs) plus the play button's label when it
+    changes, then wait out the rest of FRAME_S. ``frame`` may clear ``run.playing`` (e.g. on divergence) to end the
+    stream.
+
+    A stream that finds its run paused still yields once: Gradio blanks every output of a generator that yields
+    nothing. That happens when Play is pressed while a Reset is replacing the run (the new run is paused)."""
+    yielded = False
     while run is not None and run.playing:
         t0 = time.perf_counter()
         out = frame(run, speed)
         yield (*out, gr.skip() if run.playing else play_button(False))
+        yielded = True
         time.sleep(max(0.0, FRAME_S - (time.perf_counter() - t0)))
+    if not yielded:
+        yield (*[gr.skip()] * shown, play_button(False))
 
 
 def iterations(speed: float | None, most: int = 200) -> int:

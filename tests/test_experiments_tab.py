@@ -59,6 +59,28 @@ def test_play_streams_frames_until_pause_and_reset_ends_the_old_stream():
     assert [out[-1].value for out in frames] in ([], ["▶ Play"])  # the old stream ends at once
 
 
+def test_picking_a_pair_fills_the_panel_and_builds_its_runs_in_one_event():
+    old, *_ = ab()
+    old.playing = True
+    name = "one D step vs five (kD = 1 vs 5)"
+    out = ex.ab_pick(old, name, 4)
+    assert out[:-4] == ex.ab_pair(name)
+    run, picture, line, button = out[-4:]
+    assert not old.playing and not run.playing and button.value == "▶ Play"
+    assert [t.model.config.k_d for t in run.lock.tracks] == [1, 5] and run.lock.tracks[0].model.config.seed == 4
+    assert all(isinstance(v, type(gr.skip())) for v in ex.ab_pick(old, "no such pair", 4))
+
+
+def test_play_on_a_run_that_a_reset_paused_answers_play_and_keeps_the_view():
+    """Play pressed while a Reset replaces the run: the stream finds a paused run. Gradio blanks every output of a
+    generator that yields nothing, so it must yield once: the view untouched, the button back to Play."""
+    run, *_ = ab()
+    out = list(ex.stream(run, 3))
+    assert len(out) == 1 and out[0][-1].value == "▶ Play"
+    assert all(isinstance(v, type(gr.skip())) for v in out[0][:-1]) and len(out[0]) == 3
+    assert run.lock.iteration == 0
+
+
 def test_step_measures_both_runs_at_that_iteration():
     run, *_ = ab()
     picture, line = ex.single_step(run)
