@@ -22,6 +22,7 @@ OPTIMIZERS = ("adam", "sgd", "rmsprop")
 PIXELS = digits.SIDE * digits.SIDE
 GRID = 10          # the fixed-noise grid is GRID × GRID samples
 METRIC_SAMPLES = 1000
+LOSS_LABELS = {"d": "D", "g": "G"}  # a step record's keys as a message names them
 
 
 class Generator(nn.Module):
@@ -244,8 +245,10 @@ class DigitGAN:
         record["iteration"] = self.iteration
         self.history.append(record)
         if not all(math.isfinite(v) for v in record.values()):
-            self.diverged = (f"a loss became {record} at iteration {self.iteration}: the learning rates are "
-                             f"probably too high for {self.config.optimizer}; lower them and reset")
+            bad = " and ".join(f"the {LOSS_LABELS.get(name, name)} loss became {value}"
+                               for name, value in record.items() if not math.isfinite(value))
+            self.diverged = (f"{bad} at iteration {self.iteration}: the learning rates are probably too high for "
+                             f"{self.config.optimizer}; lower them and reset")
         return record
 
     def run(self, iterations: int) -> None:
