@@ -11,11 +11,11 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 import gradio as gr  # noqa: E402
-import torch  # noqa: E402
 
+from toy2d import threads  # noqa: E402
 from playground import dirac_view, experiments2d, image_lab, img2img, lab2d, latent_walk, style_transfer  # noqa: E402
 
-torch.set_num_threads(1)  # the nets are tiny: more threads only add synchronisation, and sessions run in parallel
+threads.limit(1)  # every pool (torch, OpenMP, BLAS): the nets are tiny and sessions run in parallel
 
 
 def build_app() -> gr.Blocks:

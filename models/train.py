@@ -20,6 +20,8 @@ from PIL import Image
 from torch import nn
 from tqdm import tqdm
 
+from toy2d import threads
+
 from . import facepairs, montage
 from .pix2pix import PatchDiscriminator, UNetGenerator
 
@@ -169,7 +171,7 @@ def _meta(command: str, args: argparse.Namespace, step: int, seconds: float, dat
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = _parser().parse_args(argv)
-    torch.set_num_threads(args.threads)
+    threads.limit(args.threads)
     command = "python -m models.train " + " ".join(shlex.quote(a) for a in argv)
     if args.model == "pix2pix":
         meta = train_pix2pix(args, command)

@@ -23,6 +23,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from toy2d import threads
 from toy2d.config import TrainConfig
 
 from . import session as lab_session
@@ -42,9 +43,7 @@ class _Gone(Exception):
 
 def _serve(conn: Connection) -> None:
     """A worker's loop: one request at a time, each (token, method, args, kwargs, frame budget)."""
-    import torch
-
-    torch.set_num_threads(1)
+    threads.limit(1)
     sessions: dict[str, LabSession] = {}
     sent: dict[str, TrainConfig] = {}  # the config each session's proxy last received (sent again only on change)
     while True:

@@ -15,7 +15,7 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-from . import distributions, losses, metrics, pointsio
+from . import distributions, losses, metrics, pointsio, threads
 from .presets import PRESET_NAMES, resolve
 from .trainer import Trainer
 
@@ -41,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--k-g", type=int)
     t.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
                    help="any other TrainConfig field, e.g. --set noise_dim=8 (repeatable)")
-    t.add_argument("--threads", type=int, default=1, help="torch CPU threads (default 1: the nets are tiny)")
+    t.add_argument("--threads", type=int, default=1, help="compute threads for torch, OpenMP and BLAS alike (default 1: the nets are tiny)")
     t.add_argument("--json", action="store_true", help="print one JSON object as the last stdout line")
     t.add_argument("--save", help="write the final config and weights to this .pt file")
     return ap
@@ -92,7 +92,7 @@ def train(args: argparse.Namespace) -> int:
     config, steps = resolve(args.data, args.loss, args.preset, overrides, args.steps)
     if steps < 1:
         raise ValueError("--steps must be at least 1")
-    torch.set_num_threads(max(1, args.threads))
+    threads.limit(args.threads)
     trainer = Trainer(config)
     start = time.perf_counter()
     with tqdm(total=steps, file=sys.stderr, desc=f"{config.data}/{config.loss}", unit="it",
