@@ -244,9 +244,9 @@ class DigitGAN:
         self.iteration += 1
         record["iteration"] = self.iteration
         self.history.append(record)
-        if not all(math.isfinite(v) for v in record.values()):
-            bad = " and ".join(f"the {LOSS_LABELS.get(name, name)} loss became {value}"
-                               for name, value in record.items() if not math.isfinite(value))
+        reasons = {name: losses.broken(value) for name, value in record.items() if name != "iteration"}
+        if any(reasons.values()):
+            bad = " and ".join(f"the {LOSS_LABELS.get(name, name)} loss {why}" for name, why in reasons.items() if why)
             self.diverged = (f"{bad} at iteration {self.iteration}: the learning rates are probably too high for "
                              f"{self.config.optimizer}; lower them and reset")
         return record

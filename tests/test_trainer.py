@@ -3,6 +3,7 @@ import math
 import pytest
 import torch
 
+from toy2d import losses
 from toy2d.config import TrainConfig
 from toy2d.metrics import wasserstein1
 from toy2d.trainer import Trainer
@@ -143,3 +144,19 @@ def test_lazy_r1_applies_k_gamma_on_every_kth_d_step_only():
     t.d_steps = 8
     expected = adversarial + 0.5 * 4 * losses.r1_penalty(t.d, real)
     assert t.d_objective(real, fake).item() == pytest.approx(expected.item(), rel=1e-6)
+
+
+@pytest.mark.parametrize("opt", ["adam", "rmsprop"])
+def test_finite_but_absurd_losses_stop_the_run_like_nan_does(opt):
+    """Adam/RMSprop at learning rate 10 reached losses of −2.6e6 / 2.4e27 and trained on with no message."""
+    t = Trainer(TrainConfig(opt_d=opt, opt_g=opt, lr_d=10.0, lr_g=10.0, loss="wgan", clip=100.0))
+    t.run(300)
+    assert t.diverged is not None, (t.d_loss, t.g_loss)
+    assert all(abs(v) <= losses.LOSS_LIMIT for v in (t.d_loss, t.g_loss) if math.isfinite(v))  # never shown
+    assert "beyond" in t.diverged.reason or "nan" in t.diverged.reason or "inf" in t.diverged.reason
+
+
+def test_the_loss_bound_names_the_value():
+    assert losses.broken(1.5) is None and losses.broken(-losses.LOSS_LIMIT) is None
+    assert "-2.6e+06" in losses.broken(-2.6e6) and "beyond" in losses.broken(-2.6e6)
+    assert losses.broken(float("nan")) == "became nan"

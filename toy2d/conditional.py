@@ -13,7 +13,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from . import distributions, losses, metrics, nets
+from . import budget, distributions, losses, metrics, nets
 from .config import TrainConfig
 from .trainer import (POOL_SIZE, Divergence, all_finite, lr_factor, make_optimizer, optimiser_step, run_steps,
                       set_lr)
@@ -59,6 +59,7 @@ class ConditionalTrainer:
                              f"{config.data} has none")
         self.mixture = self.dist.mixture
         self.classes = len(self.mixture.centres)
+        budget.check(config, extra_inputs=self.classes)  # both nets also read the one-hot label
         x, y = self.mixture.sample_labelled(np.random.default_rng(config.seed), POOL_SIZE)
         self.pool, self.pool_labels = torch.from_numpy(x), torch.from_numpy(y)
         mean = self.pool.mean(dim=0)
@@ -146,8 +147,8 @@ class ConditionalTrainer:
 
     def _phase(self, phase: str) -> bool:
         value = self._d_step() if phase == "D" else self._g_step()
-        if not math.isfinite(value):
-            self.diverged = Divergence(self.iteration + 1, phase, f"the {phase} loss became {value}")
+        if (reason := losses.broken(value)) is not None:
+            self.diverged = Divergence(self.iteration + 1, phase, f"the {phase} loss {reason}")
             return False
         if phase == "D":
             self.d_loss, self.d_steps = value, self.d_steps + 1

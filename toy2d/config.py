@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from . import distributions, losses, nets
+from . import budget, distributions, losses, nets
 
 OPTIMIZERS = ("sgd", "adam", "rmsprop")
 NOISE_TYPES = ("gaussian", "uniform")
@@ -111,6 +111,7 @@ class TrainConfig:
         number("clip", 0, 100, lo_open=True)
         number("g_ema", 0, 0.9999)
         need(isinstance(self.d_spectral_norm, bool), "d_spectral_norm must be true or false")
+        budget.check(self)  # last: it needs every number in range
         return self
 
     def replace(self, **changes: Any) -> "TrainConfig":

@@ -6,6 +6,7 @@ the generator's. σ is the logistic sigmoid; E_r / E_f are means over real / fak
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Callable
 
@@ -13,6 +14,20 @@ import torch
 import torch.nn.functional as F
 
 Tensor = torch.Tensor
+
+# Beyond this a loss means the nets' outputs have blown up even though they are still finite (Adam at lr 10 reached
+# −2.6e6, RMSprop 2.4e27). Every preset and recipe stays under ~150 (the WGAN-GP critic on grid25 is the largest;
+# benchmarks/RESULTS.md); the bound leaves almost three orders of magnitude above that, so no working run stops.
+LOSS_LIMIT = 1e5
+
+
+def broken(value: float) -> str | None:
+    """Why a loss value ends the run ("became nan", "reached 2.6e+06, beyond ±10000…"), or None if it is usable."""
+    if not math.isfinite(value):
+        return f"became {value}"
+    if abs(value) > LOSS_LIMIT:
+        return f"reached {value:.3g}, beyond ±{LOSS_LIMIT:g}: the network's outputs have blown up"
+    return None
 
 
 def minimax_d(h_real: Tensor, h_fake: Tensor) -> Tensor:

@@ -192,8 +192,8 @@ class Trainer:
     def _d_update(self) -> bool:
         fast = self.fast
         value = fast.d_step() if fast is not None and not self._r1_due() else self._d_autograd()
-        if not math.isfinite(value):
-            return self._check_weights() and self._diverge("D", f"the discriminator loss became {value}")
+        if (reason := losses.broken(value)) is not None:
+            return self._check_weights() and self._diverge("D", f"the discriminator loss {reason}")
         self.d_loss = value
         self.d_steps += 1
         return True
@@ -236,8 +236,8 @@ class Trainer:
 
     def _g_update(self) -> bool:
         value = self.fast.g_step() if self.fast is not None else self._g_autograd()
-        if not math.isfinite(value):
-            return self._check_weights() and self._diverge("G", f"the generator loss became {value}")
+        if (reason := losses.broken(value)) is not None:
+            return self._check_weights() and self._diverge("G", f"the generator loss {reason}")
         self.g_loss = value
         self.g_steps += 1
         return True

@@ -15,7 +15,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from . import distributions, nets
+from . import distributions, losses, nets
 from .config import TrainConfig
 from .trainer import POOL_SIZE, Divergence, all_finite, run_steps
 
@@ -124,8 +124,8 @@ class VAE:
         x = torch.index_select(self.pool, 0, torch.randint(0, POOL_SIZE, (self.config.batch,), generator=self.rng))
         recon, kl = self.losses(x)
         loss = recon + self.config.beta * kl
-        if not math.isfinite(loss.item()):
-            self.diverged = Divergence(self.iteration + 1, "VAE", f"the loss became {loss.item()}")
+        if (reason := losses.broken(loss.item())) is not None:
+            self.diverged = Divergence(self.iteration + 1, "VAE", f"the loss {reason}")
             return False
         self.opt.zero_grad(set_to_none=True)
         loss.backward()
