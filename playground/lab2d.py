@@ -86,7 +86,7 @@ GROUPS = [("Data", ["data", "seed"]),
 
 def config_from_values(values: list[Any], current: TrainConfig) -> TrainConfig:
     """The config the panel shows. Keeps the current point cloud; raises ValueError naming a bad field."""
-    d = current.to_dict()
+    d: dict[str, Any] = {}
     for (name, label, kind, _), v in zip(FIELDS, values):
         if v is None or (isinstance(v, float) and not math.isfinite(v)):
             raise ValueError(f"{label}: enter a number")
@@ -99,9 +99,9 @@ def config_from_values(values: list[Any], current: TrainConfig) -> TrainConfig:
         d[name] = v
     if d["data"] != "points":
         d["points"] = None
-    elif d["points"] is None:
+    elif current.points is None:
         raise ValueError("the 'points' data set needs your own points: draw them on the plot or upload a CSV")
-    return TrainConfig.from_dict(d).validate()
+    return current.updated(d).validate()
 
 
 def values_of(config: TrainConfig) -> list[Any]:

@@ -6,6 +6,7 @@ settings panel call in on different server threads.
 """
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import secrets
@@ -132,7 +133,7 @@ class LabSession:
         config.validate()
         with self.lock:
             old = self.config
-            changed = [f for f, v in config.to_dict().items() if old.to_dict()[f] != v]
+            changed = [f.name for f in dataclasses.fields(config) if getattr(old, f.name) != getattr(config, f.name)]
             if not changed:
                 return ""
             if old.needs_restart(config):

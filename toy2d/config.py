@@ -123,18 +123,22 @@ class TrainConfig:
 
     # ---- serialisation ----------------------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
-        d = dataclasses.asdict(self)
+        d = {f.name: getattr(self, f.name) for f in fields(self)}  # not asdict: it deep-copies 100 000 points
         d["points"] = None if self.points is None else [list(p) for p in self.points]
         return d
 
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "TrainConfig":
-        known = {f.name: f for f in fields(cls)}
-        unknown = sorted(set(d) - set(known))
+    def updated(self, values: dict[str, Any]) -> "TrainConfig":
+        """This config with ``values`` (from JSON, a query string or the panel) coerced to each field's type; the
+        fields not named, a large point cloud among them, are kept as they are, not copied."""
+        known = {f.name: f for f in fields(self)}
+        unknown = sorted(set(values) - set(known))
         if unknown:
             raise ValueError(f"unknown setting(s): {', '.join(unknown)}")
-        kwargs = {k: _coerce(known[k], v) for k, v in d.items()}
-        return cls(**kwargs)
+        return dataclasses.replace(self, **{k: _coerce(known[k], v) for k, v in values.items()})
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "TrainConfig":
+        return cls().updated(d)
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), sort_keys=True)
