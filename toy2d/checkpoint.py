@@ -1,14 +1,29 @@
-"""Save a run (config + weights + counters) to one file and load it back into a Trainer."""
+"""Save a run (config + weights + counters) to one file and load it back into a Trainer.
+
+Loading takes files from strangers (the lab's upload), so the archive is inspected before torch.load sees it: a
+1.9 MB file whose entries declare 2 GB made a worker allocate all of it. The declared sizes must fit the largest
+run the settings allow (toy2d/budget.py), and only tensors and plain data are unpickled (weights_only).
+"""
 from __future__ import annotations
 
+import pickle
+import zipfile
 from pathlib import Path
+from typing import Any
 
 import torch
 
+from . import budget
 from .config import TrainConfig
 from .trainer import Trainer
 
 FORMAT = "gan-playground/toy2d/1"
+# G, D and G's average, each at most NET_WEIGHTS_LIMIT float32 weights, plus the small buffers and spectral-norm
+# vectors beside them: twice that leaves room for the archive's own records.
+MAX_ARCHIVE_BYTES = 2 * 3 * 4 * budget.NET_WEIGHTS_LIMIT + 256 * 1024
+MAX_ENTRIES = 200  # one record per tensor: a run of 8 + 8 layers with spectral norm has well under 100
+MAX_COUNTER = 10**12
+NOT_A_RUN = "not a GAN Playground run file"
 
 
 def save(trainer: Trainer, path: str | Path) -> None:
@@ -24,20 +39,57 @@ def save(trainer: Trainer, path: str | Path) -> None:
     }, path)
 
 
+def inspect(path: str | Path) -> None:
+    """Refuse, before anything is decompressed or unpickled, an archive bigger than any run can be."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ValueError(f"{NOT_A_RUN} (not a PyTorch archive: {type(exc).__name__})") from None
+    declared = sum(e.file_size for e in entries)
+    if len(entries) > MAX_ENTRIES or declared > MAX_ARCHIVE_BYTES:
+        raise ValueError(f"{NOT_A_RUN}: it declares {len(entries)} records and {declared / 1e6:,.1f} MB, more than "
+                         f"any run of this lab holds (at most {MAX_ARCHIVE_BYTES / 1e6:.1f} MB)")
+
+
+def _counter(blob: dict, key: str) -> int:
+    v = blob.get(key)
+    if not isinstance(v, int) or isinstance(v, bool) or not 0 <= v <= MAX_COUNTER:
+        raise ValueError(f"{NOT_A_RUN}: its {key} is {v!r}, not a count")
+    return v
+
+
+def _weights(blob: dict, key: str) -> dict[str, torch.Tensor]:
+    v = blob.get(key)
+    if not isinstance(v, dict) or not all(isinstance(t, torch.Tensor) for t in v.values()):
+        raise ValueError(f"{NOT_A_RUN}: it has no {key} weights")
+    return v
+
+
 def load(path: str | Path) -> Trainer:
-    """Rebuild the Trainer a file was saved from. Only tensors and plain data are unpickled (weights_only)."""
+    """Rebuild the Trainer a file was saved from; ValueError with a message for the user for anything else."""
+    inspect(path)
     try:
-        blob = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as exc:  # torch raises many types for a bad file; the caller needs one clear message
-        raise ValueError(f"not a GAN Playground run file: {exc}") from None
+        blob: Any = torch.load(path, map_location="cpu", weights_only=True)
+    except pickle.UnpicklingError:
+        # torch's own message suggests weights_only=False, i.e. running whatever code the file carries: never that
+        raise ValueError(f"{NOT_A_RUN}: it holds Python objects besides tensors and plain data, and such files "
+                         f"can run code when opened, so it was not opened") from None
+    except Exception as exc:  # torch raises many types for a damaged file; the user needs one clear message
+        raise ValueError(f"{NOT_A_RUN} (it could not be read: {type(exc).__name__})") from None
     if not isinstance(blob, dict) or blob.get("format") != FORMAT:
-        raise ValueError("not a GAN Playground 2D run file (wrong or missing format tag)")
-    trainer = Trainer(TrainConfig.from_json(blob["config"]))
+        raise ValueError(f"{NOT_A_RUN} (wrong or missing format tag)")
+    if not isinstance(blob.get("config"), str):
+        raise ValueError(f"{NOT_A_RUN}: its settings are missing or not in this lab's form")
+    config = TrainConfig.from_json(blob["config"])  # validate() below refuses bad or too costly settings
+    weights = {k: _weights(blob, k) for k in ("g", "d", "g_sample")}
+    counters = [_counter(blob, k) for k in ("iteration", "d_steps", "g_steps")]
+    trainer = Trainer(config)
     try:
-        trainer.g.load_state_dict(blob["g"])
-        trainer.d.load_state_dict(blob["d"])
-        trainer.g_sample.load_state_dict(blob["g_sample"])
-    except (RuntimeError, KeyError) as exc:
-        raise ValueError(f"the weights do not match the saved configuration: {exc}") from None
-    trainer.iteration, trainer.d_steps, trainer.g_steps = (int(blob[k]) for k in ("iteration", "d_steps", "g_steps"))
+        trainer.g.load_state_dict(weights["g"])
+        trainer.d.load_state_dict(weights["d"])
+        trainer.g_sample.load_state_dict(weights["g_sample"])
+    except (RuntimeError, KeyError, ValueError) as exc:
+        raise ValueError(f"the weights do not match the saved settings ({str(exc).splitlines()[0][:200]})") from None
+    trainer.iteration, trainer.d_steps, trainer.g_steps = counters
     return trainer
