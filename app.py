@@ -13,14 +13,15 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import gradio as gr  # noqa: E402
 
 from toy2d import threads  # noqa: E402
-from playground import dirac_view, experiments2d, image_lab, img2img, lab2d, latent_walk, style_transfer  # noqa: E402
+from playground import (dirac_view, experiments2d, image_lab, img2img, lab2d, latent_walk, limits,  # noqa: E402
+                        queue_guard, style_transfer)
 
 threads.limit(1)  # every pool (torch, OpenMP, BLAS): the nets are tiny and sessions run in parallel
 
 
 def build_app() -> gr.Blocks:
     gr.set_static_paths([lab2d.PLOTLY_JS])  # plotly.js from the installed plotly package: no CDN needed
-    with gr.Blocks(title="GAN Playground") as demo:
+    with gr.Blocks(title="GAN Playground", delete_cache=limits.GRADIO_CACHE_CLEANUP) as demo:
         gr.Markdown("# GAN Playground")
         with gr.Tab("2D GAN Lab"):
             outputs = lab2d.build()
@@ -40,15 +41,6 @@ def build_app() -> gr.Blocks:
     return demo
 
 
-# Limits chosen for a classroom of ~30 on one Space: eight events run at once (each tab sets tighter limits on its
-# heavy events), up to 64 wait; beyond that Gradio answers at once with "This application is currently busy.
-# Please try again." instead of letting waits grow. Uploads above 25 MB are refused before they reach our code:
-# the largest picture we accept (40 MP) fits as a JPEG, and nothing we read needs more.
-CONCURRENCY = 8
-QUEUE_MAX = 64
-MAX_FILE_SIZE = "25mb"
-
-
 def lab_workers() -> int:
     """Worker processes for the 2D lab's runs (playground/lab_workers.py): one per core where there are several,
     none (runs in this process) on one core. GAN_PLAYGROUND_LAB_WORKERS overrides."""
@@ -56,12 +48,13 @@ def lab_workers() -> int:
     return int(os.environ.get("GAN_PLAYGROUND_LAB_WORKERS", cores if cores > 1 else 0))
 
 
-def launch(demo: gr.Blocks, queue_max: int = QUEUE_MAX, workers: int | None = None, **kwargs):
-    """Serve with the app's limits. Nothing outside Gradio's own files and plotly.js (set_static_paths in
-    build_app) is served: no allowed_paths."""
-    lab2d.SESSIONS.start_workers(lab_workers() if workers is None else workers)
-    return demo.queue(default_concurrency_limit=CONCURRENCY, max_size=queue_max).launch(
-        max_file_size=MAX_FILE_SIZE, **kwargs)
+def launch(demo: gr.Blocks, queue_max: int = limits.QUEUE_MAX, workers: int | None = None, **kwargs):
+    """Serve with the app's limits (playground/limits.py). Nothing outside Gradio's own files and plotly.js
+    (set_static_paths in build_app) is served: no allowed_paths."""
+    lab2d.start(lab_workers() if workers is None else workers)
+    demo.queue(default_concurrency_limit=limits.CONCURRENCY, max_size=queue_max)
+    queue_guard.cap_per_page(demo, limits.QUEUED_PER_PAGE)
+    return demo.launch(max_file_size=limits.MAX_FILE_SIZE, **kwargs)
 
 
 if __name__ == "__main__":

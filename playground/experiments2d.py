@@ -22,7 +22,7 @@ from toy2d.presets import PRESET_NAMES, resolve
 from toy2d.trainer import Trainer
 from toy2d.vae import VAE, VAEConfig
 
-from . import compare_frames, fields, live_loop, messages
+from . import compare_frames, fields, limits, live_loop, messages
 
 DATA_SETS = [d for d in distributions.NAMES if d != "points"]
 RECIPE = "recipe for the data set"
@@ -315,7 +315,7 @@ def _build_ab(tabs: list[gr.Tab]) -> None:
     play, step, reset, speed = _controls("ab", 10)
     picture = gr.Image(label="A and B", interactive=False, format="jpeg", elem_id="ab-frame", height=600)
     line = gr.Markdown(elem_id="ab-line")
-    run = gr.State(None)
+    run = gr.State(None, time_to_live=limits.STATE_TTL_S)  # a run a raw API call left behind is dropped
     settings = [data, seed, *side_a, *side_b]
     _wire(tabs, run, play, step, reset, speed, picture, line, settings, ab_new, "ab")
     pair.input(ab_pick, [run, pair, seed], [data, *side_a, *side_b, run, picture, line, play])
@@ -339,7 +339,7 @@ def _build_vae(tab: gr.Tab) -> None:
     play, step, reset, speed = _controls("vae", 10)
     picture = gr.Image(label="GAN and VAE", interactive=False, format="jpeg", elem_id="vae-frame", height=600)
     line = gr.Markdown(elem_id="vae-line")
-    run = gr.State(None)
+    run = gr.State(None, time_to_live=limits.STATE_TTL_S)  # a run a raw API call left behind is dropped
     _wire([tab], run, play, step, reset, speed, picture, line, [data, seed, loss, beta, learn_sigma], vae_new, "vae")
 
 
@@ -355,7 +355,7 @@ def _build_cgan(tab: gr.Tab) -> None:
     play, step, reset, speed = _controls("cgan", 10)
     picture = gr.Image(label="conditional GAN", interactive=False, format="jpeg", elem_id="cgan-frame", height=450)
     line = gr.Markdown(elem_id="cgan-line")
-    run = gr.State(None)
+    run = gr.State(None, time_to_live=limits.STATE_TTL_S)  # a run a raw API call left behind is dropped
     _wire([tab], run, play, step, reset, speed, picture, line, [data, seed, loss, label], cgan_new, "cgan")
     data.input(cgan_classes, data, label)
     label.input(cgan_label, [run, label], [picture, line])

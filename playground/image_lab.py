@@ -15,7 +15,7 @@ from PIL import Image
 
 from models import digit_gans, digits
 from models.digit_gans import DigitConfig, DigitGAN
-from playground import digit_frames, live_loop, messages
+from playground import digit_frames, limits, live_loop, messages
 from toy2d.losses import LOSS_NAMES
 
 METRICS_EVERY_S = 0.5
@@ -152,7 +152,7 @@ def build() -> None:
                 "concatenated to z and to the discriminator's input, so you can ask for a digit (one row per "
                 "digit). **CycleGAN**: turns one digit into another without pairs, with cycle and identity losses. "
                 "A small classifier (the *judge*) says which digits come out: a skewed histogram is mode collapse.")
-    run = gr.State(None)
+    run = gr.State(None, time_to_live=limits.STATE_TTL_S)  # a run a raw API call left behind is dropped
     with gr.Row():
         play = gr.Button("▶ Play", variant="primary", elem_id="img-play")
         step = gr.Button("Step", elem_id="img-step")

@@ -8,17 +8,15 @@ value.
 """
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import math
 import os
-import tempfile
-import threading
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import anyio
 import gradio as gr
 import plotly
 
@@ -26,19 +24,31 @@ from toy2d import distributions, losses, nets, pointsio
 from toy2d.config import NOISE_TYPES, OPTIMIZERS, TrainConfig
 from toy2d.presets import PRESET_NAMES, PRESETS, resolve
 
-from . import messages
+from . import exports, limits, messages
 from .lab_workers import RunLost
+from .payload import FrameRequest
 from .render import save_gif
-from .session import LabSession, Registry, default_config
+from .session import LabSession, Registry, ServerFull, default_config
 
 STATIC = Path(__file__).parent / "static"
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 SESSIONS = Registry()
 log = logging.getLogger(__name__)
-# Frames computed at once. Measured here: 4 pages get 56 frames/s in all but 8 pages only 37 and 16 pages 31, when
-# every request computes as soon as it arrives: threads contending for the interpreter waste it. Past one frame per
-# core, a request waits its turn instead.
-FRAME_SLOTS = threading.BoundedSemaphore(int(os.environ.get("GAN_PLAYGROUND_FRAME_SLOTS", os.cpu_count() or 2)))
+
+
+def frame_slots(workers: int) -> int:
+    """Frames computed at once. In this process, one per core: measured here, 4 pages got 56 frames/s in all but 8
+    pages only 37 when every request computed at once (threads contending for the interpreter). With worker
+    processes, two per worker: each computes one frame at a time, and the second is its next one, ready."""
+    if "GAN_PLAYGROUND_FRAME_SLOTS" in os.environ:
+        return int(os.environ["GAN_PLAYGROUND_FRAME_SLOTS"])
+    return 2 * workers if workers > 0 else os.cpu_count() or 2
+
+
+def start(workers: int) -> None:
+    """Run the lab's runs in ``workers`` processes (0: in this one), with the frame slots to match."""
+    SESSIONS.start_workers(workers)
+    FRAME_LIMITER.total_tokens = frame_slots(workers)
 
 
 # ---- the settings panel: one component per TrainConfig field ------------------------------------------------------
@@ -114,8 +124,12 @@ def view_value(session: LabSession, message: str = "") -> str:
     return json.dumps({"message": message, "frame": frame, "token": session.token, "nonce": os.urandom(4).hex()})
 
 
-def _session(request: gr.Request) -> LabSession:
-    return SESSIONS.get(request.session_hash or "anonymous")
+def _session(request: gr.Request, config: TrainConfig | None = None) -> LabSession:
+    """The page's run; a full server is a message in the page, not a traceback."""
+    try:
+        return SESSIONS.get(request.session_hash or "anonymous", config)
+    except ServerFull as exc:
+        raise messages.error(str(exc)) from None
 
 
 def _reply(session: LabSession, message: str) -> list:
@@ -133,7 +147,11 @@ def on_load(request: gr.Request) -> list:
             message = "Settings restored from the link."
         except ValueError as exc:
             messages.warning(f"The link's settings were not used: {exc}")
-    session = SESSIONS.get(request.session_hash or "anonymous", config)
+    try:
+        session = SESSIONS.get(request.session_hash or "anonymous", config)
+    except ServerFull as exc:
+        return [json.dumps({"message": f"⚠ {exc}", "nonce": os.urandom(4).hex()}),
+                *values_of(config or default_config())]
     if config is not None and session.config != config:
         session.restart(config)
     return _reply(session, message)
@@ -209,12 +227,13 @@ def on_csv(path: str | None, request: gr.Request) -> list:
     return _reply(session, message)
 
 
-def _out_dir() -> Path:
-    return Path(tempfile.mkdtemp(prefix="ganlab-"))
+def _export(request: gr.Request, filename: str) -> Path:
+    return exports.new_path(request.session_hash or "anonymous", filename)
 
 
 def on_save(request: gr.Request) -> str:
-    return _session(request).save_to(str(_out_dir()))
+    session = _session(request)
+    return session.save_to(str(_export(request, "run.pt").parent))
 
 
 def on_load_run(path: str | None, request: gr.Request) -> list:
@@ -231,7 +250,7 @@ def on_load_run(path: str | None, request: gr.Request) -> list:
 
 def on_metrics_csv(request: gr.Request) -> str:
     session = _session(request)
-    path = _out_dir() / f"gan2d-metrics-run{session.run_id}.csv"
+    path = _export(request, f"gan2d-metrics-run{session.run_id}.csv")
     path.write_text(session.metrics_csv())
     return str(path)
 
@@ -241,27 +260,30 @@ def on_gif(request: gr.Request, progress: gr.Progress = gr.Progress()) -> str:
     frames, real = session.recording()
     if not frames:
         raise messages.error("Nothing recorded yet: press Play first, then export.")
-    path = _out_dir() / f"gan2d-run{session.run_id}.gif"
+    path = _export(request, f"gan2d-run{session.run_id}.gif")
     save_gif(frames, real, str(path), progress=lambda i, n: progress(i / n, desc=f"frame {i}/{n}"))
     return str(path)
 
 
 # ---- server functions called by the page's own loop --------------------------------------------------------------
 # Gradio passes a server function the page's arguments as one value (here a list) and no session hash: the page
-# names its session by the token it got with its first frame (view_value).
-def tick(args: list) -> str:
-    """One frame for the page: args = [token, action, n, have_losses, have_metrics, have_run] (see module
-    docstring). Errors come back as {"error": …}, never as a traceback."""
+# names its session by the token it got with its first frame (view_value). Gradio awaits an async server function
+# in its event loop and runs a plain one on the thread pool that page loads and every other tab share: so `tick` is
+# async and computes on threads of its own limiter. Frames then wait for each other, never for anything else.
+_in_flight: set[str] = set()  # tokens with a frame being computed (touched from the event loop only)
+FRAME_LIMITER = anyio.CapacityLimiter(frame_slots(0))
+
+
+def frame_reply(request: FrameRequest) -> str:
+    """One frame for the page, as JSON. Errors come back as {"error": …}, never as a traceback."""
+    session = SESSIONS.by_token(request.token)
+    if session is None:
+        return json.dumps({"error": "This page's run has ended: the server restarted, or the page was away for "
+                                    f"over {SESSIONS.idle_s / 60:.0f} minutes. Reload the page to start again."})
     try:
-        token, action, n, have_losses, have_metrics, have_run = args
-        session = SESSIONS.by_token(str(token))
-        if session is None:
-            return json.dumps({"error": "This page's session has ended (the server restarted or the page was "
-                                        "closed). Reload the page to start again."})
         SESSIONS.share_budget(session)
-        # a worker process computes one frame at a time by itself; in this process, the slots take turns
-        with FRAME_SLOTS if SESSIONS.in_process else contextlib.nullcontext():
-            p = session.page_payload(int(have_losses), int(have_metrics), int(have_run), str(action), int(n))
+        p = session.page_payload(request.have_losses, request.have_metrics, request.have_run, request.action,
+                                 request.n)
     except (ValueError, TypeError, RunLost) as exc:
         return json.dumps({"error": str(exc)})
     except Exception as exc:  # noqa: BLE001 — a fault in one page's run must reach that page, not the server
@@ -269,6 +291,27 @@ def tick(args: list) -> str:
         return json.dumps({"error": f"This run hit an internal error and was paused ({type(exc).__name__}: "
                                     f"{exc}). Press Reset to start again."})
     return json.dumps(p)
+
+
+async def tick(args: Any) -> str:
+    """The page's frame request ([token, action, n, have_losses, have_metrics, have_run]). At most one frame per
+    page is computed at a time: a second request while one is under way is answered {"busy": true} at once."""
+    try:
+        request = FrameRequest.parse(args)
+    except ValueError as exc:
+        return json.dumps({"error": f"Bad frame request: {exc}"})
+    if request.token in _in_flight:
+        return json.dumps({"busy": True})
+    _in_flight.add(request.token)
+    try:
+        return await anyio.to_thread.run_sync(frame_reply, request, limiter=FRAME_LIMITER)
+    finally:
+        _in_flight.discard(request.token)
+
+
+async def alive(token: Any) -> str:
+    """The open page's ping (every limits.PAGE_PING_S): keeps its run from being freed as idle while paused."""
+    return json.dumps(SESSIONS.by_token(str(token)[:64]) is not None)
 
 
 def fields(_args: Any = None) -> str:
@@ -294,7 +337,7 @@ def build() -> list:
     config = default_config()
     view = gr.HTML(
         value="", html_template=(STATIC / "lab2d.html").read_text(), css_template=(STATIC / "lab2d.css").read_text(),
-        js_on_load=(STATIC / "lab2d.js").read_text(), server_functions=[tick, fields], elem_id="lab-view",
+        js_on_load=(STATIC / "lab2d.js").read_text().replace("__PING_MS__", str(round(limits.PAGE_PING_S * 1000))), server_functions=[tick, alive, fields], elem_id="lab-view",
         head=head())
     with gr.Row():
         preset = gr.Dropdown(["choose a teaching scenario…", *PRESET_NAMES], value="choose a teaching scenario…",
@@ -336,5 +379,5 @@ def build() -> list:
 
 def attach(demo: gr.Blocks, outputs: list) -> None:
     """Page-level events: restore a shared link on load, free the session on close."""
-    demo.load(on_load, None, outputs)
+    demo.load(on_load, None, outputs, queue=False)  # a new page never waits behind other people's events
     demo.unload(on_unload)

@@ -116,6 +116,7 @@ class Worker:
         self.conn = Connection(mine.detach())
         self.lock = threading.Lock()
         self.sessions = 0  # how many runs it holds (for placing new ones)
+        self.dead = False  # its socket broke: never hand it out again, even before the process is reaped
 
     def call(self, token: str, method: str, args: tuple = (), kwargs: dict | None = None,
              budget: float = math.inf) -> tuple[Any, TrainConfig | None, int | None]:
@@ -126,6 +127,7 @@ class Worker:
                 self.conn.send((token, method, args, kwargs or {}, budget))
                 ok, result, config, run_id = self.conn.recv()
             except (EOFError, OSError) as exc:
+                self.dead = True
                 raise _Gone(token) from exc
         if not ok:
             raise result
@@ -133,7 +135,7 @@ class Worker:
 
     @property
     def alive(self) -> bool:
-        return self.process.poll() is None
+        return not self.dead and self.process.poll() is None
 
     def stop(self) -> None:
         self.conn.close()  # the worker reads end-of-file and exits
@@ -187,8 +189,16 @@ class RemoteSession:
         self._open(config, first_run=1)
 
     def _open(self, config: TrainConfig | None, first_run: int) -> None:
-        self._worker = self._pool.place()
-        self._call_on_worker("open", (config,), dict(first_run=first_run))
+        """Place the run on a live worker; one that dies while the run is being opened is passed over."""
+        for attempt in range(3):
+            self._worker = self._pool.place()
+            try:
+                self._call_on_worker("open", (config,), dict(first_run=first_run))
+                return
+            except _Gone:
+                self._pool.release(self._worker)
+                if attempt == 2:
+                    raise RuntimeError("no worker process could take this run; try again in a moment") from None
 
     def _call_on_worker(self, method: str, args: tuple = (), kwargs: dict | None = None) -> Any:
         result, config, run_id = self._worker.call(self.token, method, args, kwargs, self.frame_budget_s)

@@ -6,8 +6,6 @@ student can write the numbers down and get the same faces again, here or with `p
 from __future__ import annotations
 
 import secrets
-import tempfile
-import uuid
 from pathlib import Path
 
 import gradio as gr
@@ -15,7 +13,7 @@ import torch
 
 from models import latent, montage, store, video, walks
 from models.dcgan import FacesDCGAN, load_faces
-from playground import fields, messages
+from playground import exports, fields, messages
 from playground.model_errors import gpu_call, reports_unavailable
 
 MODEL = "dcgan-faces"
@@ -25,8 +23,7 @@ TILE_SIZE = 160       # arithmetic and direction tiles
 STRIP_FRAMES = 10
 DIRECTION_RANGE = 2.0
 MAX_GRID = 48
-SCRATCH = Path(tempfile.mkdtemp(prefix="gan-playground-walks-"))
-SCRATCH_KEPT = 40     # walk files kept on disk; Gradio serves its own copies
+WALKS_KEPT = 40  # walk videos and GIFs kept on disk, all pages together (playground/exports.py)
 
 
 def _model() -> FacesDCGAN:
@@ -45,10 +42,7 @@ def _truncation(value: float | None) -> float:
 
 
 def _scratch(suffix: str) -> Path:
-    files = sorted(SCRATCH.glob("walk-*"), key=lambda p: p.stat().st_mtime)
-    for old in files[:max(0, len(files) - SCRATCH_KEPT)]:
-        old.unlink(missing_ok=True)
-    return SCRATCH / f"walk-{uuid.uuid4().hex[:12]}{suffix}"
+    return exports.new_path("latent-walk", f"walk{suffix}", keep=WALKS_KEPT)
 
 
 def model_status() -> str:

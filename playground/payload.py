@@ -5,6 +5,8 @@ The page decodes these into typed arrays and paints them on a canvas; nothing he
 from __future__ import annotations
 
 import base64
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -63,3 +65,32 @@ def frame_arrays(frame: Frame, arrow_reference: float) -> dict:
 
 def decode(text: str, dtype: type = np.float32) -> np.ndarray:
     return np.frombuffer(base64.b64decode(text), dtype=dtype)
+
+
+@dataclass(frozen=True)
+class FrameRequest:
+    """What the page's loop asks for: [token, action, n, have_losses, have_metrics, have_run] on the wire."""
+
+    token: str
+    action: str
+    n: int
+    have_losses: int
+    have_metrics: int
+    have_run: int
+
+    @classmethod
+    def parse(cls, args: Any) -> "FrameRequest":
+        """ValueError for anything a page would not send (a hostile client can send any JSON, ±Infinity too)."""
+        if not isinstance(args, (list, tuple)) or len(args) != 6:
+            raise ValueError("a frame request is a list of 6 values")
+        token, action, *numbers = args
+        if not isinstance(token, str) or not 0 < len(token) <= 64 or not isinstance(action, str):
+            raise ValueError("the token and action must be short text")
+        counts = []
+        for name, v in zip(("n", "have_losses", "have_metrics", "have_run"), numbers):
+            if isinstance(v, float) and v.is_integer():
+                v = int(v)
+            if not isinstance(v, int) or isinstance(v, bool) or not -1 <= v <= 2**53:
+                raise ValueError(f"{name} must be a whole number, got {v!r}")
+            counts.append(v)
+        return cls(token, action, *counts)

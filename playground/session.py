@@ -23,7 +23,7 @@ from toy2d import checkpoint, metrics, modes, presets, probe
 from toy2d.config import LIVE_FIELDS, TrainConfig
 from toy2d.trainer import Trainer
 
-from . import payload
+from . import limits, payload
 
 if TYPE_CHECKING:
     from .lab_workers import RemoteSession
@@ -299,6 +299,10 @@ def _csv(v: Any) -> str:
     return str(int(v)) if isinstance(v, int) else f"{v:.6g}"
 
 
+class ServerFull(RuntimeError):
+    """No run can be opened for a new page: limits.MAX_LIVE_RUNS are live."""
+
+
 class Registry:
     """Sessions by Gradio session hash. A page gets one on first contact and loses it when it closes.
 
@@ -306,11 +310,15 @@ class Registry:
     are not told the session hash, and an unguessable token keeps one page from driving another's run.
     Sessions live in this process, or in worker processes once start_workers has been called (lab_workers.py)."""
 
-    def __init__(self) -> None:
+    def __init__(self, idle_s: float | None = None, max_runs: int | None = None) -> None:
         self._sessions: dict[str, LabSession | RemoteSession] = {}
-        self._tokens: dict[str, LabSession | RemoteSession] = {}
+        self._tokens: dict[str, str] = {}  # a run's token → its page's key
+        self._seen: dict[str, float] = {}  # key → when its page last reached its run (time.monotonic)
         self._lock = threading.Lock()
         self._pool = None
+        self.idle_s = limits.RUN_IDLE_S if idle_s is None else idle_s
+        self.max_runs = limits.MAX_LIVE_RUNS if max_runs is None else max_runs
+        self._last_reap = time.monotonic()
 
     def start_workers(self, n: int) -> None:
         """New sessions go to ``n`` worker processes from now on (0: stay in this process)."""
@@ -336,9 +344,19 @@ class Registry:
         return self._pool is None
 
     def get(self, key: str, config: TrainConfig | None = None) -> LabSession | RemoteSession:
-        """The page's LabSession (or its RemoteSession when workers run), made on first contact."""
+        """The page's LabSession (or its RemoteSession when workers run), made on first contact. ServerFull when
+        limits.MAX_LIVE_RUNS runs are live even after the idle ones were freed."""
+        self._maybe_reap()
         with self._lock:
             s = self._sessions.get(key)
+            if s is not None:
+                self._seen[key] = time.monotonic()
+            full = s is None and len(self._sessions) >= self.max_runs
+        if full:
+            self.reap()
+            if len(self) >= self.max_runs:
+                raise ServerFull(f"The server is full: {self.max_runs} live runs of the 2D lab are open. Close "
+                                 f"other tabs of this app, or try again in a few minutes.")
         if s is None:
             if self._pool is None:
                 s = LabSession(config)  # built outside the registry lock: it takes a moment
@@ -348,15 +366,39 @@ class Registry:
                 s = RemoteSession(self._pool, config)
             with self._lock:
                 kept = self._sessions.setdefault(key, s)
-                self._tokens[kept.token] = kept
+                self._tokens[kept.token] = key
+                self._seen[key] = time.monotonic()
             if kept is not s:
                 s.close()  # another thread made this page's session first
             s = kept
         return s
 
     def by_token(self, token: str) -> LabSession | RemoteSession | None:
+        """The run a page's frame loop names (and a sign that the page is still there)."""
+        self._maybe_reap()
         with self._lock:
-            return self._tokens.get(token)
+            key = self._tokens.get(token)
+            if key is None:
+                return None
+            self._seen[key] = time.monotonic()
+            return self._sessions[key]
+
+    # ---- runs nobody is using ----------------------------------------------------------------------------------
+    def _maybe_reap(self) -> None:
+        """Free idle runs at most every few seconds, on the calls pages make anyway (no thread of its own)."""
+        if time.monotonic() - self._last_reap >= min(10.0, self.idle_s / 2):
+            self.reap()
+
+    def reap(self) -> list[str]:
+        """Free every run whose page has not reached it for idle_s: raw API calls open runs no page ever closes,
+        and a page that is really open pings its run every limits.PAGE_PING_S. Returns the keys freed."""
+        now = time.monotonic()
+        self._last_reap = now
+        with self._lock:
+            idle = [k for k, t in self._seen.items() if now - t > self.idle_s]
+        for key in idle:
+            self.drop(key)
+        return idle
 
     def share_budget(self, session: LabSession | RemoteSession) -> None:
         """Give ``session`` its share of the per-frame training budget: divided by the pages playing now, so that
@@ -369,6 +411,7 @@ class Registry:
     def drop(self, key: str) -> None:
         with self._lock:
             s = self._sessions.pop(key, None)
+            self._seen.pop(key, None)
             if s is not None:
                 self._tokens.pop(s.token, None)
         if s is not None:

@@ -2,8 +2,10 @@
 zero, huge, non-numeric, empty, corrupt and oversized values. Each must end in a message for the user (gr.Error,
 or a warning with the panel put back) or in a valid result; never in another exception. Stateful tabs must keep
 the run the user had, and every tab must still work afterwards."""
+import asyncio
 import inspect
 import json
+import logging
 import math
 from types import SimpleNamespace
 
@@ -88,7 +90,7 @@ def test_2d_lab_number_fields_warn_put_the_panel_back_and_keep_the_run(page, nam
         assert session.run_id == run and session.trainer.iteration == iteration, (name, bad)
         assert reply[1:] == lab2d.values_of(config), (name, bad)  # the panel shows the run's settings again
         assert page.warnings, (name, bad)
-    assert "iteration" in json.loads(lab2d.tick([session.token, "play", 2, 0, 0, -1]))  # still works
+    assert "iteration" in json.loads(asyncio.run(lab2d.tick([session.token, "play", 2, 0, 0, -1])))  # still works
 
 
 @pytest.mark.parametrize("values", [
@@ -96,7 +98,7 @@ def test_2d_lab_number_fields_warn_put_the_panel_back_and_keep_the_run(page, nam
 def test_the_frame_loop_answers_garbage_with_an_error_not_a_traceback(page, values):
     if isinstance(values, list) and len(values) == 6:
         values = [page.session.token, *values[1:]]
-    assert "error" in json.loads(lab2d.tick(values))
+    assert "error" in json.loads(asyncio.run(lab2d.tick(values)))
 
 
 # ---- text ------------------------------------------------------------------------------------------------------
@@ -244,3 +246,15 @@ def test_learning_rates_that_diverge_stop_each_live_tab_with_a_message(monkeypat
     a, b = (t.model for t in ab.lock.tracks)
     assert a.diverged is not None and b.diverged is None and ab.playing  # B goes on
     assert any("A stopped" in w for w in warnings)
+
+
+@pytest.mark.parametrize("bad", [math.inf, -math.inf, math.nan, 10**30, 2.5, True, "7"])
+def test_a_frame_request_with_infinite_or_odd_numbers_is_refused_not_paused(page, caplog, bad):
+    """±Infinity was answered "the run was paused" (it was not) and logged a traceback each time."""
+    for position in (2, 3, 4, 5):
+        args = [page.session.token, "play", 2, 0, 0, -1]
+        args[position] = bad
+        reply = json.loads(asyncio.run(lab2d.tick(args)))
+        assert reply["error"].startswith("Bad frame request") and "paused" not in reply["error"], (position, reply)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert json.loads(asyncio.run(lab2d.tick([page.session.token, "play", 2, 0, 0, -1])))["iteration"] == 2

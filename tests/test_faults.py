@@ -1,4 +1,5 @@
 """Faults: the GPU running out of memory, and one page's run breaking while others train."""
+import asyncio
 import json
 
 import pytest
@@ -78,13 +79,13 @@ def test_one_pages_broken_run_does_not_stop_another(monkeypatch):
         def explode():
             raise RuntimeError("simulated fault in the training step")
         monkeypatch.setattr(broken.trainer, "step", explode)
-        reply = json.loads(lab2d.tick([broken.token, "play", 5, 0, 0, -1]))
+        reply = json.loads(asyncio.run(lab2d.tick([broken.token, "play", 5, 0, 0, -1])))
         assert "internal error" in reply["error"] and "Reset" in reply["error"]
-        ok = json.loads(lab2d.tick([healthy.token, "play", 5, 0, 0, -1]))
+        ok = json.loads(asyncio.run(lab2d.tick([healthy.token, "play", 5, 0, 0, -1])))
         assert ok["iteration"] == 5
-        again = json.loads(lab2d.tick([broken.token, "reset", 1, 0, 0, -1]))  # Reset builds a new, working run
+        again = json.loads(asyncio.run(lab2d.tick([broken.token, "reset", 1, 0, 0, -1])))  # Reset builds a new, working run
         assert again["iteration"] == 0
-        assert json.loads(lab2d.tick([broken.token, "play", 3, 0, 0, -1]))["iteration"] == 3
+        assert json.loads(asyncio.run(lab2d.tick([broken.token, "play", 3, 0, 0, -1])))["iteration"] == 3
     finally:
         lab2d.SESSIONS.drop("fault-a")
         lab2d.SESSIONS.drop("fault-b")

@@ -1,4 +1,5 @@
 """The 2D lab's Gradio callbacks, called as Gradio would call them (no browser)."""
+import asyncio
 import json
 from types import SimpleNamespace
 
@@ -156,11 +157,11 @@ def test_exports(page):
 def test_tick_serves_the_page_loop_by_token_only(page):
     reply = lab2d.on_load(page.request)
     token = frame_of(reply)["token"]
-    p = json.loads(lab2d.tick([token, "play", 4, 0, 0, -1]))
+    p = json.loads(asyncio.run(lab2d.tick([token, "play", 4, 0, 0, -1])))
     assert p["iteration"] == 4 and p["query"] == lab2d.SESSIONS.get("test-page").config.to_query()
-    assert "session has ended" in json.loads(lab2d.tick(["forged", "play", 4, 0, 0, -1]))["error"]
-    assert "error" in json.loads(lab2d.tick([token, "play"]))
-    assert "unknown action" in json.loads(lab2d.tick([token, "rm -rf", 1, 0, 0, -1]))["error"]
+    assert "run has ended" in json.loads(asyncio.run(lab2d.tick(["forged", "play", 4, 0, 0, -1])))["error"]
+    assert "error" in json.loads(asyncio.run(lab2d.tick([token, "play"])))
+    assert "unknown action" in json.loads(asyncio.run(lab2d.tick([token, "rm -rf", 1, 0, 0, -1])))["error"]
 
 
 def test_closing_the_page_frees_its_session(page):

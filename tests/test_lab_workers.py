@@ -1,5 +1,6 @@
 """The 2D lab's runs in worker processes: a RemoteSession must behave exactly like an in-process LabSession, a
 dead worker must cost only its own pages' runs, and a closed page must free its run in the worker."""
+import asyncio
 import json
 import math
 import time
@@ -114,12 +115,12 @@ def test_the_frame_loop_reports_a_lost_run_to_its_page(monkeypatch, registry):
     monkeypatch.setattr(lab2d, "SESSIONS", registry)
     s = registry.get("tick-page")
     try:
-        assert json.loads(lab2d.tick([s.token, "play", 4, 0, 0, -1]))["iteration"] == 4
+        assert json.loads(asyncio.run(lab2d.tick([s.token, "play", 4, 0, 0, -1])))["iteration"] == 4
         s._worker.process.kill()
         s._worker.process.wait()
-        reply = json.loads(lab2d.tick([s.token, "play", 4, 0, 0, -1]))
+        reply = json.loads(asyncio.run(lab2d.tick([s.token, "play", 4, 0, 0, -1])))
         assert "run was lost" in reply["error"]
-        assert json.loads(lab2d.tick([s.token, "play", 4, 0, 0, -1]))["iteration"] == 4
+        assert json.loads(asyncio.run(lab2d.tick([s.token, "play", 4, 0, 0, -1])))["iteration"] == 4
     finally:
         registry.drop("tick-page")
 
@@ -139,3 +140,24 @@ def test_pages_playing_share_the_training_budget_across_workers(registry, monkey
     finally:
         for i in range(4):
             registry.drop(f"budget-{i}")
+
+
+def test_every_page_of_a_killed_worker_is_told_to_press_play_at_once():
+    """After kill -9 the first page got "internal error … (_Gone: <token>)": the dead worker was handed out again
+    before its exit was noticed (here the process is not even reaped when the pages call)."""
+    r = Registry()
+    r.start_workers(1)
+    try:
+        pages = [r.get(f"same-worker-{i}") for i in range(3)]
+        for p in pages:
+            p.page_payload(0, 0, -1, "play", 2)
+        dead = pages[0]._worker
+        dead.process.kill()  # no wait(): the pages may call before the process is reaped
+        for p in pages:
+            with pytest.raises(RunLost, match="press Play"):
+                p.page_payload(0, 0, -1, "play", 2)
+        assert all(p._worker is not dead for p in pages)
+        for p in pages:
+            assert p.page_payload(0, 0, -1, "play", 2)["iteration"] == 2
+    finally:
+        r.stop_workers()

@@ -14,7 +14,7 @@ import pytest
 
 import app
 from benchmarks.chromium import free_port
-from playground import lab2d, messages
+from playground import lab2d, limits, messages
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -54,7 +54,7 @@ def _multipart(size: int) -> tuple[bytes, dict]:
 
 
 def test_uploads_over_the_limit_are_refused_before_our_code_sees_them(base):
-    assert app.MAX_FILE_SIZE == "25mb"
+    assert limits.MAX_FILE_SIZE == "25mb"
     assert status(f"{base}/gradio_api/upload", *_multipart(26 * 1024 * 1024)) == 413
     assert status(f"{base}/gradio_api/upload", *_multipart(1024)) == 200
 

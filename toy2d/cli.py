@@ -12,7 +12,6 @@ import time
 from typing import Any, Sequence
 
 import numpy as np
-import torch
 from tqdm import tqdm
 
 from . import distributions, losses, metrics, pointsio, threads

@@ -14,6 +14,7 @@
     layers: { heatmap: true, manifold: true, real: true, fake: true, arrows: true },
   };
   window.ganLab = state; // read by the browser tests and benchmarks/live_fps.py
+  const PING_MS = __PING_MS__;  // limits.PAGE_PING_S, filled in by lab2d.build
 
   // PiYG-like diverging colours: magenta (fake side) → white → green (real side)
   const STOPS = [[142, 1, 82], [222, 119, 174], [253, 224, 239], [247, 247, 247], [230, 245, 208], [127, 188, 65], [39, 100, 25]];
@@ -265,15 +266,21 @@
     if (url !== window.location.pathname + window.location.search + window.location.hash) window.history.replaceState(null, "", url);
   }
 
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   async function fetchFrame(action, n) {
     if (!state.token) throw new Error("no session yet: wait for the page to finish loading");
-    const text = await server.tick([state.token, action, n || 1, state.lossSerial, state.metricSerial, state.run]);
-    state.bytes += text.length; state.frames += 1;
-    return JSON.parse(text);
+    // the server computes one frame per page at a time and answers "busy" to a second one (a button pressed while
+    // a frame is on its way): ask again shortly
+    for (let tries = 0; tries < 100; tries++) {
+      const text = await server.tick([state.token, action, n || 1, state.lossSerial, state.metricSerial, state.run]);
+      const p = JSON.parse(text);
+      if (!p.busy) { state.bytes += text.length; state.frames += 1; return p; }
+      await sleep(30);
+    }
+    throw new Error("the server stayed busy");
   }
   async function call(action, n) { accept(await fetchFrame(action, n)); }
 
-  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   const hidden = () => document.hidden || element.offsetParent === null;
   const request = () => { const slow = $(".lab-slow").checked; return fetchFrame(slow ? "slow" : "play", slow ? 1 : Number($(".lab-speed").value)); };
 
@@ -360,6 +367,8 @@
     catch (e) { console.error("bad lab value", e); }
   }
   watch("value", fromValue);
+  // an open page, even paused or hidden, keeps its run: the server frees runs no page has reached for a while
+  setInterval(() => { if (state.token) server.alive(state.token).catch(() => {}); }, PING_MS);
   server.fields(null).then((f) => { state.fields = JSON.parse(f); });
   fromValue();  // the first frame and the session token arrive with the page-load event (lab2d.on_load)
 })();

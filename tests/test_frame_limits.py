@@ -1,0 +1,108 @@
+"""The lab's frame requests: at most one per page at a time, computed on threads of their own (never the pool that
+page loads and other tabs share), and runs that nobody reaches are freed, up to a ceiling of live runs."""
+import asyncio
+import json
+import threading
+from types import SimpleNamespace
+
+import anyio
+import pytest
+
+from playground import lab2d, session as session_module
+from playground.session import Registry, ServerFull
+
+
+@pytest.fixture
+def pages(monkeypatch):
+    """Pages whose frames block until released, on a registry of their own."""
+    registry = Registry()
+    monkeypatch.setattr(lab2d, "SESSIONS", registry)
+    release = threading.Event()
+
+    def held(self, *args, **kwargs):
+        release.wait(30)
+        return {"iteration": 1}
+    made = [registry.get(f"page-{i}") for i in range(6)]
+    monkeypatch.setattr(session_module.LabSession, "page_payload", held)
+    yield SimpleNamespace(sessions=made, release=release)
+    release.set()
+
+
+def request(token):
+    return [token, "play", 1, 0, 0, -1]
+
+
+def test_a_second_frame_for_a_page_while_one_is_computed_is_answered_busy_at_once(pages):
+    async def go():
+        first = asyncio.ensure_future(lab2d.tick(request(pages.sessions[0].token)))
+        await asyncio.sleep(0.05)
+        seconds = [json.loads(await lab2d.tick(request(pages.sessions[0].token))) for _ in range(80)]
+        pages.release.set()
+        return json.loads(await first), seconds
+    first, seconds = asyncio.run(go())
+    assert first == {"iteration": 1} and all(s == {"busy": True} for s in seconds)
+
+
+def test_frames_never_take_threads_from_the_pool_page_loads_use(pages, monkeypatch):
+    monkeypatch.setattr(lab2d, "FRAME_LIMITER", anyio.CapacityLimiter(2))
+
+    async def go():
+        shared = anyio.to_thread.current_default_thread_limiter()
+        ticks = [asyncio.ensure_future(lab2d.tick(request(s.token))) for s in pages.sessions]
+        await asyncio.sleep(0.2)
+        seen = (lab2d.FRAME_LIMITER.borrowed_tokens, shared.borrowed_tokens)
+        loaded = await anyio.to_thread.run_sync(lambda: "page load")  # the shared pool still answers at once
+        pages.release.set()
+        await asyncio.gather(*ticks)
+        return seen, loaded
+    (frames, shared), loaded = asyncio.run(go())
+    assert frames == 2 and shared == 0 and loaded == "page load"
+
+
+class Clock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    c = Clock()
+    monkeypatch.setattr(session_module.time, "monotonic", c)
+    return c
+
+
+def test_runs_nobody_reaches_are_freed_and_pinged_ones_kept(clock):
+    r = Registry(idle_s=300)
+    api_only, open_page = r.get("raw-api-call"), r.get("open-page")
+    clock.now += 200
+    assert json.loads(asyncio.run(_alive(r, open_page.token)))  # the page's ping
+    clock.now += 200
+    assert r.reap() == ["raw-api-call"]
+    assert "raw-api-call" not in r and "open-page" in r and r.by_token(api_only.token) is None
+    clock.now += 301
+    r.get("a-new-page")  # any call frees what has been idle long enough
+    assert "open-page" not in r
+
+
+async def _alive(registry, token):
+    lab2d.SESSIONS, saved = registry, lab2d.SESSIONS
+    try:
+        return await lab2d.alive(token)
+    finally:
+        lab2d.SESSIONS = saved
+
+
+def test_beyond_the_ceiling_a_new_page_is_told_the_server_is_full(clock, monkeypatch):
+    r = Registry(idle_s=300, max_runs=2)
+    monkeypatch.setattr(lab2d, "SESSIONS", r)
+    r.get("a"), r.get("b")
+    with pytest.raises(ServerFull):
+        r.get("c")
+    reply = lab2d.on_load(SimpleNamespace(session_hash="c", query_params={}))
+    assert "server is full" in json.loads(reply[0])["message"] and "c" not in r
+    r.get("a")  # still served: pages that have a run keep it
+    clock.now += 301
+    assert r.get("c") is not None  # idle runs freed, room for the new page
