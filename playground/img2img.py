@@ -14,7 +14,7 @@ from PIL import Image
 
 from models import facepairs, latent, montage, store, translation
 from models.dcgan import load_faces
-from playground import examples, messages
+from playground import examples, messages, uploads
 from playground.model_errors import gpu_call, missing_weights, reports_unavailable
 from playground.uploads import chosen_size, read_upload
 
@@ -180,6 +180,7 @@ def build(tab: gr.Tab) -> None:
                                type="numpy", elem_id="p2p-pad", height=360, layers=False,
                                brush=gr.Brush(colors=["#000000"], color_mode="fixed", default_size=3),
                                placeholder="# Draw a face\nWith the brush (left): outline, eyes, nose, mouth, hair.")
+            uploads.drawing_as_sent(pad, max_side=PAD)
             with gr.Column():
                 face = gr.Image(label="pix2pix's face", interactive=False, elem_id="p2p-face", format="png",
                                 height=280)
@@ -197,6 +198,7 @@ def build(tab: gr.Tab) -> None:
                     "(it has only seen DCGAN faces, so faces work best).")
         with gr.Row():
             photo = gr.Image(type="filepath", label="Photo", elem_id="p2p-photo", height=220)
+            uploads.as_sent(photo)
             crop = gr.Image(label="centre crop, 64 px", interactive=False, elem_id="p2p-crop", format="png")
             photo_sketch = gr.Image(label="its XDoG sketch", interactive=False, elem_id="p2p-photo-sketch",
                                     format="png")
@@ -210,6 +212,7 @@ def build(tab: gr.Tab) -> None:
         gr.Markdown("### Pretrained: modern photo → vintage photo (G only)")
         with gr.Row():
             v_photo = gr.Image(type="filepath", label="Photo", elem_id="cg-photo", height=260)
+            uploads.as_sent(v_photo)
             v_out = gr.Image(label="G(photo): vintage", interactive=False, elem_id="cg-vintage", format="png",
                              height=260)
             v_diff = gr.Image(label=f"difference × {DIFF_GAIN}", interactive=False, elem_id="cg-diff",

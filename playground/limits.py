@@ -17,7 +17,8 @@ def _env(name: str, default: float) -> float:
 CONCURRENCY = 8  # queued events running at once (each tab sets tighter limits on its heavy events)
 QUEUE_MAX = 64  # events waiting; beyond, Gradio answers "This application is currently busy" at once
 QUEUED_PER_PAGE = 4  # events one page (session) may have waiting, so that no client can hold the whole queue
-MAX_FILE_SIZE = "25mb"  # uploads: the largest picture we accept (40 MP) fits as a JPEG; nothing we read needs more
+MAX_UPLOAD_MB = 25  # uploads: the largest picture we accept (40 MP) fits as a JPEG; nothing we read needs more
+MAX_FILE_SIZE = f"{MAX_UPLOAD_MB}mb"  # the same, as Gradio's launch() takes it
 
 # ---- the 2D lab's runs -------------------------------------------------------------------------------------------
 PAGE_PING_S = 60.0  # an open page tells its run it is there this often (a hidden tab's timers still fire each minute)

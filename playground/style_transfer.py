@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from PIL import Image
 
 from models import fast_style, gatys, store
-from playground import examples, fields, messages
+from playground import examples, fields, messages, uploads
 from playground.model_errors import gpu_call, reports_unavailable
 from playground.uploads import chosen_size, read_upload
 
@@ -216,6 +216,7 @@ def build() -> None:
     with gr.Row():
         photo = gr.Image(type="filepath", label="Your photo", elem_id="style-photo", height=300,
                          sources=["upload", "clipboard", "webcam"])
+        uploads.as_sent(photo)
         with gr.Column():
             gr.Examples(examples.photos(), inputs=photo, label="Example photos")
             size = gr.Radio(list(SIZES), value=512, label="Output long side (px)", elem_id="style-size",
@@ -243,7 +244,9 @@ def build() -> None:
     with gr.Tab("Any picture as the style"):
         with gr.Row():
             style1 = gr.Image(type="filepath", label="Style picture", elem_id="style-any1", height=220)
+            uploads.as_sent(style1)
             style2 = gr.Image(type="filepath", label="Second style (optional)", elem_id="style-any2", height=220)
+            uploads.as_sent(style2)
         gr.Examples(examples.paintings(), inputs=style1, label="Example paintings (drawn by this app) and Hubble")
         with gr.Row():
             between = gr.Slider(0, 1, 0.5, step=0.05, label="Style 1 ↔ style 2", elem_id="style-between")
@@ -264,6 +267,7 @@ def build() -> None:
                     "One iteration is one loss-and-gradient evaluation.")
         with gr.Row():
             g_style = gr.Image(type="filepath", label="Style picture", elem_id="gatys-style", height=220)
+            uploads.as_sent(g_style)
             with gr.Column():
                 gr.Examples(examples.paintings(), inputs=g_style, label="Example styles")
                 backbone = gr.Radio(BACKBONE_CHOICES, value="efficientnet-lite0", label="Feature network",
