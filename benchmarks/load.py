@@ -57,8 +57,10 @@ def lab_ids(config: dict) -> tuple[int, int]:
     return view, config["dependencies"][load].get("id", load)
 
 
-def run_event(base: str, fn_index: int, session_hash: str, data: list, timeout: float = 60.0) -> list:
-    """One queued event the way the page sends it: join the queue, then read its stream until it completes."""
+def run_event(base: str, fn_index: int, session_hash: str, data: list, timeout: float = 60.0,
+              logs: list | None = None) -> list:
+    """One queued event the way the page sends it: join the queue, then read its stream until it completes. The
+    event's messages (warnings, infos) are appended to ``logs`` when given."""
     _post(base, "/queue/join", dict(data=data, fn_index=fn_index, session_hash=session_hash, event_data=None,
                                    trigger_id=None))
     url = f"{base}{API}/queue/data?session_hash={session_hash}"
@@ -68,6 +70,8 @@ def run_event(base: str, fn_index: int, session_hash: str, data: list, timeout: 
             if not line.startswith("data:"):
                 continue
             msg = json.loads(line[5:])
+            if msg.get("msg") == "log" and logs is not None:
+                logs.append(msg.get("log", ""))
             if msg.get("msg") == "process_completed":
                 if not msg.get("success"):
                     raise RuntimeError(f"event failed: {msg.get('output')}")
@@ -172,9 +176,9 @@ def cpu_seconds(pid: int) -> float:
     return sum(tree(pid).values())
 
 
-def start_server(port: int) -> subprocess.Popen:
+def start_server(port: int, **env_extra: str) -> subprocess.Popen:
     env = dict(os.environ, GRADIO_SERVER_NAME="127.0.0.1", GRADIO_SERVER_PORT=str(port),
-               GRADIO_ANALYTICS_ENABLED="False")
+               GRADIO_ANALYTICS_ENABLED="False", **env_extra)
     proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.time() + 120

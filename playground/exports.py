@@ -11,6 +11,7 @@ import hashlib
 import itertools
 import shutil
 import threading
+import time
 from pathlib import Path
 
 from gradio.utils import get_upload_folder
@@ -32,11 +33,11 @@ def new_path(owner: str, filename: str, keep: int = limits.EXPORTS_PER_PAGE) -> 
     mine = folder() / hashlib.sha256(owner.encode()).hexdigest()[:16]  # any string from a client becomes a name
     with _lock:
         mine.mkdir(parents=True, exist_ok=True)
-        entries = sorted((p for p in mine.iterdir() if p.is_dir()), key=lambda p: int(p.name))
+        entries = sorted(p for p in mine.iterdir() if p.is_dir())  # named by creation time: oldest first
         for old in entries[:max(0, len(entries) - (keep - 1))]:
             shutil.rmtree(old, ignore_errors=True)
         trim(limits.EXPORT_DISK_MB * 1e6)
-        slot = mine / str(next(_serial))
+        slot = mine / f"{time.time_ns():020d}-{next(_serial)}"  # unique across restarts of the app too
         slot.mkdir()
     return slot / Path(filename).name
 

@@ -145,8 +145,8 @@ def on_load(request: gr.Request) -> list:
         try:
             config = TrainConfig.from_query(urlencode(query)).validate()
             message = "Settings restored from the link."
-        except ValueError as exc:
-            messages.warning(f"The link's settings were not used: {exc}")
+        except ValueError as exc:  # said in the lab's own line: a page load runs outside the queue, which
+            message = f"⚠ The link's settings were not used: {exc}"  # carries Gradio's toasts
     try:
         session = SESSIONS.get(request.session_hash or "anonymous", config)
     except ServerFull as exc:

@@ -51,8 +51,9 @@ def test_a_shared_link_restores_its_settings(page):
 
 def test_a_broken_link_warns_and_starts_the_default(page):
     page.request.query_params = {"lr_d": "-3"}
-    lab2d.on_load(page.request)
-    assert lab2d.SESSIONS.get("test-page").config == default_config() and "lr_d" in page.warnings[0]
+    reply = lab2d.on_load(page.request)
+    assert lab2d.SESSIONS.get("test-page").config == default_config()
+    assert "link's settings were not used" in frame_of(reply)["message"] and "lr_d" in frame_of(reply)["message"]
 
 
 def test_settings_apply_live_or_restart_and_bad_values_change_nothing(page):
