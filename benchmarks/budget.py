@@ -22,7 +22,7 @@ from toy2d.config import TrainConfig  # noqa: E402
 from toy2d.trainer import Trainer  # noqa: E402
 
 CASES = [dict(), dict(batch=2048), dict(batch=4096), dict(g_width=150, d_width=150),
-         dict(g_width=110, d_width=110, g_depth=4, d_depth=4), dict(g_width=150, d_width=150, batch=1024),
+         dict(g_width=85, d_width=85, g_depth=4, d_depth=4), dict(g_width=150, d_width=150, batch=1024),
          dict(loss="wgan-gp", k_d=5), dict(loss="wgan-gp", k_d=2, batch=1024), dict(unrolled_k=5),
          dict(r1_gamma=1.0, r1_every=1), dict(d_spectral_norm=True, d_width=128), dict(k_d=10, k_g=10),
          dict(g_depth=8, d_depth=8, g_width=32, d_width=32)]

@@ -8,6 +8,7 @@ value.
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import math
@@ -270,7 +271,7 @@ def on_gif(request: gr.Request, progress: gr.Progress = gr.Progress()) -> str:
 # names its session by the token it got with its first frame (view_value). Gradio awaits an async server function
 # in its event loop and runs a plain one on the thread pool that page loads and every other tab share: so `tick` is
 # async and computes on threads of its own limiter. Frames then wait for each other, never for anything else.
-_in_flight: set[str] = set()  # tokens with a frame being computed (touched from the event loop only)
+_in_flight: dict[str, asyncio.Event] = {}  # token → set when its frame is done (touched from the event loop only)
 FRAME_LIMITER = anyio.CapacityLimiter(frame_slots(0))
 
 
@@ -295,18 +296,23 @@ def frame_reply(request: FrameRequest) -> str:
 
 async def tick(args: Any) -> str:
     """The page's frame request ([token, action, n, have_losses, have_metrics, have_run]). At most one frame per
-    page is computed at a time: a second request while one is under way is answered {"busy": true} at once."""
+    page is computed at a time: a second request while one is under way waits for it and at least
+    limits.BUSY_REPLY_S (no thread, no work), then is answered {"busy": true}. The page never sends one (it waits
+    for its own frames); a client firing requests in parallel is slowed to one answer a second per connection."""
     try:
         request = FrameRequest.parse(args)
     except ValueError as exc:
         return json.dumps({"error": f"Bad frame request: {exc}"})
-    if request.token in _in_flight:
+    under_way = _in_flight.get(request.token)
+    if under_way is not None:
+        await asyncio.gather(under_way.wait(), asyncio.sleep(limits.BUSY_REPLY_S))
         return json.dumps({"busy": True})
-    _in_flight.add(request.token)
+    _in_flight[request.token] = done = asyncio.Event()
     try:
         return await anyio.to_thread.run_sync(frame_reply, request, limiter=FRAME_LIMITER)
     finally:
-        _in_flight.discard(request.token)
+        del _in_flight[request.token]
+        done.set()
 
 
 async def alive(token: Any) -> str:

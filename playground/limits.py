@@ -21,6 +21,7 @@ MAX_UPLOAD_MB = 25  # uploads: the largest picture we accept (40 MP) fits as a J
 MAX_FILE_SIZE = f"{MAX_UPLOAD_MB}mb"  # the same, as Gradio's launch() takes it
 
 # ---- the 2D lab's runs -------------------------------------------------------------------------------------------
+BUSY_REPLY_S = 1.0  # a second frame request for a page while one is computed is answered "busy" after this long
 PAGE_PING_S = 60.0  # an open page tells its run it is there this often (a hidden tab's timers still fire each minute)
 RUN_IDLE_S = _env("RUN_IDLE_S", 300.0)  # a run its page has not reached for this long is freed
 MAX_LIVE_RUNS = int(_env("MAX_LIVE_RUNS", 100))  # ~2–8 MB each; a class of 30 reloading now and then uses ~40

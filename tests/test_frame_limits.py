@@ -32,14 +32,17 @@ def request(token):
     return [token, "play", 1, 0, 0, -1]
 
 
-def test_a_second_frame_for_a_page_while_one_is_computed_is_answered_busy_at_once(pages):
+def test_more_frames_for_a_page_while_one_is_computed_wait_for_it_and_are_answered_busy(pages):
     async def go():
         first = asyncio.ensure_future(lab2d.tick(request(pages.sessions[0].token)))
         await asyncio.sleep(0.05)
-        seconds = [json.loads(await lab2d.tick(request(pages.sessions[0].token))) for _ in range(80)]
+        seconds = [asyncio.ensure_future(lab2d.tick(request(pages.sessions[0].token))) for _ in range(80)]
+        await asyncio.sleep(0.2)
+        waiting = (sum(not s.done() for s in seconds), lab2d.FRAME_LIMITER.borrowed_tokens)
         pages.release.set()
-        return json.loads(await first), seconds
-    first, seconds = asyncio.run(go())
+        return json.loads(await first), [json.loads(s) for s in await asyncio.gather(*seconds)], waiting
+    first, seconds, (still_waiting, computing) = asyncio.run(go())
+    assert still_waiting == 80 and computing == 1  # 80 requests held, one frame computed, no thread each
     assert first == {"iteration": 1} and all(s == {"busy": True} for s in seconds)
 
 

@@ -184,3 +184,16 @@ def test_a_settings_change_on_a_big_point_cloud_keeps_the_cloud_without_copying_
     reply = lab2d.on_settings(page.request, *v)
     assert "Applied live: lr_d" in frame_of(reply)["message"]
     assert session.config.points is points and session.config.lr_d == 0.002  # the same tuple, not a copy
+
+
+def test_the_page_pings_its_run_as_often_as_the_limits_say():
+    import gradio as gr
+
+    from playground import limits
+    js = (lab2d.STATIC / "lab2d.js").read_text()
+    assert "__PING_MS__" in js and "server.alive" in js
+    with gr.Blocks() as demo:
+        lab2d.build()
+    built = next(b for b in demo.blocks.values() if getattr(b, "elem_id", None) == "lab-view")
+    assert f"const PING_MS = {round(limits.PAGE_PING_S * 1000)};" in built.js_on_load
+    assert limits.PAGE_PING_S * 3 <= limits.RUN_IDLE_S  # a paused page misses two pings before its run is freed

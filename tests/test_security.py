@@ -1,5 +1,6 @@
 """What the served app exposes: only its own static files; uploads capped; a full queue refuses at once; user
 text shown in messages is escaped."""
+import contextlib
 import io
 import json
 import threading
@@ -59,31 +60,58 @@ def test_uploads_over_the_limit_are_refused_before_our_code_sees_them(base):
     assert status(f"{base}/gradio_api/upload", *_multipart(1024)) == 200
 
 
-def test_a_full_queue_refuses_new_events_at_once():
+@contextlib.contextmanager
+def slow_app(queue_max: int = limits.QUEUE_MAX):
+    """A one-event app (2 s per event, one at a time) served with the app's queue limits; yields join(session)."""
     with gr.Blocks() as demo:
         box = gr.Number()
-        box.submit(lambda x: time.sleep(3) or x, box, box, concurrency_limit=1)
+        box.submit(lambda x: time.sleep(2) or x, box, box, concurrency_limit=1)
     port = free_port()
-    app.launch(demo, queue_max=1, server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
-    try:
-        codes = []
+    app.launch(demo, queue_max=queue_max, workers=0, server_name="127.0.0.1", server_port=port,
+               prevent_thread_lock=True, quiet=True)
 
-        def join():
-            body = json.dumps(dict(data=[1], fn_index=0, session_hash=uuid.uuid4().hex[:10], event_data=None,
-                                   trigger_id=None)).encode()
-            codes.append(status(f"http://127.0.0.1:{port}/gradio_api/queue/join", body,
-                                {"Content-Type": "application/json"}))
-        threads = [threading.Thread(target=join) for _ in range(4)]
+    def join(session_hash: str) -> int:
+        body = json.dumps(dict(data=[1], fn_index=0, session_hash=session_hash, event_data=None,
+                               trigger_id=None)).encode()
+        return status(f"http://127.0.0.1:{port}/gradio_api/queue/join", body, {"Content-Type": "application/json"})
+    try:
+        yield join
+    finally:
+        demo.close()
+
+
+def test_a_full_queue_refuses_new_events_at_once():
+    with slow_app(queue_max=1) as join:
+        codes = []
+        threads = [threading.Thread(target=lambda: codes.append(join(uuid.uuid4().hex[:10]))) for _ in range(4)]
         for t in threads:
             t.start()
             time.sleep(0.2)
         for t in threads:
             t.join()
         assert codes.count(200) >= 1 and 503 in codes  # 503: the page says "This application is currently busy"
-    finally:
-        demo.close()
 
 
 def test_messages_escape_user_text():
     e = messages.error("seed must be a whole number, got '<img src=x onerror=alert(1)>'")
     assert "<img" not in e.message and "&lt;img src=x onerror=alert(1)&gt;" in e.message
+
+
+def test_one_page_cannot_hold_the_whole_queue():
+    """64 queued events from one client made every new visitor's page fail with "Queue is full"."""
+    with slow_app() as join:
+        greedy = [join("greedy-page") for _ in range(12)]
+        assert greedy.count(200) <= limits.QUEUED_PER_PAGE + 1 and greedy.count(503) >= 12 - limits.QUEUED_PER_PAGE - 1
+        assert join("another-page") == 200  # room is left for everyone else
+
+
+def test_a_page_load_does_not_wait_in_the_queue(base):
+    """The lab's page-load event runs outside the queue, so a new visitor's lab starts however full it is."""
+    config = json.loads(urllib.request.urlopen(base + "/config", timeout=60).read())
+    view = next(c["id"] for c in config["components"] if c.get("props", {}).get("elem_id") == "lab-view")
+    load = next(d for d in config["dependencies"] if any(t[1] == "load" for t in d["targets"]) and view in d["outputs"])
+    assert load["queue"] is False
+    body = json.dumps(dict(data=[], fn_index=load["id"], session_hash="outside-the-queue")).encode()
+    with urllib.request.urlopen(urllib.request.Request(base + "/gradio_api/run/predict", data=body,
+                                                       headers={"Content-Type": "application/json"}), timeout=60) as r:
+        assert "token" in json.loads(json.loads(r.read())["data"][0])

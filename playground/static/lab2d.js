@@ -267,15 +267,20 @@
   }
 
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-  async function fetchFrame(action, n) {
+  // One request at a time: a button pressed while a frame is on its way waits for it. (The server computes one
+  // frame per page at a time and answers a second request "busy", slowly: that is for clients that flood it.)
+  let inflight = Promise.resolve();
+  function fetchFrame(action, n) {
+    const run = inflight.then(() => sendFrame(action, n), () => sendFrame(action, n));
+    inflight = run.catch(() => {});
+    return run;
+  }
+  async function sendFrame(action, n) {
     if (!state.token) throw new Error("no session yet: wait for the page to finish loading");
-    // the server computes one frame per page at a time and answers "busy" to a second one (a button pressed while
-    // a frame is on its way): ask again shortly
-    for (let tries = 0; tries < 100; tries++) {
+    for (let tries = 0; tries < 20; tries++) {
       const text = await server.tick([state.token, action, n || 1, state.lossSerial, state.metricSerial, state.run]);
       const p = JSON.parse(text);
       if (!p.busy) { state.bytes += text.length; state.frames += 1; return p; }
-      await sleep(30);
     }
     throw new Error("the server stayed busy");
   }
