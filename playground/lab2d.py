@@ -125,10 +125,10 @@ def view_value(session: LabSession, message: str = "") -> str:
     return json.dumps({"message": message, "frame": frame, "token": session.token, "nonce": os.urandom(4).hex()})
 
 
-def _session(request: gr.Request, config: TrainConfig | None = None) -> LabSession:
+def _session(request: gr.Request) -> LabSession:
     """The page's run; a full server is a message in the page, not a traceback."""
     try:
-        return SESSIONS.get(request.session_hash or "anonymous", config)
+        return SESSIONS.get(request.session_hash or "anonymous")
     except ServerFull as exc:
         raise messages.error(str(exc)) from None
 
