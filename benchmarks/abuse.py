@@ -41,8 +41,9 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from benchmarks.chromium import free_port  # noqa: E402
-from benchmarks.load import API, Session, _post, _rss_mb, app_config, lab_ids, run_event, start_server, tree  # noqa: E402
+from benchmarks.load import Session  # noqa: E402
+from tools.served_app import (API, app_config, free_port, lab_ids, own_rss_mb, post, run_event,  # noqa: E402
+                              start_server, tree)
 
 HEAVY = dict(g_depth=8, d_depth=8, g_width=512, d_width=512, batch=4096, noise_dim=64, k_d=50, k_g=50,
              unrolled_k=20, loss="wgan-gp", r1_gamma=1.0)
@@ -103,7 +104,7 @@ class App:
             urllib.request.urlopen(self.base + "/", timeout=120).read()
             app_config(self.base)
             if self.load_dep.get("queue") is False:
-                out = json.loads(_post(self.base, "/run/predict", dict(data=[], fn_index=self.load_fn,
+                out = json.loads(post(self.base, "/run/predict", dict(data=[], fn_index=self.load_fn,
                                                                          session_hash=session_hash), 120))["data"]
             else:
                 out = run_event(self.base, self.load_fn, session_hash, [], timeout=120)
@@ -139,9 +140,9 @@ class Victim(threading.Thread):
 
 
 def tick(app: App, session_hash: str, token: str, timeout: float = 120) -> dict:
-    body = dict(data=[token, "play", 20, 0, 0, -1], component_id=app.view, session_hash=session_hash,
+    body = dict(data=dict(token=token, action="play", n=20), component_id=app.view, session_hash=session_hash,
                 fn_name="tick")
-    return json.loads(json.loads(_post(app.base, "/component_server", body, timeout)))
+    return json.loads(json.loads(post(app.base, "/component_server", body, timeout)))
 
 
 def settings_values(app: App, settings: dict) -> list:
@@ -217,7 +218,7 @@ def phase_queue(app: App, seconds: float) -> list[float]:
     gif = app.dep("click", value="Export animated GIF of the view")["index"]
     for _ in range(64):
         try:
-            _post(app.base, "/queue/join", dict(data=[], fn_index=gif, session_hash=h, event_data=None,
+            post(app.base, "/queue/join", dict(data=[], fn_index=gif, session_hash=h, event_data=None,
                                                 trigger_id=None), 30)
         except urllib.error.HTTPError:
             pass  # refused: the page already has its share of the queue
@@ -279,7 +280,7 @@ def bomb_file(declared_mb: int) -> bytes:
 
 def workers_rss_mb(pid: int) -> float:
     """Resident memory of the app's lab worker processes (where a run file is opened), not its main process."""
-    return sum(_rss_mb(p) for p in tree(pid) if p != pid)
+    return sum(own_rss_mb(p) for p in tree(pid) if p != pid)
 
 
 def phase_bomb(app: App, pid: int) -> tuple[float, float, str]:

@@ -17,7 +17,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from playground import experiments2d as ex  # noqa: E402
+from playground.tabs import experiments2d as ex  # noqa: E402
 from toy2d import metrics, presets  # noqa: E402
 from toy2d.conditional import ConditionalTrainer  # noqa: E402
 from toy2d.trainer import Trainer  # noqa: E402

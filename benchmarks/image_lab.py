@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from models import digits  # noqa: E402
 from models.digit_gans import DigitConfig, DigitGAN  # noqa: E402
-from playground import image_lab  # noqa: E402
+from playground.tabs import image_lab  # noqa: E402
 
 
 def until(gan: DigitGAN, seconds: float, done, every: int = 100) -> tuple[float, dict]:

@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.chromium import EXECUTABLE, FLAGS, free_port  # noqa: E402
+from tools.served_app import EXECUTABLE, FLAGS, free_port  # noqa: E402
 from toy2d.presets import resolve  # noqa: E402
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -32,51 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.chromium import free_port  # noqa: E402
-
-API = "/gradio_api"
-
-
-def _post(base: str, path: str, body: dict, timeout: float = 60.0) -> bytes:
-    req = urllib.request.Request(base + API + path, data=json.dumps(body).encode(),
-                                 headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=timeout) as r:
-        return r.read()
-
-
-def app_config(base: str) -> dict:
-    with urllib.request.urlopen(base + "/config", timeout=30) as r:
-        return json.loads(r.read())
-
-
-def lab_ids(config: dict) -> tuple[int, int]:
-    """(component id of the lab's view, fn index of the page-load event that starts a session)."""
-    view = next(c["id"] for c in config["components"] if c.get("props", {}).get("elem_id") == "lab-view")
-    load = next(i for i, d in enumerate(config["dependencies"])
-                if any(t[1] == "load" for t in d["targets"]) and view in d["outputs"])
-    return view, config["dependencies"][load].get("id", load)
-
-
-def run_event(base: str, fn_index: int, session_hash: str, data: list, timeout: float = 60.0,
-              logs: list | None = None) -> list:
-    """One queued event the way the page sends it: join the queue, then read its stream until it completes. The
-    event's messages (warnings, infos) are appended to ``logs`` when given."""
-    _post(base, "/queue/join", dict(data=data, fn_index=fn_index, session_hash=session_hash, event_data=None,
-                                   trigger_id=None))
-    url = f"{base}{API}/queue/data?session_hash={session_hash}"
-    with urllib.request.urlopen(url, timeout=timeout) as stream:
-        for raw in stream:
-            line = raw.decode().strip()
-            if not line.startswith("data:"):
-                continue
-            msg = json.loads(line[5:])
-            if msg.get("msg") == "log" and logs is not None:
-                logs.append(msg.get("log", ""))
-            if msg.get("msg") == "process_completed":
-                if not msg.get("success"):
-                    raise RuntimeError(f"event failed: {msg.get('output')}")
-                return msg["output"]["data"]
-    raise RuntimeError("the event's stream ended without a result")
+from tools.served_app import (API, app_config, cpu_seconds, free_port, lab_ids, own_rss_mb, post,  # noqa: E402
+                               rss_mb, run_event, start_server, tree)
 
 
 class Session(threading.Thread):
@@ -94,7 +50,7 @@ class Session(threading.Thread):
         self._heartbeat = urllib.request.urlopen(f"{self.base}{API}/heartbeat/{self.session_hash}", timeout=3600)
         out = run_event(self.base, self.load_fn, self.session_hash, [])
         self.token = json.loads(out[0])["token"]
-        self.serials = [0, 0, -1]
+        self.held = dict(run=-1, losses=0, metrics=0)
 
     def close(self) -> None:
         if self._heartbeat is not None:
@@ -109,12 +65,14 @@ class Session(threading.Thread):
             return False
 
     def tick(self) -> dict:
-        body = dict(data=[self.token, "play", self.speed, *self.serials], component_id=self.view,
+        request = dict(token=self.token, action="play", n=self.speed, **self.held)
+        body = dict(data=request, component_id=self.view,
                     session_hash=self.session_hash, fn_name="tick")
-        p = json.loads(json.loads(_post(self.base, "/component_server", body)))
+        p = json.loads(json.loads(post(self.base, "/component_server", body)))
         if "error" in p:
             raise RuntimeError(p["error"])
-        self.serials = [p["loss_serial"], p["metric_serial"], p["run"]]
+        self.held = dict(run=p["run"], losses=p["losses"]["from"] + len(p["losses"]["rows"]),
+                         metrics=p["metrics"]["from"] + len(p["metrics"]["rows"]))
         return p
 
     def run(self) -> None:
@@ -135,63 +93,6 @@ class Session(threading.Thread):
             # takes longer than the server's answer
             time.sleep(max(0.0, self.paint_s - (time.perf_counter() - t0)))
         self.ended = time.perf_counter()
-
-
-def _rss_mb(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
-def rss_mb(pid: int) -> float:
-    """Resident memory of the app and its worker processes."""
-    return sum(_rss_mb(p) for p in tree(pid))
-
-
-def _stat(pid: str) -> tuple[int, float] | None:
-    """(parent pid, CPU seconds used) of a live process, from /proc/PID/stat."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return int(fields[1]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def tree(pid: int) -> dict[int, float]:
-    """A process and every live process under it (the app's lab workers), each with its CPU seconds so far."""
-    stats = {int(p): st for p in os.listdir("/proc") if p.isdigit() and (st := _stat(p)) is not None}
-    found, todo = {}, [pid]
-    while todo:
-        p = todo.pop()
-        found[p] = stats.get(p, (0, 0.0))[1]
-        todo.extend(c for c, (parent, _) in stats.items() if parent == p)
-    return found
-
-
-def cpu_seconds(pid: int) -> float:
-    return sum(tree(pid).values())
-
-
-def start_server(port: int, **env_extra: str) -> subprocess.Popen:
-    env = dict(os.environ, GRADIO_SERVER_NAME="127.0.0.1", GRADIO_SERVER_PORT=str(port),
-               GRADIO_ANALYTICS_ENABLED="False", **env_extra)
-    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/config", timeout=2).read()
-            return proc
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError(f"the app exited: {proc.stderr.read().decode()[-2000:]}")
-            time.sleep(0.5)
-    proc.kill()
-    raise RuntimeError("the app did not answer within 120 s")
 
 
 def main() -> int:
@@ -234,7 +135,7 @@ def main() -> int:
         for s in sessions:
             s.join(timeout=120)
         rss_end = rss_mb(server.pid)
-        by_process = {"main" if p == server.pid else f"worker {p}": round(_rss_mb(p), 1) for p in tree(server.pid)}
+        by_process = {"main" if p == server.pid else f"worker {p}": round(own_rss_mb(p), 1) for p in tree(server.pid)}
         for s in sessions:
             s.close()
         time.sleep(5.0)  # Gradio runs the unload events in the background

@@ -5,7 +5,6 @@ seeds were drawn with it. With the stored running statistics every seed gives th
 """
 from __future__ import annotations
 
-import threading
 
 import numpy as np
 import torch
@@ -71,22 +70,8 @@ def build_faces(state: dict, device: torch.device | None = None) -> FacesDCGAN:
     return FacesDCGAN(g, device or devices.best_device())
 
 
-_loaded: FacesDCGAN | None = None
-_loading = threading.Lock()
-
-
-@devices.on_device_change
-def _forget() -> None:
-    global _loaded
-    with _loading:
-        _loaded = None
-
-
+@devices.loaded_once
 def load_faces() -> FacesDCGAN:
     """The process-wide faces generator (loaded once; ~14 MB). Raises ModelUnavailable with a fix."""
-    global _loaded
-    with _loading:
-        if _loaded is None:
-            _loaded = build_faces(load_torch("dcgan-faces"))
-        return _loaded
+    return build_faces(load_torch("dcgan-faces"))
 

@@ -11,11 +11,13 @@ import functools
 import importlib.util
 import inspect
 import os
+import threading
 from typing import Callable, TypeVar
 
 import torch
 
 F = TypeVar("F", bound=Callable)
+T = TypeVar("T")
 CPU_FALLBACK_MESSAGE = ("The GPU ran out of memory, so this and later requests run on the CPU (slower, but they "
                         "work). A smaller output size needs less memory.")
 
@@ -54,6 +56,27 @@ def on_device_change(fn: Callable[[], None]) -> Callable[[], None]:
     """Register a hook that drops a model loaded for the old device (it reloads on the new one when next used)."""
     _listeners.append(fn)
     return fn
+
+
+def loaded_once(load: Callable[[], T]) -> Callable[[], T]:
+    """``load()`` run once per process and device: later calls get the same model, and a move to the CPU (see
+    fall_back_to_cpu) drops it so the next call loads it there. Thread-safe: pages call in on many threads."""
+    lock, held = threading.Lock(), []
+
+    @functools.wraps(load)
+    def get() -> T:
+        with lock:
+            if not held:
+                held.append(load())
+            return held[0]
+
+    def forget() -> None:
+        with lock:
+            held.clear()
+
+    on_device_change(forget)
+    get.forget = forget  # type: ignore[attr-defined]
+    return get
 
 
 def fall_back_to_cpu() -> None:

@@ -5,7 +5,6 @@ and gradient penalty (toy2d.losses) apply unchanged; each net reshapes to 1×8×
 """
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass, replace
 
 import numpy as np
@@ -13,7 +12,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from toy2d import losses
+from toy2d import losses, settings
+from toy2d.settings import setting
 
 from . import digits
 
@@ -86,44 +86,34 @@ class Translator(nn.Module):
 
 @dataclass(frozen=True)
 class DigitConfig:
-    model: str = "cgan"
-    loss: str = "nonsaturating"
-    optimizer: str = "adam"
-    lr_d: float = 1e-3
-    lr_g: float = 1e-3
-    beta1: float = 0.5
-    k_d: int = 1
-    k_g: int = 1
-    batch: int = 64
-    z_dim: int = 32
-    gp_weight: float = 10.0
-    clip: float = 0.01
-    seed: int = 0
-    domain_a: int = 3
-    domain_b: int = 8
-    lambda_cyc: float = 10.0
-    lambda_id: float = 5.0
+    """Each setting declared once (toy2d/settings.py): the image lab's panel and validation read it here."""
+
+    model: str = setting("cgan", "model", "Model", choices=MODELS)
+    loss: str = setting("nonsaturating", "loss", "Model", choices=losses.LOSS_NAMES)
+    optimizer: str = setting("adam", "optimizer", "Training", choices=OPTIMIZERS)
+    lr_d: float = setting(1e-3, "learning rate D", "Training", lo=1e-6, hi=1.0, noun="lr d")
+    lr_g: float = setting(1e-3, "learning rate G", "Training", lo=1e-6, hi=1.0, noun="lr g")
+    beta1: float = setting(0.5, "Adam β1", "Training", lo=0.0, hi=0.999, panel=False)
+    k_d: int = setting(1, "D steps per iteration (kD)", "Training", lo=1, hi=20, noun="k d")
+    k_g: int = setting(1, "G steps per iteration (kG)", "Training", lo=1, hi=20, noun="k g")
+    batch: int = setting(64, "batch", "Training", lo=2, hi=1024)
+    z_dim: int = setting(32, "noise dimension", "Model", lo=1, hi=256, noun="z dim")
+    gp_weight: float = setting(10.0, "gradient penalty weight", "Training", lo=0.0, hi=1e4, panel=False,
+                               noun="gp weight")
+    clip: float = setting(0.01, "weight clip (WGAN)", "Training", lo=1e-4, hi=10.0, panel=False)
+    seed: int = setting(0, "seed", "Training", lo=0, hi=2**31 - 1)
+    domain_a: int = setting(3, "digit a", "CycleGAN", lo=0, hi=9, noun="domain a")
+    domain_b: int = setting(8, "digit b", "CycleGAN", lo=0, hi=9, noun="domain b")
+    lambda_cyc: float = setting(10.0, "λ cycle", "CycleGAN", lo=0.0, hi=1e3, noun="lambda cyc")
+    lambda_id: float = setting(5.0, "λ identity", "CycleGAN", lo=0.0, hi=1e3, noun="lambda id")
 
     def validate(self) -> "DigitConfig":
-        if self.model not in MODELS:
-            raise ValueError(f"model must be one of {', '.join(MODELS)}")
-        losses.get(self.loss)
-        if self.optimizer not in OPTIMIZERS:
-            raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}")
-        checks = {"lr_d": (1e-6, 1.0), "lr_g": (1e-6, 1.0), "beta1": (0.0, 0.999), "k_d": (1, 20), "k_g": (1, 20),
-                  "batch": (2, 1024), "z_dim": (1, 256), "gp_weight": (0.0, 1e4), "clip": (1e-4, 10.0),
-                  "seed": (0, 2**31 - 1), "domain_a": (0, 9), "domain_b": (0, 9), "lambda_cyc": (0.0, 1e3),
-                  "lambda_id": (0.0, 1e3)}
-        for name, (lo, hi) in checks.items():
-            v = getattr(self, name)
-            if not isinstance(v, (int, float)) or isinstance(v, bool) or not math.isfinite(v) or not lo <= v <= hi:
-                raise ValueError(f"{name.replace('_', ' ')} must be between {lo:g} and {hi:g}, not {v!r}")
-            if isinstance(lo, int) and int(v) != v:
-                raise ValueError(f"{name.replace('_', ' ')} must be a whole number, not {v!r}")
-        if self.model == "cyclegan" and self.domain_a == self.domain_b:
+        losses.get(self.loss)  # its message names the losses there are
+        config = replace(self, **settings.whole_numbers(self))
+        settings.check_all(config)
+        if config.model == "cyclegan" and config.domain_a == config.domain_b:
             raise ValueError("CycleGAN needs two different digits")
-        ints = {k: int(getattr(self, k)) for k in ("k_d", "k_g", "batch", "z_dim", "seed", "domain_a", "domain_b")}
-        return replace(self, **ints)
+        return config
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -45,7 +45,7 @@ class Judge:
 
 @functools.cache
 def judge() -> Judge:
-    """An MLP (64 → 64 ReLU → 10) fitted once per process on 80 % of the digits (full-batch Adam, ~0.5 s); its
+    """An MLP (64 → 64 ReLU → 10) fitted once per process on 80 % of the digits (full-batch Adam, under a second); its
     accuracy on the other 20 % is kept so the UI can say how far to trust it."""
     x, y = load()
     order = torch.randperm(len(x), generator=torch.Generator().manual_seed(0))

@@ -3,7 +3,6 @@ pretrained vintage CycleGAN. Loading, pre- and post-processing, nothing else."""
 from __future__ import annotations
 
 import functools
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +12,7 @@ from torch import nn
 
 from . import facepairs, sketch
 from .cyclegan import ResnetGenerator, round_trip
-from .device import best_device, on_device_change
+from .device import best_device, loaded_once
 from .pix2pix import UNetGenerator
 from .registry import get
 from .store import ModelUnavailable, load_torch
@@ -23,7 +22,6 @@ PIX2PIX = WEIGHTS / "pix2pix_sketch2face.pt"
 PIX2PIX_L1 = WEIGHTS / "pix2pix_l1only.pt"
 CYCLEGAN = WEIGHTS / "cyclegan_faces_painting.pt"
 SIDE = 64
-_lock = threading.Lock()
 
 
 def read_checkpoint(path: Path) -> dict:
@@ -57,30 +55,17 @@ def own_cyclegan(path: Path = CYCLEGAN) -> tuple[ResnetGenerator, ResnetGenerato
     return g, f, ck["meta"]
 
 
-_vintage: ResnetGenerator | None = None
-
-
-@on_device_change
-def _forget() -> None:
-    global _vintage
-    with _lock:
-        _vintage = None
-
-
+@loaded_once
 def vintage_generator() -> ResnetGenerator:
     """The pretrained photo → vintage generator (45 MB from the store, on first use)."""
-    global _vintage
-    with _lock:
-        if _vintage is None:
-            net = ResnetGenerator(ngf=64, blocks=9)
-            try:
-                net.load_state_dict(load_torch("cyclegan-vintage"))
-            except RuntimeError as e:
-                ck = get("cyclegan-vintage")
-                raise ModelUnavailable(ck, f"the file does not hold the expected generator ({str(e)[:120]}…).",
-                                       f"delete it and run `python -m models fetch {ck.name}`.") from e
-            _vintage = net.eval().requires_grad_(False).to(best_device())
-        return _vintage
+    net = ResnetGenerator(ngf=64, blocks=9)
+    try:
+        net.load_state_dict(load_torch("cyclegan-vintage"))
+    except RuntimeError as e:
+        ck = get("cyclegan-vintage")
+        raise ModelUnavailable(ck, f"the file does not hold the expected generator ({str(e)[:120]}…).",
+                               f"delete it and run `python -m models fetch {ck.name}`.") from e
+    return net.eval().requires_grad_(False).to(best_device())
 
 
 def square(picture: np.ndarray, side: int) -> np.ndarray:

@@ -14,7 +14,8 @@ from toy2d import probe
 from toy2d.compare import LockStep, Track
 from toy2d.conditional import ClassScore, ConditionalTrainer
 
-from . import payload, render
+from . import render
+from .frame_protocol import ViewLayers
 
 PANEL = 330
 COND_PANEL = 440
@@ -48,21 +49,21 @@ def shared_box(models: list, prev: probe.Box | None) -> probe.Box:
     return probe.fit_view(real, fakes, prev)
 
 
+def _view(f: probe.Frame) -> ViewLayers:
+    """A frame's layers with its own longest arrow as the reference (a picture has no history to keep)."""
+    return ViewLayers.of(f, float(np.nanmax(f.arrow_norm)) if np.isfinite(f.arrow_norm).any() else 0.0)
+
+
 def panel(model, box: probe.Box, title: str, colour: tuple[int, int, int]) -> Image.Image:
     """One run drawn in ``box``: the 2D lab's layers for a GAN, samples and decoder manifold for a VAE."""
     real = model.pool[: probe.N_SHOWN].numpy()
     if hasattr(model, "d"):
-        f = probe.frame(model, box=box)
-        top = float(np.nanmax(f.arrow_norm)) if np.isfinite(f.arrow_norm).any() else 0.0
-        img = render.frame_image(dict(payload.frame_arrays(f, top), iteration=model.iteration),
-                                 real, PANEL, GAN_LAYERS)
+        view = _view(probe.frame(model, box=box))
+        img = render.frame_image(view, real, PANEL, GAN_LAYERS, iteration=model.iteration)
     else:
         mani, _ = probe.manifold(model)
-        fake = model.sample(probe.N_SHOWN, seed=probe.FAKE_SEED)
-        frame = dict(box=list(box), heat_n=1, manifold=payload.b64(np.nan_to_num(mani)),
-                     manifold_k=mani.shape[0], manifold_m=mani.shape[1], fake=payload.b64(np.nan_to_num(fake)),
-                     iteration=model.iteration)
-        img = render.frame_image(frame, real, PANEL, VAE_LAYERS)
+        view = ViewLayers.samples(box, model.sample(probe.N_SHOWN, seed=probe.FAKE_SEED), mani)
+        img = render.frame_image(view, real, PANEL, VAE_LAYERS, iteration=model.iteration)
     draw = ImageDraw.Draw(img)
     draw.rectangle((0, PANEL - 20, PANEL, PANEL), fill=colour)
     draw.text((6, PANEL - 17), title, fill="white", font=_font(12))
@@ -179,11 +180,9 @@ def conditional_picture(trainer: ConditionalTrainer, label: int, box: probe.Box,
     real data coloured by class. Right: per-class accuracy bars and the losses."""
     colours = class_colours(trainer.classes)
     view = trainer.for_class(label)
-    f = probe.frame(view, box=box)
-    top = float(np.nanmax(f.arrow_norm)) if np.isfinite(f.arrow_norm).any() else 0.0
     real_all = trainer.pool[: 2 * probe.N_SHOWN].numpy()
-    img = render.frame_image(dict(payload.frame_arrays(f, top), iteration=trainer.iteration),
-                             real_all, COND_PANEL, ("heatmap", "manifold", "arrows"))
+    img = render.frame_image(_view(probe.frame(view, box=box)), real_all, COND_PANEL,
+                             ("heatmap", "manifold", "arrows"), iteration=trainer.iteration)
     size = img.width
     draw = ImageDraw.Draw(img)
     x0, x1, y0, y1 = box

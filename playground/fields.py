@@ -1,26 +1,41 @@
 """Numbers typed into a tab, checked once: finite, in range, whole where needed, or a message naming the field.
 
-A browser sends numbers or null, but a crafted request can send anything (strings, huge values), and Python's own
-errors for those (OverflowError from int(inf), TypeError from isfinite("abc")) would reach the user as tracebacks.
+The checks are toy2d.settings' (the settings table uses them too); here they become the message Gradio shows.
 """
 from __future__ import annotations
 
-import math
+from typing import Any
+
+import gradio as gr
+
+from toy2d import settings
 
 from playground import messages
 
 
 def number(value: object, name: str, lo: float, hi: float, lo_open: bool = False) -> float:
-    ok = (isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-          and (value > lo if lo_open else value >= lo) and value <= hi)
-    if not ok:
-        low = f"above {lo:g}" if lo_open else f"from {lo:g}"
-        raise messages.error(f"{name} must be a number {low} to {hi:g}, got {value!r}.")
-    return float(value)
+    try:
+        return settings.parse_number(value, name, lo, hi, lo_open)
+    except ValueError as exc:
+        raise messages.error(str(exc)) from None
 
 
 def whole(value: object, name: str, lo: int, hi: int) -> int:
-    if not (isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-            and int(value) == value and lo <= value <= hi):
-        raise messages.error(f"{name} must be a whole number from {lo} to {hi}, got {value!r}.")
-    return int(value)
+    try:
+        return settings.parse_whole(value, name, lo, hi)
+    except ValueError as exc:
+        raise messages.error(str(exc)) from None
+
+
+def declared(setting: settings.Setting, value: Any, prefix: str = "") -> Any:
+    """A value for a declared setting, with its own range and label (``prefix``: e.g. which side of the A/B)."""
+    try:
+        return setting.parse(value)
+    except ValueError as exc:
+        raise messages.error(f"{prefix}{exc}") from None
+
+
+def number_box(setting: settings.Setting, value: Any, elem_id: str, **kwargs: Any) -> gr.Number:
+    """A number box for a declared setting: its label, its range as the hint, whole numbers where it has them."""
+    return gr.Number(value, label=setting.label, info=setting.range_text,
+                     precision=0 if setting.kind == "int" else None, elem_id=elem_id, **kwargs)

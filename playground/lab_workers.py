@@ -2,8 +2,8 @@
 
 A frame (training, probe, metrics) is mostly small NumPy/torch calls that hold Python's interpreter lock, so in one
 process eight playing pages kept only ~1.3 of the 2 cores busy. Here each worker process owns some pages'
-LabSessions and the Gradio process forwards each call over a socket; a RemoteSession has the methods of a LabSession
-that the tab uses, so lab2d.py does not know which kind it holds.
+LabSessions and the Gradio process forwards each call over a socket; a RemoteSession has the methods of
+lab_session.Run (generated from RUN_METHODS), so the tab does not know which kind it holds.
 
 A worker that dies (killed, out of memory) takes only its own pages' runs: their next call raises RunLost, and the
 run comes back on a live worker with the same settings. The other pages do not notice.
@@ -18,7 +18,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -26,11 +25,11 @@ from typing import Any
 from toy2d import threads
 from toy2d.config import TrainConfig
 
-from . import session as lab_session
-from .session import LabSession, new_token
+from . import lab_session
+from .lab_session import RUN_METHODS, LabSession, new_token
 
-# What a page may ask of its run in a worker: LabSession's public actions, nothing else.
-METHODS = frozenset({"restart", "change", "page_payload", "metrics_csv", "save_to", "load_file", "recording"})
+# What a page may ask of its run in a worker: the Run protocol's methods, nothing else.
+METHODS = frozenset(RUN_METHODS)
 
 
 class RunLost(RuntimeError):
@@ -182,7 +181,6 @@ class RemoteSession:
         self._pool = pool
         self.token = new_token()
         self.frame_budget_s = lab_session.FRAME_TRAIN_BUDGET_S  # Registry.share_budget sets it; sent with each call
-        self.last_play = -math.inf
         self.config: TrainConfig | None = None
         self.run_id = 0
         self._revive = threading.Lock()
@@ -220,31 +218,6 @@ class RemoteSession:
             raise RunLost("The process training this run stopped, and the run was lost. A new run with the same "
                           "settings is ready: press Play.") from None
 
-    # ---- LabSession's interface ---------------------------------------------------------------------------------
-    def restart(self, config: TrainConfig) -> None:
-        self._call("restart", config)
-
-    def change(self, config: TrainConfig) -> str:
-        return self._call("change", config)
-
-    def page_payload(self, have_losses: int = 0, have_metrics: int = 0, have_run: int = -1,
-                     action: str = "frame", n: int = 1) -> dict:
-        if action == "play":
-            self.last_play = time.perf_counter()
-        return self._call("page_payload", have_losses, have_metrics, have_run, action, n)
-
-    def metrics_csv(self) -> str:
-        return self._call("metrics_csv")
-
-    def save_to(self, directory: str) -> str:
-        return self._call("save_to", directory)
-
-    def load_file(self, path: str) -> int:
-        return self._call("load_file", path)
-
-    def recording(self) -> tuple[list[dict], Any]:
-        return self._call("recording")
-
     def close(self) -> None:
         """Free the run in its worker (a dead worker has freed it already)."""
         try:
@@ -252,6 +225,19 @@ class RemoteSession:
         except _Gone:
             pass
         self._pool.release(self._worker)
+
+
+def _forward(name: str):
+    def method(self: RemoteSession, *args: Any, **kwargs: Any) -> Any:
+        return self._call(name, *args, **kwargs)
+
+    method.__name__ = name
+    method.__doc__ = getattr(LabSession, name).__doc__
+    return method
+
+
+for _name in RUN_METHODS:  # Run's methods, each forwarded to the worker as it is
+    setattr(RemoteSession, _name, _forward(_name))
 
 
 if __name__ == "__main__":

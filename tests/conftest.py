@@ -24,9 +24,9 @@ def faces():
 def exact_iterations(monkeypatch):
     """Tests count iterations exactly: lift the live lab's per-frame training time budget, which on a busy
     machine would send a frame with fewer iterations than asked (tests/test_session.py tests the budget itself)."""
-    from playground import session
+    from playground import lab_session
 
-    monkeypatch.setattr(session, "FRAME_TRAIN_BUDGET_S", float("inf"))
+    monkeypatch.setattr(lab_session, "FRAME_TRAIN_BUDGET_S", float("inf"))
 
 
 @pytest.fixture(scope="module")
@@ -34,12 +34,29 @@ def served_app():
     """The whole app served on 127.0.0.1 as `python app.py` serves it (its limits, the 2D lab's runs in two worker
     processes); yields its base URL."""
     import app
-    from benchmarks.chromium import free_port
-    from playground import lab2d
+    from tools.served_app import free_port
 
     demo = app.build_app()
     port = free_port()
     app.launch(demo, workers=2, server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
-    yield f"http://127.0.0.1:{port}"
+    demo.base_url = f"http://127.0.0.1:{port}"
+    yield demo
     demo.close()
-    lab2d.SESSIONS.stop_workers()  # other tests reach into in-process sessions
+    demo.lab.registry.stop_workers()
+
+
+@pytest.fixture
+def lab():
+    """The 2D lab tab's handlers on a registry of their own (as app.py builds it), runs in this process."""
+    from playground.registry import Registry
+    from playground.tabs.lab2d import Lab
+
+    lab = Lab(Registry())
+    yield lab
+    for key in lab.registry.keys():
+        lab.registry.drop(key)
+
+
+def frame_request(token: str, action: str = "frame", n: int = 1, **held) -> dict:
+    """A frame request as the page sends it (frame_protocol.FrameRequest's fields)."""
+    return dict(token=token, action=action, n=n, **held)

@@ -23,7 +23,7 @@ def test_building_and_opening_the_app_downloads_no_model(monkeypatch):
     """The 2D lab must work with no download at all: models load only when an image tab is used."""
     from models import dcgan, store
     from models import fast_style, gatys
-    from playground import img2img, latent_walk
+    from playground.tabs import img2img, latent_walk
 
     def no_download(*a, **k):
         raise AssertionError("a model was fetched while building the app")

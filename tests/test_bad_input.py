@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from playground import dirac_view, experiments2d as ex, image_lab, img2img, lab2d, latent_walk, style_transfer
+from conftest import frame_request
+from playground.tabs import dirac as dirac_view, experiments2d as ex, image_lab, img2img, lab2d, latent_walk, style_transfer
 
 BAD_NUMBERS = [math.nan, math.inf, -math.inf, -1, 0, 1e9, -1e9, 0.5, "abc", "", None]
 BAD_TEXTS = ["", "   ", "abc", "-5", "1e9", "1-99999999", "3-1", ",,,", "<b>x</b>", "9" * 400, "1;2", "0x10"]
@@ -61,17 +62,15 @@ def test_every_number_field_answers_bad_values_with_a_message_or_a_result(fn, ar
 
 
 @pytest.fixture
-def page(monkeypatch):
+def page(monkeypatch, lab):
     warnings = []
     monkeypatch.setattr(gr, "Warning", lambda m, *a, **k: warnings.append(m))
     request = SimpleNamespace(session_hash="bad-input-page", query_params={})
-    lab2d.SESSIONS.drop("bad-input-page")
-    lab2d.on_load(request)
-    yield SimpleNamespace(request=request, warnings=warnings, session=lab2d.SESSIONS.get("bad-input-page"))
-    lab2d.SESSIONS.drop("bad-input-page")
+    lab.on_load(request)
+    yield SimpleNamespace(request=request, warnings=warnings, session=lab.registry.get("bad-input-page"), lab=lab)
 
 
-@pytest.mark.parametrize("name", [f[0] for f in lab2d.FIELDS if f[2] in ("int", "float")])
+@pytest.mark.parametrize("name", [s.name for s in lab2d.PANEL if s.kind in ("int", "float")])
 def test_2d_lab_number_fields_warn_put_the_panel_back_and_keep_the_run(page, name):
     session = page.session
     config = session.config
@@ -83,22 +82,23 @@ def test_2d_lab_number_fields_warn_put_the_panel_back_and_keep_the_run(page, nam
         if values[index] == bad:
             continue  # not a change at all
         values[index] = bad
-        reply = lab2d.on_settings(page.request, *values)  # any exception here would be a traceback in the UI
+        reply = page.lab.on_settings(page.request, *values)  # any exception here would be a traceback in the UI
         if session.config != config:  # accepted: a valid value (e.g. 0 for an "off" setting)
             session.change(config)
             continue
         assert session.run_id == run and session.trainer.iteration == iteration, (name, bad)
         assert reply[1:] == lab2d.values_of(config), (name, bad)  # the panel shows the run's settings again
         assert page.warnings, (name, bad)
-    assert "iteration" in json.loads(asyncio.run(lab2d.tick([session.token, "play", 2, 0, 0, -1])))  # still works
+    assert "iteration" in json.loads(asyncio.run(page.lab.tick(frame_request(session.token, "play", 2))))  # still works
 
 
 @pytest.mark.parametrize("values", [
-    ["nonsense", "nan", 1], ["play", "abc", 0, 0, 0, 0], [None] * 6, "not a list", [], ["x"] * 20])
+    ["nonsense", "nan", 1], ["TOKEN", "play", 2, 0, 0, -1], [None] * 6, "not a list", [], ["x"] * 20, None,
+    {"token": "TOKEN", "action": "play", "n": "abc"}, {"token": None}, {"action": "play"},
+    {"token": "TOKEN", "action": "play", "evil": 1}, {"token": "TOKEN", "action": ["play"]}, {"token": "x" * 500}])
 def test_the_frame_loop_answers_garbage_with_an_error_not_a_traceback(page, values):
-    if isinstance(values, list) and len(values) == 6:
-        values = [page.session.token, *values[1:]]
-    assert "error" in json.loads(asyncio.run(lab2d.tick(values)))
+    values = json.loads(json.dumps(values).replace("TOKEN", page.session.token))
+    assert "error" in json.loads(asyncio.run(page.lab.tick(values)))
 
 
 # ---- text ------------------------------------------------------------------------------------------------------
@@ -206,7 +206,7 @@ def test_bad_csvs_warn_and_keep_the_run(page, tmp_path, name, content):
     session = page.session
     session.act("play", 2)
     run = session.run_id
-    reply = lab2d.on_csv(_csv(tmp_path, name, content), page.request)
+    reply = page.lab.on_csv(_csv(tmp_path, name, content), page.request)
     assert page.warnings and page.warnings[-1].startswith("CSV not used")
     assert session.run_id == run and reply[1:] == lab2d.values_of(session.config)
 
@@ -216,14 +216,14 @@ def test_ten_million_points_are_refused_without_reading_them(page, tmp_path):
     with open(path, "w") as fh:
         for _ in range(100):
             fh.write("0,0\n" * 100_000)
-    lab2d.on_csv(str(path), page.request)
+    page.lab.on_csv(str(path), page.request)
     assert "at most" in page.warnings[-1] and page.session.config.data == "ring8"
 
 
 @pytest.mark.parametrize("points", [[], [[0.0, 0.0]], [[math.nan, 1.0], [1.0, 2.0]], [[1.0, 2.0, 3.0]] * 3])
 def test_bad_drawn_points_warn_and_keep_the_run(page, points):
     run = page.session.run_id
-    lab2d.on_drawn(SimpleNamespace(points=points), page.request)
+    page.lab.on_drawn(SimpleNamespace(points=points), page.request)
     assert page.warnings[-1].startswith("Drawing not used") and page.session.run_id == run
 
 
@@ -251,10 +251,10 @@ def test_learning_rates_that_diverge_stop_each_live_tab_with_a_message(monkeypat
 @pytest.mark.parametrize("bad", [math.inf, -math.inf, math.nan, 10**30, 2.5, True, "7"])
 def test_a_frame_request_with_infinite_or_odd_numbers_is_refused_not_paused(page, caplog, bad):
     """±Infinity was answered "the run was paused" (it was not) and logged a traceback each time."""
-    for position in (2, 3, 4, 5):
-        args = [page.session.token, "play", 2, 0, 0, -1]
-        args[position] = bad
-        reply = json.loads(asyncio.run(lab2d.tick(args)))
-        assert reply["error"].startswith("Bad frame request") and "paused" not in reply["error"], (position, reply)
+    for key in ("n", "run", "losses", "metrics"):
+        args = frame_request(page.session.token, "play", 2, run=-1, losses=0, metrics=0)
+        args[key] = bad
+        reply = json.loads(asyncio.run(page.lab.tick(args)))
+        assert reply["error"].startswith("Bad frame request") and "paused" not in reply["error"], (key, reply)
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
-    assert json.loads(asyncio.run(lab2d.tick([page.session.token, "play", 2, 0, 0, -1])))["iteration"] == 2
+    assert json.loads(asyncio.run(page.lab.tick(frame_request(page.session.token, "play", 2))))["iteration"] == 2

@@ -1,19 +1,26 @@
 """End to end in headless Chromium (Debian's /usr/bin/chromium driven by Playwright): the live 2D lab as a
 student uses it. The app runs in this process so the test can also see the server's per-page sessions."""
+import json
 import re
 import time
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from benchmarks.chromium import EXECUTABLE, FLAGS
-from playground import lab2d
+from tools.served_app import EXECUTABLE, FLAGS
+from playground.frame_protocol import FrameRequest
 from toy2d.presets import resolve
 
 
 @pytest.fixture(scope="module")
 def url(served_app):
-    return served_app + "/"
+    return served_app.base_url + "/"
+
+
+@pytest.fixture(scope="module")
+def registry(served_app):
+    """The served app's runs (in its worker processes), as the server sees them."""
+    return served_app.lab.registry
 
 
 @pytest.fixture(scope="module")
@@ -26,6 +33,19 @@ def browser():
 
 def wait_for(page, js: str, timeout: float = 30_000):
     page.wait_for_function(js, timeout=timeout)
+
+
+def settled(read, quiet_s: float = 1.5, timeout_s: float = 60):
+    """Wait until ``read()`` has returned the same value for ``quiet_s`` (a stream that has stopped), and return it.
+    Polls: there is no event for "nothing more happens"."""
+    value, since, deadline = read(), time.monotonic(), time.monotonic() + timeout_s
+    while time.monotonic() - since < quiet_s:
+        assert time.monotonic() < deadline, f"still changing after {timeout_s} s: {value!r}"
+        time.sleep(min(0.1, quiet_s / 5))
+        now = read()
+        if now != value:
+            value, since = now, time.monotonic()
+    return value
 
 
 def lab(page, key: str):
@@ -51,7 +71,7 @@ def open_tab(browser, url, name: str, height: int = 1400):
     return page, errors
 
 
-def test_play_pause_step_reset_and_data_set(browser, url):
+def test_play_pause_step_reset_and_data_set(browser, url, registry):
     page, errors = open_lab(browser, url)
     assert lab(page, "iteration") == 0
     before = page.evaluate("() => document.querySelector('.lab-canvas').toDataURL()")
@@ -59,13 +79,14 @@ def test_play_pause_step_reset_and_data_set(browser, url):
     wait_for(page, "() => window.ganLab.frame.iteration >= 40 && window.ganLab.painted >= 5")
     page.click(".lab-play")  # pause
     expect(page.locator(".lab-play")).to_have_text("▶ Play")
-    time.sleep(0.5)
+    wait_for(page, "() => !window.ganLab.playing && window.ganLab.pending === 0")  # the last frame is in
     it, d, g = lab(page, "iteration"), lab(page, "d_steps"), lab(page, "g_steps")
     assert page.locator(".lab-it").inner_text() == str(it)
     after = page.evaluate("() => document.querySelector('.lab-canvas').toDataURL()")
     assert after != before  # the layered view changed while training
-    time.sleep(0.5)
-    assert lab(page, "iteration") == it  # paused means paused
+    token = page.evaluate("() => window.ganLab.token")
+    server = json.loads(registry.by_token(token).reply(FrameRequest(token, run=-2)))  # a redraw, no training
+    assert server["iteration"] == it  # paused means paused: the server trained exactly what the page shows
     canvas = "() => document.querySelector('.lab-canvas').toDataURL()"
     shown = page.evaluate(canvas)
     page.uncheck(".lab-layer[value=heatmap]")
@@ -114,14 +135,14 @@ def test_a_shared_link_restores_the_settings(browser, url):
     page.close()
 
 
-def test_hidden_page_pauses_and_closing_frees_the_session(browser, url):
-    before = lab2d.SESSIONS.keys()
+def test_hidden_page_pauses_and_closing_frees_the_session(browser, url, registry):
+    before = registry.keys()
     page, _ = open_lab(browser, url)
-    mine = lab2d.SESSIONS.keys() - before
+    mine = registry.keys() - before
     assert len(mine) == 1  # this page's own session
     (key,) = mine
     token = page.evaluate("() => window.ganLab.token")
-    assert lab2d.SESSIONS.by_token(token) is not None
+    assert registry.by_token(token) is not None
     page.click(".lab-play")
     wait_for(page, "() => window.ganLab.frame.iteration > 0")
     page.evaluate("() => { Object.defineProperty(document, 'hidden', {value: true, configurable: true});"
@@ -130,9 +151,61 @@ def test_hidden_page_pauses_and_closing_frees_the_session(browser, url):
     expect(page.locator(".lab-msg")).to_contain_text("Paused")
     page.close()
     deadline = time.time() + 30
-    while key in lab2d.SESSIONS and time.time() < deadline:
+    while key in registry and time.time() < deadline:
         time.sleep(0.2)
-    assert key not in lab2d.SESSIONS and lab2d.SESSIONS.by_token(token) is None
+    assert key not in registry and registry.by_token(token) is None
+
+
+CHART_ROWS = """() => {
+  const g = window.ganLab, chart = document.querySelector('.lab-charts').data;
+  return { losses: g.losses, metrics: g.metrics, lossX: chart[0].x, klX: chart[2].x,
+           dloss: document.querySelector('.pipe-dloss').textContent };
+}"""
+
+
+def strictly_increasing(xs) -> bool:
+    return all(a < b for a, b in zip(xs, xs[1:]))
+
+
+def test_charts_hold_every_iteration_once_through_live_changes_and_a_loaded_run(browser, url, registry, tmp_path):
+    """Rows came twice during play (a request went out before the last frame was taken in), a live change sent
+    the whole history again (the KL/JS line jumped back to 0), and a loaded run came back with empty charts."""
+    page, errors = open_lab(browser, url)
+    page.click(".lab-play")
+    for field, value, frames in [("lr_d", "0.002", 30), ("lr_g", "0.0015", 60), ("k_d", "2", 90)]:
+        wait_for(page, f"() => window.ganLab.frames >= {frames}")
+        page.locator(f"#lab-{field} input").fill(value)
+        page.locator(f"#lab-{field} input").press("Enter")
+        expect(page.locator(".lab-msg")).to_contain_text(f"Applied live: {field}", timeout=30_000)
+    wait_for(page, "() => window.ganLab.frames >= 120")
+    page.click(".lab-play")
+    wait_for(page, "() => !window.ganLab.playing && window.ganLab.pending === 0")
+    it = lab(page, "iteration") + 1
+    page.click(".lab-step")  # a paused step draws the charts at once
+    wait_for(page, f"() => window.ganLab.losses.rows.at(-1)[0] === {it}")
+    seen = page.evaluate(CHART_ROWS)
+    losses = [r[0] for r in seen["losses"]["rows"]]
+    metrics = [r[0] for r in seen["metrics"]["rows"]]
+    assert seen["losses"]["start"] == 0 and len(losses) >= 100 and strictly_increasing(losses), losses
+    assert seen["metrics"]["start"] == 0 and len(metrics) >= 5 and strictly_increasing(metrics), metrics
+    assert strictly_increasing(seen["lossX"]) and strictly_increasing(seen["klX"])  # no line back to 0
+    assert page.evaluate("() => window.ganLab.frame.k_d") == 2  # the live changes took
+
+    token = page.evaluate("() => window.ganLab.token")
+    saved = registry.by_token(token).save_to(str(tmp_path))
+    page.click(".lab-reset")
+    wait_for(page, "() => window.ganLab.frame.iteration === 0")
+    page.get_by_text("Your data, files and export").click()
+    page.locator("#lab-run-file input[type=file]").set_input_files(saved)
+    expect(page.locator(".lab-msg")).to_contain_text(f"Loaded a run at iteration {it}", timeout=60_000)
+    wait_for(page, f"() => window.ganLab.frame.iteration === {it} && window.ganLab.losses.rows.length > 10")
+    loaded = page.evaluate(CHART_ROWS)
+    assert [r[0] for r in loaded["losses"]["rows"]] == losses  # the run's history, each iteration once
+    assert [r[0] for r in loaded["metrics"]["rows"]][: len(metrics)] == metrics
+    assert loaded["dloss"] not in ("–", "") and strictly_increasing(loaded["klX"])
+    page.screenshot(path=str(tmp_path / "charts.png"))
+    assert errors == []
+    page.close()
 
 
 def test_drawing_your_own_data(browser, url):
@@ -203,10 +276,8 @@ def test_style_tab_stylises_an_example_and_shows_gatys_live(browser, url):
     page.click("#gatys-start-btn")
     expect(page.locator("#gatys-info")).to_contain_text("running · iteration", timeout=60_000)
     page.click("#gatys-stop-btn")
-    time.sleep(2)
-    stopped = page.locator("#gatys-info").inner_text()
-    time.sleep(2)
-    assert page.locator("#gatys-info").inner_text() == stopped and "/1000" in stopped  # Stop stops
+    stopped = settled(lambda: page.locator("#gatys-info").inner_text(), quiet_s=3)
+    assert "running · iteration" in stopped and "/1000" in stopped  # Stop stops, long before the 1000th
     assert errors == []
     page.close()
 
@@ -217,7 +288,6 @@ def test_image_to_image_tab_colours_strokes_drawn_on_the_sketch_pad(browser, url
     expect(canvas).to_be_visible(timeout=20_000)
     # opening the tab picks the brush, so a student can draw at once
     wait_for(page, """() => document.querySelector('#p2p-pad button[aria-label="Brush"]')?.dataset.picked === '1'""")
-    time.sleep(0.3)
     box = canvas.bounding_box()
     x0, y0, w, h = box["x"], box["y"], box["width"], box["height"]
     strokes = [((0.3, 0.25), (0.7, 0.25)), ((0.3, 0.25), (0.25, 0.7)), ((0.7, 0.25), (0.75, 0.7)),
@@ -257,10 +327,8 @@ def test_image_lab_plays_and_pauses_live_frames(browser, url):
     expect(page.locator("#img-metrics")).to_contain_text("cGAN accuracy")
     page.click("#img-play")
     expect(page.locator("#img-play")).to_have_text("▶ Play")
-    time.sleep(1.0)
-    shown = page.evaluate("() => document.querySelector('#img-frame img').src")
-    time.sleep(1.0)
-    assert page.evaluate("() => document.querySelector('#img-frame img').src") == shown  # paused means paused
+    # paused means paused: the picture settles on one frame (settled fails if it keeps changing)
+    assert settled(lambda: page.evaluate("() => document.querySelector('#img-frame img').src"), quiet_s=2)
     assert errors == []
     page.close()
 
@@ -316,7 +384,7 @@ def test_2d_experiments_open_each_view(browser, url):
 
 def test_closing_a_playing_page_stops_its_stream(browser, url, monkeypatch):
     """A page that closes while playing must not leave its runs training on the server."""
-    from playground import experiments2d
+    from playground.tabs import experiments2d
 
     calls = []
     real_frame = experiments2d.frame
@@ -328,8 +396,5 @@ def test_closing_a_playing_page_stops_its_stream(browser, url, monkeypatch):
     while len(calls) < 3 and time.time() < deadline:
         time.sleep(0.2)
     assert len(calls) >= 3 and errors == []
-    page.close()
-    time.sleep(5)  # Gradio notices the closed stream and stops iterating the generator
-    settled = len(calls)
-    time.sleep(3)
-    assert len(calls) == settled
+    page.close()  # Gradio notices the closed stream and stops iterating the generator
+    settled(lambda: len(calls), quiet_s=3)  # fails if the server goes on training for the closed page

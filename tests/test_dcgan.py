@@ -67,7 +67,6 @@ def test_the_walk_cli_writes_the_video_and_ends_with_one_json_line(faces, tmp_pa
     record = json.loads(done.stdout.strip().splitlines()[-1])
     assert {"seconds", "frames", "path"} <= set(record)
     assert record["frames"] == 64 and record["path"] == str(out) and out.stat().st_size > 10_000
-    assert 0 < record["seconds"] < 60
     bad = subprocess.run([sys.executable, "-m", "models", "walk", "--seeds", "3", "--out", str(out)],
                          capture_output=True, text=True, timeout=300)
     assert bad.returncode == 2 and "two keyframes" in bad.stderr

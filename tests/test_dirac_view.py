@@ -3,7 +3,7 @@ import gradio as gr
 import numpy as np
 import pytest
 
-from playground import dirac_view
+from playground.tabs import dirac as dirac_view
 
 BOTH = ["simultaneous", "alternating"]
 

@@ -5,7 +5,8 @@ import gradio as gr
 import numpy as np
 import pytest
 
-from playground import compare_frames, experiments2d as ex
+from playground import compare_frames
+from playground.tabs import experiments2d as ex
 from toy2d.modes import ModeHistory
 from toy2d.compare import Track
 

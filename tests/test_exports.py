@@ -5,7 +5,7 @@ from types import SimpleNamespace
 import pytest
 from gradio.utils import is_in_or_equal, get_upload_folder
 
-from playground import exports, lab2d, limits
+from playground import exports, limits
 
 
 @pytest.fixture
@@ -15,16 +15,15 @@ def cache(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def page(cache):
+def page(cache, lab):
     request = SimpleNamespace(session_hash="export-page", query_params={})
-    lab2d.on_load(request)
-    yield request
-    lab2d.SESSIONS.drop("export-page")
+    lab.on_load(request)
+    yield SimpleNamespace(request=request, lab=lab)
 
 
 def test_fifty_saves_of_one_page_leave_only_its_newest_exports(page):
-    paths = [lab2d.on_save(page) for _ in range(50)]
-    csvs = [lab2d.on_metrics_csv(page) for _ in range(5)]
+    paths = [page.lab.on_save(page.request) for _ in range(50)]
+    csvs = [page.lab.on_metrics_csv(page.request) for _ in range(5)]
     files = [p for p in exports.folder().rglob("*") if p.is_file()]
     assert len(files) == limits.EXPORTS_PER_PAGE
     assert set(map(str, files)) == set(csvs[-3:])  # the newest stay and can still be downloaded

@@ -6,7 +6,9 @@ import pytest
 import torch
 
 from models import device
-from playground import lab2d, latent_walk, messages
+from playground import messages
+from conftest import frame_request
+from playground.tabs import latent_walk
 
 
 @pytest.fixture
@@ -73,19 +75,33 @@ def test_a_tab_answers_an_out_of_memory_with_cpu_results(fresh_device, monkeypat
     assert "ran out of memory" in fresh_device[0]
 
 
-def test_one_pages_broken_run_does_not_stop_another(monkeypatch):
-    broken, healthy = lab2d.SESSIONS.get("fault-a"), lab2d.SESSIONS.get("fault-b")
+def test_one_pages_broken_run_does_not_stop_another(monkeypatch, lab):
+    broken, healthy = lab.registry.get("fault-a"), lab.registry.get("fault-b")
     try:
         def explode():
             raise RuntimeError("simulated fault in the training step")
         monkeypatch.setattr(broken.trainer, "step", explode)
-        reply = json.loads(asyncio.run(lab2d.tick([broken.token, "play", 5, 0, 0, -1])))
+        reply = json.loads(asyncio.run(lab.tick(frame_request(broken.token, "play", 5))))
         assert "internal error" in reply["error"] and "Reset" in reply["error"]
-        ok = json.loads(asyncio.run(lab2d.tick([healthy.token, "play", 5, 0, 0, -1])))
+        ok = json.loads(asyncio.run(lab.tick(frame_request(healthy.token, "play", 5))))
         assert ok["iteration"] == 5
-        again = json.loads(asyncio.run(lab2d.tick([broken.token, "reset", 1, 0, 0, -1])))  # Reset builds a new, working run
+        again = json.loads(asyncio.run(lab.tick(frame_request(broken.token, "reset"))))  # a new, working run
         assert again["iteration"] == 0
-        assert json.loads(asyncio.run(lab2d.tick([broken.token, "play", 3, 0, 0, -1])))["iteration"] == 3
+        assert json.loads(asyncio.run(lab.tick(frame_request(broken.token, "play", 3))))["iteration"] == 3
     finally:
-        lab2d.SESSIONS.drop("fault-a")
-        lab2d.SESSIONS.drop("fault-b")
+        lab.registry.drop("fault-a")
+        lab.registry.drop("fault-b")
+
+
+def test_a_model_loaded_once_is_loaded_again_after_a_move_to_the_cpu(fresh_device, monkeypatch):
+    monkeypatch.setattr(device, "_listeners", [])
+    loads = []
+
+    @device.loaded_once
+    def model():
+        loads.append(device.best_device().type)
+        return object()
+    first = model()
+    assert model() is first and len(loads) == 1  # one load however many pages ask
+    device.fall_back_to_cpu()
+    assert model() is not first and loads[-1] == "cpu" and len(loads) == 2

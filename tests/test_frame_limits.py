@@ -8,37 +8,38 @@ from types import SimpleNamespace
 import anyio
 import pytest
 
-from playground import lab2d, session as session_module
-from playground.session import Registry, ServerFull
+from conftest import frame_request
+from playground import lab_session, registry as registry_module
+from playground.registry import Registry, ServerFull
+from playground.tabs.lab2d import Lab
 
 
 @pytest.fixture
 def pages(monkeypatch):
     """Pages whose frames block until released, on a registry of their own."""
-    registry = Registry()
-    monkeypatch.setattr(lab2d, "SESSIONS", registry)
+    lab = Lab(Registry())
     release = threading.Event()
 
     def held(self, *args, **kwargs):
         release.wait(30)
-        return {"iteration": 1}
-    made = [registry.get(f"page-{i}") for i in range(6)]
-    monkeypatch.setattr(session_module.LabSession, "page_payload", held)
-    yield SimpleNamespace(sessions=made, release=release)
+        return json.dumps({"iteration": 1})
+    made = [lab.registry.get(f"page-{i}") for i in range(6)]
+    monkeypatch.setattr(lab_session.LabSession, "reply", held)
+    yield SimpleNamespace(sessions=made, release=release, lab=lab)
     release.set()
 
 
 def request(token):
-    return [token, "play", 1, 0, 0, -1]
+    return frame_request(token, "play", 1)
 
 
 def test_more_frames_for_a_page_while_one_is_computed_wait_for_it_and_are_answered_busy(pages):
     async def go():
-        first = asyncio.ensure_future(lab2d.tick(request(pages.sessions[0].token)))
+        first = asyncio.ensure_future(pages.lab.tick(request(pages.sessions[0].token)))
         await asyncio.sleep(0.05)
-        seconds = [asyncio.ensure_future(lab2d.tick(request(pages.sessions[0].token))) for _ in range(80)]
+        seconds = [asyncio.ensure_future(pages.lab.tick(request(pages.sessions[0].token))) for _ in range(80)]
         await asyncio.sleep(0.2)
-        waiting = (sum(not s.done() for s in seconds), lab2d.FRAME_LIMITER.borrowed_tokens)
+        waiting = (sum(not s.done() for s in seconds), pages.lab.limiter.borrowed_tokens)
         pages.release.set()
         return json.loads(await first), [json.loads(s) for s in await asyncio.gather(*seconds)], waiting
     first, seconds, (still_waiting, computing) = asyncio.run(go())
@@ -47,13 +48,13 @@ def test_more_frames_for_a_page_while_one_is_computed_wait_for_it_and_are_answer
 
 
 def test_frames_never_take_threads_from_the_pool_page_loads_use(pages, monkeypatch):
-    monkeypatch.setattr(lab2d, "FRAME_LIMITER", anyio.CapacityLimiter(2))
+    pages.lab.limiter.total_tokens = 2
 
     async def go():
         shared = anyio.to_thread.current_default_thread_limiter()
-        ticks = [asyncio.ensure_future(lab2d.tick(request(s.token))) for s in pages.sessions]
+        ticks = [asyncio.ensure_future(pages.lab.tick(request(s.token))) for s in pages.sessions]
         await asyncio.sleep(0.2)
-        seen = (lab2d.FRAME_LIMITER.borrowed_tokens, shared.borrowed_tokens)
+        seen = (pages.lab.limiter.borrowed_tokens, shared.borrowed_tokens)
         loaded = await anyio.to_thread.run_sync(lambda: "page load")  # the shared pool still answers at once
         pages.release.set()
         await asyncio.gather(*ticks)
@@ -73,7 +74,7 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch):
     c = Clock()
-    monkeypatch.setattr(session_module.time, "monotonic", c)
+    monkeypatch.setattr(registry_module.time, "monotonic", c)
     return c
 
 
@@ -81,7 +82,7 @@ def test_runs_nobody_reaches_are_freed_and_pinged_ones_kept(clock):
     r = Registry(idle_s=300)
     api_only, open_page = r.get("raw-api-call"), r.get("open-page")
     clock.now += 200
-    assert json.loads(asyncio.run(_alive(r, open_page.token)))  # the page's ping
+    assert json.loads(asyncio.run(Lab(r).alive(open_page.token)))  # the page's ping
     clock.now += 200
     assert r.reap() == ["raw-api-call"]
     assert "raw-api-call" not in r and "open-page" in r and r.by_token(api_only.token) is None
@@ -90,21 +91,12 @@ def test_runs_nobody_reaches_are_freed_and_pinged_ones_kept(clock):
     assert "open-page" not in r
 
 
-async def _alive(registry, token):
-    lab2d.SESSIONS, saved = registry, lab2d.SESSIONS
-    try:
-        return await lab2d.alive(token)
-    finally:
-        lab2d.SESSIONS = saved
-
-
 def test_beyond_the_ceiling_a_new_page_is_told_the_server_is_full(clock, monkeypatch):
     r = Registry(idle_s=300, max_runs=2)
-    monkeypatch.setattr(lab2d, "SESSIONS", r)
     r.get("a"), r.get("b")
     with pytest.raises(ServerFull):
         r.get("c")
-    reply = lab2d.on_load(SimpleNamespace(session_hash="c", query_params={}))
+    reply = Lab(r).on_load(SimpleNamespace(session_hash="c", query_params={}))
     assert "server is full" in json.loads(reply[0])["message"] and "c" not in r
     r.get("a")  # still served: pages that have a run keep it
     clock.now += 301

@@ -5,7 +5,7 @@ import gradio as gr
 import pytest
 from PIL import Image
 
-from playground import image_lab as tab
+from playground.tabs import image_lab as tab
 
 DEFAULTS = ("cgan", "nonsaturating", "adam", 1e-3, 1e-3, 1, 1, 64, 32, 0, 3, 8, 10.0, 5.0)
 

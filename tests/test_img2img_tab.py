@@ -6,7 +6,7 @@ import pytest
 from models import store
 from models.registry import CHECKPOINTS
 from playground import examples
-from playground import img2img as tab
+from playground.tabs import img2img as tab
 
 
 def stroke_pad() -> dict:

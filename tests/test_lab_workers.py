@@ -8,10 +8,13 @@ import time
 import numpy as np
 import pytest
 
-from playground import lab2d, session
+from conftest import frame_request
+from playground import lab_session
+from playground.frame_protocol import FrameRequest, decode
+from playground.lab_session import LabSession
 from playground.lab_workers import RunLost
-from playground.payload import decode
-from playground.session import LabSession, Registry
+from playground.registry import Registry
+from playground.tabs.lab2d import Lab
 from toy2d.presets import resolve
 
 
@@ -21,6 +24,11 @@ def registry():
     r.start_workers(2)
     yield r
     r.stop_workers()
+
+
+def frame(run, action: str, n: int = 1) -> dict:
+    """A run's frame as the page receives it, asked for as a page that holds nothing yet."""
+    return json.loads(run.reply(FrameRequest(run.token, action, n)))
 
 
 def held(registry: Registry) -> list[int]:
@@ -34,12 +42,12 @@ def test_a_remote_run_is_the_same_run_as_an_in_process_one(registry):
     remote.frame_budget_s = math.inf
     try:
         for action, n in [("play", 7), ("d", 1), ("g", 1), ("slow", 1), ("step", 1), ("play", 3)]:
-            a = local.page_payload(0, 0, -1, action, n)
-            b = remote.page_payload(0, 0, -1, action, n)
+            a = frame(local, action, n)
+            b = frame(remote, action, n)
             assert a["iteration"] == b["iteration"] and a["d_steps"] == b["d_steps"]
             # the same weights (up to float rounding: BLAS may split sums differently across threads here)
-            assert np.allclose(decode(a["fake"]), decode(b["fake"]), rtol=1e-4, atol=1e-5)
-            assert np.allclose(np.array(a["loss_rows"], float), np.array(b["loss_rows"], float), rtol=1e-4)
+            assert np.allclose(decode(a["view"]["fake"]), decode(b["view"]["fake"]), rtol=1e-4, atol=1e-5)
+            assert np.allclose(np.array(a["losses"]["rows"], float), np.array(b["losses"]["rows"], float), rtol=1e-4)
             assert a["real"] == b["real"]
         assert remote.run_id == local.run_id and remote.config == local.config
     finally:
@@ -65,16 +73,16 @@ def test_files_and_recordings_come_from_the_worker(registry, tmp_path):
     remote = registry.get("files")
     remote.frame_budget_s = math.inf
     try:
-        remote.page_payload(0, 0, -1, "play", 12)
+        frame(remote, "play", 12)
         path = remote.save_to(str(tmp_path))
         assert path.endswith("-it12.pt")
-        remote.page_payload(0, 0, -1, "reset")
+        frame(remote, "reset")
         assert remote.load_file(path) == 12
-        assert remote.page_payload(0, 0, -1, "frame")["iteration"] == 12
+        assert frame(remote, "frame")["iteration"] == 12
         with pytest.raises(ValueError, match="not a GAN Playground"):
             remote.load_file(str(tmp_path / "missing.pt"))
-        frames, real = remote.recording()
-        assert frames and real.shape == (500, 2)
+        recording = remote.recording()
+        assert recording.frames and recording.real.shape == (500, 2)
         assert remote.metrics_csv().startswith("iteration,d_loss")
     finally:
         registry.drop("files")
@@ -96,14 +104,14 @@ def test_a_dead_worker_costs_only_its_own_runs(registry):
     assert a._worker is not b._worker
     a.frame_budget_s = b.frame_budget_s = math.inf
     try:
-        a.page_payload(0, 0, -1, "play", 5)
+        frame(a, "play", 5)
         run = a.run_id
         a._worker.process.kill()
         a._worker.process.wait()
         with pytest.raises(RunLost, match="press Play"):
-            a.page_payload(0, 0, -1, "play", 5)
-        assert b.page_payload(0, 0, -1, "play", 5)["iteration"] == 5  # the other worker's page goes on
-        p = a.page_payload(0, 0, -1, "play", 5)  # the lost run is back, with the same settings
+            frame(a, "play", 5)
+        assert frame(b, "play", 5)["iteration"] == 5  # the other worker's page goes on
+        p = frame(a, "play", 5)  # the lost run is back, with the same settings
         assert p["iteration"] == 5 and a.run_id == run + 1 and p["run"] == run + 1
         assert all(w.alive for w in registry._pool.workers)
     finally:
@@ -111,31 +119,30 @@ def test_a_dead_worker_costs_only_its_own_runs(registry):
         registry.drop("lives")
 
 
-def test_the_frame_loop_reports_a_lost_run_to_its_page(monkeypatch, registry):
-    monkeypatch.setattr(lab2d, "SESSIONS", registry)
+def test_the_frame_loop_reports_a_lost_run_to_its_page(registry):
+    lab = Lab(registry)
     s = registry.get("tick-page")
+    tick = lambda: json.loads(asyncio.run(lab.tick(frame_request(s.token, "play", 4))))  # noqa: E731
     try:
-        assert json.loads(asyncio.run(lab2d.tick([s.token, "play", 4, 0, 0, -1])))["iteration"] == 4
+        assert tick()["iteration"] == 4
         s._worker.process.kill()
         s._worker.process.wait()
-        reply = json.loads(asyncio.run(lab2d.tick([s.token, "play", 4, 0, 0, -1])))
-        assert "run was lost" in reply["error"]
-        assert json.loads(asyncio.run(lab2d.tick([s.token, "play", 4, 0, 0, -1])))["iteration"] == 4
+        assert "run was lost" in tick()["error"]
+        assert tick()["iteration"] == 4
     finally:
         registry.drop("tick-page")
 
 
 def test_pages_playing_share_the_training_budget_across_workers(registry, monkeypatch):
-    monkeypatch.setattr(session, "FRAME_TRAIN_BUDGET_S", 0.04)  # the real budget (conftest lifts it)
+    monkeypatch.setattr(lab_session, "FRAME_TRAIN_BUDGET_S", 0.04)  # the real budget (conftest lifts it)
     pages = [registry.get(f"budget-{i}") for i in range(4)]
     try:
         for p in pages:
-            p.page_payload(0, 0, -1, "play", 1)
-        registry.share_budget(pages[0])
-        assert pages[0].frame_budget_s == pytest.approx(0.04 / 4)
+            registry.share_budget(p, playing=True)
+            frame(p, "play", 1)
+        assert pages[3].frame_budget_s == pytest.approx(0.04 / 4)
         time.sleep(1.1)  # past the playing window: a page that stopped asking no longer counts
-        pages[1].page_payload(0, 0, -1, "play", 1)
-        registry.share_budget(pages[1])
+        registry.share_budget(pages[1], playing=True)
         assert pages[1].frame_budget_s == pytest.approx(0.04)
     finally:
         for i in range(4):
@@ -150,14 +157,14 @@ def test_every_page_of_a_killed_worker_is_told_to_press_play_at_once():
     try:
         pages = [r.get(f"same-worker-{i}") for i in range(3)]
         for p in pages:
-            p.page_payload(0, 0, -1, "play", 2)
+            frame(p, "play", 2)
         dead = pages[0]._worker
         dead.process.kill()  # no wait(): the pages may call before the process is reaped
         for p in pages:
             with pytest.raises(RunLost, match="press Play"):
-                p.page_payload(0, 0, -1, "play", 2)
+                frame(p, "play", 2)
         assert all(p._worker is not dead for p in pages)
         for p in pages:
-            assert p.page_payload(0, 0, -1, "play", 2)["iteration"] == 2
+            assert frame(p, "play", 2)["iteration"] == 2
     finally:
         r.stop_workers()

@@ -7,7 +7,7 @@ import pytest
 
 from models import latent, store
 from models.registry import CHECKPOINTS
-from playground import latent_walk as tab
+from playground.tabs import latent_walk as tab
 
 
 class Select:

@@ -7,8 +7,7 @@ import time
 from pathlib import Path
 
 import app
-from benchmarks import load
-from benchmarks.chromium import free_port
+from tools.served_app import free_port, start_server, tree
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,9 +26,9 @@ def test_sessions_get_frames_and_are_freed_on_disconnect():
 
 def test_the_apps_lab_workers_end_with_it_even_when_it_is_killed(monkeypatch):
     monkeypatch.setenv("GAN_PLAYGROUND_LAB_WORKERS", "2")
-    server = load.start_server(free_port())
+    server = start_server(free_port())
     try:
-        workers = [p for p in load.tree(server.pid) if p != server.pid]
+        workers = [p for p in tree(server.pid) if p != server.pid]
         assert len(workers) == 2
     finally:
         server.kill()  # no chance to clean up: the workers must notice by themselves

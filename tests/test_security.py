@@ -14,15 +14,16 @@ import gradio as gr
 import pytest
 
 import app
-from benchmarks.chromium import free_port
-from playground import lab2d, limits, messages
+from tools.served_app import free_port
+from playground import limits, messages
+from playground.tabs import lab2d
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
 def base(served_app):
-    return served_app
+    return served_app.base_url
 
 
 def status(url: str, data: bytes | None = None, headers: dict | None = None) -> int:

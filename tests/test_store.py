@@ -9,7 +9,7 @@ import zipfile
 import pytest
 import torch
 
-from benchmarks.chromium import free_port
+from tools.served_app import free_port
 from models import cli, registry, store
 from models.registry import CHECKPOINTS, Checkpoint
 

@@ -8,7 +8,7 @@ from PIL import Image
 from models import image_input, store
 from models.registry import CHECKPOINTS
 from playground import examples
-from playground import style_transfer as tab
+from playground.tabs import style_transfer as tab
 
 
 class Select:

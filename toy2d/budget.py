@@ -27,7 +27,7 @@ SPECTRAL_NORM_FACTOR = 5.0  # a D layer pass with its power iteration, against a
 # to the other pages of its worker.
 ITERATION_MS_LIMIT = 40.0
 # Weights per net. The view runs D on 4 096 grid points and the metrics G on 10 000 noises each frame, whatever
-# the training speed: at 23 000 weights a frame's view measured ~50 ms here (benchmarks/budget.py).
+# the training speed: this bound keeps that view's cost near the iteration limit (benchmarks/budget.py prints it).
 NET_WEIGHTS_LIMIT = 25_000
 
 

@@ -7,110 +7,69 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
 from dataclasses import dataclass, fields
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from . import budget, distributions, losses, nets
+from . import budget, distributions, losses, nets, settings
+from .settings import setting
 
 OPTIMIZERS = ("sgd", "adam", "rmsprop")
 NOISE_TYPES = ("gaussian", "uniform")
-
-# Fields the trainer applies to a running model without a restart; everything else rebuilds the run.
-LIVE_FIELDS = frozenset({"lr_d", "lr_g", "beta1_d", "beta2_d", "beta1_g", "beta2_g", "k_d", "k_g", "batch",
-                         "gp_lambda", "r1_gamma", "r1_every", "clip", "unrolled_k", "g_ema", "lr_decay_steps"})
+_ACTS = tuple(nets.ACTIVATIONS)
+DATA, GEN, DIS, LOSS, OPT = "Data", "Generator", "Discriminator", "Loss and regularisers", "Optimisers"
 
 
 @dataclass(frozen=True)
 class TrainConfig:
-    data: str = "ring8"
-    points: tuple[tuple[float, float], ...] | None = None  # only for data="points"
-    noise_dim: int = 2
-    noise: str = "gaussian"
-    g_depth: int = 2
-    g_width: int = 64
-    g_act: str = "relu"
-    d_depth: int = 2
-    d_width: int = 64
-    d_act: str = "relu"
-    d_spectral_norm: bool = False
-    loss: str = "nonsaturating"
-    gp_lambda: float = 0.1  # WGAN-GP penalty weight (toy-scale value from the WGAN-GP toy code)
-    clip: float = 0.01  # WGAN weight-clipping bound
-    r1_gamma: float = 0.0  # R1 penalty weight, any loss; 0 = off
-    r1_every: int = 1  # lazy R1: apply it on every k-th D step with weight k·γ (same strength, 1/k of the cost)
-    unrolled_k: int = 0  # unrolled D steps seen by each G update; 0 = off
-    opt_d: str = "adam"
-    lr_d: float = 1e-3
-    beta1_d: float = 0.5
-    beta2_d: float = 0.999
-    opt_g: str = "adam"
-    lr_g: float = 1e-3
-    beta1_g: float = 0.5
-    beta2_g: float = 0.999
-    k_d: int = 1
-    k_g: int = 1
-    batch: int = 256
-    seed: int = 0
-    g_ema: float = 0.0  # decay of an exponential moving average of G's weights used for sampling; 0 = off
-    lr_decay_steps: int = 0  # cosine-anneal both learning rates to 1% over this many iterations; 0 = constant
+    """Each setting is declared once, here (toy2d/settings.py): label, panel group, range, live or restart."""
+
+    data: str = setting("ring8", "data set", DATA, choices=distributions.NAMES)
+    points: tuple[tuple[float, float], ...] | None = None  # only for data="points" (drawn or uploaded)
+    noise_dim: int = setting(2, "noise dimensions", GEN, lo=1, hi=64)
+    noise: str = setting("gaussian", "noise", GEN, choices=NOISE_TYPES)
+    g_depth: int = setting(2, "G hidden layers", GEN, lo=0, hi=8)
+    g_width: int = setting(64, "G neurons per layer", GEN, lo=1, hi=512)
+    g_act: str = setting("relu", "G activation", GEN, choices=_ACTS)
+    d_depth: int = setting(2, "D hidden layers", DIS, lo=0, hi=8)
+    d_width: int = setting(64, "D neurons per layer", DIS, lo=1, hi=512)
+    d_act: str = setting("relu", "D activation", DIS, choices=_ACTS)
+    d_spectral_norm: bool = setting(False, "spectral norm on D", DIS)
+    loss: str = setting("nonsaturating", "loss", LOSS, choices=losses.LOSS_NAMES)
+    # WGAN-GP penalty weight (toy-scale value from the WGAN-GP toy code)
+    gp_lambda: float = setting(0.1, "gradient penalty λ (WGAN-GP)", LOSS, lo=0, hi=1000, live=True)
+    clip: float = setting(0.01, "weight clip (WGAN)", LOSS, lo=0, hi=100, lo_open=True, live=True)
+    r1_gamma: float = setting(0.0, "R1 penalty γ (0 = off)", LOSS, lo=0, hi=1000, live=True)
+    # lazy R1: apply it on every k-th D step with weight k·γ (same strength, 1/k of the cost)
+    r1_every: int = setting(1, "R1 every k D steps", LOSS, lo=1, hi=64, live=True)
+    unrolled_k: int = setting(0, "unrolled D steps (0 = off)", LOSS, lo=0, hi=20, live=True)
+    opt_d: str = setting("adam", "D optimiser", OPT, choices=OPTIMIZERS)
+    lr_d: float = setting(1e-3, "D learning rate", OPT, lo=0, hi=10, lo_open=True, live=True)
+    beta1_d: float = setting(0.5, "D β1", OPT, lo=0, hi=0.9999, live=True)
+    beta2_d: float = setting(0.999, "D β2 (RMSprop α)", OPT, lo=0, hi=0.9999, live=True)
+    opt_g: str = setting("adam", "G optimiser", OPT, choices=OPTIMIZERS)
+    lr_g: float = setting(1e-3, "G learning rate", OPT, lo=0, hi=10, lo_open=True, live=True)
+    beta1_g: float = setting(0.5, "G β1", OPT, lo=0, hi=0.9999, live=True)
+    beta2_g: float = setting(0.999, "G β2 (RMSprop α)", OPT, lo=0, hi=0.9999, live=True)
+    k_d: int = setting(1, "D steps per iteration (kD)", OPT, lo=0, hi=50, live=True)
+    k_g: int = setting(1, "G steps per iteration (kG)", OPT, lo=0, hi=50, live=True)
+    batch: int = setting(256, "batch size", OPT, lo=2, hi=4096, live=True)
+    seed: int = setting(0, "seed", DATA, lo=0, hi=2**31 - 1)
+    # decay of an exponential moving average of G's weights used for sampling
+    g_ema: float = setting(0.0, "G weight EMA (0 = off)", OPT, lo=0, hi=0.9999, live=True)
+    # cosine-anneal both learning rates to 1% over this many iterations
+    lr_decay_steps: int = setting(0, "cosine lr decay over (0 = off)", OPT, lo=0, hi=10**8, live=True)
 
     # ---- validation -------------------------------------------------------------------------------------------
     def validate(self) -> "TrainConfig":
         """Raise ValueError naming the first bad setting; return self so calls can chain."""
-        def need(ok: bool, msg: str) -> None:
-            if not ok:
-                raise ValueError(msg)
-
-        def number(name: str, lo: float, hi: float, lo_open: bool = False) -> None:
-            v = getattr(self, name)
-            need(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v),
-                 f"{name} must be a finite number, got {v!r}")
-            need((v > lo if lo_open else v >= lo) and v <= hi,
-                 f"{name} must be in {'(' if lo_open else '['}{lo:g}, {hi:g}], got {v!r}")
-
-        def integer(name: str, lo: int, hi: int) -> None:
-            v = getattr(self, name)
-            need(isinstance(v, int) and not isinstance(v, bool), f"{name} must be a whole number, got {v!r}")
-            need(lo <= v <= hi, f"{name} must be between {lo} and {hi}, got {v}")
-
-        def choice(name: str, options: tuple[str, ...]) -> None:
-            v = getattr(self, name)
-            need(v in options, f"{name} must be one of {', '.join(options)}; got {v!r}")
-
-        choice("data", distributions.NAMES)
+        settings.check_all(self)
         if self.data == "points":
-            need(self.points is not None, "the 'points' data set needs a point cloud (draw one or upload a CSV)")
+            if self.points is None:
+                raise ValueError("the 'points' data set needs a point cloud (draw one or upload a CSV)")
             distributions.validate_points(self.points)
-        choice("noise", NOISE_TYPES)
-        choice("loss", losses.LOSS_NAMES)
-        choice("opt_d", OPTIMIZERS)
-        choice("opt_g", OPTIMIZERS)
-        choice("g_act", tuple(nets.ACTIVATIONS))
-        choice("d_act", tuple(nets.ACTIVATIONS))
-        integer("noise_dim", 1, 64)
-        integer("g_depth", 0, 8)
-        integer("d_depth", 0, 8)
-        integer("g_width", 1, 512)
-        integer("d_width", 1, 512)
-        integer("k_d", 0, 50)
-        integer("k_g", 0, 50)
-        need(self.k_d + self.k_g > 0, "k_d and k_g cannot both be 0: an iteration would do nothing")
-        integer("batch", 2, 4096)
-        integer("seed", 0, 2**31 - 1)
-        integer("unrolled_k", 0, 20)
-        integer("r1_every", 1, 64)
-        integer("lr_decay_steps", 0, 10**8)
-        number("lr_d", 0, 10, lo_open=True)
-        number("lr_g", 0, 10, lo_open=True)
-        for b in ("beta1_d", "beta1_g", "beta2_d", "beta2_g"):
-            number(b, 0, 0.9999)
-        number("gp_lambda", 0, 1000)
-        number("r1_gamma", 0, 1000)
-        number("clip", 0, 100, lo_open=True)
-        number("g_ema", 0, 0.9999)
-        need(isinstance(self.d_spectral_norm, bool), "d_spectral_norm must be true or false")
+        if self.k_d + self.k_g == 0:
+            raise ValueError("k_d and k_g cannot both be 0: an iteration would do nothing")
         budget.check(self)  # last: it needs every number in range
         return self
 
@@ -193,32 +152,10 @@ def _coerce(f: dataclasses.Field, value: Any) -> Any:
             return tuple((float(x), float(y)) for x, y in value)
         except (TypeError, ValueError):
             raise ValueError("points must be a list of [x, y] pairs") from None
-    kind = type(getattr(TrainConfig(), f.name))
-    try:
-        if kind is bool:
-            if isinstance(value, bool):
-                return value
-            text = str(value).strip().lower()
-            if text in ("1", "true", "yes", "on"):
-                return True
-            if text in ("0", "false", "no", "off"):
-                return False
-            raise ValueError
-        if kind is int:
-            if isinstance(value, bool):
-                raise ValueError
-            if isinstance(value, float):
-                if not value.is_integer():
-                    raise ValueError
-                return int(value)
-            return int(str(value).strip())
-        if kind is float:
-            if isinstance(value, bool):
-                raise ValueError
-            return float(value)
-        return str(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{f.name} must be a {kind.__name__}, got {value!r}") from None
+    return settings.by_name(TrainConfig)[f.name].coerce(value)
 
 
 DEFAULT = TrainConfig()
+SETTINGS = settings.table(TrainConfig)
+# Fields the trainer applies to a running model without a restart; everything else rebuilds the run.
+LIVE_FIELDS = frozenset(s.name for s in SETTINGS if s.live)

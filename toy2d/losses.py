@@ -10,10 +10,12 @@ import math
 from dataclasses import dataclass
 from typing import Callable
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
 Tensor = torch.Tensor
+Array = np.ndarray
 
 # Beyond this a loss means the nets' outputs have blown up even though they are still finite (Adam at lr 10 reached
 # −2.6e6, RMSprop 2.4e27). Every preset and recipe stays under ~150 (the WGAN-GP critic on grid25 is the largest;
@@ -70,6 +72,50 @@ def wasserstein_g(h_fake: Tensor) -> Tensor:
     return -h_fake.mean()
 
 
+# ---- the same losses in NumPy, each with its derivative, for toy2d/fastpath.py ---------------------------------
+# d(h_real, h_fake) → (loss, ∂/∂h_real, ∂/∂h_fake); g(h_fake) → (loss, ∂/∂h_fake); losses are means over the batch.
+# A loss is fast-path eligible exactly when it has both (penalties need autograd's double backward).
+def _sigmoid(h: Array) -> Array:
+    return 0.5 * (1.0 + np.tanh(0.5 * h))  # stable for any h
+
+
+def _softplus(h: Array) -> Array:
+    return np.logaddexp(0.0, h)
+
+
+def minimax_d_np(hr: Array, hf: Array) -> tuple[float, Array, Array]:
+    return float(_softplus(-hr).mean() + _softplus(hf).mean()), (_sigmoid(hr) - 1) / len(hr), _sigmoid(hf) / len(hf)
+
+
+def minimax_g_np(hf: Array) -> tuple[float, Array]:
+    return float(-_softplus(hf).mean()), -_sigmoid(hf) / len(hf)
+
+
+def nonsaturating_g_np(hf: Array) -> tuple[float, Array]:
+    return float(_softplus(-hf).mean()), (_sigmoid(hf) - 1) / len(hf)
+
+
+def least_squares_d_np(hr: Array, hf: Array) -> tuple[float, Array, Array]:
+    return float(0.5 * ((hr - 1) ** 2).mean() + 0.5 * (hf ** 2).mean()), (hr - 1) / len(hr), hf / len(hf)
+
+
+def least_squares_g_np(hf: Array) -> tuple[float, Array]:
+    return float(0.5 * ((hf - 1) ** 2).mean()), (hf - 1) / len(hf)
+
+
+def hinge_d_np(hr: Array, hf: Array) -> tuple[float, Array, Array]:
+    return (float(np.maximum(0, 1 - hr).mean() + np.maximum(0, 1 + hf).mean()),
+            -(1 - hr > 0).astype(np.float32) / len(hr), (1 + hf > 0).astype(np.float32) / len(hf))
+
+
+def wasserstein_d_np(hr: Array, hf: Array) -> tuple[float, Array, Array]:
+    return float(hf.mean() - hr.mean()), np.full_like(hr, -1.0 / len(hr)), np.full_like(hf, 1.0 / len(hf))
+
+
+def wasserstein_g_np(hf: Array) -> tuple[float, Array]:
+    return float(-hf.mean()), np.full_like(hf, -1.0 / len(hf))
+
+
 def gradient_penalty(d: Callable[[Tensor], Tensor], real: Tensor, fake: Tensor, generator: torch.Generator) -> Tensor:
     """GP = E_x̂[(‖∇D(x̂)‖ − 1)²], x̂ = εx_r + (1 − ε)x_f, ε ~ U[0,1]  (Gulrajani et al. 2017); multiply by λ."""
     eps = torch.rand(real.shape[0], 1, generator=generator)
@@ -96,6 +142,8 @@ class Loss:
     boundary: float | None  # value of the shown output on the decision boundary; None: no boundary (critic)
     gradient_penalty: bool = False
     weight_clip: bool = False
+    d_numpy: Callable[[Array, Array], tuple[float, Array, Array]] | None = None  # the NumPy twin and derivative
+    g_numpy: Callable[[Array], tuple[float, Array]] | None = None
 
     def shown(self, h: Tensor) -> Tensor:
         """What a heatmap shows: the probability for log losses, the raw score otherwise."""
@@ -103,11 +151,14 @@ class Loss:
 
 
 LOSSES: dict[str, Loss] = {
-    "minimax": Loss("minimax", minimax_d, minimax_g, "probability", 0.5),
-    "nonsaturating": Loss("nonsaturating", minimax_d, nonsaturating_g, "probability", 0.5),
-    "least-squares": Loss("least-squares", least_squares_d, least_squares_g, "score", 0.5),
-    "hinge": Loss("hinge", hinge_d, wasserstein_g, "score", 0.0),
-    "wgan": Loss("wgan", wasserstein_d, wasserstein_g, "critic", None, weight_clip=True),
+    "minimax": Loss("minimax", minimax_d, minimax_g, "probability", 0.5, d_numpy=minimax_d_np, g_numpy=minimax_g_np),
+    "nonsaturating": Loss("nonsaturating", minimax_d, nonsaturating_g, "probability", 0.5, d_numpy=minimax_d_np,
+                          g_numpy=nonsaturating_g_np),
+    "least-squares": Loss("least-squares", least_squares_d, least_squares_g, "score", 0.5,
+                          d_numpy=least_squares_d_np, g_numpy=least_squares_g_np),
+    "hinge": Loss("hinge", hinge_d, wasserstein_g, "score", 0.0, d_numpy=hinge_d_np, g_numpy=wasserstein_g_np),
+    "wgan": Loss("wgan", wasserstein_d, wasserstein_g, "critic", None, weight_clip=True, d_numpy=wasserstein_d_np,
+                 g_numpy=wasserstein_g_np),
     "wgan-gp": Loss("wgan-gp", wasserstein_d, wasserstein_g, "critic", None, gradient_penalty=True),
 }
 LOSS_NAMES: tuple[str, ...] = tuple(LOSSES)

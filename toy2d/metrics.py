@@ -138,7 +138,7 @@ def reference(dist: Distribution, seed: int = 777, box: Box | None = None) -> Re
 def evaluate(dist: Distribution, fake: np.ndarray, ref: Reference | None = None, with_w1: bool = True) -> Report:
     """All metrics of a fake sample against ``dist``. ``fake`` needs ≥ N_DIVERGENCE rows. Pass the same ``ref``
     to score several samples against one reference (and skip recomputing the floors). ``with_w1=False`` skips
-    the exact W1 (≈0.4 s, most of the cost; reported as NaN) for live views that refresh every second."""
+    the exact W1 (most of the cost; reported as NaN) for live views that refresh every second."""
     fake = np.asarray(fake, dtype=np.float64)
     if len(fake) < N_DIVERGENCE:
         raise ValueError(f"evaluate needs at least {N_DIVERGENCE} fake samples, got {len(fake)}")

@@ -4,6 +4,8 @@ G's output layer is linear (no tanh, no clipping to a box) so it can reach any d
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import torch
 from torch import nn
 
@@ -55,3 +57,29 @@ def build(noise_dim: int, g_depth: int, g_width: int, g_act: str, d_depth: int, 
         d = nn.Sequential(Affine(-mean / data_scale, 1.0 / data_scale),
                           mlp(2, 1, d_depth, d_width, d_act, spectral_norm=d_spectral_norm))
     return g, d
+
+
+@dataclass(frozen=True)
+class Layers:
+    """A net from ``build`` as its parts, for code that computes it by hand (toy2d/fastpath.py): x·in_scale +
+    in_shift, the linear layers with ``activation`` between them, then ·out_scale + out_shift. Only ``build``
+    knows the order of the modules, so this is where it is read back."""
+
+    in_shift: torch.Tensor | float
+    in_scale: float
+    linears: list[nn.Linear]
+    activation: str | None  # a key of ACTIVATIONS; None for a net without hidden layers
+    out_shift: torch.Tensor | float
+    out_scale: float
+
+
+def layers(net: nn.Sequential) -> Layers:
+    """The parts of G (MLP, then Affine) or D (Affine, then MLP) as ``build`` made them."""
+    first, second = list(net)
+    affine_in, body, affine_out = (None, first, second) if isinstance(first, nn.Sequential) else (first, second, None)
+    kinds = {cls: name for name, cls in ACTIVATIONS.items()}
+    acts = [kinds[type(m)] for m in body if not isinstance(m, nn.Linear)]
+    shift = lambda m: 0.0 if m is None else m.shift  # noqa: E731
+    scale = lambda m: 1.0 if m is None else m.scale  # noqa: E731
+    return Layers(shift(affine_in), scale(affine_in), [m for m in body if isinstance(m, nn.Linear)],
+                  acts[0] if acts else None, shift(affine_out), scale(affine_out))

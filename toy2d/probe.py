@@ -7,21 +7,45 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Any, Iterator, Protocol
 
 import numpy as np
 import torch
 from scipy.special import ndtri
 
 from .metrics import Box
-from .trainer import Trainer
 
 N_SHOWN = 500  # real and fake points drawn per frame
 FAKE_SEED = 4321  # the fixed noise batch for the fake layer and the arrows
 MANIFOLD_CELLS = 20
 # Heatmap cells per side. The page smooths it when scaling up; 64² costs D 4 096 evaluations a frame against 10 000
-# at 100², the largest part of a frame probe (the default run's probe: ~8.6 → ~5.3 ms here).
+# at 100², the largest part of a frame probe (benchmarks/toy2d_speed.py prints the probe's cost).
 N_GRID = 64
+
+
+class Sampler(Protocol):
+    """What the manifold needs of a model: its noise settings and the generator it samples with."""
+
+    config: Any  # .noise and .noise_dim
+    g_sample: torch.nn.Module
+
+
+class Drawable(Sampler, Protocol):
+    """What a frame draws of a GAN run (a Trainer, or one class of a ConditionalTrainer)."""
+
+    pool: torch.Tensor
+    d: torch.nn.Module
+    d_params: list[torch.Tensor]
+    loss: Any  # losses.Loss
+    fast: Any  # a fastpath.Kernel for the arrows, or None (autograd)
+    iteration: int
+    d_steps: int
+    g_steps: int
+    d_loss: float
+    g_loss: float
+    diverged: Any  # trainer.Divergence or None
+
+    def noise(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor: ...
 
 
 @dataclass(frozen=True)
@@ -87,7 +111,7 @@ def _noise_axis(noise: str, k: int) -> tuple[np.ndarray, float]:
 
 
 @torch.no_grad()
-def manifold(trainer: Trainer, k: int = MANIFOLD_CELLS) -> tuple[np.ndarray, np.ndarray]:
+def manifold(trainer: Sampler, k: int = MANIFOLD_CELLS) -> tuple[np.ndarray, np.ndarray]:
     """G on a regular noise grid (a 2-D slice through the first two noise axes, others at 0), and the relative
     density of fakes in each warped cell: noise mass / area, normalised to a maximum of 1."""
     cfg = trainer.config
@@ -123,14 +147,14 @@ def _observing(net: torch.nn.Module) -> Iterator[None]:
 
 
 @torch.no_grad()
-def fixed_fakes(trainer: Trainer, n: int = N_SHOWN) -> torch.Tensor:
+def fixed_fakes(trainer: Drawable, n: int = N_SHOWN) -> torch.Tensor:
     """G on the fixed noise batch drawn every frame (the fake layer and the arrows' tails)."""
     return trainer.g_sample(trainer.noise(n, torch.Generator().manual_seed(FAKE_SEED)))
 
 
-def fake_arrows(trainer: Trainer, fake: torch.Tensor) -> np.ndarray:
+def fake_arrows(trainer: Drawable, fake: torch.Tensor) -> np.ndarray:
     """−∇ₓ of each fake sample's own generator loss: where the G loss (not merely D) pushes that sample."""
-    fast = getattr(trainer, "fast", None)  # the conditional trainer's class view has no NumPy kernel
+    fast = trainer.fast
     if fast is not None:
         return -fast.sample_gradients(fake.detach().numpy())
     x = fake.detach().clone().requires_grad_(True)
@@ -145,7 +169,7 @@ def fake_arrows(trainer: Trainer, fake: torch.Tensor) -> np.ndarray:
     return (-grad).numpy()
 
 
-def frame(trainer: Trainer, prev_box: Box | None = None, n_grid: int = N_GRID, n_shown: int = N_SHOWN,
+def frame(trainer: Drawable, prev_box: Box | None = None, n_grid: int = N_GRID, n_shown: int = N_SHOWN,
           box: Box | None = None) -> Frame:
     """Snapshot the trainer for drawing, in ``box`` if given (runs drawn side by side share one), else in a box
     fitted with fit_view."""

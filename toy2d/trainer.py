@@ -85,16 +85,43 @@ def all_finite(params: list[torch.Tensor]) -> bool:
     return math.isfinite(torch.cat([p.reshape(-1) for p in params]).sum().item())
 
 
-class Trainer:
-    def __init__(self, config: TrainConfig):
-        self.config = config.validate()
-        self.dist = distributions.get(config.data, config.points)
+class GANTrainer:
+    """What every 2D GAN trainer here shares: the D and G updates (autograd, or the NumPy kernel where it applies),
+    penalties, weight clipping, G's weight average, live settings, the lr schedule and divergence.
+
+    A subclass builds the data, the pool of real samples and the two nets, then calls ``_setup``; it says how the
+    nets take a condition through four hooks (the unconditional GAN has none, the conditional one a class label),
+    in the spirit of pytorch-CycleGAN-and-pix2pix's BaseModel. Random numbers are drawn in one order for both:
+    the real batch (with its conditions), then the noise."""
+
+    config: TrainConfig
+    pool: torch.Tensor
+    g: torch.nn.Module
+    d: torch.nn.Module
+
+    # ---- hooks --------------------------------------------------------------------------------------------------
+    def real_batch_with(self, n: int) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """n real samples and their conditions (None: the GAN takes none)."""
+        raise NotImplementedError
+
+    def fake_conditions(self, n: int) -> torch.Tensor | None:
+        """The conditions G's update generates for (drawn before its noise)."""
+        raise NotImplementedError
+
+    def generate(self, z: torch.Tensor, cond: torch.Tensor | None) -> torch.Tensor:
+        raise NotImplementedError
+
+    def discriminate(self, x: torch.Tensor, cond: torch.Tensor | None) -> torch.Tensor:
+        raise NotImplementedError
+
+    def _kernel(self) -> "fastpath.Kernel | None":
+        """The NumPy kernel for this run's settings, or None (autograd)."""
+        return None
+
+    # ---- set-up -------------------------------------------------------------------------------------------------
+    def _setup(self) -> None:
+        config = self.config
         self.loss = losses.get(config.loss)
-        self.pool = torch.from_numpy(self.dist.sample(POOL_SIZE, np.random.default_rng(config.seed)))
-        scale = float(self.pool.std(dim=0).pow(2).mean().sqrt()) or 1.0  # one scale for both axes: no distortion
-        self.g, self.d = nets.build(config.noise_dim, config.g_depth, config.g_width, config.g_act,
-                                    config.d_depth, config.d_width, config.d_act, config.d_spectral_norm, config.seed,
-                                    self.pool.mean(dim=0), scale)
         self.g_params = list(self.g.parameters())
         self.d_params = list(self.d.parameters())
         self.all_params = self.d_params + self.g_params
@@ -103,7 +130,7 @@ class Trainer:
         self.opt_d = make_optimizer(config.opt_d, self.d_params, config.lr_d, config.beta1_d, config.beta2_d)
         self.opt_g = make_optimizer(config.opt_g, self.g_params, config.lr_g, config.beta1_g, config.beta2_g)
         self.use_fastpath = True  # tests switch it off to compare with autograd
-        self._fast = fastpath.Kernel(self) if fastpath.eligible(self) else None
+        self._fast = self._kernel()
         self.iteration = 0
         self.d_steps = 0
         self.g_steps = 0
@@ -112,27 +139,21 @@ class Trainer:
         self.diverged: Divergence | None = None
         self.history: list[tuple[int, float, float]] = []  # (iteration, d_loss, g_loss) after each iteration
 
-    # ---- sampling ---------------------------------------------------------------------------------------------
+    # ---- sampling -----------------------------------------------------------------------------------------------
     def noise(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
         gen = generator or self.rng
         if self.config.noise == "gaussian":
             return torch.randn(n, self.config.noise_dim, generator=gen)
         return torch.rand(n, self.config.noise_dim, generator=gen) * 2 - 1
 
-    def real_batch(self, n: int) -> torch.Tensor:
-        return torch.index_select(self.pool, 0, torch.randint(0, POOL_SIZE, (n,), generator=self.rng))
+    def pool_index(self, n: int) -> torch.Tensor:
+        return torch.randint(0, POOL_SIZE, (n,), generator=self.rng)
 
-    @torch.no_grad()
-    def sample(self, n: int, seed: int = 12345) -> np.ndarray:
-        """n generator samples from a fixed noise seed (independent of the training RNG)."""
-        z = self.noise(n, torch.Generator().manual_seed(seed))
-        return self.g_sample(z).numpy()
-
-    # ---- live settings ----------------------------------------------------------------------------------------
+    # ---- live settings ------------------------------------------------------------------------------------------
     def apply(self, config: TrainConfig) -> None:
         """Apply live settings (learning rates, kD/kG, penalties…) keeping optimiser state.
 
-        Raises ValueError if ``config`` changes something that needs a new Trainer (see needs_restart)."""
+        Raises ValueError if ``config`` changes something that needs a new trainer (see needs_restart)."""
         config.validate()
         if self.config.needs_restart(config):
             raise ValueError("this change needs a restart: build a new Trainer")
@@ -148,7 +169,7 @@ class Trainer:
             self.g_sample = copy.deepcopy(self.g)
         elif config.g_ema == 0:
             self.g_sample = self.g
-        self._fast = fastpath.Kernel(self) if fastpath.eligible(self) else None
+        self._fast = self._kernel()
 
     @property
     def fast(self) -> "fastpath.Kernel | None":
@@ -161,20 +182,23 @@ class Trainer:
     def _set_lr(self) -> None:
         set_lr(self.opt_d, self.opt_g, self.config, self.lr_factor())
 
-    # ---- steps ------------------------------------------------------------------------------------------------
+    # ---- steps --------------------------------------------------------------------------------------------------
     def _diverge(self, phase: str, reason: str) -> bool:
         self.diverged = Divergence(self.iteration + 1, phase, reason)
         return False
 
-    def d_objective(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
-        """D's full loss on one batch: adversarial term plus the configured penalties."""
+    def d_objective(self, real: torch.Tensor, fake: torch.Tensor, cond: torch.Tensor | None = None) -> torch.Tensor:
+        """D's full loss on one batch: adversarial term plus the configured penalties (which differentiate D in x
+        for fixed conditions)."""
         cfg = self.config
-        h = self.d(torch.cat([real, fake]))
+        both = None if cond is None else torch.cat([cond, cond])  # fakes carry the real half's conditions
+        h = self.discriminate(torch.cat([real, fake]), both)
         loss = self.loss.d_loss(h[: len(real)], h[len(real):])
+        d_x = lambda x: self.discriminate(x, cond)  # noqa: E731
         if self.loss.gradient_penalty and cfg.gp_lambda > 0:
-            loss = loss + cfg.gp_lambda * losses.gradient_penalty(self.d, real, fake, self.rng)
+            loss = loss + cfg.gp_lambda * losses.gradient_penalty(d_x, real, fake, self.rng)
         if self._r1_due():
-            loss = loss + cfg.r1_gamma * cfg.r1_every * losses.r1_penalty(self.d, real)
+            loss = loss + cfg.r1_gamma * cfg.r1_every * losses.r1_penalty(d_x, real)
         return loss
 
     def _check_weights(self) -> bool:
@@ -202,10 +226,10 @@ class Trainer:
         """One D update through autograd; returns D's loss. Like the fast kernel's, it updates nothing when the
         loss is not finite."""
         b = self.config.batch
-        real = self.real_batch(b)
+        real, cond = self.real_batch_with(b)
         with torch.no_grad():
-            fake = self.g(self.noise(b))
-        loss = self.d_objective(real, fake)
+            fake = self.generate(self.noise(b), cond)  # the real half's conditions: D must judge the pairing
+        loss = self.d_objective(real, fake, cond)
         value = loss.item()
         if not math.isfinite(value):
             return value
@@ -227,7 +251,7 @@ class Trainer:
         params = {k: p.detach().requires_grad_(True) for k, p in self.d.named_parameters()}
         b = self.config.batch
         for _ in range(self.config.unrolled_k):
-            real = self.real_batch(b)
+            real, _ = self.real_batch_with(b)
             h = functional_call(self.d, params, (torch.cat([real, fake]),))
             d_loss = self.loss.d_loss(h[:b], h[b:])
             grads = torch.autograd.grad(d_loss, list(params.values()), create_graph=True)
@@ -244,11 +268,12 @@ class Trainer:
 
     def _g_autograd(self) -> float:
         """One G update through autograd; returns G's loss and updates nothing when it is not finite."""
-        fake = self.g(self.noise(self.config.batch))
+        cond = self.fake_conditions(self.config.batch)
+        fake = self.generate(self.noise(self.config.batch), cond)
         for p in self.d_params:
             p.requires_grad_(False)
         try:
-            h = self._unrolled_scores(fake) if self.config.unrolled_k else self.d(fake)
+            h = self._unrolled_scores(fake) if self.config.unrolled_k else self.discriminate(fake, cond)
         finally:
             for p in self.d_params:
                 p.requires_grad_(True)
@@ -302,3 +327,44 @@ class Trainer:
             if callback is not None:
                 callback(self)
         return done
+
+
+class Trainer(GANTrainer):
+    """The unconditional 2D GAN: G(z) and D(x), the NumPy kernel where the settings allow it."""
+
+    def __init__(self, config: TrainConfig):
+        self.config = config.validate()
+        self.dist = distributions.get(config.data, config.points)
+        self.pool = torch.from_numpy(self.dist.sample(POOL_SIZE, np.random.default_rng(config.seed)))
+        scale = float(self.pool.std(dim=0).pow(2).mean().sqrt()) or 1.0  # one scale for both axes: no distortion
+        self.g, self.d = nets.build(config.noise_dim, config.g_depth, config.g_width, config.g_act,
+                                    config.d_depth, config.d_width, config.d_act, config.d_spectral_norm, config.seed,
+                                    self.pool.mean(dim=0), scale)
+        self._setup()
+
+    def real_batch(self, n: int) -> torch.Tensor:
+        return torch.index_select(self.pool, 0, self.pool_index(n))
+
+    def real_batch_with(self, n: int) -> tuple[torch.Tensor, None]:
+        return self.real_batch(n), None
+
+    def fake_conditions(self, n: int) -> None:
+        return None
+
+    def generate(self, z: torch.Tensor, cond: None = None) -> torch.Tensor:
+        return self.g(z)
+
+    def discriminate(self, x: torch.Tensor, cond: None = None) -> torch.Tensor:
+        return self.d(x)
+
+    @torch.no_grad()
+    def sample(self, n: int, seed: int = 12345) -> np.ndarray:
+        """n generator samples from a fixed noise seed (independent of the training RNG)."""
+        return self.g_sample(self.noise(n, torch.Generator().manual_seed(seed))).numpy()
+
+    def _kernel(self) -> "fastpath.Kernel | None":
+        c = self.config
+        if not fastpath.eligible(self.loss, c.opt_d, c.opt_g, c.d_spectral_norm, c.unrolled_k, c.g_ema):
+            return None
+        return fastpath.Kernel(nets.layers(self.g), nets.layers(self.d), self.opt_d, self.opt_g, self.loss, c.batch,
+                               c.clip if self.loss.weight_clip else None, self.real_batch, self.noise)

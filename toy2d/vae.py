@@ -15,8 +15,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from . import distributions, losses, nets
+from . import distributions, losses, nets, settings
 from .config import TrainConfig
+from .settings import setting
 from .trainer import POOL_SIZE, Divergence, all_finite, run_steps
 
 LOG_2PI = math.log(2 * math.pi)
@@ -24,21 +25,27 @@ LOG_2PI = math.log(2 * math.pi)
 
 @dataclass(frozen=True)
 class VAEConfig:
-    data: str = "ring8"
+    """Each setting declared once (toy2d/settings.py): the VAE panel and validation read it here."""
+
+    data: str = setting("ring8", "data set", "Data", choices=distributions.NAMES)
     points: tuple[tuple[float, float], ...] | None = None
-    noise_dim: int = 2  # the latent size; named like the GAN's noise so probe.manifold can draw the decoder
-    enc_depth: int = 2
-    enc_width: int = 64
-    dec_depth: int = 2
-    dec_width: int = 64
-    act: str = "relu"
-    lr: float = 1e-3
-    batch: int = 256
-    seed: int = 0
-    beta: float = 1.0  # weight of the KL term (1 = the ELBO)
-    learn_sigma: bool = True  # learn the decoder's noise σ; off: σ stays at sigma0
-    sigma0: float = 0.1  # σ's start (or fixed value), in units of the data's spread
-    noise: str = "gaussian"  # the prior: always a standard normal
+    # the latent size; named like the GAN's noise so probe.manifold can draw the decoder
+    noise_dim: int = setting(2, "latent size", "Model", lo=1, hi=64, noun="latent size")
+    enc_depth: int = setting(2, "encoder hidden layers", "Model", lo=0, hi=8, noun="encoder depth")
+    enc_width: int = setting(64, "encoder neurons per layer", "Model", lo=1, hi=512, noun="encoder width")
+    dec_depth: int = setting(2, "decoder hidden layers", "Model", lo=0, hi=8, noun="decoder depth")
+    dec_width: int = setting(64, "decoder neurons per layer", "Model", lo=1, hi=512, noun="decoder width")
+    act: str = setting("relu", "activation", "Model", choices=tuple(nets.ACTIVATIONS))
+    lr: float = setting(1e-3, "learning rate", "Training", lo=0, hi=10, lo_open=True, noun="learning rate")
+    batch: int = setting(256, "batch size", "Training", lo=2, hi=4096)
+    seed: int = setting(0, "seed", "Data", lo=0, hi=2**31 - 1)
+    # weight of the KL term (1 = the ELBO)
+    beta: float = setting(1.0, "β (KL weight; 1 = ELBO)", "Training", lo=0, hi=100, noun="β")
+    # learn the decoder's noise σ; off: σ stays at sigma0
+    learn_sigma: bool = setting(True, "learn the decoder's σ", "Model")
+    # σ's start (or fixed value), in units of the data's spread
+    sigma0: float = setting(0.1, "decoder σ (start)", "Model", lo=1e-4, hi=10, noun="σ")
+    noise: str = setting("gaussian", "prior", "Model", choices=("gaussian",), panel=False)  # a standard normal
 
     @classmethod
     def like(cls, gan: TrainConfig, **changes) -> "VAEConfig":
@@ -49,28 +56,8 @@ class VAEConfig:
         return replace(base, **changes)
 
     def validate(self) -> "VAEConfig":
-        checks = [
-            (self.data in distributions.NAMES, f"data must be one of {', '.join(distributions.NAMES)}"),
-            (isinstance(self.noise_dim, int) and 1 <= self.noise_dim <= 64, "latent size must be 1–64"),
-            (all(isinstance(v, int) and 0 <= v <= 8 for v in (self.enc_depth, self.dec_depth)), "depth must be 0–8"),
-            (all(isinstance(v, int) and 1 <= v <= 512 for v in (self.enc_width, self.dec_width)),
-             "width must be 1–512"),
-            (self.act in nets.ACTIVATIONS, f"activation must be one of {', '.join(nets.ACTIVATIONS)}"),
-            (_finite_in(self.lr, 0, 10) and self.lr > 0, "learning rate must be in (0, 10]"),
-            (isinstance(self.batch, int) and 2 <= self.batch <= 4096, "batch must be 2–4096"),
-            (isinstance(self.seed, int) and 0 <= self.seed < 2**31, "seed must be 0–2³¹−1"),
-            (_finite_in(self.beta, 0, 100), "β must be in [0, 100]"),
-            (_finite_in(self.sigma0, 1e-4, 10), "σ must be in [0.0001, 10]"),
-            (self.noise == "gaussian", "a VAE's prior is a standard normal"),
-        ]
-        for ok, message in checks:
-            if not ok:
-                raise ValueError(message)
+        settings.check_all(self)
         return self
-
-
-def _finite_in(v: object, lo: float, hi: float) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and lo <= v <= hi
 
 
 class VAE:

@@ -8,9 +8,9 @@
   const ctx = canvas.getContext("2d");
   const heatCanvas = document.createElement("canvas");
   const state = {
-    token: null, playing: false, busy: false, frame: null, real: null, run: -1, lossSerial: 0, metricSerial: 0,
-    losses: [], metrics: [], floors: null, modesTotal: null, userZoom: false, ownRelayout: false,
-    drawing: false, drawn: [], lastChart: 0, painted: 0, bytes: 0, frames: 0, started: 0,
+    token: null, playing: false, busy: false, frame: null, view: null, real: null, run: -1,
+    losses: { start: 0, rows: [] }, metrics: { start: 0, rows: [] }, floors: null, modesTotal: null, userZoom: false, ownRelayout: false,
+    drawing: false, drawn: [], lastChart: 0, painted: 0, bytes: 0, frames: 0, started: 0, pending: 0, loops: 0,
     layers: { heatmap: true, manifold: true, real: true, fake: true, arrows: true },
   };
   window.ganLab = state; // read by the browser tests and benchmarks/live_fps.py
@@ -54,7 +54,7 @@
   new ResizeObserver(() => { Plotly.Plots.resize(plotDiv); paint(); }).observe(plotDiv);
 
   function fitBox(force) {
-    const f = state.frame;
+    const f = state.view;
     if (!f || (state.userZoom && !force)) return;
     const xr = plotDiv._fullLayout.xaxis.range, yr = plotDiv._fullLayout.yaxis.range;
     if (!force && xr[0] === f.box[0] && xr[1] === f.box[1] && yr[0] === f.box[2] && yr[1] === f.box[3]) return;
@@ -74,7 +74,7 @@
   }
 
   function paint() {
-    const g = geometry(), f = state.frame;
+    const g = geometry(), f = state.view;
     if (!g) return;
     const dpr = window.devicePixelRatio || 1;
     canvas.style.left = g.left + "px"; canvas.style.top = g.top + "px";
@@ -85,11 +85,11 @@
     ctx.clearRect(0, 0, g.w, g.h);
     if (f) {
       const L = state.layers;
-      if (L.heatmap) paintHeat(g, f);
+      if (L.heatmap && f._heat) paintHeat(g, f);
       if (L.manifold) paintManifold(g, f);
       if (L.real && state.real) paintPoints(g, state.real, REAL, 0.55);
       if (L.fake) paintPoints(g, f._fake, FAKE, 0.8);
-      if (L.arrows) paintArrows(g, f);
+      if (L.arrows && f._arrows) paintArrows(g, f);
     }
     if (state.drawing || state.drawn.length) paintDrawn(g);
   }
@@ -180,7 +180,7 @@
   }
 
   function drawCharts() {
-    const L = decimate(state.losses, 1500), M = state.metrics, col = (rows, k) => rows.map((r) => r[k]);
+    const L = decimate(state.losses.rows, 1500), M = state.metrics.rows, col = (rows, k) => rows.map((r) => r[k]);
     const it = col(L, 0), mit = col(M, 0), lines = (t) => t.forEach((x) => { x.mode = "lines"; }), traces = [
       { x: it, y: col(L, 1), name: "D loss", line: { color: "#2166ac", width: 1.2 }, xaxis: "x", yaxis: "y" },
       { x: it, y: col(L, 2), name: "G loss", line: { color: "#b2182b", width: 1.2 }, xaxis: "x", yaxis: "y" },
@@ -209,19 +209,20 @@
     $(".lab-dsteps").textContent = f.d_steps;
     $(".lab-gsteps").textContent = f.g_steps;
     $(".lab-ips").textContent = state.playing ? Math.round(f.ips) : "–";
+    const v = f.view;
     $(".pipe-dloss").textContent = fmt(f.d_loss);
     $(".pipe-gloss").textContent = fmt(f.g_loss);
     const slow = $(".lab-slow").checked;
     element.querySelectorAll(".pipe-d, .pipe-g").forEach((e) => e.classList.toggle("active", slow &&
       e.classList.contains(f.next_phase === "D" ? "pipe-d" : "pipe-g")));  // the boxes the next update involves
     $(".lab-phase").textContent = slow ? `next: ${f.next_phase} step` : "";
-    const lo = fmt(f.heat_lo, 2), hi = fmt(f.heat_hi, 2);
-    $(".legend-heat").textContent = f.heat_output === "probability"
+    const lo = fmt(v.heat_lo, 2), hi = fmt(v.heat_hi, 2);
+    $(".legend-heat").textContent = v.heat_output === "probability"
       ? "Background: the discriminator's belief. Green = “real” (D(x) near 1), pink = “fake” (near 0), white = D cannot tell (0.5)."
-      : f.heat_output === "score"
+      : v.heat_output === "score"
         ? `Background: the discriminator's raw score from ${lo} (pink, “fake”) to ${hi} (green, “real”); white is its decision boundary.`
         : `Background: the critic's value from ${lo} (pink, low) to ${hi} (green, high), centred on its median; a critic has no boundary, only slopes.`;
-    $(".legend-arrows").textContent = `Arrows: where the generator's loss pushes each fake sample (−∇ₓ L_G); longest now ${fmt(f.arrow_max, 4)}.`;
+    $(".legend-arrows").textContent = `Arrows: where the generator's loss pushes each fake sample (−∇ₓ L_G); longest now ${fmt(v.arrow_max, 4)}.`;
     const msg = $(".lab-msg");
     if (f.diverged) { msg.textContent = "⚠ " + f.diverged; msg.classList.add("show"); }
     else if (msg.dataset.kind !== "info") { msg.textContent = ""; msg.classList.remove("show"); }
@@ -232,27 +233,37 @@
     msg.textContent = text; msg.dataset.kind = text ? "info" : ""; msg.classList.toggle("show", !!text);
   }
 
-  // ---- receiving frames --------------------------------------------------------------------------------------
+  // ---- receiving frames (frame_protocol.LabFrame) ------------------------------------------------------------
+  // Chart rows are numbered within a run: a frame carries rows from some index on, and the page keeps only those it
+  // does not hold yet. (The next request goes out before this frame is taken in, so frames overlap.)
+  function takeRows(series, chunk) {
+    const have = series.start + series.rows.length, skip = Math.max(0, have - chunk.from);
+    if (chunk.from > have) { series.start = chunk.from; series.rows = []; }  // older rows were dropped: start there
+    for (let i = skip; i < chunk.rows.length; i++) series.rows.push(chunk.rows[i]);
+    if (series.rows.length > 20000) {  // keep the page light on very long runs: every other old row goes
+      const kept = decimate(series.rows, 10000);
+      series.start += series.rows.length - kept.length; series.rows = kept;
+    }
+  }
   function accept(p) {
     if (!p || typeof p !== "object") return;
     if (p.error) { info("⚠ " + p.error); setPlaying(false); return; }
     if (p.run !== state.run) {
-      state.run = p.run; state.losses = []; state.metrics = []; state.userZoom = false;
+      state.run = p.run; state.losses = { start: 0, rows: [] }; state.metrics = { start: 0, rows: [] }; state.userZoom = false;
     }
     if (p.real) state.real = f32(p.real);
-    state.losses.push(...p.loss_rows); state.metrics.push(...p.metric_rows);
-    if (state.losses.length > 20000) state.losses = decimate(state.losses, 10000);
-    state.lossSerial = p.loss_serial; state.metricSerial = p.metric_serial;
+    takeRows(state.losses, p.losses); takeRows(state.metrics, p.metrics);
     state.floors = p.floors; state.modesTotal = p.modes_total; state.modeWindow = p.mode_window;
-    p._heat = u8(p.heat); p._fake = f32(p.fake); p._arrows = f32(p.arrows);
-    p._manifold = f32(p.manifold); p._density = u8(p.density);
-    const boxChanged = !state.frame || state.frame.box.join() !== p.box.join();
-    state.frame = p;
+    const v = p.view;
+    v._heat = v.heat ? u8(v.heat) : null; v._fake = f32(v.fake); v._arrows = v.arrows ? f32(v.arrows) : null;
+    v._manifold = f32(v.manifold); v._density = u8(v.density);
+    const boxChanged = !state.view || state.view.box.join() !== v.box.join();
+    state.frame = p; state.view = v;
     if (boxChanged) fitBox(false);
     paint();
     readouts(p);
     const now = performance.now();
-    if (!state.playing || now - state.lastChart > 250 || p.metric_rows.length) { state.lastChart = now; drawCharts(); }
+    if (!state.playing || now - state.lastChart > 250 || p.metrics.rows.length) { state.lastChart = now; drawCharts(); }
     if (p.query !== undefined) shareUrl(p.query);
     requestAnimationFrame(() => { state.painted += 1; });
     if (p.diverged && state.playing) setPlaying(false);
@@ -277,12 +288,17 @@
   }
   async function sendFrame(action, n) {
     if (!state.token) throw new Error("no session yet: wait for the page to finish loading");
-    for (let tries = 0; tries < 20; tries++) {
-      const text = await server.tick([state.token, action, n || 1, state.lossSerial, state.metricSerial, state.run]);
-      const p = JSON.parse(text);
-      if (!p.busy) { state.bytes += text.length; state.frames += 1; return p; }
-    }
-    throw new Error("the server stayed busy");
+    state.pending += 1;  // requests on their way (read by the browser tests: "paused" means none left)
+    try {
+      for (let tries = 0; tries < 20; tries++) {
+        const held = (s) => (state.run === -1 ? 0 : s.start + s.rows.length);
+        const text = await server.tick({ token: state.token, action, n: n || 1, run: state.run,
+          losses: held(state.losses), metrics: held(state.metrics) });
+        const p = JSON.parse(text);
+        if (!p.busy) { state.bytes += text.length; state.frames += 1; return p; }
+      }
+      throw new Error("the server stayed busy");
+    } finally { state.pending -= 1; }
   }
   async function call(action, n) { accept(await fetchFrame(action, n)); }
 
@@ -290,15 +306,17 @@
   const request = () => { const slow = $(".lab-slow").checked; return fetchFrame(slow ? "slow" : "play", slow ? 1 : Number($(".lab-speed").value)); };
 
   // While playing, the next frame is requested as soon as one arrives and before it is painted, so the server
-  // trains while the browser paints (one request in flight at a time: no backlog).
+  // trains while the browser paints (one request in flight at a time: no backlog). Every request sent is taken in,
+  // the one under way when Pause is pressed too: the page then shows what the server trained.
   async function loop() {
+    const mine = ++state.loops;  // Pause then Play before the last frame came back: the older loop ends there
     let pending = request();
-    while (state.playing) {
+    for (;;) {
       const t0 = performance.now();
       let p;
       try { p = await pending; }
       catch (e) { setPlaying(false); info("⚠ The server did not answer (" + e + "). Press Play to try again."); break; }
-      if (!state.playing) { accept(p); break; }
+      if (!state.playing || mine !== state.loops) { accept(p); break; }
       if (hidden()) { accept(p); setPlaying(false); info("Paused: the lab was hidden."); break; }
       const slow = $(".lab-slow").checked;
       if (slow) { accept(p); await sleep(Math.max(0, 450 - (performance.now() - t0))); if (state.playing) pending = request(); continue; }
@@ -360,16 +378,14 @@
     state.drawn = []; drawBox.checked = false; state.drawing = false; canvas.classList.remove("drawing"); paint();
   });
 
-  // ---- frames pushed by the settings panel (props.value) ----------------------------------------------------------
+  // ---- what the other events say (props.value): a message, and the run's token; then the page asks for a frame --
   function fromValue() {
     if (!props.value) return;
-    try {
-      const p = JSON.parse(props.value);
-      if (p.token) state.token = p.token;
-      if (p.frame) accept(p.frame);
-      if (p.message !== undefined) info(p.message);
-    }
-    catch (e) { console.error("bad lab value", e); }
+    let p;
+    try { p = JSON.parse(props.value); } catch (e) { console.error("bad lab value", e); return; }
+    if (p.token) state.token = p.token;
+    if (p.message !== undefined) info(p.message);
+    if (p.token && !state.playing) call("frame", 1).catch((e) => info("⚠ " + e));  // playing: the next frame shows it
   }
   watch("value", fromValue);
   // an open page, even paused or hidden, keeps its run: the server frees runs no page has reached for a while

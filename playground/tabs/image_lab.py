@@ -15,13 +15,15 @@ from PIL import Image
 
 from models import digit_gans, digits
 from models.digit_gans import DigitConfig, DigitGAN
-from playground import digit_frames, limits, live_loop, messages
-from toy2d.losses import LOSS_NAMES
+from playground import digit_frames, fields, limits, live_loop, messages
+from playground.tabs import Page
+from toy2d import settings
 
 METRICS_EVERY_S = 0.5
+TABLE = settings.by_name(DigitConfig)  # the panel's settings, in its order, declared in models/digit_gans.py
 SETTINGS = ("model", "loss", "optimizer", "lr_d", "lr_g", "k_d", "k_g", "batch", "z_dim", "seed", "domain_a",
             "domain_b", "lambda_cyc", "lambda_id")
-INTS = {"k_d", "k_g", "batch", "z_dim", "seed", "domain_a", "domain_b"}
+INTS = {name for name in SETTINGS if TABLE[name].kind == "int"}
 
 
 @dataclass
@@ -145,8 +147,15 @@ def walk(run: LabRun | None, seed: float, label: float) -> Image.Image:
     return digit_frames.grid_picture(frames[None], [])
 
 
-def build() -> None:
-    threading.Thread(target=digits.judge, daemon=True).start()  # ~1 s, off the first frame's path
+DEFAULT = DigitConfig()
+
+
+def _box(name: str) -> gr.Number:
+    return fields.number_box(TABLE[name], getattr(DEFAULT, name), f"img-{name}")
+
+
+def create(page: Page) -> None:
+    threading.Thread(target=digits.judge, daemon=True).start()  # off the first frame's path
     gr.Markdown("Train image GANs on scikit-learn's 1 797 handwritten **8×8 digits**, live. **DCGAN**: strided "
                 "(transposed) convolutions with batch norm. **Conditional GAN**: the digit's one-hot label is "
                 "concatenated to z and to the discriminator's input, so you can ask for a digit (one row per "
@@ -163,22 +172,16 @@ def build() -> None:
     with gr.Row():
         model = gr.Radio([("DCGAN", "dcgan"), ("conditional GAN", "cgan"), ("CycleGAN", "cyclegan")],
                          value="cgan", label="model", elem_id="img-model")
-        loss = gr.Dropdown(list(LOSS_NAMES), value="nonsaturating", label="loss", elem_id="img-loss")
-        optimizer = gr.Dropdown(list(digit_gans.OPTIMIZERS), value="adam", label="optimizer", elem_id="img-opt")
+        loss = gr.Dropdown(list(TABLE["loss"].choices), value=DEFAULT.loss, label="loss", elem_id="img-loss")
+        optimizer = gr.Dropdown(list(TABLE["optimizer"].choices), value=DEFAULT.optimizer, label="optimizer",
+                                elem_id="img-opt")
     with gr.Row():
-        lr_d = gr.Number(1e-3, label="learning rate D", elem_id="img-lr_d")
-        lr_g = gr.Number(1e-3, label="learning rate G", elem_id="img-lr_g")
-        k_d = gr.Number(1, label="D steps per iteration (kD)", precision=0, elem_id="img-k_d")
-        k_g = gr.Number(1, label="G steps per iteration (kG)", precision=0, elem_id="img-k_g")
-        batch = gr.Number(64, label="batch", precision=0, elem_id="img-batch")
-        z_dim = gr.Number(32, label="noise dimension", precision=0, elem_id="img-z_dim")
-        seed = gr.Number(0, label="seed", precision=0, elem_id="img-seed")
+        lr_d, lr_g, k_d, k_g, batch, z_dim, seed = (_box(n) for n in ("lr_d", "lr_g", "k_d", "k_g", "batch",
+                                                                       "z_dim", "seed"))
     with gr.Accordion("CycleGAN", open=False):
         with gr.Row():
-            domain_a = gr.Number(3, label="digit a", precision=0, elem_id="img-domain_a")
-            domain_b = gr.Number(8, label="digit b", precision=0, elem_id="img-domain_b")
-            lambda_cyc = gr.Number(10.0, label="λ cycle", elem_id="img-lambda_cyc")
-            lambda_id = gr.Number(5.0, label="λ identity", elem_id="img-lambda_id")
+            domain_a, domain_b, lambda_cyc, lambda_id = (_box(n) for n in ("domain_a", "domain_b", "lambda_cyc",
+                                                                           "lambda_id"))
     with gr.Accordion("Latent walk of the live generator", open=False):
         with gr.Row():
             walk_seed = gr.Number(0, label="walk seed", precision=0, elem_id="img-walk-seed")

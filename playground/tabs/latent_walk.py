@@ -15,6 +15,7 @@ from models import latent, montage, store, video, walks
 from models.dcgan import FacesDCGAN, load_faces
 from playground import exports, fields, messages
 from playground.model_errors import gpu_call, reports_unavailable
+from playground.tabs import Page
 
 MODEL = "dcgan-faces"
 GRID_SEEDS = "0-15"
@@ -155,7 +156,7 @@ seed picks *z*, so the same seed always gives the same face. Nearby *z* give sim
 """
 
 
-def build(tab: gr.Tab) -> None:
+def create(page: Page) -> None:
     """The tab's layout and events; the grid is drawn the first time the tab is opened."""
     gr.Markdown(INTRO)
     status = gr.Markdown(model_status, elem_id="walk-status")
@@ -217,7 +218,7 @@ def build(tab: gr.Tab) -> None:
     seeds.submit(**grid_event)
     truncation.release(**grid_event)
     reroll_btn.click(reroll, outputs=seeds).then(**grid_event)
-    tab.select(first_grid, inputs=[seeds, truncation, shown], outputs=[gallery, shown, status])
+    page.tab.select(first_grid, inputs=[seeds, truncation, shown], outputs=[gallery, shown, status])
     gallery.select(pick, inputs=[keyframes, shown], outputs=keyframes)
     walk_btn.click(make_walk, inputs=[keyframes, mode, frames, fps, truncation],
                    outputs=[strip, walk_video, gif, walk_info, status])

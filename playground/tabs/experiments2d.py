@@ -17,16 +17,24 @@ from PIL import Image
 from toy2d import distributions, losses, probe
 from toy2d.compare import LockStep
 from toy2d.conditional import ClassScore, ConditionalTrainer
-from toy2d.config import OPTIMIZERS, TrainConfig
+from toy2d import settings
+from toy2d.config import TrainConfig
 from toy2d.presets import PRESET_NAMES, resolve
 from toy2d.trainer import Trainer
 from toy2d.vae import VAE, VAEConfig
 
-from . import compare_frames, fields, limits, live_loop, messages
+from playground import compare_frames, fields, limits, live_loop, messages
+from playground.tabs import Page
 
 DATA_SETS = [d for d in distributions.NAMES if d != "points"]
 RECIPE = "recipe for the data set"
 BASES = [RECIPE, *PRESET_NAMES]
+SETTING = settings.by_name(TrainConfig)
+VAE_SETTING = settings.by_name(VAEConfig)
+
+
+def box(name: str, value: Any, elem_id: str) -> gr.Number:
+    return fields.number_box(SETTING[name], value, elem_id)
 SIDE_FIELDS = ("base", "loss", "opt", "lr_d", "lr_g", "k_d", "k_g", "r1_gamma")
 SCORES_EVERY_S = 0.5
 
@@ -119,13 +127,11 @@ def side_config(data: str, seed: Any, base: str, loss: str, opt: str, lr_d: Any,
     """One side of the A/B panel → a validated config: the base (recipe or preset) with the panel's numbers."""
     if base not in BASES:
         raise messages.error(f"{name}: choose a starting point from the list.")
-    if loss not in losses.LOSS_NAMES or opt not in OPTIMIZERS:
-        raise messages.error(f"{name}: choose a loss and an optimiser from the lists.")
-    overrides = dict(seed=fields.whole(seed, "seed", 0, 2**31 - 1), opt_d=opt, opt_g=opt,
-                     lr_d=fields.number(lr_d, f"{name}: D learning rate", 1e-6, 1.0),
-                     lr_g=fields.number(lr_g, f"{name}: G learning rate", 1e-6, 1.0),
-                     k_d=fields.whole(k_d, f"{name}: D steps", 0, 20), k_g=fields.whole(k_g, f"{name}: G steps", 0, 20),
-                     r1_gamma=fields.number(r1_gamma, f"{name}: R1 γ", 0.0, 100.0))
+    side = f"{name}: "
+    opt = fields.declared(SETTING["opt_d"], opt, side)
+    overrides = dict(seed=fields.declared(SETTING["seed"], seed), opt_d=opt, opt_g=opt,
+                     **{k: fields.declared(SETTING[k], v, side) for k, v in
+                        dict(loss=loss, lr_d=lr_d, lr_g=lr_g, k_d=k_d, k_g=k_g, r1_gamma=r1_gamma).items()})
     try:
         config, _ = resolve(data=data, loss=loss, preset=None if base == RECIPE else base, overrides=overrides)
     except ValueError as e:
@@ -189,7 +195,7 @@ def vae_new(old: Comparison | None, data: str, seed: Any, loss: str, beta: Any, 
     if loss not in losses.LOSS_NAMES:
         raise messages.error("Choose the GAN's loss from the list.")
     gan, _ = resolve(data=data, loss=loss, overrides={"seed": fields.whole(seed, "seed", 0, 2**31 - 1)})
-    vae = VAEConfig.like(gan, beta=fields.number(beta, "β", 0.0, 10.0), learn_sigma=bool(learn_sigma))
+    vae = VAEConfig.like(gan, beta=fields.declared(VAE_SETTING["beta"], beta), learn_sigma=bool(learn_sigma))
     run = Comparison(LockStep({"GAN": Trainer(gan), "VAE": VAE(vae)}),
                      [f"GAN ({loss})", f"VAE (β {vae.beta:g}, σ {'learned' if vae.learn_sigma else 'fixed'})"])
     return _replace(old, run)
@@ -287,15 +293,14 @@ def _side(name: str, values: list[Any]) -> list[gr.components.Component]:
     with gr.Column(min_width=260):
         gr.Markdown(f"**Run {name}**")
         fields = [gr.Dropdown(BASES, value=base, label="start from", elem_id=f"{p}-base"),
-                  gr.Dropdown(list(losses.LOSS_NAMES), value=loss, label="loss", elem_id=f"{p}-loss"),
-                  gr.Dropdown(list(OPTIMIZERS), value=opt, label="optimiser (D and G)", elem_id=f"{p}-opt")]
+                  gr.Dropdown(list(SETTING["loss"].choices), value=loss, label=SETTING["loss"].label,
+                              elem_id=f"{p}-loss"),
+                  gr.Dropdown(list(SETTING["opt_d"].choices), value=opt, label="optimiser (D and G)",
+                              elem_id=f"{p}-opt")]
         with gr.Row():
-            fields += [gr.Number(lr_d, label="D learning rate", elem_id=f"{p}-lr_d"),
-                       gr.Number(lr_g, label="G learning rate", elem_id=f"{p}-lr_g")]
+            fields += [box("lr_d", lr_d, f"{p}-lr_d"), box("lr_g", lr_g, f"{p}-lr_g")]
         with gr.Row():
-            fields += [gr.Number(k_d, label="kD", precision=0, elem_id=f"{p}-k_d"),
-                       gr.Number(k_g, label="kG", precision=0, elem_id=f"{p}-k_g"),
-                       gr.Number(r1, label="R1 γ", elem_id=f"{p}-r1")]
+            fields += [box("k_d", k_d, f"{p}-k_d"), box("k_g", k_g, f"{p}-k_g"), box("r1_gamma", r1, f"{p}-r1")]
     return fields
 
 
@@ -334,7 +339,7 @@ def _build_vae(tab: gr.Tab) -> None:
         data = gr.Dropdown(DATA_SETS, value="ring8", label="data set", elem_id="vae-data")
         seed = gr.Number(0, label="seed", precision=0, elem_id="vae-seed")
         loss = gr.Dropdown(list(losses.LOSS_NAMES), value="nonsaturating", label="GAN loss", elem_id="vae-loss")
-        beta = gr.Number(1.0, label="β (KL weight; 1 = ELBO)", elem_id="vae-beta")
+        beta = fields.number_box(VAE_SETTING["beta"], 1.0, "vae-beta")
         learn_sigma = gr.Checkbox(True, label="learn the decoder's σ", elem_id="vae-sigma")
     play, step, reset, speed = _controls("vae", 10)
     picture = gr.Image(label="GAN and VAE", interactive=False, format="jpeg", elem_id="vae-frame", height=600)
@@ -361,11 +366,11 @@ def _build_cgan(tab: gr.Tab) -> None:
     label.input(cgan_label, [run, label], [picture, line])
 
 
-def build(outer: gr.Tab) -> None:
+def create(page: Page) -> None:
     """Lay out the sub-tabs. Each builds its runs the first time it is shown: the first sub-tab when the outer
     tab is opened, the others when they are selected."""
     with gr.Tab("A/B compare") as ab:
-        _build_ab([ab, outer])
+        _build_ab([ab, page.tab])
     with gr.Tab("VAE vs GAN") as vae:
         _build_vae(vae)
     with gr.Tab("Conditional GAN") as cgan:

@@ -17,6 +17,7 @@ from models import fast_style, gatys, store
 from playground import examples, fields, messages, uploads
 from playground.model_errors import gpu_call, reports_unavailable
 from playground.uploads import chosen_size, read_upload
+from playground.tabs import Page
 
 SIZES = (256, 512, 768, 1024)
 SHEET_SIDE = 160          # contact-sheet thumbnails…
@@ -210,7 +211,7 @@ and the painting's *texture* (Gram matrices), one step at a time.
 """
 
 
-def build() -> None:
+def create(page: Page) -> None:
     gr.Markdown(INTRO)
     model_status = gr.Markdown(status, elem_id="style-status")
     with gr.Row():

@@ -17,6 +17,7 @@ from models.dcgan import load_faces
 from playground import examples, messages, uploads
 from playground.model_errors import gpu_call, missing_weights, reports_unavailable
 from playground.uploads import chosen_size, read_upload
+from playground.tabs import Page
 
 PAD = 256                 # sketch-pad canvas; the network reads it at 64×64
 SHOW = 256                # on-screen size of a 64-px result
@@ -172,7 +173,7 @@ PICK_BRUSH = """() => {
 }"""
 
 
-def build(tab: gr.Tab) -> None:
+def create(page: Page) -> None:
     with gr.Tab("pix2pix: sketch → face") as p2p_tab:
         gr.Markdown(PIX2PIX_INTRO)
         with gr.Row():
@@ -233,7 +234,7 @@ def build(tab: gr.Tab) -> None:
         cg_y = gr.Image(label="Y = paintings: y → F(y) → G(F(y))", interactive=False, elem_id="cg-y", format="png")
         cg_info = gr.Markdown(elem_id="cg-own-info")
 
-    for opened in (tab, p2p_tab):
+    for opened in (page.tab, p2p_tab):
         opened.select(None, js=PICK_BRUSH)
     colour_outputs = [face, seen, compare]
     colour_btn.click(colour, inputs=pad, outputs=colour_outputs)

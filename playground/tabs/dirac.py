@@ -12,6 +12,7 @@ import plotly.figure_factory as ff
 import plotly.graph_objects as go
 
 from playground import fields, messages
+from playground.tabs import Page
 from toy2d import dirac
 
 BOX = 2.0
@@ -54,7 +55,7 @@ def draw(loss: str, regulariser: str, gamma: float, lr: float, steps: float, the
     return field, distance, f"Eigenvalues of the field's Jacobian at (0, 0): **{eig_text}** — {verdict}."
 
 
-def build(tab: gr.Tab) -> None:
+def create(page: Page) -> None:
     """The view's layout; it is drawn when the tab is opened and on every change."""
     gr.Markdown("**Dirac-GAN** (Mescheder et al. 2018): real data is the single point 0, the generator is a single "
                 "point θ, the discriminator is D(x) = ψ·x. Training moves (θ, ψ) along the arrows; the goal is "
@@ -77,6 +78,6 @@ def build(tab: gr.Tab) -> None:
         verdict = gr.Markdown(elem_id="dirac-verdict")
     inputs = [loss, regulariser, gamma, lr, steps, theta0, psi0, updates]
     outputs = [field, distance, verdict]
-    tab.select(draw, inputs=inputs, outputs=outputs)
+    page.tab.select(draw, inputs=inputs, outputs=outputs)
     for control in inputs:
         control.change(draw, inputs=inputs, outputs=outputs, show_progress="hidden")

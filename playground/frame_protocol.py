@@ -1,0 +1,199 @@
+"""The live lab's frame protocol, in one place: what the page asks for, what a frame holds, and their wire form.
+
+The page (static/lab2d.js) sends a FrameRequest as a JSON object with these field names; it gets back a LabFrame's
+JSON. Chart rows are numbered per run: the page says how many it holds, the frame carries the rows from some index
+on, and the page keeps only those it lacks, so a row reaches a chart exactly once even when a request was sent
+before the previous frame was taken in. Frames arrive by one channel, the `tick` server function; other events only
+tell the page to ask for one.
+
+ViewLayers is what every view paints (the page's canvas, the GIF export's Pillow renderer, the A/B and VAE
+pictures), as arrays; only ``wire`` turns them into base64.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import math
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+import numpy as np
+
+from toy2d.metrics import Box
+from toy2d.probe import Frame
+
+ARROW_SCALE = 0.08  # the reference (largest recent) gradient is drawn this long, as a fraction of the view width
+ACTIONS = ("frame", "play", "step", "d", "g", "slow", "reset")
+MAX_COUNT = 2**53  # the largest whole number a page's JSON carries exactly
+
+
+def b64(a: np.ndarray, dtype: type = np.float32) -> str:
+    return base64.b64encode(np.ascontiguousarray(a, dtype=dtype).tobytes()).decode("ascii")
+
+
+def decode(text: str, dtype: type = np.float32) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(text), dtype=dtype)
+
+
+def number(v: float | None) -> float | None:
+    """JSON has no NaN/inf: None instead."""
+    return None if v is None or not math.isfinite(v) else float(v)
+
+
+# ---- the request -------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FrameRequest:
+    """What the page's loop asks for: an action on its run (``token``) and what it already holds of that run."""
+
+    token: str
+    action: str = "frame"
+    n: int = 1  # iterations, for "play"
+    run: int = -1  # the run the page holds (-1: none yet)
+    losses: int = 0  # loss rows it holds of that run
+    metrics: int = 0  # metric rows it holds
+
+    @classmethod
+    def parse(cls, obj: Any) -> "FrameRequest":
+        """ValueError for anything a page would not send (a hostile client can send any JSON, ±Infinity too)."""
+        names = [f.name for f in fields(cls)]
+        if not isinstance(obj, dict) or set(obj) - set(names) or "token" not in obj:
+            raise ValueError(f"a frame request is an object with the keys {', '.join(names)}")
+        token, action = obj["token"], obj.get("action", "frame")
+        if not isinstance(token, str) or not 0 < len(token) <= 64:
+            raise ValueError("the token must be short text")
+        if action not in ACTIONS:
+            raise ValueError(f"unknown action {str(action)[:20]!r}")
+        counts = {}
+        for name in ("n", "run", "losses", "metrics"):
+            v = obj.get(name, getattr(cls, name))
+            if isinstance(v, float) and v.is_integer():
+                v = int(v)
+            if not isinstance(v, int) or isinstance(v, bool) or not -1 <= v <= MAX_COUNT:
+                raise ValueError(f"{name} must be a whole number, got {v!r}")
+            counts[name] = v
+        return cls(token, action, **counts)
+
+
+# ---- what is painted ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ViewLayers:
+    """The layered 2D view as arrays. ``heat`` is None for a model without a discriminator (the VAE), ``arrows``
+    likewise; ``density`` is empty for 1-D noise."""
+
+    box: Box
+    fake: np.ndarray  # (F, 2)
+    manifold: np.ndarray  # (K, M, 2)
+    density: np.ndarray  # (K−1, M−1) uint8
+    heat: np.ndarray | None = None  # (N, N) uint8, row i is the i-th cell from the bottom
+    heat_lo: float = 0.0
+    heat_hi: float = 1.0
+    heat_output: str = "probability"
+    arrows: np.ndarray | None = None  # (F, 2) offsets in data units, already scaled for drawing
+    arrow_max: float = 0.0  # the longest gradient now, unscaled
+    arrow_ref: float = 0.0
+
+    @classmethod
+    def of(cls, frame: Frame, arrow_reference: float) -> "ViewLayers":
+        """A probe frame as layers; arrows scaled so ``arrow_reference`` is drawn ARROW_SCALE of the view wide."""
+        lo, hi = colour_range(frame)
+        z = np.nan_to_num(frame.d_grid.astype(np.float64), nan=(lo + hi) / 2, posinf=hi, neginf=lo)
+        heat = np.clip(np.rint((z - lo) / (hi - lo) * 255), 0, 255).astype(np.uint8)
+        width = frame.box[1] - frame.box[0]
+        scale = ARROW_SCALE * width / arrow_reference if arrow_reference > 0 else 0.0
+        finite = np.isfinite(frame.arrow_norm)
+        return cls(
+            box=tuple(float(v) for v in frame.box), fake=_finite(frame.fake), manifold=_finite(frame.manifold),
+            density=np.clip(np.rint(frame.manifold_density * 255), 0, 255).astype(np.uint8),
+            heat=heat, heat_lo=lo, heat_hi=hi, heat_output=frame.d_output,
+            arrows=np.nan_to_num(frame.arrows * scale, nan=0.0, posinf=0.0, neginf=0.0).astype(np.float32),
+            arrow_max=float(np.nanmax(frame.arrow_norm)) if finite.any() else 0.0, arrow_ref=float(arrow_reference))
+
+    @classmethod
+    def samples(cls, box: Box, fake: np.ndarray, manifold: np.ndarray) -> "ViewLayers":
+        """Samples and a manifold only (a model with no discriminator)."""
+        return cls(box=tuple(float(v) for v in box), fake=_finite(fake), manifold=_finite(manifold),
+                   density=np.zeros((0, 0), np.uint8))
+
+    def wire(self) -> dict[str, Any]:
+        k, m = self.manifold.shape[:2]
+        out = dict(box=list(self.box), fake=b64(self.fake), manifold=b64(self.manifold), manifold_k=int(k),
+                   manifold_m=int(m), density=b64(self.density, np.uint8), arrow_max=self.arrow_max,
+                   arrow_ref=self.arrow_ref, heat_output=self.heat_output, heat_lo=self.heat_lo, heat_hi=self.heat_hi)
+        if self.heat is not None:
+            out.update(heat=b64(self.heat, np.uint8), heat_n=int(self.heat.shape[0]))
+        if self.arrows is not None:
+            out["arrows"] = b64(self.arrows)
+        return out
+
+
+def colour_range(frame: Frame) -> tuple[float, float]:
+    """The heatmap's value range, centred on the decision boundary so the middle colour means "D cannot tell".
+    Probabilities use [0, 1]; scores are symmetric about their boundary; critics (no boundary) about the median,
+    each with its own scale."""
+    z = frame.d_grid[np.isfinite(frame.d_grid)]
+    if frame.d_output == "probability":
+        return 0.0, 1.0
+    if z.size == 0:
+        return -1.0, 1.0
+    centre = frame.d_boundary if frame.d_boundary is not None else float(np.median(z))
+    half = float(np.max(np.abs(z - centre))) or 1.0
+    return centre - half, centre + half
+
+
+def _finite(a: np.ndarray) -> np.ndarray:
+    return np.nan_to_num(a, nan=0.0, posinf=1e30, neginf=-1e30).astype(np.float32)
+
+
+# ---- a frame -----------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ChartRows:
+    """Rows ``start``, ``start + 1``, … of one chart series of the run."""
+
+    start: int
+    rows: list[list[Any]]
+
+    def wire(self) -> dict[str, Any]:
+        return {"from": self.start, "rows": self.rows}
+
+
+@dataclass(frozen=True)
+class LabFrame:
+    run: int
+    iteration: int
+    d_steps: int
+    g_steps: int
+    d_loss: float | None
+    g_loss: float | None
+    loss: str
+    next_phase: str  # "D" or "G": what slow motion updates next
+    k_d: int
+    k_g: int
+    diverged: str | None  # the message the page shows, or None
+    ips: float  # iterations per second reached
+    floors: dict[str, float]  # KL/JS of real against real: the best a perfect G can score
+    modes_total: int | None
+    mode_window: int
+    query: str  # the URL query of the running settings
+    view: ViewLayers
+    losses: ChartRows  # [iteration, d_loss, g_loss]
+    metrics: ChartRows  # [iteration, kl_bits, js_bits, modes_now, hq_percent, modes_in_window]
+    real: np.ndarray | None = field(default=None)  # sent with a run's first frame only
+
+    def wire(self) -> dict[str, Any]:
+        out = {f.name: getattr(self, f.name) for f in fields(self)
+               if f.name not in ("view", "losses", "metrics", "real")}
+        out.update(view=self.view.wire(), losses=self.losses.wire(), metrics=self.metrics.wire())
+        if self.real is not None:
+            out["real"] = b64(self.real)
+        return out
+
+    def to_json(self) -> str:
+        return json.dumps(self.wire())
+
+
+def error_json(message: str) -> str:
+    """A reply the page shows in its message line (and stops playing)."""
+    return json.dumps({"error": message})
+
+
+BUSY_JSON = json.dumps({"busy": True})
