@@ -89,7 +89,7 @@ def train_cyclegan(args: argparse.Namespace, command: str) -> dict:
         opt_d.step()
         for s in sched:
             s.step()
-        history.append({"adv": float(adv), "cyc": float(cyc), "id": float(ident), "d": float(loss_d)})
+        history.append({k: float(v.detach()) for k, v in (("adv", adv), ("cyc", cyc), ("id", ident), ("d", loss_d))})
         if step % 50 == 0:
             bar.set_postfix({k: f"{np.mean([h[k] for h in history[-50:]]):.3f}" for k in history[-1]})
         if step % args.save_every == 0 or step == args.steps:

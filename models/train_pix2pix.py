@@ -62,7 +62,7 @@ def train_pix2pix(args: argparse.Namespace, command: str) -> dict:
         opt_g.step()
         for s in sched:
             s.step()
-        record["l1"] = float(l1)
+        record["l1"] = float(l1.detach())
         history.append(record)
         if step % 50 == 0:
             bar.set_postfix({k: f"{np.mean([h[k] for h in history[-50:]]):.3f}" for k in record})
