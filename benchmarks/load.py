@@ -12,13 +12,16 @@ end of the run, and after every session has disconnected.
 --json ends with one JSON line with the keys sessions, minutes, errors, rss_start_mb, rss_end_mb,
 updates_per_second_per_session (frames each session received per second: the median over sessions; the minimum
 is reported too), plus iterations_per_second_per_session, rss_after_disconnect_mb, sessions_left, and how many
-cores the server (with its worker processes; its main process alone) and this client kept busy after warm-up.
-Goal on this 2-core machine: ≥8 sessions at ≥10 updates/s each, zero errors, memory flat after warm-up.
+cores the server (with its worker processes; its main process alone) and this client kept busy after warm-up, and
+limit_iterations_per_second (the machine's limit for the run's shapes: benchmarks/batched.py's batched computation
+per core, times the cores) with fraction_of_limit (all sessions' iterations per second over that limit).
+--preset NAME makes every page choose that teaching preset (default: the lab's ring8 run).
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -31,6 +34,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks import batched  # noqa: E402
+from toy2d.presets import resolve  # noqa: E402
 from tools.served_app import (API, app_config, cpu_seconds, free_port, lab_ids, own_rss_mb, post,  # noqa: E402
                                rss_mb, run_event, start_server, tree)
 
@@ -42,14 +47,18 @@ class Session(threading.Thread):
             base, view, load_fn, speed, paint_s, stop
         self.session_hash = uuid.uuid4().hex[:11]
         self.frames = self.iterations = self.errors = 0
+        self.query = None  # the settings its run trains with, as the page's URL holds them
         self.error_messages: list[str] = []
         self.started = self.ended = 0.0
         self._heartbeat = None
 
-    def open(self) -> None:
+    def open(self, preset: tuple[int, str] | None = None) -> None:
+        """Open the page; ``preset``: (the preset dropdown's event, a preset name) to choose, as a student does."""
         self._heartbeat = urllib.request.urlopen(f"{self.base}{API}/heartbeat/{self.session_hash}", timeout=3600)
         out = run_event(self.base, self.load_fn, self.session_hash, [])
         self.token = json.loads(out[0])["token"]
+        if preset is not None:
+            run_event(self.base, preset[0], self.session_hash, [preset[1]], timeout=120)
         self.held = dict(run=-1, losses=0, metrics=0)
 
     def close(self) -> None:
@@ -73,6 +82,7 @@ class Session(threading.Thread):
             raise RuntimeError(p["error"])
         self.held = dict(run=p["run"], losses=p["losses"]["from"] + len(p["losses"]["rows"]),
                          metrics=p["metrics"]["from"] + len(p["metrics"]["rows"]))
+        self.query = p["query"]
         return p
 
     def run(self) -> None:
@@ -95,6 +105,13 @@ class Session(threading.Thread):
         self.ended = time.perf_counter()
 
 
+def preset_fn(config: dict) -> int:
+    """The fn index of the lab's preset dropdown event."""
+    box = next(c["id"] for c in config["components"] if c.get("props", {}).get("elem_id") == "lab-preset")
+    i = next(i for i, d in enumerate(config["dependencies"]) if any(t[0] == box for t in d["targets"]))
+    return config["dependencies"][i].get("id", i)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sessions", type=int, default=8)
@@ -102,19 +119,26 @@ def main() -> int:
     ap.add_argument("--speed", type=int, default=20, help="iterations per frame (the page's default)")
     ap.add_argument("--paint-ms", type=float, default=30.0, help="simulated browser time per frame")
     ap.add_argument("--warmup", type=float, default=20.0, help="seconds before the first memory reading")
+    ap.add_argument("--preset", default=None, help="every page chooses this teaching preset (default: the ring8 run)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
+    config = resolve(preset=args.preset)[0] if args.preset else resolve("ring8")[0]
+    # the machine's limit for these shapes: one batched computation per core (benchmarks/batched.py)
+    limit_per_core = batched.limit(config, args.sessions, seconds=3.0)
+    limit_all = limit_per_core * (os.cpu_count() or 1)
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = start_server(port)
     try:
-        view, load_fn = lab_ids(app_config(base))
+        config_json = app_config(base)
+        view, load_fn = lab_ids(config_json)
+        preset = None if args.preset is None else (preset_fn(config_json), args.preset)
         stop = threading.Event()
         sessions = [Session(base, view, load_fn, args.speed, args.paint_ms / 1000, stop)
                     for _ in range(args.sessions)]
         for s in sessions:
-            s.open()
+            s.open(preset)
         for s in sessions:
             s.start()
         time.sleep(args.warmup)
@@ -155,12 +179,16 @@ def main() -> int:
                       iterations_per_second_per_session=round(statistics.median(its), 1),
                       server_cpu_cores=round(server_cores, 2), server_main_cpu_cores=round(main_cores, 2),
                       client_cpu_cores=round(client_cores, 2),
-                      speed=args.speed, paint_ms=args.paint_ms)
+                      speed=args.speed, paint_ms=args.paint_ms, preset=args.preset,
+                      page_settings=sorted({s.query for s in sessions if s.query is not None}),
+                      limit_iterations_per_second=round(limit_all),
+                      fraction_of_limit=round(statistics.median(its) * args.sessions / limit_all, 3))
         print(f"{args.sessions} sessions × {args.minutes:g} min: {result['updates_per_second_per_session']} "
               f"updates/s per session (min {result['updates_per_second_min']}), "
               f"{result['iterations_per_second_per_session']} it/s, {errors} errors, RSS {rss_start:.0f} → "
               f"{rss_end:.0f} MB, {rss_after:.0f} MB after all disconnected, {sessions_left} sessions left; CPU cores busy: "
-              f"server {server_cores:.2f} (its main process {main_cores:.2f}), this client {client_cores:.2f}")
+              f"server {server_cores:.2f} (its main process {main_cores:.2f}), this client {client_cores:.2f}; "
+              f"{result['fraction_of_limit']:.1%} of the machine's limit for these shapes ({limit_all:.0f} it/s)")
         if args.json:
             print(json.dumps(result))
         return 0 if errors == 0 and sessions_left == 0 else 1

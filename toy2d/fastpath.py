@@ -32,6 +32,38 @@ def eligible(loss: Loss, opt_d: str, opt_g: str, spectral_norm: bool, unrolled_k
             and not spectral_norm and unrolled_k == 0 and g_ema == 0)
 
 
+def activate(name: str | None, z: np.ndarray) -> np.ndarray:
+    """The hidden layers' activation (nets.ACTIVATIONS' names)."""
+    if name == "relu":
+        return np.maximum(z, 0)
+    if name == "leaky_relu":
+        return np.where(z > 0, z, LEAKY_SLOPE * z)
+    if name == "tanh":
+        return np.tanh(z)
+    return np.where(z > 0, z, np.expm1(np.minimum(z, 0)))  # ELU, α = 1
+
+
+def activate_grad(name: str | None, z: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """Its derivative, from the input z and the output a."""
+    if name == "relu":
+        return (a > 0).astype(np.float32)
+    if name == "leaky_relu":
+        return np.where(z > 0, np.float32(1), np.float32(LEAKY_SLOPE))
+    if name == "tanh":
+        return 1 - a * a
+    return np.where(z > 0, np.float32(1), a + 1)
+
+
+def adam_state(opt: torch.optim.Optimizer, p: torch.Tensor) -> dict:
+    """Adam's state for ``p`` (step, moments), created in torch's own layout if Adam has not run yet."""
+    s = opt.state[p]
+    if not s:
+        s["step"] = torch.zeros((), dtype=torch.float32)
+        s["exp_avg"] = torch.zeros_like(p, memory_format=torch.preserve_format)
+        s["exp_avg_sq"] = torch.zeros_like(p, memory_format=torch.preserve_format)
+    return s
+
+
 class _Net:
     """A net's layers as NumPy views of its torch weights (updates in place are the torch weights' updates)."""
 
@@ -45,22 +77,11 @@ class _Net:
         self.views = [p.detach().numpy() for p in self.params]
 
     def _act(self, z: np.ndarray) -> np.ndarray:
-        if self.act == "relu":
-            return np.maximum(z, 0)
-        if self.act == "leaky_relu":
-            return np.where(z > 0, z, LEAKY_SLOPE * z)
-        if self.act == "tanh":
-            return np.tanh(z)
-        return np.where(z > 0, z, np.expm1(np.minimum(z, 0)))  # ELU, α = 1
+        return activate(self.act, z)
 
     def _act_grad(self, z: np.ndarray, a: np.ndarray) -> np.ndarray:
-        if self.act == "relu":
-            return (a > 0).astype(np.float32)
-        if self.act == "leaky_relu":
-            return np.where(z > 0, np.float32(1), np.float32(LEAKY_SLOPE))
-        if self.act == "tanh":
-            return 1 - a * a
-        return np.where(z > 0, np.float32(1), a + 1)
+        return activate_grad(self.act, z, a)
+
     def forward(self, x: np.ndarray) -> tuple[np.ndarray, list]:
         h = (self.in_shift + x * self.in_scale).astype(np.float32, copy=False)
         cache = []
@@ -115,18 +136,11 @@ class Kernel:
 
     @staticmethod
     def _state(opt: torch.optim.Optimizer, params: list[torch.Tensor]) -> list[tuple] | None:
-        """NumPy views of Adam's moments and step count, created in torch's own layout if Adam has not run yet."""
+        """NumPy views of Adam's moments and step count (None for SGD)."""
         if not isinstance(opt, torch.optim.Adam):
             return None
-        views = []
-        for p in params:
-            s = opt.state[p]
-            if not s:
-                s["step"] = torch.zeros((), dtype=torch.float32)
-                s["exp_avg"] = torch.zeros_like(p, memory_format=torch.preserve_format)
-                s["exp_avg_sq"] = torch.zeros_like(p, memory_format=torch.preserve_format)
-            views.append((s["step"], s["exp_avg"].numpy(), s["exp_avg_sq"].numpy()))
-        return views
+        states = [adam_state(opt, p) for p in params]
+        return [(s["step"], s["exp_avg"].numpy(), s["exp_avg_sq"].numpy()) for s in states]
 
     @staticmethod
     def _apply(opt: torch.optim.Optimizer, views: list[np.ndarray], grads: list[np.ndarray], state) -> None:
@@ -166,8 +180,8 @@ class Kernel:
         fraction of autograd's cost (its forward and backward were most of a frame's probe)."""
         with np.errstate(all="ignore"):
             h, cache = self.d.forward(x)
-            _, g_h = self.loss.g_numpy(h)
-            g_x, _ = self.d.backward(g_h * len(x), cache, want_params=False)
+            _, g_h = self.loss.g_numpy(h[:, 0])
+            g_x, _ = self.d.backward(g_h[:, None] * len(x), cache, want_params=False)
         return g_x
 
     def _d_step(self) -> float:
@@ -175,10 +189,11 @@ class Kernel:
         real = self.real_batch(b).numpy()
         fake, _ = self.g.forward(self._noise(b))
         h, cache = self.d.forward(np.concatenate([real, fake]))
-        value, g_real, g_fake = self.loss.d_numpy(h[:b], h[b:])
+        value, g_real, g_fake = self.loss.d_numpy(h[:b, 0], h[b:, 0])
+        value = float(value)
         if not np.isfinite(value):
             return value
-        _, grads = self.d.backward(np.concatenate([g_real, g_fake]), cache, want_params=True)
+        _, grads = self.d.backward(np.concatenate([g_real, g_fake])[:, None], cache, want_params=True)
         self._apply(self.opt_d, self.d.views, grads, self.d_state)
         if self.clip is not None:
             for p in self.d.views:
@@ -188,10 +203,11 @@ class Kernel:
     def _g_step(self) -> float:
         fake, g_cache = self.g.forward(self._noise(self.batch))
         h, d_cache = self.d.forward(fake)
-        value, g_h = self.loss.g_numpy(h)
+        value, g_h = self.loss.g_numpy(h[:, 0])
+        value = float(value)
         if not np.isfinite(value):
             return value
-        g_x, _ = self.d.backward(g_h, d_cache, want_params=False)
+        g_x, _ = self.d.backward(g_h[:, None], d_cache, want_params=False)
         _, grads = self.g.backward(g_x, g_cache, want_params=True)
         self._apply(self.opt_g, self.g.views, grads, self.g_state)
         return value

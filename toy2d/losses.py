@@ -72,8 +72,9 @@ def wasserstein_g(h_fake: Tensor) -> Tensor:
     return -h_fake.mean()
 
 
-# ---- the same losses in NumPy, each with its derivative, for toy2d/fastpath.py ---------------------------------
-# d(h_real, h_fake) → (loss, ∂/∂h_real, ∂/∂h_fake); g(h_fake) → (loss, ∂/∂h_fake); losses are means over the batch.
+# ---- the same losses in NumPy, each with its derivative, for toy2d/fastpath.py and toy2d/batched.py -------------
+# d(h_real, h_fake) → (loss, ∂/∂h_real, ∂/∂h_fake); g(h_fake) → (loss, ∂/∂h_fake). Losses are means over the last
+# axis (the batch), so a leading axis of runs trained together gives one loss per run.
 # A loss is fast-path eligible exactly when it has both (penalties need autograd's double backward).
 def _sigmoid(h: Array) -> Array:
     return 0.5 * (1.0 + np.tanh(0.5 * h))  # stable for any h
@@ -83,37 +84,42 @@ def _softplus(h: Array) -> Array:
     return np.logaddexp(0.0, h)
 
 
-def minimax_d_np(hr: Array, hf: Array) -> tuple[float, Array, Array]:
-    return float(_softplus(-hr).mean() + _softplus(hf).mean()), (_sigmoid(hr) - 1) / len(hr), _sigmoid(hf) / len(hf)
+def _mean(a: Array) -> Array:
+    return a.mean(axis=-1)
 
 
-def minimax_g_np(hf: Array) -> tuple[float, Array]:
-    return float(-_softplus(hf).mean()), -_sigmoid(hf) / len(hf)
+def minimax_d_np(hr: Array, hf: Array) -> tuple[Array, Array, Array]:
+    nr, nf = hr.shape[-1], hf.shape[-1]
+    return _mean(_softplus(-hr)) + _mean(_softplus(hf)), (_sigmoid(hr) - 1) / nr, _sigmoid(hf) / nf
 
 
-def nonsaturating_g_np(hf: Array) -> tuple[float, Array]:
-    return float(_softplus(-hf).mean()), (_sigmoid(hf) - 1) / len(hf)
+def minimax_g_np(hf: Array) -> tuple[Array, Array]:
+    return -_mean(_softplus(hf)), -_sigmoid(hf) / hf.shape[-1]
 
 
-def least_squares_d_np(hr: Array, hf: Array) -> tuple[float, Array, Array]:
-    return float(0.5 * ((hr - 1) ** 2).mean() + 0.5 * (hf ** 2).mean()), (hr - 1) / len(hr), hf / len(hf)
+def nonsaturating_g_np(hf: Array) -> tuple[Array, Array]:
+    return _mean(_softplus(-hf)), (_sigmoid(hf) - 1) / hf.shape[-1]
 
 
-def least_squares_g_np(hf: Array) -> tuple[float, Array]:
-    return float(0.5 * ((hf - 1) ** 2).mean()), (hf - 1) / len(hf)
+def least_squares_d_np(hr: Array, hf: Array) -> tuple[Array, Array, Array]:
+    return (0.5 * _mean((hr - 1) ** 2) + 0.5 * _mean(hf ** 2), (hr - 1) / hr.shape[-1], hf / hf.shape[-1])
 
 
-def hinge_d_np(hr: Array, hf: Array) -> tuple[float, Array, Array]:
-    return (float(np.maximum(0, 1 - hr).mean() + np.maximum(0, 1 + hf).mean()),
-            -(1 - hr > 0).astype(np.float32) / len(hr), (1 + hf > 0).astype(np.float32) / len(hf))
+def least_squares_g_np(hf: Array) -> tuple[Array, Array]:
+    return 0.5 * _mean((hf - 1) ** 2), (hf - 1) / hf.shape[-1]
 
 
-def wasserstein_d_np(hr: Array, hf: Array) -> tuple[float, Array, Array]:
-    return float(hf.mean() - hr.mean()), np.full_like(hr, -1.0 / len(hr)), np.full_like(hf, 1.0 / len(hf))
+def hinge_d_np(hr: Array, hf: Array) -> tuple[Array, Array, Array]:
+    return (_mean(np.maximum(0, 1 - hr)) + _mean(np.maximum(0, 1 + hf)),
+            -(1 - hr > 0).astype(np.float32) / hr.shape[-1], (1 + hf > 0).astype(np.float32) / hf.shape[-1])
 
 
-def wasserstein_g_np(hf: Array) -> tuple[float, Array]:
-    return float(-hf.mean()), np.full_like(hf, -1.0 / len(hf))
+def wasserstein_d_np(hr: Array, hf: Array) -> tuple[Array, Array, Array]:
+    return (_mean(hf) - _mean(hr), np.full_like(hr, -1.0 / hr.shape[-1]), np.full_like(hf, 1.0 / hf.shape[-1]))
+
+
+def wasserstein_g_np(hf: Array) -> tuple[Array, Array]:
+    return -_mean(hf), np.full_like(hf, -1.0 / hf.shape[-1])
 
 
 def gradient_penalty(d: Callable[[Tensor], Tensor], real: Tensor, fake: Tensor, generator: torch.Generator) -> Tensor:

@@ -197,7 +197,7 @@ class GANTrainer:
         d_x = lambda x: self.discriminate(x, cond)  # noqa: E731
         if self.loss.gradient_penalty and cfg.gp_lambda > 0:
             loss = loss + cfg.gp_lambda * losses.gradient_penalty(d_x, real, fake, self.rng)
-        if self._r1_due():
+        if self.r1_due():
             loss = loss + cfg.r1_gamma * cfg.r1_every * losses.r1_penalty(d_x, real)
         return loss
 
@@ -209,13 +209,17 @@ class GANTrainer:
         phase, net = ("D", "discriminator") if not all_finite(self.d_params) else ("G", "generator")
         return self._diverge(phase, f"a {net} weight became NaN or infinite (learning rate too high?)")
 
-    def _r1_due(self) -> bool:
+    def r1_due(self) -> bool:
         """Does this D step carry the R1 penalty? (Lazy R1: every r1_every-th D step.)"""
         return self.config.r1_gamma > 0 and self.d_steps % self.config.r1_every == 0
 
     def _d_update(self) -> bool:
         fast = self.fast
-        value = fast.d_step() if fast is not None and not self._r1_due() else self._d_autograd()
+        return self.took_d_step(fast.d_step() if fast is not None and not self.r1_due() else self._d_autograd())
+
+    def took_d_step(self, value: float) -> bool:
+        """Count a D update whose loss was ``value`` (toy2d/batched.py makes them for many runs at once); a broken
+        loss ends the run. False when it did."""
         if (reason := losses.broken(value)) is not None:
             return self._check_weights() and self._diverge("D", f"the discriminator loss {reason}")
         self.d_loss = value
@@ -259,7 +263,10 @@ class GANTrainer:
         return functional_call(self.d, params, (fake,))
 
     def _g_update(self) -> bool:
-        value = self.fast.g_step() if self.fast is not None else self._g_autograd()
+        return self.took_g_step(self.fast.g_step() if self.fast is not None else self._g_autograd())
+
+    def took_g_step(self, value: float) -> bool:
+        """Count a G update whose loss was ``value`` (see took_d_step)."""
         if (reason := losses.broken(value)) is not None:
             return self._check_weights() and self._diverge("G", f"the generator loss {reason}")
         self.g_loss = value
