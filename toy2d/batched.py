@@ -56,10 +56,11 @@ class _Adam:
     v: np.ndarray
 
 
-class _StackedNet:
-    """R nets from nets.build with the same shapes, as stacked weights. ``x`` is (R, N, in)."""
+class _StackedNet(fastpath._Net):
+    """R nets from nets.build with the same shapes, as stacked weights: the single-run kernel's forward and
+    backward with batched products. ``x`` is (R, N, in)."""
 
-    def __init__(self, layers: list[nets.Layers], opts: list[torch.optim.Optimizer]):
+    def __init__(self, layers: list[nets.Layers], opts: list[torch.optim.Optimizer]):  # stacks, not views
         self.act = layers[0].activation
         self.params = [[p for m in lay.linears for p in (m.weight, m.bias)] for lay in layers]  # run × param
         self.stacks = [_stack_into([run[j] for run in self.params]) for j in range(len(self.params[0]))]
@@ -85,35 +86,21 @@ class _StackedNet:
         arr = np.array([v.numpy() if isinstance(v, torch.Tensor) else [v] for v in values], dtype=np.float32)
         return arr.reshape(len(values), 1, -1)
 
-    def forward(self, x: np.ndarray) -> tuple[np.ndarray, list]:
-        h = (self.in_shift + x * self.in_scale).astype(np.float32, copy=False)
-        cache, last = [], len(self.W) - 1
-        for i, (W, b) in enumerate(zip(self.W, self.b)):
-            z = np.matmul(h, W.transpose(0, 2, 1))
-            z += b[:, None, :]
-            if i < last:
-                a = fastpath.activate(self.act, z)
-                cache.append((h, z, a))
-                h = a
-            else:
-                cache.append((h, None, None))
-                h = z
-        return (self.out_shift + h * self.out_scale).astype(np.float32, copy=False), cache
+    @staticmethod
+    def _times(h: np.ndarray, W: np.ndarray) -> np.ndarray:
+        return np.matmul(h, W.transpose(0, 2, 1))
 
-    def backward(self, g_out: np.ndarray, cache: list, want_params: bool) -> tuple[np.ndarray, list[np.ndarray]]:
-        g = g_out * self.out_scale
-        grads: list[np.ndarray] = []
-        for i in range(len(self.W) - 1, -1, -1):
-            h_in = cache[i][0]
-            if want_params:
-                grads.append(g.sum(axis=1))
-                grads.append(np.matmul(g.transpose(0, 2, 1), h_in))
-            g = np.matmul(g, self.W[i])
-            if i > 0:
-                _, z, a = cache[i - 1]
-                g = g * fastpath.activate_grad(self.act, z, a)
-        grads.reverse()
-        return g * self.in_scale, grads
+    @staticmethod
+    def _add_bias(z: np.ndarray, b: np.ndarray) -> None:
+        z += b[:, None, :]
+
+    @staticmethod
+    def _param_grads(g: np.ndarray, h_in: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return g.sum(axis=1), np.matmul(g.transpose(0, 2, 1), h_in)
+
+    @staticmethod
+    def _back(g: np.ndarray, W: np.ndarray) -> np.ndarray:
+        return np.matmul(g, W)
 
     def apply(self, grads: list[np.ndarray], runs: np.ndarray, lr: np.ndarray, betas: np.ndarray | None,
               eps: float) -> None:
