@@ -23,7 +23,8 @@ def faces():
 @pytest.fixture(autouse=True)
 def exact_iterations(monkeypatch):
     """Tests count iterations exactly: lift the live lab's per-frame training time budget, which on a busy
-    machine would send a frame with fewer iterations than asked (tests/test_session.py tests the budget itself)."""
+    machine would send a frame with fewer iterations than asked (test_lab_session.py and test_registry.py test the
+    budget itself)."""
     from playground import lab_session
 
     monkeypatch.setattr(lab_session, "FRAME_TRAIN_BUDGET_S", float("inf"))
