@@ -26,7 +26,11 @@ from toy2d.trainer import Trainer
 
 from .frame_protocol import ACTIONS, ChartRows, FrameRequest, LabFrame, ViewLayers, number
 
-METRICS_EVERY_S = 0.5  # wall-clock seconds between live KL/JS/mode evaluations while training
+METRICS_EVERY_S = 0.5  # wall-clock seconds between live KL/JS/mode evaluations while training…
+# …and the same evaluations shared by the pages playing: together at most 1 / METRICS_SHARE_S a second. An
+# evaluation samples 10 000 points and bins them; a class's pages each measuring every 0.5 s took a large share of
+# the CPU (benchmarks/RESULTS.md, 2026-12-02).
+METRICS_SHARE_S = 0.1
 SERIES_KEPT = checkpoint.MAX_CHART_ROWS  # chart rows kept per series (the page decimates its own copy)
 EXPORT_EVERY_S = 0.4  # at most 2.5 recorded frames per second for the GIF export…
 EXPORT_KEPT = 150  # …and the last 150 of them (one minute of play)
@@ -238,6 +242,12 @@ class LabSession:
     def next_phase(self) -> str:
         return "D" if self._slow_cursor < self.config.k_d else "G"
 
+    def metrics_every_s(self) -> float:
+        """Seconds between this page's metric rows while it plays: METRICS_EVERY_S, or longer when many pages play
+        (the registry's budget share says how many: FRAME_TRAIN_BUDGET_S / frame_budget_s)."""
+        share = FRAME_TRAIN_BUDGET_S / self.frame_budget_s if 0 < self.frame_budget_s < math.inf else 1.0
+        return max(METRICS_EVERY_S, METRICS_SHARE_S * share)
+
     def iterations_per_second(self) -> float:
         """Training iterations per wall-clock second over the last few seconds of play (what the class sees)."""
         w = [(t, n) for t, n in self._rate_window if t > time.perf_counter() - 3.0]
@@ -256,7 +266,7 @@ class LabSession:
         self._arrow_ref = max(self._arrow_ref * 0.98, top)
         self._record(self.losses, [t.iteration, number(t.d_loss), number(t.g_loss)])
         now = time.perf_counter()
-        if not t.diverged and (force_metrics or now - self._last_metrics >= METRICS_EVERY_S):
+        if not t.diverged and (force_metrics or now - self._last_metrics >= self.metrics_every_s()):
             self._last_metrics = now
             r = metrics.evaluate(t.dist, t.sample(metrics.N_DIVERGENCE), self.reference, with_w1=False)
             recent = None

@@ -174,3 +174,22 @@ def test_recorded_frames_for_export(session):
     assert len(session.exported) == 1 and session.exported[0][0] == 2
     recording = session.recording()
     assert recording.frames[0][1].heat.shape == (probe.N_GRID, probe.N_GRID) and recording.real.shape[1] == 2
+
+
+def test_many_pages_playing_share_the_metric_evaluations(monkeypatch):
+    """A class's pages each measuring every 0.5 s spent a large share of the CPU on evaluations (10 000 samples
+    binned each): together they measure at most 1 / METRICS_SHARE_S times a second."""
+    monkeypatch.setattr(session_module, "FRAME_TRAIN_BUDGET_S", 0.05)  # conftest lifts it
+    s = LabSession(SMALL)
+    s.frame_budget_s = 0.05  # playing alone
+    assert s.metrics_every_s() == session_module.METRICS_EVERY_S
+    s.frame_budget_s = 0.05 / 30  # the registry's share with 30 pages playing
+    assert s.metrics_every_s() == pytest.approx(30 * session_module.METRICS_SHARE_S)
+    s.act("step")  # a step measures at once
+    rows = s.metrics.next_index
+    for _ in range(5):
+        s.act("play", 1)  # playing frames within the interval measure nothing
+    assert s.metrics.next_index == rows
+    s._last_metrics -= s.metrics_every_s()
+    s.act("play", 1)
+    assert s.metrics.next_index == rows + 1
