@@ -73,7 +73,9 @@ class Run(Protocol):
     def close(self) -> None: ...
 
 
-RUN_METHODS = ("restart", "change", "reply", "metrics_csv", "save_to", "load_file", "recording")
+# What a worker serves and RemoteSession forwards: Run's methods, read off the protocol (close is the proxy's own:
+# it frees the run in its worker).
+RUN_METHODS = tuple(n for n, v in vars(Run).items() if callable(v) and not n.startswith("_") and n != "close")
 
 
 def default_config() -> TrainConfig:

@@ -57,10 +57,6 @@ class Registry:
         self._pool.stop()
         self._pool = None
 
-    @property
-    def in_process(self) -> bool:
-        return self._pool is None
-
     def get(self, key: str, config: TrainConfig | None = None) -> Run:
         """The page's LabSession (or its RemoteSession when workers run), made on first contact. ServerFull when
         limits.MAX_LIVE_RUNS runs are live even after the idle ones were freed."""

@@ -37,6 +37,7 @@ from playground.tabs import Page
 STATIC = Path(__file__).parents[1] / "static"
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 PANEL = [s for s in SETTINGS if s.panel]
+TABLE = settings.by_name(TrainConfig)
 FIELD_NAMES = [s.name for s in PANEL]
 OPEN_GROUPS = ("Data", "Loss and regularisers", "Optimisers")
 log = logging.getLogger(__name__)
@@ -303,9 +304,8 @@ class Lab:
             for title, names in settings.groups(TrainConfig):
                 with gr.Column(min_width=200):
                     with gr.Accordion(title, open=title in OPEN_GROUPS):
-                        for s in PANEL:
-                            if s.name in names:
-                                components[s.name] = _component(s, getattr(config, s.name))
+                        for name in names:
+                            components[name] = _component(TABLE[name], getattr(config, name))
         with gr.Accordion("Your data, files and export", open=False):
             with gr.Row():
                 csv = gr.File(label="Upload a CSV of x,y points", file_types=[".csv", ".txt"], type="filepath")
