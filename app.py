@@ -47,10 +47,13 @@ def lab_workers() -> int:
 
 def launch(demo: gr.Blocks, queue_max: int = limits.QUEUE_MAX, workers: int | None = None, **kwargs):
     """Serve with the app's limits (playground/limits.py). Nothing outside Gradio's own files and plotly.js
-    (set_static_paths in build_app) is served: no allowed_paths. The 2D lab's workers start when ``demo`` has the
-    lab (a test's small app may not)."""
+    (set_static_paths in build_app) is served: no allowed_paths. The 2D lab's workers and its frame route come with
+    ``demo``'s lab (a test's small app may not have one)."""
     if hasattr(demo, "lab"):
         demo.lab.start(lab_workers() if workers is None else workers)
+        app_kwargs = dict(kwargs.pop("app_kwargs", None) or {})
+        app_kwargs["routes"] = [*app_kwargs.get("routes", []), *demo.lab.routes()]  # ahead of Gradio's own
+        kwargs["app_kwargs"] = app_kwargs
     demo.queue(default_concurrency_limit=limits.CONCURRENCY, max_size=queue_max)
     queue_guard.cap_per_page(demo, limits.QUEUED_PER_PAGE)
     return demo.launch(max_file_size=limits.MAX_FILE_SIZE, **kwargs)

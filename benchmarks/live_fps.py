@@ -5,16 +5,15 @@ preset, presses Play in each and counts the frames each page actually painted (t
 browser has painted it: a requestAnimationFrame after the canvas draw). All layers on, 100×100 heatmap.
 
     python benchmarks/live_fps.py --seconds 20 --sessions 1 --speed 40
-Last stdout line: one JSON object with painted_fps, iterations_per_second, bytes_per_frame, sessions (+ detail).
+Last stdout line: one JSON object with painted_fps, iterations_per_second, bytes_per_frame, heatmap_cells (per side),
+layers_per_second (new heatmaps + manifolds the page took in), server CPU per frame (the app and its lab workers),
+sessions (+ detail).
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
 import json
-import os
-import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -22,32 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tools.served_app import EXECUTABLE, FLAGS, free_port  # noqa: E402
+from tools.served_app import EXECUTABLE, FLAGS, cpu_seconds, free_port, start_server  # noqa: E402
 from toy2d.presets import resolve  # noqa: E402
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process, from /proc (Linux)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def start_app(port: int) -> subprocess.Popen:
-    env = dict(os.environ, GRADIO_SERVER_NAME="127.0.0.1", GRADIO_SERVER_PORT=str(port),
-               GRADIO_ANALYTICS_ENABLED="False")
-    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"app.py exited: {proc.stderr.read()[-2000:]}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return proc
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError("app.py did not start listening within 120 s")
 
 
 async def measure(url: str, sessions: int, seconds: float, speed: int, warmup: float, server_pid: int) -> dict:
@@ -66,7 +41,8 @@ async def measure(url: str, sessions: int, seconds: float, speed: int, warmup: f
         for page in pages:
             await page.click(".lab-play")
         await asyncio.sleep(warmup)
-        read = "() => ({painted: ganLab.painted, frames: ganLab.frames, bytes: ganLab.bytes, it: ganLab.frame.iteration})"
+        read = ("() => ({painted: ganLab.painted, frames: ganLab.frames, bytes: ganLab.bytes, it: ganLab.frame.iteration, "
+                "heat: ganLab.heavy && ganLab.heavy.heat_n, layers: ganLab.layersVersion})")
         start = [await page.evaluate(read) for page in pages]
         cpu0, t0 = cpu_seconds(server_pid), time.perf_counter()
         await asyncio.sleep(seconds)
@@ -79,11 +55,13 @@ async def measure(url: str, sessions: int, seconds: float, speed: int, warmup: f
     for a, b in zip(start, end):
         frames = b["frames"] - a["frames"]
         per.append(dict(painted_fps=(b["painted"] - a["painted"]) / span, iterations_per_second=(b["it"] - a["it"]) / span,
-                        bytes_per_frame=(b["bytes"] - a["bytes"]) / max(frames, 1), frames=frames))
+                        bytes_per_frame=(b["bytes"] - a["bytes"]) / max(frames, 1), frames=frames,
+                        heatmap_cells=b["heat"], layers_per_second=(b["layers"] - a["layers"]) / span))
     total_frames = sum(x["frames"] for x in per)
     mean = lambda k: sum(x[k] for x in per) / len(per)  # noqa: E731
     return dict(painted_fps=round(mean("painted_fps"), 2), iterations_per_second=round(mean("iterations_per_second"), 1),
                 bytes_per_frame=round(mean("bytes_per_frame")), sessions=sessions,
+                heatmap_cells=min(x["heatmap_cells"] for x in per), layers_per_second=round(mean("layers_per_second"), 1),
                 server_cpu_ms_per_frame=round(1000 * (cpu1 - cpu0) / max(total_frames, 1), 2),
                 still_playing=all(playing), seconds=round(span, 1), speed=speed, per_session=per)
 
@@ -97,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--preset", default="ganlab")
     args = ap.parse_args(argv)
     port = free_port()
-    proc = start_app(port)
+    proc = start_server(port)
     try:
         query = resolve(preset=args.preset)[0].to_query()
         result = measure(f"http://127.0.0.1:{port}/?{query}", args.sessions, args.seconds, args.speed, args.warmup,

@@ -2,7 +2,7 @@
 
 Each session does what a page does, over plain HTTP: it opens Gradio's heartbeat stream (its presence is what keeps
 the session alive), runs the page-load event through the queue to get its run's token, then plays: it asks the
-`tick` server function for the next frame as soon as the last one arrived, as the page does (the page paints while
+lab's frame route (one kept-alive connection per page) for the next frame as soon as the last one arrived, as the page does (the page paints while
 the next frame is on its way, so a frame takes the longer of the server's answer and --paint-ms, the browser's
 paint time). At the end each session disconnects, which must free its run.
 
@@ -36,8 +36,8 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks import batched  # noqa: E402
 from toy2d.presets import resolve  # noqa: E402
-from tools.served_app import (API, app_config, cpu_seconds, free_port, lab_ids, own_rss_mb, post,  # noqa: E402
-                               rss_mb, run_event, start_server, tree)
+from tools.served_app import (API, FrameClient, app_config, cpu_seconds, free_port, lab_ids,  # noqa: E402
+                               own_rss_mb, rss_mb, run_event, start_server, tree)
 
 
 class Session(threading.Thread):
@@ -59,11 +59,13 @@ class Session(threading.Thread):
         self.token = json.loads(out[0])["token"]
         if preset is not None:
             run_event(self.base, preset[0], self.session_hash, [preset[1]], timeout=120)
-        self.held = dict(run=-1, losses=0, metrics=0)
+        self.held = dict(run=-1, losses=0, metrics=0, layers=-1)
+        self.route = FrameClient(self.base)
 
     def close(self) -> None:
         if self._heartbeat is not None:
-            self._heartbeat.close()  # what closing the tab does: Gradio then runs the unload event
+            self._heartbeat.close()
+            self.route.close()  # what closing the tab does: Gradio then runs the unload event
 
     def still_served(self) -> bool:
         """After close(): does the server still hold this session's run? (It must not.)"""
@@ -74,15 +76,12 @@ class Session(threading.Thread):
             return False
 
     def tick(self) -> dict:
-        request = dict(token=self.token, action="play", n=self.speed, **self.held)
-        body = dict(data=request, component_id=self.view,
-                    session_hash=self.session_hash, fn_name="tick")
-        p = json.loads(json.loads(post(self.base, "/component_server", body)))
+        p = self.route.post(dict(token=self.token, action="play", n=self.speed, **self.held))
         if "error" in p:
             raise RuntimeError(p["error"])
         self.held = dict(run=p["run"], losses=p["losses"]["from"] + len(p["losses"]["rows"]),
-                         metrics=p["metrics"]["from"] + len(p["metrics"]["rows"]))
-        self.query = p["query"]
+                         metrics=p["metrics"]["from"] + len(p["metrics"]["rows"]), layers=p["layers"])
+        self.query = p.get("query", self.query)
         return p
 
     def run(self) -> None:

@@ -31,6 +31,12 @@ METRICS_EVERY_S = 0.5  # wall-clock seconds between live KL/JS/mode evaluations 
 # evaluation samples 10 000 points and bins them; a class's pages each measuring every 0.5 s took a large share of
 # the CPU (benchmarks/RESULTS.md, 2026-12-02).
 METRICS_SHARE_S = 0.1
+# D's heatmap and G's manifold, recomputed at most every LAYERS_EVERY_S while training (the fakes and arrows move
+# every frame), and less often when many pages play: all pages' heavy layers together take at most LAYERS_CPU_SHARE
+# of a core, by their measured cost. One costs a few iterations' worth (10 000 D evaluations at 100²) for big nets,
+# little for small ones; GAN Lab redraws its layers every 50 iterations.
+LAYERS_EVERY_S = 0.1
+LAYERS_CPU_SHARE = 0.15
 SERIES_KEPT = checkpoint.MAX_CHART_ROWS  # chart rows kept per series (the page decimates its own copy)
 EXPORT_EVERY_S = 0.4  # at most 2.5 recorded frames per second for the GIF export…
 EXPORT_KEPT = 150  # …and the last 150 of them (one minute of play)
@@ -65,7 +71,7 @@ class Run(Protocol):
 
     def restart(self, config: TrainConfig) -> None: ...
     def change(self, config: TrainConfig) -> str: ...
-    def reply(self, request: FrameRequest) -> str: ...
+    def reply(self, request: FrameRequest) -> bytes: ...
     def metrics_csv(self) -> str: ...
     def save_to(self, directory: str) -> str: ...
     def load_file(self, path: str) -> int: ...
@@ -134,6 +140,7 @@ class LabSession:
         self.token = token or new_token()
         self.run_id = first_run - 1
         self.frame_budget_s = FRAME_TRAIN_BUDGET_S
+        self._versions = itertools.count()  # of the heavy layers, across this page's runs
         self._references: dict[Any, metrics.Reference] = {}
         self._query: tuple[TrainConfig | None, str] = (None, "")
         self.restart(config or default_config())
@@ -152,6 +159,11 @@ class LabSession:
             self.exported: deque[tuple[int, ViewLayers]] = deque(maxlen=EXPORT_KEPT)
             self._last_export = -math.inf
             self._last_metrics = -math.inf
+            self._probe: probe.Frame | None = None  # the last frame whose heavy layers were computed…
+            self._view: ViewLayers | None = None  # …as layers, and when
+            self._layers_at = -math.inf
+            self._layers_cost = 0.0  # seconds the last heavy layers took
+            self.layers_version = next(self._versions)
             self._slow_cursor = 0  # position in the k_d D steps + k_g G steps of one iteration (slow motion)
             self._arrow_ref = 0.0
             self._rate_window: deque[tuple[float, int]] = deque(maxlen=64)
@@ -183,6 +195,7 @@ class LabSession:
             self.trainer.apply(config)
             self.config = config
             self._slow_cursor = 0
+            self._layers_at = -math.inf  # the next frame shows the new settings' layers (and carries its query)
             return f"Applied live: {', '.join(changed)}."
 
     # ---- actions ------------------------------------------------------------------------------------------------
@@ -192,9 +205,9 @@ class LabSession:
         the same settings, ``frame`` only redraws. The frame's chart rows are all the run's (see ``frame``)."""
         return self.frame(FrameRequest(self.token, action, n))
 
-    def reply(self, request: FrameRequest) -> str:
-        """``frame`` as the page's JSON (made here, in the worker process when there are workers)."""
-        return self.frame(request).to_json()
+    def reply(self, request: FrameRequest) -> bytes:
+        """``frame`` packed for the page (here, in the worker process when there are workers)."""
+        return self.frame(request).packed()
 
     def frame(self, request: FrameRequest) -> LabFrame:
         """Do ``request.action`` and return the frame, with the chart rows the page does not hold yet (all of them
@@ -223,9 +236,10 @@ class LabSession:
             if action in ("play", "step"):
                 self._rate_window.append((time.perf_counter(), t.iteration - start))
             fresh = request.run != self.run_id
-            return self._frame(force_metrics=action not in ("play", "slow"),
+            return self._frame(force_metrics=action not in ("play", "slow"), force_layers=action != "play",
                                have_losses=0 if fresh else request.losses,
-                               have_metrics=0 if fresh else request.metrics, with_real=fresh)
+                               have_metrics=0 if fresh else request.metrics, with_real=fresh,
+                               have_layers=-1 if fresh else request.layers)
 
     def _slow_step(self) -> None:
         """One D or G update in the order an iteration does them; the last one closes the iteration."""
@@ -244,11 +258,18 @@ class LabSession:
     def next_phase(self) -> str:
         return "D" if self._slow_cursor < self.config.k_d else "G"
 
+    def pages_playing(self) -> float:
+        """How many pages share the server's training budget now (Registry.share_budget divided it among them)."""
+        return FRAME_TRAIN_BUDGET_S / self.frame_budget_s if 0 < self.frame_budget_s < math.inf else 1.0
+
     def metrics_every_s(self) -> float:
-        """Seconds between this page's metric rows while it plays: METRICS_EVERY_S, or longer when many pages play
-        (the registry's budget share says how many: FRAME_TRAIN_BUDGET_S / frame_budget_s)."""
-        share = FRAME_TRAIN_BUDGET_S / self.frame_budget_s if 0 < self.frame_budget_s < math.inf else 1.0
-        return max(METRICS_EVERY_S, METRICS_SHARE_S * share)
+        """Seconds between this page's metric rows while it plays: METRICS_EVERY_S, or longer when many pages play."""
+        return max(METRICS_EVERY_S, METRICS_SHARE_S * self.pages_playing())
+
+    def layers_every_s(self) -> float:
+        """Seconds between this page's heatmap and manifold while it plays: LAYERS_EVERY_S, or longer when the pages
+        playing would together spend more than LAYERS_CPU_SHARE of a core on them."""
+        return max(LAYERS_EVERY_S, self.pages_playing() * self._layers_cost / LAYERS_CPU_SHARE)
 
     def iterations_per_second(self) -> float:
         """Training iterations per wall-clock second over the last few seconds of play (what the class sees)."""
@@ -259,15 +280,24 @@ class LabSession:
         return sum(n for _, n in w[1:]) / span if span > 0 else 0.0
 
     # ---- what the page gets ----------------------------------------------------------------------------------
-    def _frame(self, force_metrics: bool, have_losses: int, have_metrics: int, with_real: bool) -> LabFrame:
+    def _frame(self, force_metrics: bool, force_layers: bool, have_losses: int, have_metrics: int, with_real: bool,
+               have_layers: int) -> LabFrame:
         t = self.trainer
-        f = probe.frame(t, self.box)
+        now = time.perf_counter()
+        due = force_layers or now - self._layers_at >= self.layers_every_s()
+        kept = None if due else self._probe
+        f = probe.frame(t, self.box, layers=kept)
         self.box = f.box
         top = float(np.nanmax(f.arrow_norm)) if np.isfinite(f.arrow_norm).any() else 0.0
         # arrows keep a slowly decaying reference length, so vanishing gradients look small instead of rescaled
         self._arrow_ref = max(self._arrow_ref * 0.98, top)
+        if kept is None or kept.box != f.box or self._view is None:  # probe.frame computed the heavy layers
+            self._probe, self._layers_at, self.layers_version = f, now, next(self._versions)
+            self._view = view = ViewLayers.of(f, self._arrow_ref)
+            self._layers_cost = time.perf_counter() - now
+        else:
+            view = self._view.moved(f, self._arrow_ref)
         self._record(self.losses, [t.iteration, number(t.d_loss), number(t.g_loss)])
-        now = time.perf_counter()
         if not t.diverged and (force_metrics or now - self._last_metrics >= self.metrics_every_s()):
             self._last_metrics = now
             r = metrics.evaluate(t.dist, t.sample(metrics.N_DIVERGENCE), self.reference, with_w1=False)
@@ -278,7 +308,6 @@ class LabSession:
             row = [t.iteration, number(r.kl_bits), number(r.js_bits), r.modes_covered,
                    None if r.hq_fraction is None else 100 * r.hq_fraction, recent]
             self._record(self.metrics, row)
-        view = ViewLayers.of(f, self._arrow_ref)
         if now - self._last_export >= EXPORT_EVERY_S:
             self._last_export = now
             self.exported.append((t.iteration, view))
@@ -291,7 +320,8 @@ class LabSession:
             ips=round(self.iterations_per_second(), 1),
             floors=dict(kl=self.reference.kl_floor_bits, js=self.reference.js_floor_bits),
             modes_total=None if mixture is None else len(mixture.centres), mode_window=modes.DEFAULT_WINDOW,
-            query=self.share_query(), view=view,
+            query=self.share_query(), view=view, layers=self.layers_version,
+            heavy=have_layers != self.layers_version,
             losses=self.losses.since(have_losses), metrics=self.metrics.since(have_metrics),
             real=self.trainer.pool[: probe.N_SHOWN].numpy() if with_real else None,
         )

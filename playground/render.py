@@ -4,6 +4,8 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw
 
+from toy2d import probe
+
 from .frame_protocol import ViewLayers
 from .lab_session import Recording
 
@@ -39,7 +41,8 @@ def frame_image(view: ViewLayers, real: np.ndarray, size: int = 420, layers: tup
                 if -3 <= x <= size + 3 and -3 <= y <= size + 3:
                     draw.ellipse((x - 2, y - 2, x + 2, y + 2), fill=colour)
     if "arrows" in layers and view.arrows is not None:
-        start, end = to_px(view.fake[::2]), to_px(view.fake[::2] + view.arrows[::2])
+        tails = view.fake[::probe.ARROW_EVERY]
+        start, end = to_px(tails), to_px(tails + view.arrows)
         for a, b in zip(start, end):
             draw.line((tuple(a), tuple(b)), fill=(0, 0, 0), width=1)
     if iteration is not None:

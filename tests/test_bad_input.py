@@ -16,6 +16,7 @@ from PIL import Image
 
 from conftest import frame_request
 from playground.tabs import dirac as dirac_view, experiments2d as ex, image_lab, img2img, lab2d, latent_walk, style_transfer
+from playground.frame_protocol import unpack
 
 BAD_NUMBERS = [math.nan, math.inf, -math.inf, -1, 0, 1e9, -1e9, 0.5, "abc", "", None]
 BAD_TEXTS = ["", "   ", "abc", "-5", "1e9", "1-99999999", "3-1", ",,,", "<b>x</b>", "9" * 400, "1;2", "0x10"]
@@ -89,7 +90,7 @@ def test_2d_lab_number_fields_warn_put_the_panel_back_and_keep_the_run(page, nam
         assert session.run_id == run and session.trainer.iteration == iteration, (name, bad)
         assert reply[1:] == lab2d.values_of(config), (name, bad)  # the panel shows the run's settings again
         assert page.warnings, (name, bad)
-    assert "iteration" in json.loads(asyncio.run(page.lab.tick(frame_request(session.token, "play", 2))))  # still works
+    assert "iteration" in unpack(asyncio.run(page.lab.frame(frame_request(session.token, "play", 2))))  # still works
 
 
 @pytest.mark.parametrize("values", [
@@ -98,7 +99,7 @@ def test_2d_lab_number_fields_warn_put_the_panel_back_and_keep_the_run(page, nam
     {"token": "TOKEN", "action": "play", "evil": 1}, {"token": "TOKEN", "action": ["play"]}, {"token": "x" * 500}])
 def test_the_frame_loop_answers_garbage_with_an_error_not_a_traceback(page, values):
     values = json.loads(json.dumps(values).replace("TOKEN", page.session.token))
-    assert "error" in json.loads(asyncio.run(page.lab.tick(values)))
+    assert "error" in unpack(asyncio.run(page.lab.frame(values)))
 
 
 # ---- text ------------------------------------------------------------------------------------------------------
@@ -254,7 +255,7 @@ def test_a_frame_request_with_infinite_or_odd_numbers_is_refused_not_paused(page
     for key in ("n", "run", "losses", "metrics"):
         args = frame_request(page.session.token, "play", 2, run=-1, losses=0, metrics=0)
         args[key] = bad
-        reply = json.loads(asyncio.run(page.lab.tick(args)))
+        reply = unpack(asyncio.run(page.lab.frame(args)))
         assert reply["error"].startswith("Bad frame request") and "paused" not in reply["error"], (key, reply)
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
-    assert json.loads(asyncio.run(page.lab.tick(frame_request(page.session.token, "play", 2))))["iteration"] == 2
+    assert unpack(asyncio.run(page.lab.frame(frame_request(page.session.token, "play", 2))))["iteration"] == 2

@@ -1,6 +1,5 @@
 """End to end in headless Chromium (Debian's /usr/bin/chromium driven by Playwright): the live 2D lab as a
 student uses it. The app runs in this process so the test can also see the server's per-page sessions."""
-import json
 import re
 import time
 
@@ -8,7 +7,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from tools.served_app import EXECUTABLE, FLAGS
-from playground.frame_protocol import FrameRequest
+from playground.frame_protocol import FrameRequest, unpack
 from toy2d.presets import resolve
 
 
@@ -85,7 +84,7 @@ def test_play_pause_step_reset_and_data_set(browser, url, registry):
     after = page.evaluate("() => document.querySelector('.lab-canvas').toDataURL()")
     assert after != before  # the layered view changed while training
     token = page.evaluate("() => window.ganLab.token")
-    server = json.loads(registry.by_token(token).reply(FrameRequest(token, run=-2)))  # a redraw, no training
+    server = unpack(registry.by_token(token).reply(FrameRequest(token, run=-2)))  # a redraw, no training
     assert server["iteration"] == it  # paused means paused: the server trained exactly what the page shows
     canvas = "() => document.querySelector('.lab-canvas').toDataURL()"
     shown = page.evaluate(canvas)

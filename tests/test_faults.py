@@ -1,6 +1,5 @@
 """Faults: the GPU running out of memory, and one page's run breaking while others train."""
 import asyncio
-import json
 
 import pytest
 import torch
@@ -9,6 +8,7 @@ from models import device
 from playground import messages
 from conftest import frame_request
 from playground.tabs import latent_walk
+from playground.frame_protocol import unpack
 
 
 @pytest.fixture
@@ -81,13 +81,13 @@ def test_one_pages_broken_run_does_not_stop_another(monkeypatch, lab):
         def explode():
             raise RuntimeError("simulated fault in the training step")
         monkeypatch.setattr(broken.trainer, "step", explode)
-        reply = json.loads(asyncio.run(lab.tick(frame_request(broken.token, "play", 5))))
+        reply = unpack(asyncio.run(lab.frame(frame_request(broken.token, "play", 5))))
         assert "internal error" in reply["error"] and "Reset" in reply["error"]
-        ok = json.loads(asyncio.run(lab.tick(frame_request(healthy.token, "play", 5))))
+        ok = unpack(asyncio.run(lab.frame(frame_request(healthy.token, "play", 5))))
         assert ok["iteration"] == 5
-        again = json.loads(asyncio.run(lab.tick(frame_request(broken.token, "reset"))))  # a new, working run
+        again = unpack(asyncio.run(lab.frame(frame_request(broken.token, "reset"))))  # a new, working run
         assert again["iteration"] == 0
-        assert json.loads(asyncio.run(lab.tick(frame_request(broken.token, "play", 3))))["iteration"] == 3
+        assert unpack(asyncio.run(lab.frame(frame_request(broken.token, "play", 3))))["iteration"] == 3
     finally:
         lab.registry.drop("fault-a")
         lab.registry.drop("fault-b")

@@ -10,6 +10,7 @@ import pytest
 
 from conftest import frame_request
 from playground import lab_session, registry as registry_module
+from playground.frame_protocol import pack, unpack
 from playground.registry import Registry, ServerFull
 from playground.tabs.lab2d import Lab
 
@@ -22,7 +23,7 @@ def pages(monkeypatch):
 
     def held(self, *args, **kwargs):
         release.wait(30)
-        return json.dumps({"iteration": 1})
+        return pack({"iteration": 1})
     made = [lab.registry.get(f"page-{i}") for i in range(6)]
     monkeypatch.setattr(lab_session.LabSession, "reply", held)
     yield SimpleNamespace(sessions=made, release=release, lab=lab)
@@ -35,13 +36,13 @@ def request(token):
 
 def test_more_frames_for_a_page_while_one_is_computed_wait_for_it_and_are_answered_busy(pages):
     async def go():
-        first = asyncio.ensure_future(pages.lab.tick(request(pages.sessions[0].token)))
+        first = asyncio.ensure_future(pages.lab.frame(request(pages.sessions[0].token)))
         await asyncio.sleep(0.05)
-        seconds = [asyncio.ensure_future(pages.lab.tick(request(pages.sessions[0].token))) for _ in range(80)]
+        seconds = [asyncio.ensure_future(pages.lab.frame(request(pages.sessions[0].token))) for _ in range(80)]
         await asyncio.sleep(0.2)
         waiting = (sum(not s.done() for s in seconds), pages.lab.limiter.borrowed_tokens)
         pages.release.set()
-        return json.loads(await first), [json.loads(s) for s in await asyncio.gather(*seconds)], waiting
+        return unpack(await first), [unpack(s) for s in await asyncio.gather(*seconds)], waiting
     first, seconds, (still_waiting, computing) = asyncio.run(go())
     assert still_waiting == 80 and computing == 1  # 80 requests held, one frame computed, no thread each
     assert first == {"iteration": 1} and all(s == {"busy": True} for s in seconds)
@@ -52,7 +53,7 @@ def test_frames_never_take_threads_from_the_pool_page_loads_use(pages, monkeypat
 
     async def go():
         shared = anyio.to_thread.current_default_thread_limiter()
-        ticks = [asyncio.ensure_future(pages.lab.tick(request(s.token))) for s in pages.sessions]
+        ticks = [asyncio.ensure_future(pages.lab.frame(request(s.token))) for s in pages.sessions]
         await asyncio.sleep(0.2)
         seen = (pages.lab.limiter.borrowed_tokens, shared.borrowed_tokens)
         loaded = await anyio.to_thread.run_sync(lambda: "page load")  # the shared pool still answers at once

@@ -10,6 +10,7 @@ from PIL import Image
 from conftest import frame_request
 from playground.lab_session import URL_POINTS, default_config, share_config
 from playground.tabs import lab2d
+from playground.frame_protocol import unpack
 from toy2d.config import TrainConfig
 from toy2d.presets import PRESETS, resolve
 
@@ -32,7 +33,7 @@ def frame_of(reply):
 
 
 def tick(page, *args, **kwargs) -> dict:
-    return json.loads(asyncio.run(page.lab.tick(frame_request(*args, **kwargs))))
+    return unpack(asyncio.run(page.lab.frame(frame_request(*args, **kwargs))))
 
 
 def test_page_load_starts_the_default_run_and_sends_the_token(page):
@@ -41,7 +42,7 @@ def test_page_load_starts_the_default_run_and_sends_the_token(page):
     session = page.lab.registry.get("test-page")
     assert v["token"] == session.token and "frame" not in v  # frames come by one channel: the page asks tick
     first = tick(page, v["token"])
-    assert first["iteration"] == 0 and first["real"] and first["run"] == session.run_id
+    assert first["iteration"] == 0 and first["real"].size and first["run"] == session.run_id
     assert reply[1:] == values(default_config())
 
 
@@ -171,7 +172,7 @@ def test_tick_serves_the_page_loop_by_token_only(page):
     p = tick(page, token, "play", 4)
     assert p["iteration"] == 4 and p["query"] == page.lab.registry.get("test-page").config.to_query()
     assert "run has ended" in tick(page, "forged", "play", 4)["error"]
-    assert "error" in json.loads(asyncio.run(page.lab.tick([token, "play"])))
+    assert "error" in unpack(asyncio.run(page.lab.frame([token, "play"])))
     assert "unknown action" in tick(page, token, "rm -rf")["error"]
 
 

@@ -1,11 +1,9 @@
 """The live lab's per-page session: what each button does and what the page is sent."""
-import json
 
-import numpy as np
 import pytest
 
 from playground import lab_session as session_module
-from playground.frame_protocol import FrameRequest, decode
+from playground.frame_protocol import FrameRequest, unpack
 from playground.lab_session import LabSession
 from toy2d import probe
 from toy2d.config import TrainConfig
@@ -46,21 +44,21 @@ def test_slow_motion_walks_through_kd_then_kg_updates(session):
 
 def reply(session, **request) -> dict:
     """The frame as the page receives it (JSON)."""
-    return json.loads(session.reply(FrameRequest(session.token, **request)))
+    return unpack(session.reply(FrameRequest(session.token, **request)))
 
 
 def test_frame_payload_decodes_to_the_probe_arrays(session):
     p = reply(session, action="play", n=3)
     v = p["view"]
     n = v["heat_n"]
-    heat = decode(v["heat"], np.uint8)
+    heat = v["heat"]
     assert heat.shape == (n * n,) and n == probe.N_GRID and heat.min() < heat.max()
-    assert decode(v["fake"]).reshape(-1, 2).shape == (probe.N_SHOWN, 2)
-    assert decode(p["real"]).reshape(-1, 2).shape == (probe.N_SHOWN, 2)
-    assert decode(v["arrows"]).reshape(-1, 2).shape == (probe.N_SHOWN, 2)
+    assert v["fake"].reshape(-1, 2).shape == (probe.N_SHOWN, 2)
+    assert p["real"].reshape(-1, 2).shape == (probe.N_SHOWN, 2)
+    assert v["arrows"].reshape(-1, 2).shape == (probe.N_SHOWN // probe.ARROW_EVERY, 2)
     k, m = v["manifold_k"], v["manifold_m"]
-    assert decode(v["manifold"]).shape == (k * m * 2,)
-    assert len(decode(v["density"], np.uint8)) == (k - 1) * (m - 1)
+    assert v["manifold"].shape == (k * m * 2,)
+    assert len(v["density"]) == (k - 1) * (m - 1)
     x0, x1, y0, y1 = v["box"]
     assert x1 > x0 and y1 > y0 and v["heat_output"] == "probability" and (v["heat_lo"], v["heat_hi"]) == (0, 1)
     assert p["modes_total"] == 8 and p["floors"]["js"] >= 0
@@ -95,13 +93,13 @@ def held(p: dict) -> dict:
 
 def test_the_page_gets_only_chart_rows_it_has_not_seen(session):
     first = reply(session, action="play", n=2)
-    assert first["real"] and first["losses"]["from"] == 0 and len(first["losses"]["rows"]) >= 1
+    assert first["real"].size and first["losses"]["from"] == 0 and len(first["losses"]["rows"]) >= 1
     again = reply(session, action="play", n=2, **held(first))
     assert "real" not in again and again["losses"] == {"from": held(first)["losses"], "rows": [again["losses"]["rows"][0]]}
     assert again["losses"]["rows"][0][0] == 4
     session.act("reset")
     fresh = reply(session, **held(again))
-    assert fresh["real"] and fresh["losses"]["from"] == 0 and fresh["losses"]["rows"][0][0] == 0  # a new run
+    assert fresh["real"].size and fresh["losses"]["from"] == 0 and fresh["losses"]["rows"][0][0] == 0  # a new run
 
 
 def test_a_request_sent_before_the_last_frame_arrived_repeats_rows_by_index_only(session):
@@ -193,3 +191,40 @@ def test_many_pages_playing_share_the_metric_evaluations(monkeypatch):
     s._last_metrics -= s.metrics_every_s()
     s.act("play", 1)
     assert s.metrics.next_index == rows + 1
+
+
+def held(p: dict) -> dict:
+    """What a page holds after taking in frame ``p`` (FrameRequest's fields)."""
+    return dict(run=p["run"], losses=p["losses"]["from"] + len(p["losses"]["rows"]),
+                metrics=p["metrics"]["from"] + len(p["metrics"]["rows"]), layers=p["layers"])
+
+
+def test_heavy_layers_and_the_query_come_only_when_the_page_lacks_that_version(session, monkeypatch):
+    monkeypatch.setattr(session_module, "LAYERS_EVERY_S", 1e9)  # while playing, never due by time
+    first = reply(session, action="play", n=2)
+    assert first["view"]["heat"].size == probe.N_GRID ** 2 and "query" in first
+    again = reply(session, action="play", n=2, **held(first))
+    assert "heat" not in again["view"] and "manifold" not in again["view"] and "query" not in again
+    assert again["layers"] == first["layers"] and again["view"]["fake"].size == 2 * probe.N_SHOWN  # dots move
+    lost = reply(session, action="play", n=2, **dict(held(again), layers=-1))  # a page that lost them gets them
+    assert lost["view"]["heat"].size and lost["layers"] == first["layers"]
+    stepped = reply(session, action="step", **held(again))  # single steps always show D's new heatmap
+    assert stepped["view"]["heat"].size and stepped["layers"] > first["layers"]
+    session.change(session.config.replace(lr_d=session.config.lr_d / 2))
+    changed = reply(session, action="play", n=1, **held(stepped))  # a live change: new layers, and the new query
+    assert changed["layers"] > stepped["layers"] and "lr_d=" in changed["query"]
+
+
+def test_heavy_layers_refresh_at_the_eyes_rate_and_less_often_for_a_class(session, monkeypatch):
+    monkeypatch.setattr(session_module, "LAYERS_EVERY_S", 0.0)
+    monkeypatch.setattr(session_module, "LAYERS_CPU_SHARE", float("inf"))
+    first = reply(session, action="play", n=1)
+    assert reply(session, action="play", n=1, **held(first))["layers"] > first["layers"]  # alone: every frame here
+    monkeypatch.setattr(session_module, "LAYERS_CPU_SHARE", 0.15)
+    monkeypatch.setattr(session_module, "FRAME_TRAIN_BUDGET_S", 0.05)
+    session._layers_cost = 0.004  # the heavy layers' measured cost: 4 ms
+    session.frame_budget_s = session_module.FRAME_TRAIN_BUDGET_S / 30  # thirty pages playing
+    assert session.layers_every_s() == pytest.approx(30 * 0.004 / 0.15)
+    session.frame_budget_s = session_module.FRAME_TRAIN_BUDGET_S
+    monkeypatch.setattr(session_module, "LAYERS_EVERY_S", 0.1)
+    assert session.layers_every_s() == 0.1

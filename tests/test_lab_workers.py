@@ -1,7 +1,6 @@
 """The 2D lab's runs in worker processes: a RemoteSession must behave exactly like an in-process LabSession, a
 dead worker must cost only its own pages' runs, and a closed page must free its run in the worker."""
 import asyncio
-import json
 import math
 import time
 
@@ -10,7 +9,7 @@ import pytest
 
 from conftest import frame_request
 from playground import lab_session
-from playground.frame_protocol import FrameRequest, decode
+from playground.frame_protocol import FrameRequest, unpack
 from playground.lab_session import LabSession
 from playground.lab_workers import RunLost
 from playground.registry import Registry
@@ -28,7 +27,7 @@ def registry():
 
 def frame(run, action: str, n: int = 1) -> dict:
     """A run's frame as the page receives it, asked for as a page that holds nothing yet."""
-    return json.loads(run.reply(FrameRequest(run.token, action, n)))
+    return unpack(run.reply(FrameRequest(run.token, action, n)))
 
 
 def held(registry: Registry) -> list[int]:
@@ -46,9 +45,9 @@ def test_a_remote_run_is_the_same_run_as_an_in_process_one(registry):
             b = frame(remote, action, n)
             assert a["iteration"] == b["iteration"] and a["d_steps"] == b["d_steps"]
             # the same weights (up to float rounding: BLAS may split sums differently across threads here)
-            assert np.allclose(decode(a["view"]["fake"]), decode(b["view"]["fake"]), rtol=1e-4, atol=1e-5)
+            assert np.allclose(a["view"]["fake"], b["view"]["fake"], rtol=1e-4, atol=1e-5)
             assert np.allclose(np.array(a["losses"]["rows"], float), np.array(b["losses"]["rows"], float), rtol=1e-4)
-            assert a["real"] == b["real"]
+            assert np.array_equal(a["real"], b["real"])
         assert remote.run_id == local.run_id and remote.config == local.config
     finally:
         registry.drop("same-run")
@@ -122,7 +121,7 @@ def test_a_dead_worker_costs_only_its_own_runs(registry):
 def test_the_frame_loop_reports_a_lost_run_to_its_page(registry):
     lab = Lab(registry)
     s = registry.get("tick-page")
-    tick = lambda: json.loads(asyncio.run(lab.tick(frame_request(s.token, "play", 4))))  # noqa: E731
+    tick = lambda: unpack(asyncio.run(lab.frame(frame_request(s.token, "play", 4))))  # noqa: E731
     try:
         assert tick()["iteration"] == 4
         s._worker.process.kill()

@@ -14,7 +14,8 @@ def test_frame_has_every_layer_with_consistent_shapes():
     t.run(5)
     f = probe.frame(t, n_grid=50)
     assert f.d_grid.shape == (50, 50) and f.grid_x.shape == (50,)
-    assert f.real.shape == f.fake.shape == f.arrows.shape == (probe.N_SHOWN, 2)
+    assert f.real.shape == f.fake.shape == (probe.N_SHOWN, 2)
+    assert f.arrows.shape == (probe.N_SHOWN // probe.ARROW_EVERY, 2)
     assert f.manifold.shape == (probe.MANIFOLD_CELLS, probe.MANIFOLD_CELLS, 2)
     assert f.manifold_density.shape == (probe.MANIFOLD_CELLS - 1,) * 2
     assert f.manifold_density.max() == pytest.approx(1.0) and f.manifold_density.min() >= 0
@@ -37,8 +38,9 @@ def test_arrows_are_minus_the_gradient_of_each_samples_generator_loss():
     t = Trainer(TrainConfig(loss="minimax", **SMALL))
     t.run(20)
     f = probe.frame(t, n_grid=10)
-    i, eps = 3, 1e-3
-    x = torch.tensor(f.fake[i : i + 1], dtype=torch.float64)
+    i, eps = 3, 1e-3  # arrow i starts at fake sample i × ARROW_EVERY
+    j = i * probe.ARROW_EVERY
+    x = torch.tensor(f.fake[j : j + 1], dtype=torch.float64)
     d64 = t.d.double()
     num = []
     for k in range(2):

@@ -3,6 +3,7 @@
 memory and CPU from /proc, and Debian's headless Chromium with the flags this sandbox needs."""
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import socket
@@ -34,6 +35,34 @@ def post(base: str, path: str, body: dict, timeout: float = 60.0) -> bytes:
                                  headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(req, timeout=timeout) as r:
         return r.read()
+
+
+FRAME_ROUTE = "/lab/frame"  # playground.tabs.lab2d.FRAME_ROUTE (not imported: that would load Gradio here)
+
+
+class FrameClient:
+    """What a page's frame loop does: POST a frame request to the lab's route on one kept-alive connection, and
+    unpack the reply (frame_protocol.unpack)."""
+
+    def __init__(self, base: str, timeout: float = 120.0) -> None:
+        host, port = base.split("//", 1)[1].split(":")
+        self.conn = http.client.HTTPConnection(host, int(port), timeout=timeout)
+
+    def post(self, request: dict) -> dict:
+        from playground.frame_protocol import unpack
+        body = json.dumps(request).encode()
+        for attempt in range(2):  # a kept-alive connection the server closed in between is opened again once
+            try:
+                self.conn.request("POST", FRAME_ROUTE, body, {"Content-Type": "application/json"})
+                return unpack(self.conn.getresponse().read())
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+                self.conn.close()
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        self.conn.close()
 
 
 def app_config(base: str) -> dict:

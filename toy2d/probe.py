@@ -17,10 +17,11 @@ from .metrics import Box
 
 N_SHOWN = 500  # real and fake points drawn per frame
 FAKE_SEED = 4321  # the fixed noise batch for the fake layer and the arrows
+ARROW_EVERY = 2  # an arrow on every other fake sample: 250 stay readable, and cost half
 MANIFOLD_CELLS = 20
-# Heatmap cells per side. The page smooths it when scaling up; 64² costs D 4 096 evaluations a frame against 10 000
-# at 100², the largest part of a frame probe (benchmarks/toy2d_speed.py prints the probe's cost).
-N_GRID = 64
+# Heatmap cells per side: 10 000 D evaluations, the largest part of a frame probe (benchmarks/toy2d_speed.py prints
+# its cost), which is why the live lab computes it only a few times a second (frame's ``layers``).
+N_GRID = 100
 
 
 class Sampler(Protocol):
@@ -64,8 +65,8 @@ class Frame:
     d_boundary: float | None  # the shown value on the decision boundary (critic: None)
     real: np.ndarray  # (R, 2)
     fake: np.ndarray  # (F, 2), from a fixed noise batch
-    arrows: np.ndarray  # (F, 2): −∂L_G/∂x for each fake sample, the direction it is pushed
-    arrow_norm: np.ndarray  # (F,)
+    arrows: np.ndarray  # (F / ARROW_EVERY, 2): −∂L_G/∂x for fake[::ARROW_EVERY], the direction each is pushed
+    arrow_norm: np.ndarray  # (F / ARROW_EVERY,)
     manifold: np.ndarray  # (K, M, 2): G on a K×M noise grid (M=1 for 1-D noise)
     manifold_density: np.ndarray  # (K−1, M−1): relative fake density per manifold cell (empty for 1-D noise)
 
@@ -88,8 +89,9 @@ def fit_view(real: np.ndarray, fake: np.ndarray, prev: Box | None = None, margin
     lo, hi = real_lo, real_hi
     if len(f):
         extent = max(float((real_hi - real_lo).max()), 1e-3) * max_zoom_out
-        f_lo = np.maximum(np.quantile(f, 0.01, axis=0), real_lo - extent)
-        f_hi = np.minimum(np.quantile(f, 0.99, axis=0), real_hi + extent)
+        ranked = np.sort(f, axis=0)  # the 1st and 99th percentiles (np.quantile costs ~10× more, every frame)
+        f_lo = np.maximum(ranked[int(0.01 * (len(f) - 1))], real_lo - extent)
+        f_hi = np.minimum(ranked[int(np.ceil(0.99 * (len(f) - 1)))], real_hi + extent)
         lo, hi = np.minimum(lo, f_lo), np.maximum(hi, f_hi)
     need = _square(lo, hi, margin)
     if prev is not None:
@@ -170,31 +172,43 @@ def fake_arrows(trainer: Drawable, fake: torch.Tensor) -> np.ndarray:
 
 
 def frame(trainer: Drawable, prev_box: Box | None = None, n_grid: int = N_GRID, n_shown: int = N_SHOWN,
-          box: Box | None = None) -> Frame:
+          box: Box | None = None, layers: Frame | None = None) -> Frame:
     """Snapshot the trainer for drawing, in ``box`` if given (runs drawn side by side share one), else in a box
-    fitted with fit_view."""
+    fitted with fit_view. ``layers``: an earlier frame whose D heatmap and G manifold are kept (when the box has not
+    changed) instead of computed again: they are most of a frame's cost, and the eye needs them a few times a
+    second while the points move every frame."""
     real = trainer.pool[:n_shown].numpy()
     fake_t = fixed_fakes(trainer, n_shown)
     fake = fake_t.numpy()
     box = box or fit_view(real, fake, prev_box)
-    xs = np.linspace(box[0], box[1], n_grid, endpoint=False) + (box[1] - box[0]) / (2 * n_grid)
-    ys = np.linspace(box[2], box[3], n_grid, endpoint=False) + (box[3] - box[2]) / (2 * n_grid)
-    gx, gy = np.meshgrid(xs, ys)  # row i ↔ y = ys[i]
-    pts = torch.from_numpy(np.stack([gx.ravel(), gy.ravel()], axis=1).astype(np.float32))
     with _observing(trainer.d):
-        with torch.no_grad():
-            d_grid = trainer.loss.shown(trainer.d(pts)).numpy().reshape(n_grid, n_grid)
-        arrows = fake_arrows(trainer, fake_t)
-    mani, dens = manifold(trainer)
+        arrows = fake_arrows(trainer, fake_t[::ARROW_EVERY])
+        if layers is not None and layers.box == box:
+            xs, ys, d_grid = layers.grid_x, layers.grid_y, layers.d_grid
+            mani, dens = layers.manifold, layers.manifold_density
+        else:
+            xs, ys, d_grid = _d_grid(trainer, box, n_grid)
+            mani, dens = manifold(trainer)
     return Frame(
         iteration=trainer.iteration, d_steps=trainer.d_steps, g_steps=trainer.g_steps,
         d_loss=trainer.d_loss, g_loss=trainer.g_loss,
         diverged=trainer.diverged.message() if trainer.diverged else None,
-        box=box, grid_x=xs.astype(np.float32), grid_y=ys.astype(np.float32), d_grid=d_grid,
+        box=box, grid_x=xs, grid_y=ys, d_grid=d_grid,
         d_output=trainer.loss.output, d_boundary=trainer.loss.boundary,
         real=real, fake=fake, arrows=arrows, arrow_norm=_norms(arrows),
         manifold=mani, manifold_density=dens,
     )
+
+
+@torch.no_grad()
+def _d_grid(trainer: Drawable, box: Box, n_grid: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Cell centres along x and y, and D's shown output on the n_grid × n_grid cells (row i ↔ y = ys[i])."""
+    xs = np.linspace(box[0], box[1], n_grid, endpoint=False) + (box[1] - box[0]) / (2 * n_grid)
+    ys = np.linspace(box[2], box[3], n_grid, endpoint=False) + (box[3] - box[2]) / (2 * n_grid)
+    gx, gy = np.meshgrid(xs, ys)
+    pts = torch.from_numpy(np.stack([gx.ravel(), gy.ravel()], axis=1).astype(np.float32))
+    d_grid = trainer.loss.shown(trainer.d(pts)).numpy().reshape(n_grid, n_grid)
+    return xs.astype(np.float32), ys.astype(np.float32), d_grid
 
 
 def _norms(v: np.ndarray) -> np.ndarray:

@@ -8,7 +8,7 @@
   const ctx = canvas.getContext("2d");
   const heatCanvas = document.createElement("canvas");
   const state = {
-    token: null, playing: false, busy: false, frame: null, view: null, real: null, run: -1,
+    token: null, route: null, heavy: null, layersVersion: -1, playing: false, busy: false, frame: null, view: null, real: null, run: -1,
     losses: { start: 0, rows: [] }, metrics: { start: 0, rows: [] }, floors: null, modesTotal: null, userZoom: false, ownRelayout: false,
     drawing: false, drawn: [], lastChart: 0, painted: 0, bytes: 0, frames: 0, started: 0, pending: 0, loops: 0,
     layers: { heatmap: true, manifold: true, real: true, fake: true, arrows: true },
@@ -25,15 +25,23 @@
   }
   const REAL = "#1b7837", FAKE = "#762a83";
 
-  function f32(b64) {
+  function bytesOf(b64) {  // the `tick` server function's base64 text → the packed reply's bytes
     const bin = atob(b64), buf = new Uint8Array(bin.length);
     for (let i = 0; i < bin.length; i++) buf[i] = bin.charCodeAt(i);
-    return new Float32Array(buf.buffer);
+    return buf.buffer;
   }
-  function u8(b64) {
-    const bin = atob(b64), buf = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) buf[i] = bin.charCodeAt(i);
-    return buf;
+  // A packed reply (frame_protocol.Packer): [uint32 header length][JSON header][blobs]; in the header an array is
+  // {"$blob": [offset from the first blob, count, "f32" | "u8"]}, read here as a typed-array view, without copying.
+  const utf8 = new TextDecoder();
+  function unpack(buf) {
+    const n = new DataView(buf).getUint32(0, true), base = 4 + n;
+    const restore = (v) => {
+      if (Array.isArray(v)) { for (let i = 0; i < v.length; i++) if (v[i] && typeof v[i] === "object") v[i] = restore(v[i]); return v; }
+      if (v.$blob) { const [o, c, code] = v.$blob; return code === "u8" ? new Uint8Array(buf, base + o, c) : new Float32Array(buf, base + o, c); }
+      for (const k in v) if (v[k] && typeof v[k] === "object") v[k] = restore(v[k]);
+      return v;
+    };
+    return restore(JSON.parse(utf8.decode(new Uint8Array(buf, 4, n))));
   }
 
   // ---- axes --------------------------------------------------------------------------------------------------
@@ -143,8 +151,8 @@
   function paintArrows(g, f) {
     const p = f._fake, a = f._arrows;
     ctx.strokeStyle = "rgba(0,0,0,0.7)"; ctx.lineWidth = 1; ctx.beginPath();
-    for (let i = 0; i < p.length; i += 4) {   // every other fake sample: 250 arrows stay readable
-      const x0 = g.x(p[i]), y0 = g.y(p[i + 1]), x1 = g.x(p[i] + a[i]), y1 = g.y(p[i + 1] + a[i + 1]);
+    for (let j = 0; j < a.length; j += 2) {   // arrow j/2 starts at fake sample j/2 × probe.ARROW_EVERY (2)
+      const i = 2 * j, x0 = g.x(p[i]), y0 = g.y(p[i + 1]), x1 = g.x(p[i] + a[j]), y1 = g.y(p[i + 1] + a[j + 1]);
       const dx = x1 - x0, dy = y1 - y0, len = Math.hypot(dx, dy);
       if (len < 0.5) continue;
       ctx.moveTo(x0, y0); ctx.lineTo(x1, y1);
@@ -251,12 +259,18 @@
     if (p.run !== state.run) {
       state.run = p.run; state.losses = { start: 0, rows: [] }; state.metrics = { start: 0, rows: [] }; state.userZoom = false;
     }
-    if (p.real) state.real = f32(p.real);
+    if (p.real) state.real = p.real;
     takeRows(state.losses, p.losses); takeRows(state.metrics, p.metrics);
     state.floors = p.floors; state.modesTotal = p.modes_total; state.modeWindow = p.mode_window;
     const v = p.view;
-    v._heat = v.heat ? u8(v.heat) : null; v._fake = f32(v.fake); v._arrows = v.arrows ? f32(v.arrows) : null;
-    v._manifold = f32(v.manifold); v._density = u8(v.density);
+    if (v.manifold) {  // a new version of the heavy layers (they come a few times a second; the fakes every frame)
+      state.heavy = { _heat: v.heat || null, heat_n: v.heat_n, heat_lo: v.heat_lo, heat_hi: v.heat_hi,
+        heat_output: v.heat_output, _manifold: v.manifold, manifold_k: v.manifold_k, manifold_m: v.manifold_m,
+        _density: v.density };
+      state.layersVersion = p.layers;
+    }
+    Object.assign(v, state.heavy);
+    v._fake = v.fake; v._arrows = v.arrows || null;
     const boxChanged = !state.view || state.view.box.join() !== v.box.join();
     state.frame = p; state.view = v;
     if (boxChanged) fitBox(false);
@@ -292,10 +306,17 @@
     try {
       for (let tries = 0; tries < 20; tries++) {
         const held = (s) => (state.run === -1 ? 0 : s.start + s.rows.length);
-        const text = await server.tick({ token: state.token, action, n: n || 1, run: state.run,
-          losses: held(state.losses), metrics: held(state.metrics) });
-        const p = JSON.parse(text);
-        if (!p.busy) { state.bytes += text.length; state.frames += 1; return p; }
+        const req = { token: state.token, action, n: n || 1, run: state.run, losses: held(state.losses),
+          metrics: held(state.metrics), layers: state.run === -1 ? -1 : state.layersVersion };
+        let buf;
+        if (state.route) {  // the lab's own route (lab2d.FRAME_ROUTE): the bytes as they are
+          const r = await fetch(state.route, { method: "POST", body: JSON.stringify(req), cache: "no-store",
+            headers: { "Content-Type": "application/json" } });
+          if (!r.ok && r.status !== 413) throw new Error("HTTP " + r.status);
+          buf = await r.arrayBuffer();
+        } else buf = bytesOf(await server.tick(req));
+        const p = unpack(buf);
+        if (!p.busy) { state.bytes += buf.byteLength; state.frames += 1; return p; }
       }
       throw new Error("the server stayed busy");
     } finally { state.pending -= 1; }
@@ -384,6 +405,7 @@
     let p;
     try { p = JSON.parse(props.value); } catch (e) { console.error("bad lab value", e); return; }
     if (p.token) state.token = p.token;
+    if (p.route !== undefined) state.route = p.route ? new URL(p.route, window.location.href).href : null;
     if (p.message !== undefined) info(p.message);
     if (p.token && !state.playing) call("frame", 1).catch((e) => info("⚠ " + e));  // playing: the next frame shows it
   }

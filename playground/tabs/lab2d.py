@@ -1,9 +1,11 @@
 """The live 2D GAN Lab tab: Gradio wiring only. What each action does lives in lab_session.LabSession.
 
-Frames travel outside Gradio's event queue, by one channel: the page's own loop calls the `tick` server function
-(one HTTP request: a frame_protocol.FrameRequest in, a LabFrame's JSON out) and paints it, then asks again. So the
-frame rate follows what the browser can paint, no backlog builds up, and training pauses by itself when the page
-stops asking (paused, hidden, closed). Settings, presets, uploads and files go through ordinary Gradio events; their
+Frames travel outside Gradio's event queue, by one channel: the page's own loop POSTs a frame_protocol.FrameRequest
+to the lab's own route (FRAME_ROUTE, added to the app by app.launch: a plain Starlette route costs a fraction of a
+Gradio server-function call) and gets a packed LabFrame back, paints it, then asks again. Where the app was launched
+without the route (a plain demo.launch()), the page calls the `tick` server function instead, which answers the same
+bytes in base64. So the frame rate follows what the browser can paint, no backlog builds up, and training pauses by
+itself when the page stops asking (paused, hidden, closed). Settings, presets, uploads and files go through ordinary Gradio events; their
 reply puts a message (and a fresh nonce) into the view's value, and the page then asks `tick` for a frame.
 
 The panel is made from the settings table (toy2d/settings.py): one component per declared TrainConfig setting.
@@ -11,6 +13,7 @@ The panel is made from the settings table (toy2d/settings.py): one component per
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import logging
 import os
@@ -21,13 +24,16 @@ from urllib.parse import urlencode
 import anyio
 import gradio as gr
 import plotly
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
 from toy2d import distributions, pointsio, settings
 from toy2d.config import SETTINGS, TrainConfig
 from toy2d.presets import PRESET_NAMES, PRESETS, resolve
 
 from playground import exports, limits, messages
-from playground.frame_protocol import BUSY_JSON, FrameRequest, error_json
+from playground.frame_protocol import BUSY_REPLY, FrameRequest, error_reply
 from playground.lab_session import Run, default_config
 from playground.lab_workers import RunLost
 from playground.registry import Registry, ServerFull
@@ -40,6 +46,8 @@ PANEL = [s for s in SETTINGS if s.panel]
 TABLE = settings.by_name(TrainConfig)
 FIELD_NAMES = [s.name for s in PANEL]
 OPEN_GROUPS = ("Data", "Loss and regularisers", "Optimisers")
+FRAME_ROUTE = "/lab/frame"  # where the page POSTs its frame requests (relative to the page: works under a proxy path)
+MAX_REQUEST_BYTES = 2048  # a frame request is ~150 bytes of JSON
 log = logging.getLogger(__name__)
 
 
@@ -67,9 +75,10 @@ def values_of(config: TrainConfig) -> list[Any]:
     return [getattr(config, name) for name in FIELD_NAMES]
 
 
-def view_value(session: Run | None, message: str = "") -> str:
-    """The view component's value: a message and the run's token. The page then asks `tick` for a frame."""
-    return json.dumps({"message": message, "token": None if session is None else session.token,
+def view_value(session: Run | None, message: str = "", route: str | None = None) -> str:
+    """The view component's value: a message, the run's token and where to ask for frames (None: the `tick` server
+    function). The page then asks for a frame."""
+    return json.dumps({"message": message, "token": None if session is None else session.token, "route": route,
                        "nonce": os.urandom(4).hex()})
 
 
@@ -95,6 +104,12 @@ class Lab:
         # Frames wait for each other on this limiter, never for the thread pool page loads and other tabs share.
         self.limiter = anyio.CapacityLimiter(frame_slots(0))
         self._in_flight: dict[str, asyncio.Event] = {}  # token → set when its frame is done (event loop only)
+        self.route: str | None = None  # FRAME_ROUTE (relative) once routes() has been added to the app
+
+    def routes(self) -> list[Route]:
+        """The lab's own routes, for the app (app.launch passes them to Gradio's FastAPI app, ahead of its own)."""
+        self.route = FRAME_ROUTE.lstrip("/")
+        return [Route(FRAME_ROUTE, self._frame_route, methods=["POST"])]
 
     def start(self, workers: int) -> None:
         """Run the lab's runs in ``workers`` processes (0: in this one), with the frame slots to match."""
@@ -110,7 +125,7 @@ class Lab:
             raise messages.error(str(exc)) from None
 
     def _reply(self, session: Run, message: str) -> list:
-        return [view_value(session, message), *values_of(session.config)]
+        return [view_value(session, message, self.route), *values_of(session.config)]
 
     def _unchanged(self, session: Run) -> list:
         """Nothing happened: the panel goes back to the run's settings."""
@@ -129,7 +144,7 @@ class Lab:
         try:
             session = self.registry.get(request.session_hash or "anonymous", config)
         except ServerFull as exc:
-            return [view_value(None, f"⚠ {exc}"), *values_of(config or default_config())]
+            return [view_value(None, f"⚠ {exc}", self.route), *values_of(config or default_config())]
         if config is not None and session.config != config:
             session.restart(config)
         return self._reply(session, message)
@@ -233,41 +248,62 @@ class Lab:
     # Gradio passes a server function the page's argument and no session hash: the page names its run by the
     # token it got on load. Gradio awaits an async server function in its event loop and runs a plain one on the
     # thread pool that page loads and every other tab share: so `tick` is async and computes on its own limiter.
-    def frame_reply(self, request: FrameRequest) -> str:
-        """One frame for the page, as JSON. Errors come back as {"error": …}, never as a traceback."""
+    def frame_reply(self, request: FrameRequest) -> bytes:
+        """One frame for the page, packed. Errors come back as {"error": …}, never as a traceback."""
         session = self.registry.by_token(request.token)
         if session is None:
-            return error_json("This page's run has ended: the server restarted, or the page was away for over "
-                              f"{self.registry.idle_s / 60:.0f} minutes. Reload the page to start again.")
+            return error_reply("This page's run has ended: the server restarted, or the page was away for over "
+                               f"{self.registry.idle_s / 60:.0f} minutes. Reload the page to start again.")
         try:
             self.registry.share_budget(session, playing=request.action == "play")
             return session.reply(request)
         except (ValueError, TypeError, RunLost) as exc:
-            return error_json(str(exc))
+            return error_reply(str(exc))
         except Exception as exc:  # noqa: BLE001 — a fault in one page's run must reach that page, not the server
             log.exception("the 2D lab's frame failed")
-            return error_json(f"This run hit an internal error and was paused ({type(exc).__name__}: {exc}). "
-                              "Press Reset to start again.")
+            return error_reply(f"This run hit an internal error and was paused ({type(exc).__name__}: {exc}). "
+                               "Press Reset to start again.")
 
-    async def tick(self, obj: Any) -> str:
-        """The page's frame request (a FrameRequest object). At most one frame per page is computed at a time: a
-        second request while one is under way waits for it and at least limits.BUSY_REPLY_S (no thread, no
-        work), then is answered {"busy": true}. The page never sends one (it waits for its own frames); a client
-        firing requests in parallel is slowed to one answer a second per connection."""
+    async def frame(self, obj: Any) -> bytes:
+        """The page's frame request (a FrameRequest object), answered packed. At most one frame per page is computed
+        at a time: a second request while one is under way waits for it and at least limits.BUSY_REPLY_S (no
+        thread, no work), then is answered {"busy": true}. The page never sends one (it waits for its own frames); a
+        client firing requests in parallel is slowed to one answer a second per connection."""
         try:
             request = FrameRequest.parse(obj)
         except ValueError as exc:
-            return error_json(f"Bad frame request: {exc}")
+            return error_reply(f"Bad frame request: {exc}")
         under_way = self._in_flight.get(request.token)
         if under_way is not None:
             await asyncio.gather(under_way.wait(), asyncio.sleep(limits.BUSY_REPLY_S))
-            return BUSY_JSON
+            return BUSY_REPLY
         self._in_flight[request.token] = done = asyncio.Event()
         try:
             return await anyio.to_thread.run_sync(self.frame_reply, request, limiter=self.limiter)
         finally:
             del self._in_flight[request.token]
             done.set()
+
+    async def tick(self, obj: Any) -> str:
+        """``frame`` as a Gradio server function (where the app runs without the lab's route): base64 text."""
+        return base64.b64encode(await self.frame(obj)).decode("ascii")
+
+    async def _frame_route(self, request: Request) -> Response:
+        """FRAME_ROUTE: the request's JSON body in, the packed frame out. Bodies over MAX_REQUEST_BYTES are refused
+        unread."""
+        body = b""
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_REQUEST_BYTES:
+                return Response(error_reply("Bad frame request: too long"), status_code=413,
+                                media_type="application/octet-stream")
+        try:
+            obj = json.loads(body)
+        except ValueError:
+            reply = error_reply("Bad frame request: not JSON")
+        else:
+            reply = await self.frame(obj)
+        return Response(reply, media_type="application/octet-stream", headers={"Cache-Control": "no-store"})
 
     async def alive(self, token: Any) -> str:
         """The open page's ping (every limits.PAGE_PING_S): keeps its run from being freed as idle while paused."""
