@@ -16,6 +16,8 @@ cores the server (with its worker processes; its main process alone) and this cl
 limit_iterations_per_second (the machine's limit for the run's shapes: benchmarks/batched.py's batched computation
 per core, times the cores) with fraction_of_limit (all sessions' iterations per second over that limit).
 --preset NAME makes every page choose that teaching preset (default: the lab's ring8 run).
+--sessions 1,8,16,30,60 runs one load per count and ends with a table of them (and, with --json, one JSON line
+{"table": [the results]}).
 """
 from __future__ import annotations
 
@@ -113,7 +115,7 @@ def preset_fn(config: dict) -> int:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sessions", type=int, default=8)
+    ap.add_argument("--sessions", default="8", help="pages; several (1,8,16,30,60) print a table of them at the end")
     ap.add_argument("--minutes", type=float, default=10.0)
     ap.add_argument("--speed", type=int, default=20, help="iterations per frame (the page's default)")
     ap.add_argument("--paint-ms", type=float, default=30.0, help="simulated browser time per frame")
@@ -121,6 +123,29 @@ def main() -> int:
     ap.add_argument("--preset", default=None, help="every page chooses this teaching preset (default: the ring8 run)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
+    counts = [int(n) for n in args.sessions.split(",")]
+    results = []
+    for n in counts:
+        args.sessions = n
+        results.append(measure(args))
+    if len(counts) > 1:
+        print("\n| pages | frames/s per page (min) | it/s per page | frames/s in all | it/s in all | limit it/s | "
+              "fraction of limit | server cores | errors |\n|---|---|---|---|---|---|---|---|---|")
+        for r in results:
+            n = r["sessions"]
+            print(f"| {n} | {r['updates_per_second_per_session']} ({r['updates_per_second_min']}) | "
+                  f"{r['iterations_per_second_per_session']} | {r['updates_per_second_per_session'] * n:.0f} | "
+                  f"{r['iterations_per_second_per_session'] * n:.0f} | {r['limit_iterations_per_second']} | "
+                  f"{r['fraction_of_limit']:.1%} | {r['server_cpu_cores']} | {r['errors']} |")
+        if args.json:
+            print(json.dumps({"table": results}))
+    elif args.json:
+        print(json.dumps(results[0]))
+    return 0 if all(r["errors"] == 0 and r["sessions_left"] == 0 for r in results) else 1
+
+
+def measure(args: argparse.Namespace) -> dict:
+    """One load run of args.sessions pages; the result's keys are those the module docstring names."""
     config = resolve(preset=args.preset)[0] if args.preset else resolve("ring8")[0]
     # the machine's limit for these shapes: one batched computation per core (benchmarks/batched.py)
     limit_per_core = batched.limit(config, args.sessions, seconds=3.0)
@@ -188,9 +213,7 @@ def main() -> int:
               f"{rss_end:.0f} MB, {rss_after:.0f} MB after all disconnected, {sessions_left} sessions left; CPU cores busy: "
               f"server {server_cores:.2f} (its main process {main_cores:.2f}), this client {client_cores:.2f}; "
               f"{result['fraction_of_limit']:.1%} of the machine's limit for these shapes ({limit_all:.0f} it/s)")
-        if args.json:
-            print(json.dumps(result))
-        return 0 if errors == 0 and sessions_left == 0 else 1
+        return result
     finally:
         server.terminate()
         try:
