@@ -24,6 +24,7 @@ from toy2d import checkpoint, metrics, modes, presets, probe
 from toy2d.config import LIVE_FIELDS, TrainConfig
 from toy2d.trainer import Trainer
 
+from .lab_groups import train_alone
 from .frame_protocol import ACTIONS, ChartRows, FrameRequest, LabFrame, ViewLayers, number
 
 METRICS_EVERY_S = 0.5  # wall-clock seconds between live KL/JS/mode evaluations while training…
@@ -140,6 +141,8 @@ class LabSession:
         self.token = token or new_token()
         self.run_id = first_run - 1
         self.frame_budget_s = FRAME_TRAIN_BUDGET_S
+        # how a play frame trains: alone, or with the worker's other runs of this shape (lab_groups.Groups.train)
+        self.train_play = train_alone
         self._versions = itertools.count()  # of the heavy layers, across this page's runs
         self._references: dict[Any, metrics.Reference] = {}
         self._query: tuple[TrainConfig | None, str] = (None, "")
@@ -217,14 +220,10 @@ class LabSession:
         action, n = request.action, max(1, min(int(request.n), MAX_ITERATIONS_PER_CALL))
         with self.lock:
             t = self.trainer
-            start = t.iteration
             if action == "reset":
                 self.restart(self.config)
             elif action == "play":
-                deadline = time.perf_counter() + self.frame_budget_s
-                for _ in range(n):
-                    if not t.step() or time.perf_counter() > deadline:
-                        break
+                self.train_play(self.token, t, n, time.perf_counter() + self.frame_budget_s)
             elif action == "step":
                 t.step()
             elif action == "d":
@@ -234,7 +233,7 @@ class LabSession:
             elif action == "slow":
                 self._slow_step()
             if action in ("play", "step"):
-                self._rate_window.append((time.perf_counter(), t.iteration - start))
+                self._rate_window.append((time.perf_counter(), t.iteration))
             fresh = request.run != self.run_id
             return self._frame(force_metrics=action not in ("play", "slow"), force_layers=action != "play",
                                have_losses=0 if fresh else request.losses,
@@ -273,11 +272,11 @@ class LabSession:
 
     def iterations_per_second(self) -> float:
         """Training iterations per wall-clock second over the last few seconds of play (what the class sees)."""
-        w = [(t, n) for t, n in self._rate_window if t > time.perf_counter() - 3.0]
+        w = [(t, it) for t, it in self._rate_window if t > time.perf_counter() - 3.0]
         if len(w) < 2:
             return 0.0
-        span = w[-1][0] - w[0][0]
-        return sum(n for _, n in w[1:]) / span if span > 0 else 0.0
+        span = w[-1][0] - w[0][0]  # by iteration counts: a grouped run also trains during other pages' frames
+        return (w[-1][1] - w[0][1]) / span if span > 0 else 0.0
 
     # ---- what the page gets ----------------------------------------------------------------------------------
     def _frame(self, force_metrics: bool, force_layers: bool, have_losses: int, have_metrics: int, with_real: bool,

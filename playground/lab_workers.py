@@ -2,7 +2,8 @@
 
 A frame (training, probe, metrics) is mostly small NumPy/torch calls that hold Python's interpreter lock, so in one
 process eight playing pages kept only ~1.3 of the 2 cores busy. Here each worker process owns some pages'
-LabSessions and the Gradio process forwards each call over a socket; a RemoteSession has the methods of
+LabSessions (their playing runs of one small shape trained together: lab_groups.py) and the Gradio process
+forwards each call over a socket; a RemoteSession has the methods of
 lab_session.Run (generated from RUN_METHODS), so the tab does not know which kind it holds.
 
 A worker that dies (killed, out of memory) takes only its own pages' runs: their next call raises RunLost, and the
@@ -26,6 +27,7 @@ from toy2d import threads
 from toy2d.config import TrainConfig
 
 from . import lab_session
+from .lab_groups import Groups
 from .lab_session import RUN_METHODS, LabSession, new_token
 
 # What a page may ask of its run in a worker: the Run protocol's methods, nothing else.
@@ -44,6 +46,7 @@ def _serve(conn: Connection) -> None:
     """A worker's loop: one request at a time, each (token, method, args, kwargs, frame budget)."""
     threads.limit(1)
     sessions: dict[str, LabSession] = {}
+    groups = Groups()  # the playing runs of one small shape, trained together
     sent: dict[str, TrainConfig] = {}  # the config each session's proxy last received (sent again only on change)
     while True:
         try:
@@ -53,9 +56,11 @@ def _serve(conn: Connection) -> None:
         try:
             if method == "open":
                 sessions[token] = LabSession(*args, token=token, **kwargs)
+                sessions[token].train_play = groups.train
                 result = None
             elif method == "close":
                 sessions.pop(token, None)
+                groups.release(token)
                 sent.pop(token, None)
                 _give_back_memory()
                 result = None

@@ -212,12 +212,14 @@ class Group:
             self.g.apply(grads, runs, lr[runs], None if betas is None else betas[runs], eps)
         return np.where(active, value, np.nan)
 
-    def step(self) -> int:
-        """One iteration of every run that has not diverged (kD D steps, then kG G steps); a run whose loss breaks
-        stops alone. A D step that carries a run's lazy R1 penalty is that run's own autograd step. Returns how many
-        runs completed the iteration."""
+    def step(self, only: np.ndarray | None = None) -> int:
+        """One iteration of every run that has not diverged (kD D steps, then kG G steps), or of those of them that
+        ``only`` (a boolean mask) names; a run whose loss breaks stops alone. A D step that carries a run's lazy R1
+        penalty is that run's own autograd step. Returns how many runs completed the iteration."""
         with np.errstate(all="ignore"):  # a diverging run overflows; its trainer reports the broken loss
             active = np.array([not t.diverged for t in self.runs])
+            if only is not None:
+                active &= only
             for _ in range(self.k_d):
                 due = np.array([t.r1_due() for t in self.runs]) & active
                 values = self._d_step(active & ~due)
