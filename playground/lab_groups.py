@@ -8,9 +8,8 @@ autograd run by run, so only runs under GROUP_MAX_WEIGHTS without R1 are grouped
 Each page still gets what it asked for and no more: its play request grants its run n iterations; a group step
 advances every member with iterations granted and not yet trained, whichever page's frame runs it, so the runs
 ride along in each other's frames. A page's frame finishes its previous grant (within its time budget) before it
-makes the next one. The group is rebuilt
-when the set of playing members changes (a page pauses, leaves, restarts or changes shape); runs leave with their
-own storage, weights and optimiser state (Group.leave). Used in worker processes only, which serve one request
+makes the next one. The group is rebuilt when the set of playing members changes (a page pauses, leaves,
+restarts or changes shape); runs leave with their own storage, weights and optimiser state (Group.leave). Used in worker processes only, which serve one request
 at a time: nothing else touches a member's trainer while a group step runs.
 """
 from __future__ import annotations
@@ -102,7 +101,7 @@ class Groups:
             group.leave()
 
     def sizes(self) -> list[int]:
-        """How many runs each group holds (for the tests and the worker's count)."""
+        """How many runs each group holds."""
         return [len(g.runs) for g in self._groups.values()]
 
     def release(self, page: str) -> None:
