@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 from benchmarks.load import Session  # noqa: E402
-from tools.served_app import (API, app_config, free_port, lab_ids, own_rss_mb, post, run_event,  # noqa: E402
+from tools.served_app import (API, FrameClient, app_config, free_port, lab_ids, own_rss_mb, post, run_event,  # noqa: E402
                               start_server, tree)
 
 HEAVY = dict(g_depth=8, d_depth=8, g_width=512, d_width=512, batch=4096, noise_dim=64, k_d=50, k_g=50,
@@ -139,10 +139,13 @@ class Victim(threading.Thread):
         return [ms for t, ms in self.times if a <= t <= b]
 
 
-def tick(app: App, session_hash: str, token: str, timeout: float = 120) -> dict:
-    body = dict(data=dict(token=token, action="play", n=20), component_id=app.view, session_hash=session_hash,
-                fn_name="tick")
-    return json.loads(json.loads(post(app.base, "/component_server", body, timeout)))
+def tick(app: App, token: str, timeout: float = 120) -> dict:
+    """One play frame from the lab's route, on a connection of its own (as a flooding client opens them)."""
+    client = FrameClient(app.base, timeout)
+    try:
+        return client.post(dict(token=token, action="play", n=20))
+    finally:
+        client.close()
 
 
 def settings_values(app: App, settings: dict) -> list:
@@ -176,7 +179,7 @@ def phase_heavy(app: App, seconds: float) -> tuple[bool, list[float]]:
     def hammer() -> None:
         while time.time() < stop:
             try:
-                tick(app, h, token, timeout=seconds + 120)
+                tick(app, token, timeout=seconds + 120)
             except OSError:
                 time.sleep(0.1)
     threads = [threading.Thread(target=hammer, daemon=True) for _ in range(80)]
@@ -238,7 +241,7 @@ def phase_idle(app: App, idle_s: float) -> int:
         if value and "token" in value:
             opened.append((h, value["token"]))
     time.sleep(idle_s + 15)  # the victim's frames keep the server's idle check running
-    return sum(1 for h, token in opened if "error" not in tick(app, h, token))
+    return sum(1 for _, token in opened if "error" not in tick(app, token))
 
 
 def phase_saves(app: App, temp_dir: Path) -> float:

@@ -9,6 +9,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -143,8 +144,11 @@ def cpu_seconds(pid: int) -> float:
 def start_server(port: int, **env_extra: str) -> subprocess.Popen:
     env = dict(os.environ, GRADIO_SERVER_NAME="127.0.0.1", GRADIO_SERVER_PORT=str(port),
                GRADIO_ANALYTICS_ENABLED="False", **env_extra)
+    # the app's log goes to a file, not a pipe: nobody reads a pipe while the app runs, and once its 64 KB were
+    # full (Gradio prints a traceback per failed event) the app's event loop blocked on the write, for everyone
+    log = tempfile.TemporaryFile()
     proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=subprocess.DEVNULL, stderr=log)
     deadline = time.time() + 120
     while time.time() < deadline:
         try:
@@ -152,7 +156,8 @@ def start_server(port: int, **env_extra: str) -> subprocess.Popen:
             return proc
         except OSError:
             if proc.poll() is not None:
-                raise RuntimeError(f"the app exited: {proc.stderr.read().decode()[-2000:]}")
+                log.seek(0)
+                raise RuntimeError(f"the app exited: {log.read().decode(errors='replace')[-2000:]}")
             time.sleep(0.5)
     proc.kill()
     raise RuntimeError("the app did not answer within 120 s")
