@@ -79,7 +79,8 @@ class Groups:
         for page in [p for p, (_, at) in self._played.items() if now - at > PLAYING_S]:  # stopped playing
             del self._played[page]
         runs = [r for r, _ in self._played.values()]
-        self._credit = {r: c for r, c in self._credit.items() if any(r is x for x in runs)}
+        playing = set(runs)  # trainers hash and compare by identity
+        self._credit = {r: c for r, c in self._credit.items() if r in playing}
         key = groupable(t)
         if key is None:
             return None
@@ -108,5 +109,5 @@ class Groups:
         """``page`` has gone: its run leaves its group now (not a second later), holding no storage of others'."""
         t, _ = self._played.pop(page, (None, 0.0))
         self._credit.pop(t, None)
-        for key in [k for k, g in self._groups.items() if any(t is r for r in g.runs)]:
+        for key in [k for k, g in self._groups.items() if t in g.runs]:
             self._dissolve(key)
