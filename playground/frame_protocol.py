@@ -248,13 +248,15 @@ class LabFrame:
     metrics: ChartRows  # [iteration, kl_bits, js_bits, modes_now, hq_percent, modes_in_window]
     real: np.ndarray | None = field(default=None)  # sent with a run's first frame only
     heavy: bool = True  # carry the heatmap and manifold (the page holds another version of them), and the query
+    # the preset being run (LabSession.story: name, explanation, watch, pair, happened) or None; with heavy frames
+    story: dict[str, Any] | None = None
 
     def wire(self, blob: Callable[..., Any] = b64) -> dict[str, Any]:
         out = {f.name: getattr(self, f.name) for f in fields(self)
-               if f.name not in ("view", "losses", "metrics", "real", "heavy", "query")}
+               if f.name not in ("view", "losses", "metrics", "real", "heavy", "query", "story")}
         out.update(view=self.view.wire(blob, self.heavy), losses=self.losses.wire(), metrics=self.metrics.wire())
         if self.heavy:  # the settings change only with a new version of the layers (see LabSession.change)
-            out["query"] = self.query
+            out.update(query=self.query, story=self.story)
         if self.real is not None:
             out["real"] = blob(self.real)
         return out

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from toy2d import checkpoint, metrics, modes, presets, probe
+from toy2d import checkpoint, metrics, modes, phenomena, presets, probe
 from toy2d.config import LIVE_FIELDS, TrainConfig
 from toy2d.trainer import Trainer
 
@@ -173,6 +173,8 @@ class LabSession:
             self.reference = self._reference_for(self.config)
             mixture = self.trainer.dist.mixture
             self.mode_history = None if mixture is None else modes.ModeHistory(len(mixture.centres), kept=None)
+            self.preset = presets.matching(self.config)  # the preset this run is, whose story the page tells
+            self.track = phenomena.Track.of(self.trainer.pool.numpy(), None if mixture is None else len(mixture.centres))
 
     def _reference_for(self, config: TrainConfig) -> metrics.Reference:
         key = (config.data, config.points)
@@ -197,6 +199,7 @@ class LabSession:
                 return f"Restarted: changing {', '.join(restart_fields)} needs a new run."
             self.trainer.apply(config)
             self.config = config
+            self.preset = presets.matching(config)  # a changed preset is the user's own run: its story ends
             self._slow_cursor = 0
             self._layers_at = -math.inf  # the next frame shows the new settings' layers (and carries its query)
             return f"Applied live: {', '.join(changed)}."
@@ -297,9 +300,11 @@ class LabSession:
         else:
             view = self._view.moved(f, self._arrow_ref)
         self._record(self.losses, [t.iteration, number(t.d_loss), number(t.g_loss)])
+        self.track.see(t.iteration, f.fake, f.arrow_norm)
         if not t.diverged and (force_metrics or now - self._last_metrics >= self.metrics_every_s()):
             self._last_metrics = now
             r = metrics.evaluate(t.dist, t.sample(metrics.N_DIVERGENCE), self.reference, with_w1=False)
+            self.track.measured(r.modes_covered, r.hq_fraction, r.js_bits)
             recent = None
             if self.mode_history is not None:
                 self.mode_history.record(t.iteration, r.modes_hit)
@@ -322,8 +327,16 @@ class LabSession:
             query=self.share_query(), view=view, layers=self.layers_version,
             heavy=have_layers != self.layers_version,
             losses=self.losses.since(have_losses), metrics=self.metrics.since(have_metrics),
-            real=self.trainer.pool[: probe.N_SHOWN].numpy() if with_real else None,
+            real=self.trainer.pool[: probe.N_SHOWN].numpy() if with_real else None, story=self.story(),
         )
+
+    def story(self) -> dict[str, Any] | None:
+        """The running preset's explanation, what to watch for and, once its sign has held, what happened."""
+        if self.preset is None:
+            return None
+        p = presets.PRESETS[self.preset]
+        return dict(name=p.name, explanation=p.explanation, watch=p.watch, pair=p.pair,
+                    happened=self.track.check(p.sign))
 
     @staticmethod
     def _record(series: Series, row: list[Any]) -> None:

@@ -14,8 +14,12 @@ import gradio as gr
 FRAME_S = 0.1  # at most 10 frames/s: more would only queue up in the browser
 
 
+PAUSE_LABEL = "‖ Pause"  # not ⏸: Debian's fonts (and older Windows ones) have no glyph for it, only a box
+PLAY_LABEL = "▶ Play"
+
+
 def play_button(playing: bool) -> gr.Button:
-    return gr.Button("⏸ Pause" if playing else "▶ Play")
+    return gr.Button(PAUSE_LABEL if playing else PLAY_LABEL)
 
 
 def stream(run: Any, frame: Callable[[Any, float], tuple], speed: float, shown: int = 2) -> Iterator[tuple]:

@@ -77,7 +77,7 @@ def test_play_pause_step_reset_and_data_set(browser, url, registry):
     page.click(".lab-play")
     wait_for(page, "() => window.ganLab.frame.iteration >= 40 && window.ganLab.painted >= 5")
     page.click(".lab-play")  # pause
-    expect(page.locator(".lab-play")).to_have_text("▶ Play")
+    expect(page.locator(".lab-play")).to_have_text("Play")
     wait_for(page, "() => !window.ganLab.playing && window.ganLab.pending === 0")  # the last frame is in
     it, d, g = lab(page, "iteration"), lab(page, "d_steps"), lab(page, "g_steps")
     assert page.locator(".lab-it").inner_text() == str(it)
@@ -107,7 +107,7 @@ def test_play_pause_step_reset_and_data_set(browser, url, registry):
     page.get_by_role("option", name="grid25", exact=True).click()
     wait_for(page, "() => window.ganLab.frame.modes_total === 25")
     traces = page.evaluate("() => document.querySelector('.lab-charts').data.map((t) => t.name)")
-    assert "modes covered now" in traces and "modes in last 1000 it." in traces  # the mode-hopping view
+    assert "modes now" in traces and "modes, last 1000 it." in traces  # the mode-hopping view
     assert "data=grid25" in page.url  # the shareable link follows the settings
     expect(page.locator(".lab-msg")).to_contain_text("Restarted")
     assert errors == []
@@ -397,3 +397,95 @@ def test_closing_a_playing_page_stops_its_stream(browser, url, monkeypatch):
     assert len(calls) >= 3 and errors == []
     page.close()  # Gradio notices the closed stream and stops iterating the generator
     settled(lambda: len(calls), quiet_s=3)  # fails if the server goes on training for the closed page
+
+
+# ---- the lab in front of a class: sizes, presentation mode, a preset's story -------------------------------------
+SIZES_JS = """() => {
+  const rect = (s) => document.querySelector(s).getBoundingClientRect();
+  const texts = (s) => [...document.querySelectorAll(s + ' text')].filter((t) => t.textContent.trim()
+    && t.getBoundingClientRect().width > 0);
+  const px = (t) => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a;  // SVG units → screen pixels
+  const smallest = (s) => Math.min(...texts(s).map(px).filter((v) => v > 0));  // Plotly keeps some at 0
+  const plot = rect('.lab-plot .nsewdrag'), wrap = rect('.lab-plot-wrap');
+  const overlaps = (r) => !(r.right <= plot.left || r.left >= plot.right || r.bottom <= plot.top || r.top >= plot.bottom);
+  return { plot: [plot.width, plot.height], wrap: [wrap.width, wrap.height],
+           charts: smallest('.lab-charts'), pipe: smallest('.lab-pipe'), ticks: smallest('.lab-plot'),
+           overlapping: ['.lab-charts', '.lab-pipe', '.lab-layers', '.lab-toolbar', '.lab-status']
+             .filter((s) => overlaps(rect(s))),
+           view: (() => { const r = rect('#lab-view'); return [r.left, r.top, r.width, r.height]; })(),
+           fixed: getComputedStyle(document.querySelector('#lab-view')).position === 'fixed' };
+}"""
+
+
+def open_sized(browser, url, width, height, query=""):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url + query)
+    wait_for(page, "() => window.ganLab && window.ganLab.frame && window.ganLab.token")
+    return page, errors
+
+
+@pytest.mark.parametrize("width,height", [(390, 844), (1366, 768), (1920, 1080)])
+def test_the_view_fills_the_space_it_has(browser, url, width, height, tmp_path):
+    page, errors = open_sized(browser, url, width, height)
+    s = page.evaluate(SIZES_JS)
+    side = s["plot"][0]
+    assert abs(s["plot"][0] - s["plot"][1]) < 2  # square
+    if width < 500:  # a phone: the full width, no blank bands above and below
+        assert side >= 0.65 * width and s["wrap"][1] - side <= 40, s
+    else:  # beside the charts: as tall as the viewport leaves under the toolbar
+        assert side >= min(s["wrap"][0], height - 120) - 60, s
+    assert s["overlapping"] == [], s
+    assert s["charts"] >= 11 and s["pipe"] >= 11 and s["ticks"] >= 11, s
+    page.screenshot(path=str(tmp_path / f"lab-{width}.png"))
+    assert errors == []
+    page.close()
+
+
+def test_presentation_mode_shows_the_view_at_projector_size(browser, url):
+    page, errors = open_sized(browser, url, 1920, 1080, "?present=1")
+    wait_for(page, "() => document.body.classList.contains('gp-present')")
+    s = page.evaluate(SIZES_JS)
+    assert s["fixed"] and s["view"] == [0, 0, 1920, 1080], s  # over the page: the settings panel is out of sight
+    assert s["charts"] >= 18 and s["pipe"] >= 18 and s["ticks"] >= 18, s  # legible from the back of a room
+    assert s["overlapping"] == [] and s["plot"][0] >= 800, s
+    for sel in (".lab-play", ".lab-step", ".lab-pipe", ".lab-charts"):  # all on screen without scrolling
+        box = page.locator(sel).bounding_box()
+        assert box["y"] + box["height"] <= 1080, sel
+    covered = page.evaluate("""() => { const r = document.querySelector('#lab-preset').getBoundingClientRect();
+      const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+      return r.bottom < 0 || r.top > innerHeight || !!(top && top.closest('#lab-view')); }""")
+    assert covered  # the settings panel is hidden behind the view
+    page.click(".lab-present")  # leave it
+    wait_for(page, "() => !document.body.classList.contains('gp-present')")
+    assert "present=1" not in page.url and not page.evaluate(SIZES_JS)["fixed"]
+    page.click(".lab-present")  # and the button enters it, sharing the mode in the link
+    wait_for(page, "() => document.body.classList.contains('gp-present')")
+    assert "present=1" in page.url
+    page.keyboard.press("Escape")
+    wait_for(page, "() => !document.body.classList.contains('gp-present')")
+    assert errors == []
+    page.close()
+
+
+def test_a_presets_story_stays_through_play_and_says_what_happened(browser, url):
+    page, errors = open_lab(browser, url)
+    expect(page.locator(".lab-story")).to_be_hidden()  # the default run is no preset
+    page.locator("#lab-preset input").click()
+    page.get_by_role("option", name="oscillation", exact=True).click()
+    story = page.locator(".lab-story")
+    expect(story).to_be_visible()
+    expect(story).to_contain_text("Dirac-GAN cycle")
+    expect(story).to_contain_text("Watch for:")
+    expect(page.locator(".story-happened")).to_be_hidden()
+    page.click(".lab-play")
+    expect(page.locator(".story-happened")).to_contain_text("circled", timeout=60_000)  # measured from the run
+    page.click(".lab-play")
+    wait_for(page, "() => !window.ganLab.playing && window.ganLab.pending === 0")
+    expect(story).to_be_visible()  # Play and Pause left it alone
+    page.fill("#lab-lr_g input", "0.02")  # the user's own run now: the preset's story ends
+    page.locator("#lab-lr_g input").press("Enter")
+    expect(story).to_be_hidden(timeout=30_000)
+    assert errors == []
+    page.close()

@@ -90,11 +90,14 @@ def test_points_without_points_is_refused(page):
     assert "draw them" in page.warnings[0]
 
 
-def test_preset_shows_its_sentence_and_trains_exactly_the_preset(page):
+def test_preset_trains_exactly_the_preset_and_its_frames_tell_its_story(page):
     page.lab.on_load(page.request)
     reply = page.lab.on_preset("collapse", page.request)
-    assert PRESETS["collapse"].explanation in frame_of(reply)["message"]
+    assert "collapse" in frame_of(reply)["message"]
     assert page.lab.registry.get("test-page").config == resolve(preset="collapse")[0]
+    story = tick(page, frame_of(reply)["token"], "frame")["story"]
+    p = PRESETS["collapse"]
+    assert story == dict(name="collapse", explanation=p.explanation, watch=p.watch, pair=p.pair, happened=None)
 
 
 def test_recommended_settings(page):

@@ -85,12 +85,6 @@ def test_critic_heatmaps_get_their_own_scale():
     assert v.heat_output == "critic" and v.heat_lo < v.heat_hi and (v.heat_lo, v.heat_hi) != (0, 1)
 
 
-def held(p: dict) -> dict:
-    """What a page holds after taking in frame ``p``: its run and how many rows of each chart."""
-    return dict(run=p["run"], losses=p["losses"]["from"] + len(p["losses"]["rows"]),
-                metrics=p["metrics"]["from"] + len(p["metrics"]["rows"]))
-
-
 def test_the_page_gets_only_chart_rows_it_has_not_seen(session):
     first = reply(session, action="play", n=2)
     assert first["real"].size and first["losses"]["from"] == 0 and len(first["losses"]["rows"]) >= 1
@@ -228,3 +222,27 @@ def test_heavy_layers_refresh_at_the_eyes_rate_and_less_often_for_a_class(sessio
     session.frame_budget_s = session_module.FRAME_TRAIN_BUDGET_S
     monkeypatch.setattr(session_module, "LAYERS_EVERY_S", 0.1)
     assert session.layers_every_s() == 0.1
+
+
+def test_a_presets_story_lasts_while_it_runs_and_latches_what_happened(monkeypatch):
+    from toy2d.presets import PRESETS, resolve
+
+    monkeypatch.setattr(session_module, "LAYERS_EVERY_S", 0.0)  # every frame heavy: each carries the story
+
+    config, _ = resolve(preset="oscillation", overrides={"seed": 3})  # any seed: Reset draws new weights
+    s = LabSession(config)
+    first = reply(s, action="frame")
+    assert first["story"]["name"] == "oscillation" and first["story"]["happened"] is None
+    for _ in range(40):  # slow enough to follow the cycle, as a page at 20 it/frame does
+        got = reply(s, action="play", n=20)
+        if got["story"]["happened"]:
+            break
+    happened = got["story"]["happened"]
+    assert "circled" in happened
+    assert PRESETS["oscillation"].sign(s.track)  # the page's line is the sign's verdict on this run
+    assert reply(s, action="step")["story"]["happened"] == happened  # latched: said once, kept
+    s.change(s.config.replace(lr_g=s.config.lr_g / 2))  # now the user's own run
+    assert reply(s, action="frame")["story"] is None
+    s.restart(resolve(preset="oscillation")[0])
+    assert reply(s, action="frame")["story"]["happened"] is None  # a new run starts the story again
+    assert reply(LabSession(SMALL), action="frame")["story"] is None  # no preset, no story

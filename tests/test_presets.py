@@ -34,12 +34,27 @@ def test_unknown_preset_is_refused():
         resolve(preset="nope")
 
 
-# ---- each teaching preset shows its phenomenon, and its pair shows the fix (fixed seeds: deterministic) --------
+# ---- each teaching preset shows what it says, on every seed: its sign (what the page reports) holds within its steps
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from toy2d import metrics, probe  # noqa: E402
+from toy2d import metrics, phenomena, probe  # noqa: E402
 from toy2d.trainer import Trainer  # noqa: E402
+
+SEEDS = range(5)
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_every_preset_shows_its_phenomenon_on_every_seed(name):
+    p = PRESETS[name]
+    for seed in SEEDS:
+        config, steps = resolve(preset=name, overrides={"seed": seed})
+        t = Trainer(config)
+        track = phenomena.follow(t, steps, p.sign)
+        assert t.diverged is None, (name, seed)
+        assert track.happened, f"{name} on seed {seed}: {track}"
+        if p.pair is not None:  # and the pair's phenomenon did not happen in this run
+            assert PRESETS[p.pair].sign(track) is None, (name, seed, PRESETS[p.pair].sign(track))
 
 
 def trained(name):

@@ -171,6 +171,15 @@ def fake_arrows(trainer: Drawable, fake: torch.Tensor) -> np.ndarray:
     return (-grad).numpy()
 
 
+def fakes_and_arrow_norms(trainer: Drawable, n_shown: int = N_SHOWN) -> tuple[np.ndarray, np.ndarray]:
+    """What a frame shows of the fakes, without the heatmap and manifold: for following a run cheaply
+    (phenomena.follow)."""
+    fake = fixed_fakes(trainer, n_shown)
+    with _observing(trainer.d):
+        arrows = fake_arrows(trainer, fake[::ARROW_EVERY])
+    return fake.numpy(), _norms(arrows)
+
+
 def frame(trainer: Drawable, prev_box: Box | None = None, n_grid: int = N_GRID, n_shown: int = N_SHOWN,
           box: Box | None = None, layers: Frame | None = None) -> Frame:
     """Snapshot the trainer for drawing, in ``box`` if given (runs drawn side by side share one), else in a box

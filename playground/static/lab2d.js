@@ -11,7 +11,7 @@
     token: null, route: null, heavy: null, layersVersion: -1, playing: false, busy: false, frame: null, view: null, real: null, run: -1,
     losses: { start: 0, rows: [] }, metrics: { start: 0, rows: [] }, floors: null, modesTotal: null, userZoom: false, ownRelayout: false,
     drawing: false, drawn: [], lastChart: 0, painted: 0, bytes: 0, frames: 0, started: 0, pending: 0, loops: 0,
-    layers: { heatmap: true, manifold: true, real: true, fake: true, arrows: true },
+    layers: { heatmap: true, manifold: true, real: true, fake: true, arrows: true }, present: false,
   };
   window.ganLab = state; // read by the browser tests and benchmarks/live_fps.py
   const PING_MS = __PING_MS__;  // limits.PAGE_PING_S, filled in by lab2d.build
@@ -59,7 +59,17 @@
     paint();
   });
   plotDiv.on("plotly_doubleclick", () => { state.userZoom = false; fitBox(true); return false; });
-  new ResizeObserver(() => { Plotly.Plots.resize(plotDiv); paint(); }).observe(plotDiv);
+  // tick labels at projector size in presentation mode; on a phone, thin margins so the square gets the width
+  function plotFrame() {
+    const narrow = plotDiv.clientWidth < 420, size = state.present ? 18 : narrow ? 11 : 13;
+    const m = { l: Math.round(size * 2.6), r: narrow ? 4 : 10, t: 6, b: Math.round(size * 1.9) };
+    const L = plotDiv._fullLayout;
+    if (L && L.font && L.font.size === size && L.margin.l === m.l && L.margin.r === m.r) return false;
+    state.ownRelayout = true;
+    Plotly.relayout(plotDiv, { "font.size": size, margin: m }).finally(() => { state.ownRelayout = false; paint(); });
+    return true;
+  }
+  new ResizeObserver(() => { if (!plotFrame()) Plotly.Plots.resize(plotDiv); paint(); }).observe(plotDiv);
 
   function fitBox(force) {
     const f = state.view;
@@ -169,15 +179,29 @@
   }
 
   // ---- charts, readouts, pipeline ------------------------------------------------------------------------------
-  const chartLayout = {  // traces are plain lines (no markers): cheap to redraw four times a second
-    grid: { rows: 3, columns: 1, pattern: "independent", roworder: "top to bottom" },
-    margin: { l: 45, r: 10, t: 20, b: 30 }, showlegend: true, legend: { orientation: "h", y: -0.12, font: { size: 10 } },
-    hovermode: false, template: "none", height: 430, font: { size: 10 },
-    yaxis: { title: { text: "loss" } }, yaxis2: { title: { text: "bits" }, rangemode: "tozero" },
-    yaxis3: { title: { text: "modes" }, rangemode: "tozero" }, yaxis4: { overlaying: "y3", side: "right", range: [0, 100], title: { text: "HQ %" } },
-    xaxis3: { title: { text: "iteration" } },
-  };
-  Plotly.newPlot(chartDiv, [], chartLayout, { displaylogo: false, staticPlot: true, responsive: true });
+  // Three stacked charts with explicit domains, each with its legend above it (a shared legend collided with the
+  // x-axis title), KL and JS on their own axes (KL starts near 15 bits and would squash JS), values on hover.
+  const DOMAINS = [[0.72, 0.93], [0.38, 0.59], [0.05, 0.25]];
+  const CHART_CONFIG = { displaylogo: false, displayModeBar: false, responsive: true, scrollZoom: false };
+  function chartLayout(fontSize) {
+    const legend = (i) => ({ orientation: "h", x: 0, xanchor: "left", y: DOMAINS[i][1] + 0.01, yanchor: "bottom",
+      font: { size: fontSize }, bgcolor: "rgba(255,255,255,0)" });
+    const x = (i, title) => ({ anchor: i ? "y" + (i + 1) : "y", domain: [0, 1], title: title ? { text: title, standoff: 4 } : undefined });
+    return {
+      margin: { l: 8 + 3.6 * fontSize, r: 8 + 3.6 * fontSize, t: 4, b: 10 + 2.2 * fontSize }, template: "none",
+      font: { size: fontSize }, hovermode: "x unified", dragmode: false, showlegend: true,
+      legend: legend(0), legend2: legend(1), legend3: legend(2),
+      xaxis: x(0), xaxis2: x(1), xaxis3: x(2, "iteration"),
+      yaxis: { domain: DOMAINS[0], anchor: "x", title: { text: "loss" } },
+      yaxis2: { domain: DOMAINS[1], anchor: "x2", title: { text: "JS bits" }, range: [0, 1.02] },
+      yaxis5: { overlaying: "y2", anchor: "x2", side: "right", title: { text: "KL bits" }, rangemode: "tozero", showgrid: false, tickmode: "auto", nticks: 4 },
+      yaxis3: { domain: DOMAINS[2], anchor: "x3", title: { text: "modes" }, rangemode: "tozero" },
+      yaxis4: { overlaying: "y3", anchor: "x3", side: "right", range: [0, 104], tickmode: "array", tickvals: [0, 25, 50, 75, 100], title: { text: "HQ %" }, showgrid: false },
+    };
+  }
+  const chartFont = () => (state.present ? 18 : 12);
+  Plotly.newPlot(chartDiv, [], chartLayout(chartFont()), CHART_CONFIG);
+  new ResizeObserver(() => Plotly.Plots.resize(chartDiv)).observe(chartDiv);
 
   function decimate(rows, max) {
     if (rows.length <= max) return rows;
@@ -189,25 +213,33 @@
 
   function drawCharts() {
     const L = decimate(state.losses.rows, 1500), M = state.metrics.rows, col = (rows, k) => rows.map((r) => r[k]);
-    const it = col(L, 0), mit = col(M, 0), lines = (t) => t.forEach((x) => { x.mode = "lines"; }), traces = [
-      { x: it, y: col(L, 1), name: "D loss", line: { color: "#2166ac", width: 1.2 }, xaxis: "x", yaxis: "y" },
-      { x: it, y: col(L, 2), name: "G loss", line: { color: "#b2182b", width: 1.2 }, xaxis: "x", yaxis: "y" },
-      { x: mit, y: col(M, 1), name: "KL", line: { color: "#e08214" }, xaxis: "x2", yaxis: "y2" },
-      { x: mit, y: col(M, 2), name: "JS", line: { color: "#542788" }, xaxis: "x2", yaxis: "y2" },
+    const it = col(L, 0), mit = col(M, 0), lines = (t) => t.forEach((x) => { x.mode = "lines"; x.hovertemplate = "%{y:.3~g}"; }), traces = [
+      { x: it, y: col(L, 1), name: "D loss", line: { color: "#2166ac", width: 1.5 }, xaxis: "x", yaxis: "y" },
+      { x: it, y: col(L, 2), name: "G loss", line: { color: "#b2182b", width: 1.5 }, xaxis: "x", yaxis: "y" },
+      { x: mit, y: col(M, 2), name: "JS (left)", line: { color: "#542788" }, xaxis: "x2", yaxis: "y2", legend: "legend2" },
+      { x: mit, y: col(M, 1), name: "KL (right)", line: { color: "#e08214" }, xaxis: "x2", yaxis: "y5", legend: "legend2" },
     ];
     const shapes = [];
-    if (state.floors) for (const [k, c] of [["kl", "#e08214"], ["js", "#542788"]])
-      shapes.push({ type: "line", xref: "x2 domain", x0: 0, x1: 1, yref: "y2", y0: state.floors[k], y1: state.floors[k],
+    if (state.floors) for (const [k, c, y] of [["js", "#542788", "y2"], ["kl", "#e08214", "y5"]])
+      shapes.push({ type: "line", xref: "x2 domain", x0: 0, x1: 1, yref: y, y0: state.floors[k], y1: state.floors[k],
         line: { color: c, dash: "dot", width: 1 } });
     if (state.modesTotal) {
-      traces.push({ x: mit, y: col(M, 3), name: "modes covered now", line: { color: "#1b7837" }, xaxis: "x3", yaxis: "y3" });
-      traces.push({ x: mit, y: col(M, 5), name: `modes in last ${state.modeWindow} it.`, line: { color: "#a6dba0", width: 3 }, xaxis: "x3", yaxis: "y3" });
-      traces.push({ x: mit, y: col(M, 4), name: "high-quality %", line: { color: "#762a83", dash: "dash" }, xaxis: "x3", yaxis: "y4" });
+      traces.push({ x: mit, y: col(M, 3), name: "modes now", line: { color: "#1b7837" }, xaxis: "x3", yaxis: "y3", legend: "legend3" });
+      traces.push({ x: mit, y: col(M, 5), name: `modes, last ${state.modeWindow} it.`, line: { color: "#a6dba0", width: 3 }, xaxis: "x3", yaxis: "y3", legend: "legend3" });
+      traces.push({ x: mit, y: col(M, 4), name: "HQ % (right)", line: { color: "#762a83", dash: "dash" }, xaxis: "x3", yaxis: "y4", legend: "legend3" });
     }
     lines(traces);
-    const lay = Object.assign({}, chartLayout, { shapes,
-      yaxis3: Object.assign({}, chartLayout.yaxis3, { range: [0, (state.modesTotal || 1) + 0.5] }) });
-    Plotly.react(chartDiv, traces, lay, { displaylogo: false, staticPlot: true, responsive: true });
+    // an empty or one-row run still gets a sensible iteration axis (Plotly's default for one point is −1…1)
+    const first = it.length ? it[0] : 0, last = Math.max(it.length ? it[it.length - 1] : 0, mit.length ? mit[mit.length - 1] : 0);
+    const span = [first, Math.max(first + 100, last)], lay = chartLayout(chartFont());
+    for (const k of ["xaxis", "xaxis2", "xaxis3"]) lay[k].range = span;
+    lay.shapes = shapes;
+    lay.yaxis3.range = [0, (state.modesTotal || 1) + 0.5];
+    if (!state.modesTotal) {
+      lay.yaxis3.visible = lay.yaxis4.visible = lay.xaxis3.visible = false;
+      lay.annotations = [{ xref: "paper", yref: "paper", x: 0.5, y: 0.15, showarrow: false, text: "modes: this data set has no separate modes" }];
+    }
+    Plotly.react(chartDiv, traces, lay, CHART_CONFIG);
   }
 
   function fmt(v, d = 3) { return v === null || v === undefined ? "–" : Number(v).toFixed(d); }
@@ -234,6 +266,18 @@
     const msg = $(".lab-msg");
     if (f.diverged) { msg.textContent = "⚠ " + f.diverged; msg.classList.add("show"); }
     else if (msg.dataset.kind !== "info") { msg.textContent = ""; msg.classList.remove("show"); }
+  }
+
+  // the running preset's story (LabSession.story): stays while that preset runs, whatever Play or Step do
+  function showStory(st) {
+    const box = $(".lab-story");
+    box.hidden = !st;
+    if (!st) return;
+    $(".story-name").textContent = st.name + ":";
+    $(".story-explanation").textContent = st.explanation + (st.pair ? ` Compare with “${st.pair}”.` : "");
+    $(".story-watch").textContent = "Watch for: " + st.watch;
+    const h = $(".story-happened");
+    h.hidden = !st.happened; h.textContent = st.happened ? "✓ " + st.happened : "";
   }
 
   function info(text) {
@@ -279,6 +323,7 @@
     const now = performance.now();
     if (!state.playing || now - state.lastChart > 250 || p.metrics.rows.length) { state.lastChart = now; drawCharts(); }
     if (p.query !== undefined) shareUrl(p.query);
+    if (p.story !== undefined) showStory(p.story);
     requestAnimationFrame(() => { state.painted += 1; });
     if (p.diverged && state.playing) setPlaying(false);
   }
@@ -349,8 +394,9 @@
 
   function setPlaying(on) {
     state.playing = on;
-    const b = $(".lab-play");
-    b.textContent = on ? "⏸ Pause" : "▶ Play";
+    const b = $(".lab-play");  // drawn icons: Debian's fonts have no ⏸ glyph
+    b.querySelector("path").setAttribute("d", on ? "M1.5 0.5 H4 V9.5 H1.5 Z M6 0.5 H8.5 V9.5 H6 Z" : "M1.5 0.5 L9 5 L1.5 9.5 Z");
+    b.querySelector("span").textContent = on ? "Pause" : "Play";
     b.classList.toggle("playing", on);
     if (on) { if (!state.started) state.started = performance.now(); loop(); }
   }
@@ -369,6 +415,23 @@
   speed.addEventListener("input", () => { speedOut.textContent = speed.value; });
   element.querySelectorAll(".lab-layer").forEach((c) => c.addEventListener("change", () => { state.layers[c.value] = c.checked; paint(); }));
   document.addEventListener("visibilitychange", () => { if (document.hidden && state.playing) { setPlaying(false); info("Paused: the page was hidden."); } });
+
+  // ---- presentation mode: the view over the whole page, at projector size (?present=1 opens a link this way) ----
+  const presentBtn = $(".lab-present");
+  function setPresent(on) {
+    state.present = on;
+    document.body.classList.toggle("gp-present", on);
+    $(".lab").classList.toggle("present", on);
+    presentBtn.textContent = on ? "Exit presentation" : "Present";
+    const params = new URLSearchParams(window.location.search);
+    if (on) params.set("present", "1"); else params.delete("present");
+    const q = params.toString();
+    window.history.replaceState(null, "", window.location.pathname + (q ? "?" + q : "") + window.location.hash);
+    drawCharts(); plotFrame();
+  }
+  presentBtn.addEventListener("click", () => setPresent(!state.present));
+  document.addEventListener("keydown", (e) => { if (e.key === "Escape" && state.present) setPresent(false); });
+  if (new URLSearchParams(window.location.search).get("present") === "1") setPresent(true);
 
   // ---- drawing your own data ------------------------------------------------------------------------------------
   const drawBox = $(".lab-draw");

@@ -269,7 +269,7 @@ def single_step(run: Any) -> tuple:
 # ---- layout --------------------------------------------------------------------------------------------------------
 def _controls(prefix: str, default_speed: int) -> tuple:
     with gr.Row():
-        play = gr.Button("▶ Play", variant="primary", elem_id=f"{prefix}-play")
+        play = gr.Button(live_loop.PLAY_LABEL, variant="primary", elem_id=f"{prefix}-play")
         step = gr.Button("Step", elem_id=f"{prefix}-step")
         reset = gr.Button("Reset (apply settings)", elem_id=f"{prefix}-reset")
         speed = gr.Slider(1, 50, default_speed, step=1, label="iterations per frame", elem_id=f"{prefix}-speed")

@@ -163,7 +163,7 @@ def create(page: Page) -> None:
                 "A small classifier (the *judge*) says which digits come out: a skewed histogram is mode collapse.")
     run = gr.State(None, time_to_live=limits.STATE_TTL_S)  # a run a raw API call left behind is dropped
     with gr.Row():
-        play = gr.Button("▶ Play", variant="primary", elem_id="img-play")
+        play = gr.Button(live_loop.PLAY_LABEL, variant="primary", elem_id="img-play")
         step = gr.Button("Step", elem_id="img-step")
         reset = gr.Button("Reset", elem_id="img-reset")
         speed = gr.Slider(1, 100, 4, step=1, label="iterations per frame", elem_id="img-speed")

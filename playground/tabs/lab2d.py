@@ -92,8 +92,15 @@ def _component(s: settings.Setting, value: Any) -> gr.components.Component:
                      info=info)
 
 
+# Presentation mode (lab2d.js setPresent) lifts the view out of the page over everything else: a page-wide rule,
+# which the component's own (scoped) css_template cannot make.
+PRESENT_CSS = ("body.gp-present { overflow: hidden; } body.gp-present #lab-view { position: fixed; inset: 0; "
+               "z-index: 1000; margin: 0; padding: 12px 18px; overflow: auto; background: var(--body-background-fill, "
+               "white); }")
+
+
 def head() -> str:
-    return f'<script src="gradio_api/file={PLOTLY_JS}"></script>'
+    return f'<script src="gradio_api/file={PLOTLY_JS}"></script><style>{PRESENT_CSS}</style>'
 
 
 class Lab:
@@ -168,10 +175,8 @@ class Lab:
         session = self._session(request)
         if name not in PRESETS:
             return self._unchanged(session)
-        session.restart(resolve(preset=name)[0])
-        p = PRESETS[name]
-        pair = f" Compare with “{p.pair}”." if p.pair else ""
-        return self._reply(session, f"{name}: {p.explanation}{pair}")
+        session.restart(resolve(preset=name)[0])  # the view tells the preset's story (LabSession.story)
+        return self._reply(session, f"Preset “{name}” loaded: press Play.")
 
     def on_recommended(self, data: str, loss: str, request: gr.Request) -> list:
         """The tuned recipe for the chosen data set and loss (presets.resolve), keeping the user's points."""
