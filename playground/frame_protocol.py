@@ -238,6 +238,7 @@ class LabFrame:
     k_g: int
     diverged: str | None  # the message the page shows, or None
     ips: float  # iterations per second reached
+    per_frame: dict[str, Any] | None  # a play frame's {trained, asked, why}: why it trained fewer than asked, or None
     floors: dict[str, float]  # KL/JS of real against real: the best a perfect G can score
     modes_total: int | None
     mode_window: int

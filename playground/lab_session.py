@@ -168,6 +168,8 @@ class LabSession:
             self._layers_cost = 0.0  # seconds the last heavy layers took
             self.layers_version = next(self._versions)
             self._slow_cursor = 0  # position in the k_d D steps + k_g G steps of one iteration (slow motion)
+            self._shown_iteration = self.trainer.iteration  # at the page's last frame
+            self._per_frame: tuple[int, int] | None = None  # (iterations since the previous frame, asked) of a play
             self._arrow_ref = 0.0
             self._rate_window: deque[tuple[float, int]] = deque(maxlen=64)
             self.reference = self._reference_for(self.config)
@@ -227,6 +229,7 @@ class LabSession:
                 self.restart(self.config)
             elif action == "play":
                 self.train_play(self.token, t, n, time.perf_counter() + self.frame_budget_s)
+                self._per_frame = (t.iteration - self._shown_iteration, n)
             elif action == "step":
                 t.step()
             elif action == "d":
@@ -235,8 +238,11 @@ class LabSession:
                 t.step_g()
             elif action == "slow":
                 self._slow_step()
+            if action != "play":
+                self._per_frame = None
             if action in ("play", "step"):
                 self._rate_window.append((time.perf_counter(), t.iteration))
+            self._shown_iteration = self.trainer.iteration  # (a reset made a new trainer)
             fresh = request.run != self.run_id
             return self._frame(force_metrics=action not in ("play", "slow"), force_layers=action != "play",
                                have_losses=0 if fresh else request.losses,
@@ -321,7 +327,7 @@ class LabSession:
             d_loss=number(t.d_loss), g_loss=number(t.g_loss), loss=self.config.loss,
             next_phase=self.next_phase(), k_d=self.config.k_d, k_g=self.config.k_g,
             diverged=None if t.diverged is None else f"{t.diverged.message()}. {RECOVERY}",
-            ips=round(self.iterations_per_second(), 1),
+            ips=round(self.iterations_per_second(), 1), per_frame=self.per_frame(),
             floors=dict(kl=self.reference.kl_floor_bits, js=self.reference.js_floor_bits),
             modes_total=None if mixture is None else len(mixture.centres), mode_window=modes.DEFAULT_WINDOW,
             query=self.share_query(), view=view, layers=self.layers_version,
@@ -329,6 +335,21 @@ class LabSession:
             losses=self.losses.since(have_losses), metrics=self.metrics.since(have_metrics),
             real=self.trainer.pool[: probe.N_SHOWN].numpy() if with_real else None, story=self.story(),
         )
+
+    def per_frame(self) -> dict[str, Any] | None:
+        """What the last play frame trained against what the speed asked, and why it was fewer: the page says so
+        next to the speed slider, instead of silently training less than the slider shows."""
+        if self._per_frame is None:
+            return None
+        trained, asked = self._per_frame
+        why = None
+        if trained < asked and not self.trainer.diverged:
+            ms = 1000 * self.frame_budget_s
+            pages = self.pages_playing()
+            why = (f"{pages:.0f} pages are training on this server: each frame trains for at most {ms:.0f} ms, "
+                   "so every view stays fluid" if pages >= 1.5 else
+                   f"a frame trains for at most {ms:.0f} ms so the view stays fluid, and these nets take longer")
+        return dict(trained=trained, asked=asked, why=why)
 
     def story(self) -> dict[str, Any] | None:
         """The running preset's explanation, what to watch for and, once its sign has held, what happened."""

@@ -489,3 +489,26 @@ def test_a_presets_story_stays_through_play_and_says_what_happened(browser, url)
     expect(story).to_be_hidden(timeout=30_000)
     assert errors == []
     page.close()
+
+
+def test_the_panel_hides_fields_that_do_not_apply_to_the_loss(browser, url):
+    page, errors = open_lab(browser, url)
+    expect(page.locator("#lab-clip")).to_be_hidden()  # the default loss is not a WGAN
+    page.locator("#lab-loss input").click()
+    page.get_by_role("option", name="wgan", exact=True).click()
+    expect(page.locator("#lab-clip")).to_be_visible(timeout=30_000)
+    expect(page.locator("#lab-gp_lambda")).to_be_hidden()
+    assert errors == []
+    page.close()
+
+
+def test_a_box_of_the_model_overview_opens_its_settings(browser, url):
+    page, errors = open_lab(browser, url)
+    expect(page.locator("#lab-d_width")).to_be_hidden()  # the Discriminator group starts closed
+    page.click(".pipe-box[data-group=Discriminator]")
+    expect(page.locator("#lab-d_width")).to_be_visible()
+    expect(page.locator("#lab-d_width")).to_be_in_viewport()
+    page.click(".pipe-box[data-group='Loss and regularisers']")
+    expect(page.locator("#lab-loss")).to_be_in_viewport()
+    assert errors == []
+    page.close()

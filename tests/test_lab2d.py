@@ -46,6 +46,18 @@ def test_page_load_starts_the_default_run_and_sends_the_token(page):
     assert reply[1:] == values(default_config())
 
 
+def test_the_panel_shows_only_the_fields_that_apply(page):
+    applies = frame_of(page.lab.on_load(page.request))["applies"]
+    assert set(applies) == set(lab2d.FIELD_NAMES)
+    assert not applies["clip"] and not applies["gp_lambda"] and applies["beta1_d"] and applies["lr_d"]
+    v = values(default_config())
+    v[lab2d.FIELD_NAMES.index("loss")] = "wgan"
+    v[lab2d.FIELD_NAMES.index("opt_g")] = "sgd"
+    applies = frame_of(page.lab.on_settings(page.request, *v))["applies"]
+    assert applies["clip"] and not applies["gp_lambda"] and not applies["beta1_g"] and not applies["beta2_g"]
+    assert applies["beta2_d"]  # RMSprop's α and Adam's β2 share the field
+
+
 def test_a_shared_link_restores_its_settings(page):
     config = default_config().replace(data="moons", lr_d=0.002, k_d=3)
     page.request.query_params = dict(p.split("=") for p in config.to_query().split("&"))

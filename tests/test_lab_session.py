@@ -74,9 +74,15 @@ def test_metric_rows_carry_modes_now_and_in_the_recent_window(session):
 def test_a_frame_trains_at_most_its_time_budget():
     s = LabSession(SMALL)
     s.frame_budget_s = 0.0  # every iteration overruns it: one iteration per frame, however many were asked
-    assert s.act("play", 50).iteration == 1
+    f = s.act("play", 50)
+    assert f.iteration == 1 and f.per_frame["trained"] == 1 and f.per_frame["asked"] == 50
+    assert "at most 0 ms" in f.per_frame["why"]  # the page says why it trained fewer than the slider asks
     s.frame_budget_s = 10.0
-    assert s.act("play", 50).iteration == 51
+    f = s.act("play", 50)
+    assert f.iteration == 51 and f.per_frame == dict(trained=50, asked=50, why=None)
+    assert s.act("step").per_frame is None  # only play frames have a speed to answer to
+    s.act("reset")
+    assert s.act("play", 7).per_frame["trained"] == 7  # counted on the new run, not against the old one
 
 
 def test_critic_heatmaps_get_their_own_scale():

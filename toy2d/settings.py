@@ -28,6 +28,11 @@ class Setting:
     live: bool = False  # a running model takes the new value without a restart
     panel: bool = True  # shown in the lab's settings panel
     noun: str = ""  # what check's messages call it (default: the field's name)
+    applies: tuple[str, tuple[str, ...]] | None = None  # (field, values): used only when that field is one of them
+
+    def applies_to(self, config: Any) -> bool:
+        """Whether the setting does anything in ``config`` (the panel hides those that do not)."""
+        return self.applies is None or getattr(config, self.applies[0]) in self.applies[1]
 
     @property
     def called(self) -> str:
@@ -132,7 +137,7 @@ _TYPE_WORD = {"bool": "bool", "int": "int", "float": "float", "choice": "str"}
 
 def setting(default: Any, label: str, group: str, *, lo: float | None = None, hi: float | None = None,
             lo_open: bool = False, choices: tuple[str, ...] | list[str] = (), live: bool = False,
-            panel: bool = True, noun: str = "") -> Any:
+            panel: bool = True, noun: str = "", applies: tuple[str, tuple[str, ...]] | None = None) -> Any:
     """A dataclass field with its Setting (the name and kind are filled in by ``table``)."""
     kind = ("bool" if isinstance(default, bool) else "int" if isinstance(default, int)
             else "float" if isinstance(default, float) else "choice")
@@ -140,7 +145,7 @@ def setting(default: Any, label: str, group: str, *, lo: float | None = None, hi
         raise TypeError(f"a numeric setting needs lo and hi ({label})")
     if kind == "choice" and not choices:
         raise TypeError(f"a text setting needs its choices ({label})")
-    spec = Setting("", label, group, kind, lo, hi, lo_open, tuple(choices), live, panel, noun)
+    spec = Setting("", label, group, kind, lo, hi, lo_open, tuple(choices), live, panel, noun, applies)
     return dataclasses.field(default=default, metadata={_KEY: spec})
 
 
@@ -174,6 +179,11 @@ def whole_numbers(config: Any) -> dict[str, int]:
         if s.kind == "int" and isinstance(v, float) and v.is_integer():
             out[s.name] = int(v)
     return out
+
+
+def applicable(config: Any) -> dict[str, bool]:
+    """Each panel setting of ``config``: whether it applies (e.g. the weight clip only to the WGAN loss)."""
+    return {s.name: s.applies_to(config) for s in table(type(config)) if s.panel}
 
 
 def groups(cls: type) -> list[tuple[str, list[str]]]:

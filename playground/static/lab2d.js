@@ -249,6 +249,9 @@
     $(".lab-dsteps").textContent = f.d_steps;
     $(".lab-gsteps").textContent = f.g_steps;
     $(".lab-ips").textContent = state.playing ? Math.round(f.ips) : "–";
+    const pf = f.per_frame, per = $(".lab-perframe");  // what the last frame trained, and why when fewer than asked
+    per.textContent = pf && state.playing ? (pf.why ? `· ${pf.trained} of ${pf.asked} it/frame: ${pf.why}` : `· ${pf.trained} it/frame`) : "";
+    per.classList.toggle("held", !!(pf && pf.why));
     const v = f.view;
     $(".pipe-dloss").textContent = fmt(f.d_loss);
     $(".pipe-gloss").textContent = fmt(f.g_loss);
@@ -317,6 +320,7 @@
     v._fake = v.fake; v._arrows = v.arrows || null;
     const boxChanged = !state.view || state.view.box.join() !== v.box.join();
     state.frame = p; state.view = v;
+    if (!state.firstFrameAt) state.firstFrameAt = performance.now();  // read by benchmarks/first_frame.py
     if (boxChanged) fitBox(false);
     paint();
     readouts(p);
@@ -416,6 +420,16 @@
   element.querySelectorAll(".lab-layer").forEach((c) => c.addEventListener("change", () => { state.layers[c.value] = c.checked; paint(); }));
   document.addEventListener("visibilitychange", () => { if (document.hidden && state.playing) { setPlaying(false); info("Paused: the page was hidden."); } });
 
+  // ---- a box of the model overview opens that part's settings (as in GAN Lab) --------------------------------------
+  element.querySelectorAll(".pipe-box").forEach((box) => box.addEventListener("click", () => {
+    if (state.present) setPresent(false);  // the settings live outside the presented view
+    const group = document.getElementById("lab-group-" + box.dataset.group.toLowerCase().replace(/[^a-z]+/g, "-"));
+    if (!group) return;
+    const header = group.querySelector(".label-wrap");
+    if (header && !header.classList.contains("open")) header.click();
+    group.scrollIntoView({ behavior: "smooth", block: "center" });
+  }));
+
   // ---- presentation mode: the view over the whole page, at projector size (?present=1 opens a link this way) ----
   const presentBtn = $(".lab-present");
   function setPresent(on) {
@@ -470,6 +484,10 @@
     if (p.token) state.token = p.token;
     if (p.route !== undefined) state.route = p.route ? new URL(p.route, window.location.href).href : null;
     if (p.message !== undefined) info(p.message);
+    if (p.applies) for (const [name, on] of Object.entries(p.applies)) {  // only the fields that apply (settings.applies)
+      const field = document.getElementById("lab-" + name);
+      if (field) field.style.display = on ? "" : "none";
+    }
     if (p.token && !state.playing) call("frame", 1).catch((e) => info("⚠ " + e));  // playing: the next frame shows it
   }
   watch("value", fromValue);

@@ -17,6 +17,7 @@ import base64
 import json
 import logging
 import os
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -59,6 +60,11 @@ def frame_slots(workers: int) -> int:
     return 2 * workers if workers > 0 else os.cpu_count() or 2
 
 
+def group_id(title: str) -> str:
+    """The settings group's element id: the model overview's boxes open it by this (lab2d.js)."""
+    return "lab-group-" + re.sub(r"[^a-z]+", "-", title.lower())
+
+
 def config_from_values(values: list[Any] | tuple, current: TrainConfig) -> TrainConfig:
     """The config the panel shows. Keeps the current point cloud; raises ValueError naming a bad field."""
     d: dict[str, Any] = {}
@@ -79,6 +85,7 @@ def view_value(session: Run | None, message: str = "", route: str | None = None)
     """The view component's value: a message, the run's token and where to ask for frames (None: the `tick` server
     function). The page then asks for a frame."""
     return json.dumps({"message": message, "token": None if session is None else session.token, "route": route,
+                       "applies": None if session is None else settings.applicable(session.config),
                        "nonce": os.urandom(4).hex()})
 
 
@@ -344,7 +351,7 @@ class Lab:
         with gr.Row():
             for title, names in settings.groups(TrainConfig):
                 with gr.Column(min_width=200):
-                    with gr.Accordion(title, open=title in OPEN_GROUPS):
+                    with gr.Accordion(title, open=title in OPEN_GROUPS, elem_id=group_id(title)):
                         for name in names:
                             components[name] = _component(TABLE[name], getattr(config, name))
         with gr.Accordion("Your data, files and export", open=False):

@@ -1,0 +1,54 @@
+"""How long a page waits for the lab: first paint → the first lab frame painted, on a cold app.
+
+Starts `app.py` on 127.0.0.1 (the clock starts once the server answers), then opens fresh Chromium pages one after
+another: the app's first page (cold: nothing trained, no worker warm yet), a second page, and a shared link to a
+preset. For each it reports first paint (the browser's `first-contentful-paint`) and the first lab frame taken in
+(lab2d.js `firstFrameAt`), both from navigation start, and their difference (the goal: ≤ 3 s).
+
+    python benchmarks/first_frame.py
+Last stdout line: one JSON object with the pages' figures in ms and the worst first-paint → frame gap.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tools.served_app import EXECUTABLE, FLAGS, free_port, start_server  # noqa: E402
+from toy2d.presets import resolve  # noqa: E402
+
+READ = """() => { const fcp = performance.getEntriesByName('first-contentful-paint')[0];
+  return { first_paint_ms: fcp ? fcp.startTime : null, first_frame_ms: window.ganLab.firstFrameAt }; }"""
+
+
+def main() -> None:
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    server = start_server(port)
+    base = f"http://127.0.0.1:{port}/"
+    shared = base + "?" + resolve(preset="collapse")[0].to_query()
+    rows = {}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=EXECUTABLE, args=FLAGS)
+            for name, url in [("cold", base), ("second", base), ("shared_link", shared)]:
+                page = browser.new_page(viewport={"width": 1366, "height": 768})
+                page.goto(url)
+                page.wait_for_function("() => window.ganLab && window.ganLab.firstFrameAt", timeout=120_000)
+                r = page.evaluate(READ)
+                r["gap_ms"] = round(r["first_frame_ms"] - r["first_paint_ms"])
+                rows[name] = {k: round(v) for k, v in r.items()}
+                print(name, rows[name], flush=True)
+                page.close()
+            browser.close()
+    finally:
+        server.kill()
+    print(json.dumps({"pages": rows, "worst_gap_ms": max(r["gap_ms"] for r in rows.values())}))
+
+
+if __name__ == "__main__":
+    main()
