@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 
@@ -88,7 +88,7 @@ class Track:
 Sign = Callable[[Track], "str | None"]
 
 
-def follow(trainer, steps: int, sign: Sign | None = None, every: int = 20, metrics_every: int = 100) -> Track:
+def follow(trainer: Any, steps: int, sign: Sign | None = None, every: int = 20, metrics_every: int = 100) -> Track:
     """Train ``steps`` iterations looking as the lab's page does (the fixed fakes every ``every`` iterations, the
     metrics every ``metrics_every``), checking ``sign`` at each look: what a class would have been told."""
     mixture = trainer.dist.mixture
