@@ -35,6 +35,8 @@ def test_query_string_round_trip_and_only_non_defaults():
     ("colour=red", "unknown setting"),
     ("data=points", "needs a point cloud"),
     ("data=points&points=1,2;x,y", "points in the URL"),
+    ("pack=9", "pack must be between 1 and 8"),
+    ("pack=3", r"batch size \(256\) must be a multiple of the packing \(3\)"),
 ])
 def test_bad_settings_are_refused_with_a_message_naming_them(query, message):
     with pytest.raises(ValueError, match=message):

@@ -22,10 +22,16 @@ CASES = [
                 lr_g=0.02),
     TrainConfig(**SMALL, loss="wgan", opt_d="sgd", opt_g="sgd", lr_d=0.05, lr_g=0.01, clip=0.05),
     TrainConfig(**dict(SMALL, g_depth=0, d_depth=0), data="moons"),
-    # R1: the kernel does the unpenalised steps, autograd the penalised ones (every D step, and lazily every 2nd)
+    # R1: the kernel's double backward for ReLU-family D (every D step, and lazily every 2nd); a tanh D sends its
+    # penalised steps to autograd
     TrainConfig(**SMALL, r1_gamma=0.1, opt_d="sgd", opt_g="sgd", lr_d=0.02, lr_g=0.02),
     TrainConfig(**SMALL, r1_gamma=0.1, r1_every=2, k_d=3, opt_d="sgd", opt_g="sgd", lr_d=0.02, lr_g=0.02),
+    TrainConfig(**SMALL, r1_gamma=0.3, d_act="leaky_relu", opt_d="sgd", opt_g="sgd", lr_d=0.02, lr_g=0.02),
+    TrainConfig(**SMALL, r1_gamma=0.3, d_act="tanh", r1_every=2, opt_d="sgd", opt_g="sgd", lr_d=0.02, lr_g=0.02),
     resolve("ring8")[0],  # the default run: Adam, lazy R1 every 4th D step
+    # PacGAN packing: D judges packs of 4 (and 2, without hidden layers), with and without R1
+    TrainConfig(**SMALL, pack=4, r1_gamma=0.2, opt_d="sgd", opt_g="sgd", lr_d=0.02, lr_g=0.02),
+    TrainConfig(**dict(SMALL, g_depth=0, d_depth=0), pack=2, loss="hinge", data="moons"),
 ]
 
 
@@ -39,7 +45,7 @@ def _pair(config, steps):
     return runs
 
 
-@pytest.mark.parametrize("config", CASES, ids=lambda c: f"{c.loss}-{c.g_act}-{c.d_act}-{c.opt_d}-r1={c.r1_gamma}")
+@pytest.mark.parametrize("config", CASES, ids=lambda c: f"{c.loss}-{c.d_act}-{c.opt_d}-r1={c.r1_gamma}-pack={c.pack}")
 def test_kernel_matches_autograd(config):
     auto, fast = _pair(config, 8)
     assert fast.fast is not None and auto.fast is None
@@ -50,7 +56,7 @@ def test_kernel_matches_autograd(config):
     assert (fast.d_steps, fast.g_steps, fast.iteration) == (auto.d_steps, auto.g_steps, auto.iteration)
 
 
-@pytest.mark.parametrize("config", CASES, ids=lambda c: f"{c.loss}-{c.g_act}-{c.d_act}-{c.opt_d}-r1={c.r1_gamma}")
+@pytest.mark.parametrize("config", CASES, ids=lambda c: f"{c.loss}-{c.d_act}-{c.opt_d}-r1={c.r1_gamma}-pack={c.pack}")
 def test_the_views_arrows_match_autograd(config):
     t = Trainer(config)
     t.run(20)

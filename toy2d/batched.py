@@ -4,7 +4,7 @@ A classroom opens the same link: thirty runs whose nets have the same shapes. Tr
 pays Python's and NumPy's per-call overhead once per run, and for nets this small that overhead, not the
 arithmetic, is the cost. Here the runs' weights and Adam moments live in stacked arrays (runs × …), one batched
 product per layer steps every run, and each run's torch tensors are re-pointed at its slice of the stack: the
-probe, autograd (the lazy R1 steps), checkpoints and the run's own NumPy kernel all keep working on the same
+probe, autograd (penalties its kernel cannot do), checkpoints and the run's own NumPy kernel all keep working on the same
 memory. Runs stay independent: their own data, seed, random streams (drawn in the order the single-run kernel
 draws them), learning rates, β's, clip, divergence; a run whose loss is not finite is not updated, and it stops
 alone. tests/test_batched.py checks the group against runs trained alone, step for step.
@@ -13,8 +13,6 @@ A group takes runs the NumPy kernel can train (toy2d/fastpath.py) with the same 
 size, kD/kG and noise (``group_key``); everything else about them may differ.
 """
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -26,8 +24,8 @@ from .trainer import Trainer
 def group_key(t: Trainer) -> tuple | None:
     """Runs with the same key can be trained together; None: this run cannot join a group (autograd-only)."""
     c = t.config
-    if not fastpath.eligible(t.loss, c.opt_d, c.opt_g, c.d_spectral_norm, c.unrolled_k, c.g_ema):
-        return None
+    if not fastpath.eligible(t.loss, c.opt_d, c.opt_g, c.d_spectral_norm, c.unrolled_k, c.g_ema) or c.pack > 1:
+        return None  # packed runs train on their own kernel
     return (c.noise_dim, c.noise, c.g_depth, c.g_width, c.g_act, c.d_depth, c.d_width, c.d_act, c.loss, c.opt_d,
             c.opt_g, c.batch, c.k_d, c.k_g)
 
@@ -47,21 +45,13 @@ def _own(tensors: list[torch.Tensor]) -> None:
         t.data = t.data.clone()
 
 
-@dataclass
-class _Adam:
-    """One parameter's Adam state for every run: step counts (R,), first and second moments (R, …)."""
-
-    step: np.ndarray
-    m: np.ndarray
-    v: np.ndarray
-
-
 class _StackedNet(fastpath._Net):
     """R nets from nets.build with the same shapes, as stacked weights: the single-run kernel's forward and
     backward with batched products. ``x`` is (R, N, in)."""
 
     def __init__(self, layers: list[nets.Layers], opts: list[torch.optim.Optimizer]):  # stacks, not views
         self.act = layers[0].activation
+        self.pack = 1  # packed runs do not join groups (group_key)
         self.params = [[p for m in lay.linears for p in (m.weight, m.bias)] for lay in layers]  # run × param
         self.stacks = [_stack_into([run[j] for run in self.params]) for j in range(len(self.params[0]))]
         self.W, self.b = self.stacks[0::2], self.stacks[1::2]
@@ -69,16 +59,16 @@ class _StackedNet(fastpath._Net):
         self.in_scale = self._per_run([lay.in_scale for lay in layers])
         self.out_shift = self._per_run([lay.out_shift for lay in layers])
         self.out_scale = self._per_run([lay.out_scale for lay in layers])
-        self.adam = None
+        self.adam: list[fastpath.AdamTensors] | None = None  # per run: torch's Adam tensors, views of the stacks
         if isinstance(opts[0], torch.optim.Adam):
-            self.adam = []
             for j in range(len(self.stacks)):
                 states = [fastpath.adam_state(opt, run[j]) for opt, run in zip(opts, self.params)]
                 step = np.array([float(s["step"]) for s in states], dtype=np.float32)
                 for i, s in enumerate(states):  # 0-d views of the stacked step counts, as torch keeps them
                     s["step"] = torch.from_numpy(step[i : i + 1]).reshape(())
-                self.adam.append(_Adam(step, _stack_into([s["exp_avg"] for s in states]),
-                                       _stack_into([s["exp_avg_sq"] for s in states])))
+                _stack_into([s["exp_avg"] for s in states])
+                _stack_into([s["exp_avg_sq"] for s in states])
+            self.adam = [fastpath.adam_tensors(opt, run) for opt, run in zip(opts, self.params)]
 
     @staticmethod
     def _per_run(values: list) -> np.ndarray:
@@ -104,34 +94,21 @@ class _StackedNet(fastpath._Net):
 
     def apply(self, grads: list[np.ndarray], runs: np.ndarray, lr: np.ndarray, betas: np.ndarray | None,
               eps: float) -> None:
-        """One optimiser step for the runs ``runs`` (indices), each at its own learning rate (and β's)."""
-        every = len(runs) == len(self.params)
-        for j, (p, g) in enumerate(zip(self.stacks, grads)):
-            g = g if every else g[runs]
-            shape = (-1,) + (1,) * (p.ndim - 1)
-            rate = lr.astype(np.float32).reshape(shape)
-            if self.adam is None:
+        """One optimiser step for the runs ``runs`` (indices), each at its own learning rate (and β's). Adam is
+        torch's fused kernel once per run (fastpath.fused_adam): as fast as one NumPy pass over the stacks at 30
+        runs (benchmarks/RESULTS.md), and it rounds as a run alone does."""
+        if self.adam is None:  # SGD
+            every = len(runs) == len(self.params)
+            for p, g in zip(self.stacks, grads):
+                rate = lr.astype(np.float32).reshape((-1,) + (1,) * (p.ndim - 1))
                 if every:
                     p -= rate * g
                 else:
-                    p[runs] -= rate * g
-                continue
-            st = self.adam[j]
-            st.step[runs] += 1
-            t = st.step[runs].astype(np.float64)
-            b1, b2 = betas[:, 0], betas[:, 1]
-            f32 = lambda a: a.astype(np.float32).reshape(shape)  # noqa: E731 (the single-run kernel's precision)
-            m = st.m if every else st.m[runs]
-            v = st.v if every else st.v[runs]
-            m = f32(b1) * m + f32(1 - b1) * g
-            v = f32(b2) * v + f32(1 - b2) * g * g
-            step = f32(lr / (1 - b1 ** t)) * m / (np.sqrt(v) / f32(np.sqrt(1 - b2 ** t)) + np.float32(eps))
-            if every:
-                st.m[...], st.v[...] = m, v
-                p -= step
-            else:
-                st.m[runs], st.v[runs] = m, v
-                p[runs] -= step
+                    p[runs] -= rate * g[runs]
+            return
+        for k, i in enumerate(runs):
+            fastpath.fused_adam(self.adam[i], [g[i] for g in grads], float(lr[k]), float(betas[k, 0]),
+                                float(betas[k, 1]), eps)
 
 
 class Group:
@@ -215,7 +192,7 @@ class Group:
     def step(self, only: np.ndarray | None = None) -> int:
         """One iteration of every run that has not diverged (kD D steps, then kG G steps), or of those of them that
         ``only`` (a boolean mask) names; a run whose loss breaks stops alone. A D step that carries a run's lazy R1
-        penalty is that run's own autograd step. Returns how many runs completed the iteration."""
+        penalty is that run's own step (its kernel's, or autograd's). Returns how many runs completed the iteration."""
         with np.errstate(all="ignore"):  # a diverging run overflows; its trainer reports the broken loss
             active = np.array([not t.diverged for t in self.runs])
             if only is not None:
@@ -225,7 +202,7 @@ class Group:
                 values = self._d_step(active & ~due)
                 for i, t in enumerate(self.runs):
                     if active[i]:
-                        v = t._d_autograd() if due[i] else float(values[i])
+                        v = t._d_penalised() if due[i] else float(values[i])
                         active[i] = t.took_d_step(v)
             for _ in range(self.k_g):
                 values = self._g_step(active)

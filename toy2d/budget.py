@@ -47,18 +47,19 @@ def estimate(config: "TrainConfig", extra_inputs: int = 0) -> Cost:
     """The cost of ``config``; ``extra_inputs`` widens both nets' inputs (a conditional GAN's one-hot labels)."""
     c, b = config, config.batch
     wg = mlp_weights(c.noise_dim + extra_inputs, 2, c.g_depth, c.g_width)
-    wd = mlp_weights(2 + extra_inputs, 1, c.d_depth, c.d_width)
+    wd = mlp_weights(2 * c.pack + extra_inputs, 1, c.d_depth, c.d_width)
+    bd = b / c.pack  # D's rows: packs of samples
     lg, ld = c.g_depth + 1, c.d_depth + 1
     sn = SPECTRAL_NORM_FACTOR if c.d_spectral_norm else 1.0
     # D step: D forward and backward on real + fake, G forward on the fake batch
-    d_macs, d_passes, d_auto = 6 * wd * b + wg * b, 2 * ld * sn + lg, 0.0
+    d_macs, d_passes, d_auto = 6 * wd * bd + wg * b, 2 * ld * sn + lg, 0.0
     if c.loss == "wgan-gp" and c.gp_lambda > 0:  # D and its input gradient on B interpolates, then backward
-        d_macs, d_auto = d_macs + 9 * wd * b, d_auto + 3 * ld
+        d_macs, d_auto = d_macs + 9 * wd * bd, d_auto + 3 * ld
     if c.r1_gamma > 0:  # the same on the real batch, every r1_every-th D step
-        d_macs, d_auto = d_macs + 9 * wd * b / c.r1_every, d_auto + 3 * ld / c.r1_every
+        d_macs, d_auto = d_macs + 9 * wd * bd / c.r1_every, d_auto + 3 * ld / c.r1_every
     # G step: G forward and backward, D forward and backward (to its input); each unrolled D step on real + fake,
     # with its graph kept, then differentiated through
-    g_macs = 3 * (wg + wd) * b + c.unrolled_k * 12 * wd * b
+    g_macs = 3 * (wg * b + wd * bd) + c.unrolled_k * 12 * wd * bd
     g_passes, g_auto = 2 * lg + 2 * ld * sn, c.unrolled_k * 4 * ld
     rate = MACS_PER_MS / (1 + b / 4096)  # batches of thousands of rows no longer fit the caches: measured ~2× slower
     iteration = (c.k_d * (d_macs / rate + d_passes * PASS_MS + d_auto * AUTOGRAD_PASS_MS)

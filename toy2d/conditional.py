@@ -18,7 +18,7 @@ from . import budget, distributions, metrics, nets
 from .config import TrainConfig
 from .trainer import POOL_SIZE, GANTrainer
 
-UNSUPPORTED = {"unrolled_k": 0, "g_ema": 0.0}  # settings the conditional trainer does not implement, and their off
+UNSUPPORTED = {"unrolled_k": 0, "g_ema": 0.0, "pack": 1}  # settings the conditional trainer does not implement, and their off
 
 
 class Generator(nn.Module):
@@ -147,6 +147,7 @@ class ClassView:
     g_loss: float
     diverged: Any
     fast: None = None  # the arrows come from autograd: the NumPy kernel knows no labels
+    pack: int = 1  # the conditional D judges single samples
 
     @classmethod
     def of(cls, t: ConditionalTrainer, label: int) -> "ClassView":

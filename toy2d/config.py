@@ -35,6 +35,8 @@ class TrainConfig:
     d_width: int = setting(64, "D neurons per layer", DIS, lo=1, hi=512)
     d_act: str = setting("relu", "D activation", DIS, choices=_ACTS)
     d_spectral_norm: bool = setting(False, "spectral norm on D", DIS)
+    # PacGAN: D judges packs of this many samples (1 = single samples); the batch must be a multiple of it
+    pack: int = setting(1, "samples per D input (PacGAN packing)", DIS, lo=1, hi=8)
     loss: str = setting("nonsaturating", "loss", LOSS, choices=losses.LOSS_NAMES)
     # WGAN-GP penalty weight (toy-scale value from the WGAN-GP toy code)
     gp_lambda: float = setting(0.1, "gradient penalty λ (WGAN-GP)", LOSS, lo=0, hi=1000, live=True,
@@ -72,6 +74,9 @@ class TrainConfig:
             if self.points is None:
                 raise ValueError("the 'points' data set needs a point cloud (draw one or upload a CSV)")
             distributions.validate_points(self.points)
+        if self.batch % self.pack:
+            raise ValueError(f"the batch size ({self.batch}) must be a multiple of the packing ({self.pack}): D "
+                             f"judges the batch in packs of {self.pack} samples")
         if self.k_d + self.k_g == 0:
             raise ValueError("k_d and k_g cannot both be 0: an iteration would do nothing")
         budget.check(self)  # last: it needs every number in range

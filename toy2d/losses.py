@@ -122,19 +122,22 @@ def wasserstein_g_np(hf: Array) -> tuple[Array, Array]:
     return -_mean(hf), np.full_like(hf, -1.0 / hf.shape[-1])
 
 
-def gradient_penalty(d: Callable[[Tensor], Tensor], real: Tensor, fake: Tensor, generator: torch.Generator) -> Tensor:
-    """GP = E_x̂[(‖∇D(x̂)‖ − 1)²], x̂ = εx_r + (1 − ε)x_f, ε ~ U[0,1]  (Gulrajani et al. 2017); multiply by λ."""
-    eps = torch.rand(real.shape[0], 1, generator=generator)
+def gradient_penalty(d: Callable[[Tensor], Tensor], real: Tensor, fake: Tensor, generator: torch.Generator,
+                     pack: int = 1) -> Tensor:
+    """GP = E_x̂[(‖∇D(x̂)‖ − 1)²], x̂ = εx_r + (1 − ε)x_f, ε ~ U[0,1]  (Gulrajani et al. 2017); multiply by λ.
+    With packing, x̂ is a pack (one ε per pack) and the norm is over the whole pack: D's input."""
+    eps = torch.rand(real.shape[0] // pack, 1, generator=generator).repeat_interleave(pack, dim=0)
     x_hat = (eps * real + (1 - eps) * fake).requires_grad_(True)
     (grad,) = torch.autograd.grad(d(x_hat).sum(), x_hat, create_graph=True)
-    return ((grad.norm(dim=1) - 1) ** 2).mean()
+    return ((grad.reshape(len(grad) // pack, -1).norm(dim=1) - 1) ** 2).mean()
 
 
-def r1_penalty(d: Callable[[Tensor], Tensor], real: Tensor) -> Tensor:
-    """R1 = ½E_r[‖∇D(x)‖²]  (Mescheder et al. 2018); multiply by γ. Works with any loss."""
+def r1_penalty(d: Callable[[Tensor], Tensor], real: Tensor, pack: int = 1) -> Tensor:
+    """R1 = ½E_r[‖∇D(x)‖²]  (Mescheder et al. 2018); multiply by γ. Works with any loss. With packing, x is a
+    pack of real samples, D's input."""
     x = real.detach().requires_grad_(True)
     (grad,) = torch.autograd.grad(d(x).sum(), x, create_graph=True)
-    return 0.5 * (grad**2).sum(dim=1).mean()
+    return 0.5 * (grad**2).reshape(len(grad) // pack, -1).sum(dim=1).mean()
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,18 @@ class Affine(nn.Module):
         return torch.add(self.shift, x, alpha=self.scale)  # one op: shift + scale·x
 
 
+class Pack(nn.Module):
+    """PacGAN's packing (Lin et al. 2018): m consecutive samples side by side as one input of D, (n, 2) → (n/m, 2m).
+    D then judges sets of m samples, and a generator that repeats itself makes sets no real batch has."""
+
+    def __init__(self, m: int):
+        super().__init__()
+        self.m = int(m)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x.reshape(-1, self.m * x.shape[-1])
+
+
 def mlp(n_in: int, n_out: int, depth: int, width: int, activation: str, spectral_norm: bool = False) -> nn.Sequential:
     """``depth`` hidden layers of ``width`` units, then a linear output layer."""
     if activation not in ACTIVATIONS:
@@ -45,17 +57,19 @@ def mlp(n_in: int, n_out: int, depth: int, width: int, activation: str, spectral
 
 def build(noise_dim: int, g_depth: int, g_width: int, g_act: str, d_depth: int, d_width: int, d_act: str,
           d_spectral_norm: bool, seed: int, data_mean: torch.Tensor | None = None,
-          data_scale: float = 1.0) -> tuple[nn.Module, nn.Module]:
+          data_scale: float = 1.0, pack: int = 1) -> tuple[nn.Module, nn.Module]:
     """Build (G, D) with weights drawn from ``seed`` without disturbing torch's global RNG.
 
     Both nets work in standardised units: D first maps x to (x − mean)/scale and G's output is mapped back, so the
-    same widths and learning rates suit data in the unit square and data spread over ±4 alike."""
+    same widths and learning rates suit data in the unit square and data spread over ±4 alike. ``pack`` > 1 makes D
+    judge packs of that many samples (``Pack``); its input must then hold a multiple of ``pack`` samples."""
     mean = torch.zeros(2) if data_mean is None else data_mean
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         g = nn.Sequential(mlp(noise_dim, 2, g_depth, g_width, g_act), Affine(mean, data_scale))
-        d = nn.Sequential(Affine(-mean / data_scale, 1.0 / data_scale),
-                          mlp(2, 1, d_depth, d_width, d_act, spectral_norm=d_spectral_norm))
+        body = mlp(2 * pack, 1, d_depth, d_width, d_act, spectral_norm=d_spectral_norm)
+        head = [Affine(-mean / data_scale, 1.0 / data_scale)] + ([Pack(pack)] if pack > 1 else [])
+        d = nn.Sequential(*head, body)
     return g, d
 
 
@@ -71,15 +85,22 @@ class Layers:
     activation: str | None  # a key of ACTIVATIONS; None for a net without hidden layers
     out_shift: torch.Tensor | float
     out_scale: float
+    pack: int = 1  # samples per input row after the input affine (D with PacGAN packing)
+
+
+def packing(net: nn.Module) -> int:
+    """How many samples D takes per input (1 without packing)."""
+    return next((m.m for m in net.modules() if isinstance(m, Pack)), 1)
 
 
 def layers(net: nn.Sequential) -> Layers:
-    """The parts of G (MLP, then Affine) or D (Affine, then MLP) as ``build`` made them."""
-    first, second = list(net)
+    """The parts of G (MLP, then Affine) or D (Affine, [Pack], then MLP) as ``build`` made them."""
+    parts = [m for m in net if not isinstance(m, Pack)]
+    first, second = parts
     affine_in, body, affine_out = (None, first, second) if isinstance(first, nn.Sequential) else (first, second, None)
     kinds = {cls: name for name, cls in ACTIVATIONS.items()}
     acts = [kinds[type(m)] for m in body if not isinstance(m, nn.Linear)]
     shift = lambda m: 0.0 if m is None else m.shift  # noqa: E731
     scale = lambda m: 1.0 if m is None else m.scale  # noqa: E731
     return Layers(shift(affine_in), scale(affine_in), [m for m in body if isinstance(m, nn.Linear)],
-                  acts[0] if acts else None, shift(affine_out), scale(affine_out))
+                  acts[0] if acts else None, shift(affine_out), scale(affine_out), packing(net))

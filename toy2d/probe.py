@@ -39,6 +39,7 @@ class Drawable(Sampler, Protocol):
     d_params: list[torch.Tensor]
     loss: Any  # losses.Loss
     fast: Any  # a fastpath.Kernel for the arrows, or None (autograd)
+    pack: int  # samples per D input (PacGAN packing; 1 without)
     iteration: int
     d_steps: int
     g_steps: int
@@ -155,7 +156,17 @@ def fixed_fakes(trainer: Drawable, n: int = N_SHOWN) -> torch.Tensor:
 
 
 def fake_arrows(trainer: Drawable, fake: torch.Tensor) -> np.ndarray:
-    """−∇ₓ of each fake sample's own generator loss: where the G loss (not merely D) pushes that sample."""
+    """−∇ₓ of each fake sample's own generator loss, for fake[::ARROW_EVERY]: where the G loss (not merely D) pushes
+    that sample. With packing, a sample's loss is its pack's, the packs being consecutive fakes as in training."""
+    m = trainer.pack
+    if m == 1:
+        return _arrows(trainer, fake[::ARROW_EVERY])
+    n = len(fake)
+    padded = fake[torch.arange(-(-n // m) * m) % n]  # wrap round to whole packs
+    return _arrows(trainer, padded)[:n:ARROW_EVERY]
+
+
+def _arrows(trainer: Drawable, fake: torch.Tensor) -> np.ndarray:
     fast = trainer.fast
     if fast is not None:
         return -fast.sample_gradients(fake.detach().numpy())
@@ -163,7 +174,8 @@ def fake_arrows(trainer: Drawable, fake: torch.Tensor) -> np.ndarray:
     for p in trainer.d_params:
         p.requires_grad_(False)
     try:
-        loss = trainer.loss.g_loss(trainer.d(x)) * len(x)  # the loss is a mean; undo it for per-sample gradients
+        h = trainer.d(x)
+        loss = trainer.loss.g_loss(h) * len(h)  # the loss is a mean; undo it for per-sample (per-pack) gradients
         (grad,) = torch.autograd.grad(loss, x)
     finally:
         for p in trainer.d_params:
@@ -176,7 +188,7 @@ def fakes_and_arrow_norms(trainer: Drawable, n_shown: int = N_SHOWN) -> tuple[np
     (phenomena.follow)."""
     fake = fixed_fakes(trainer, n_shown)
     with _observing(trainer.d):
-        arrows = fake_arrows(trainer, fake[::ARROW_EVERY])
+        arrows = fake_arrows(trainer, fake)
     return fake.numpy(), _norms(arrows)
 
 
@@ -191,7 +203,7 @@ def frame(trainer: Drawable, prev_box: Box | None = None, n_grid: int = N_GRID, 
     fake = fake_t.numpy()
     box = box or fit_view(real, fake, prev_box)
     with _observing(trainer.d):
-        arrows = fake_arrows(trainer, fake_t[::ARROW_EVERY])
+        arrows = fake_arrows(trainer, fake_t)
         if layers is not None and layers.box == box:
             xs, ys, d_grid = layers.grid_x, layers.grid_y, layers.d_grid
             mani, dens = layers.manifold, layers.manifold_density
@@ -211,11 +223,18 @@ def frame(trainer: Drawable, prev_box: Box | None = None, n_grid: int = N_GRID, 
 
 @torch.no_grad()
 def _d_grid(trainer: Drawable, box: Box, n_grid: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Cell centres along x and y, and D's shown output on the n_grid × n_grid cells (row i ↔ y = ys[i])."""
+    """Cell centres along x and y, and D's shown output on the n_grid × n_grid cells (row i ↔ y = ys[i]).
+
+    A packed D (PacGAN) judges m samples at once, so a cell shows its score for the pack of that point with the
+    first m − 1 shown real samples: would D accept this point among real ones? Those companions are the same in
+    every frame, so the map changes only when D does."""
     xs = np.linspace(box[0], box[1], n_grid, endpoint=False) + (box[1] - box[0]) / (2 * n_grid)
     ys = np.linspace(box[2], box[3], n_grid, endpoint=False) + (box[3] - box[2]) / (2 * n_grid)
     gx, gy = np.meshgrid(xs, ys)
     pts = torch.from_numpy(np.stack([gx.ravel(), gy.ravel()], axis=1).astype(np.float32))
+    if trainer.pack > 1:
+        mates = trainer.pool[: trainer.pack - 1].to(pts.dtype)
+        pts = torch.cat([pts[:, None, :], mates.expand(len(pts), -1, -1)], dim=1).reshape(-1, 2)
     d_grid = trainer.loss.shown(trainer.d(pts)).numpy().reshape(n_grid, n_grid)
     return xs.astype(np.float32), ys.astype(np.float32), d_grid
 

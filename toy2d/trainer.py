@@ -124,6 +124,7 @@ class GANTrainer:
         self.loss = losses.get(config.loss)
         self.g_params = list(self.g.parameters())
         self.d_params = list(self.d.parameters())
+        self.pack = nets.packing(self.d)  # samples per D input (PacGAN); batches are multiples of it
         self.all_params = self.d_params + self.g_params
         self.g_sample = copy.deepcopy(self.g) if config.g_ema > 0 else self.g
         self.rng = torch.Generator().manual_seed(config.seed)
@@ -193,12 +194,13 @@ class GANTrainer:
         cfg = self.config
         both = None if cond is None else torch.cat([cond, cond])  # fakes carry the real half's conditions
         h = self.discriminate(torch.cat([real, fake]), both)
-        loss = self.loss.d_loss(h[: len(real)], h[len(real):])
+        n_real = len(real) // self.pack  # packs never mix real and fake: the batch is a multiple of the pack size
+        loss = self.loss.d_loss(h[:n_real], h[n_real:])
         d_x = lambda x: self.discriminate(x, cond)  # noqa: E731
         if self.loss.gradient_penalty and cfg.gp_lambda > 0:
-            loss = loss + cfg.gp_lambda * losses.gradient_penalty(d_x, real, fake, self.rng)
+            loss = loss + cfg.gp_lambda * losses.gradient_penalty(d_x, real, fake, self.rng, self.pack)
         if self.r1_due():
-            loss = loss + cfg.r1_gamma * cfg.r1_every * losses.r1_penalty(d_x, real)
+            loss = loss + cfg.r1_gamma * cfg.r1_every * losses.r1_penalty(d_x, real, self.pack)
         return loss
 
     def _check_weights(self) -> bool:
@@ -215,7 +217,15 @@ class GANTrainer:
 
     def _d_update(self) -> bool:
         fast = self.fast
-        return self.took_d_step(fast.d_step() if fast is not None and not self.r1_due() else self._d_autograd())
+        return self.took_d_step(fast.d_step() if fast is not None and not self.r1_due() else self._d_penalised())
+
+    def _d_penalised(self) -> float:
+        """A D step carrying R1 (or any step autograd must do): the NumPy kernel where it can double-backward D,
+        else autograd."""
+        fast = self.fast
+        if fast is not None and fast.does_r1:
+            return fast.d_step(self.config.r1_gamma * self.config.r1_every if self.r1_due() else 0.0)
+        return self._d_autograd()
 
     def took_d_step(self, value: float) -> bool:
         """Count a D update whose loss was ``value`` (toy2d/batched.py makes them for many runs at once); a broken
@@ -257,7 +267,7 @@ class GANTrainer:
         for _ in range(self.config.unrolled_k):
             real, _ = self.real_batch_with(b)
             h = functional_call(self.d, params, (torch.cat([real, fake]),))
-            d_loss = self.loss.d_loss(h[:b], h[b:])
+            d_loss = self.loss.d_loss(h[: b // self.pack], h[b // self.pack:])
             grads = torch.autograd.grad(d_loss, list(params.values()), create_graph=True)
             params = {k: p - self.config.lr_d * g for (k, p), g in zip(params.items(), grads)}
         return functional_call(self.d, params, (fake,))
@@ -346,7 +356,7 @@ class Trainer(GANTrainer):
         scale = float(self.pool.std(dim=0).pow(2).mean().sqrt()) or 1.0  # one scale for both axes: no distortion
         self.g, self.d = nets.build(config.noise_dim, config.g_depth, config.g_width, config.g_act,
                                     config.d_depth, config.d_width, config.d_act, config.d_spectral_norm, config.seed,
-                                    self.pool.mean(dim=0), scale)
+                                    self.pool.mean(dim=0), scale, config.pack)
         self._setup()
 
     def real_batch(self, n: int) -> torch.Tensor:
