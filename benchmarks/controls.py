@@ -1,11 +1,12 @@
-"""How fast the lab's buttons answer: click → the new frame painted, on an idle server (the goal: ≤ 150 ms).
+"""How fast the lab's buttons answer: click → the new view painted, on an idle server (the goal: ≤ 150 ms).
 
 Starts `app.py` on 127.0.0.1, opens the lab in Chromium at 1366×768, waits for its first frame, then clicks Step,
-Step D, Step G and Reset ``--repeats`` times each (after a warm-up click each) and times, inside the page, from the
-click to the frame taken in and the next animation frame painted.
+Step D, Step G and Reset ``--repeats`` times each (after a warm-up click each) and times, inside the page: the
+request to the server and back (``server``), the click to the new view painted (``view``, the answer), and the
+click to the charts redrawn after it (``charts``).
 
     python benchmarks/controls.py [--repeats 10]
-Last stdout line: one JSON object, per button the median and slowest answer in ms.
+Last stdout line: one JSON object, per button and measure the median and slowest in ms.
 """
 from __future__ import annotations
 
@@ -20,13 +21,17 @@ sys.path.insert(0, str(ROOT))
 
 from tools.served_app import EXECUTABLE, FLAGS, free_port, start_server  # noqa: E402
 
-BUTTONS = {"step": ".lab-step", "step_d": ".lab-step-d", "step_g": ".lab-step-g", "reset": ".lab-reset"}
+BUTTONS = {"step_d": ".lab-step-d", "step_g": ".lab-step-g", "reset": ".lab-reset", "step": ".lab-step"}
+TIME_FETCH = """() => { const f = window.fetch; window.__fetchMs = [];
+  window.fetch = async (...a) => { const t0 = performance.now(), r = await f(...a); await r.clone().arrayBuffer();
+    window.__fetchMs.push(performance.now() - t0); return r; }; }"""
 CLICK = """async (sel) => {
-  const s = window.ganLab, before = s.frames, t0 = performance.now();
+  const s = window.ganLab, painted = s.painted, charts = s.chartsDrawn, t0 = performance.now();
+  const wait = async (done) => { while (!done()) await new Promise((r) => setTimeout(r, 1)); };
+  window.__fetchMs = [];
   document.querySelector(sel).click();
-  while (s.frames === before || s.busy) await new Promise((r) => setTimeout(r, 2));
-  await new Promise((r) => requestAnimationFrame(r));
-  return performance.now() - t0;
+  await wait(() => s.painted !== painted && s.chartsDrawn !== charts && !s.busy);
+  return { server: window.__fetchMs.reduce((a, b) => a + b, 0), view: s.paintedAt - t0, charts: s.chartsAt - t0 };
 }"""
 
 
@@ -45,10 +50,12 @@ def main() -> None:
             page = browser.new_page(viewport={"width": 1366, "height": 768})
             page.goto(f"http://127.0.0.1:{port}/")
             page.wait_for_function("() => window.ganLab && window.ganLab.firstFrameAt", timeout=120_000)
+            page.evaluate(TIME_FETCH)
             for name, sel in BUTTONS.items():
                 page.evaluate(CLICK, sel)  # warm-up
-                times = [page.evaluate(CLICK, sel) for _ in range(args.repeats)]
-                out[name] = {"median_ms": round(statistics.median(times)), "max_ms": round(max(times))}
+                runs = [page.evaluate(CLICK, sel) for _ in range(args.repeats)]
+                out[name] = {k: {"median_ms": round(statistics.median(r[k] for r in runs)),
+                                 "max_ms": round(max(r[k] for r in runs))} for k in ("server", "view", "charts")}
                 print(name, out[name], flush=True)
             browser.close()
     finally:
