@@ -106,8 +106,9 @@ def test_play_pause_step_reset_and_data_set(browser, url, registry):
     page.locator("#lab-data input").click()
     page.get_by_role("option", name="grid25", exact=True).click()
     wait_for(page, "() => window.ganLab.frame.modes_total === 25")
-    traces = page.evaluate("() => document.querySelector('.lab-charts').data.map((t) => t.name)")
-    assert "modes now" in traces and "modes, last 1000 it." in traces  # the mode-hopping view
+    # the mode-hopping view: modes covered now and in the window (the charts are redrawn just after the view)
+    wait_for(page, "() => { const n = document.querySelector('.lab-charts').data.map((t) => t.name); "
+                   "return n.includes('now') && n.includes('last 1000 it.'); }")
     assert "data=grid25" in page.url  # the shareable link follows the settings
     expect(page.locator(".lab-msg")).to_contain_text("Restarted")
     assert errors == []
@@ -176,12 +177,18 @@ def test_charts_hold_every_iteration_once_through_live_changes_and_a_loaded_run(
         page.locator(f"#lab-{field} input").fill(value)
         page.locator(f"#lab-{field} input").press("Enter")
         expect(page.locator(".lab-msg")).to_contain_text(f"Applied live: {field}", timeout=30_000)
+        # and under the field itself, which may be far from the view's message line
+        note = page.locator(".lab-field-note")
+        expect(note).to_contain_text(f"Applied live: {field}")
+        box, under = page.locator(f"#lab-{field}").bounding_box(), note.bounding_box()
+        assert 0 <= under["y"] - (box["y"] + box["height"]) <= 30 and under["x"] <= box["x"] + box["width"]
     wait_for(page, "() => window.ganLab.frames >= 120")
     page.click(".lab-play")
     wait_for(page, "() => !window.ganLab.playing && window.ganLab.pending === 0")
     it = lab(page, "iteration") + 1
     page.click(".lab-step")  # a paused step draws the charts at once
-    wait_for(page, f"() => window.ganLab.losses.rows.at(-1)[0] === {it}")
+    wait_for(page, f"() => window.ganLab.losses.rows.at(-1)[0] === {it} "
+                   f"&& document.querySelector('.lab-charts').data[0].x.at(-1) === {it}")  # the charts follow the view
     seen = page.evaluate(CHART_ROWS)
     losses = [r[0] for r in seen["losses"]["rows"]]
     metrics = [r[0] for r in seen["metrics"]["rows"]]
@@ -194,10 +201,10 @@ def test_charts_hold_every_iteration_once_through_live_changes_and_a_loaded_run(
     saved = registry.by_token(token).save_to(str(tmp_path))
     page.click(".lab-reset")
     wait_for(page, "() => window.ganLab.frame.iteration === 0")
-    page.get_by_text("Your data, files and export").click()
-    page.locator("#lab-run-file input[type=file]").set_input_files(saved)
+    page.locator("input[type=file]:has(+ #lab-run-file)").set_input_files(saved)  # the files block beside the view
     expect(page.locator(".lab-msg")).to_contain_text(f"Loaded a run at iteration {it}", timeout=60_000)
-    wait_for(page, f"() => window.ganLab.frame.iteration === {it} && window.ganLab.losses.rows.length > 10")
+    wait_for(page, f"() => window.ganLab.frame.iteration === {it} && window.ganLab.losses.rows.length > 10 "
+                   f"&& document.querySelector('.lab-charts').data[2].x.length > 0")
     loaded = page.evaluate(CHART_ROWS)
     assert [r[0] for r in loaded["losses"]["rows"]] == losses  # the run's history, each iteration once
     assert [r[0] for r in loaded["metrics"]["rows"]][: len(metrics)] == metrics
@@ -438,7 +445,23 @@ def test_the_view_fills_the_space_it_has(browser, url, width, height, tmp_path):
         assert side >= min(s["wrap"][0], height - 120) - 60, s
     assert s["overlapping"] == [], s
     assert s["charts"] >= 11 and s["pipe"] >= 11 and s["ticks"] >= 11, s
+    if width >= 1366:  # the settings that matter most, and the files actions, beside the view without scrolling
+        view = page.locator("#lab-view").bounding_box()
+        for sel in ("#lab-preset", "#lab-data", "#lab-loss", "#lab-lr_d", "#lab-lr_g", "#lab-k_d", "#lab-k_g",
+                    "#lab-recommended", "#lab-run-file", "#lab-csv"):
+            box = page.locator(sel).bounding_box()
+            assert box["x"] >= view["x"] + view["width"] and box["y"] + box["height"] <= height, (sel, box, view)
     page.screenshot(path=str(tmp_path / f"lab-{width}.png"))
+    assert errors == []
+    page.close()
+
+
+def test_the_files_block_offers_a_saved_run_for_download(browser, url):
+    page, errors = open_lab(browser, url)
+    expect(page.locator("#lab-download")).to_be_hidden()  # no empty file box until there is a file
+    page.locator("#lab-files button", has_text="Save run").click()
+    expect(page.locator("#lab-download")).to_be_visible(timeout=30_000)
+    expect(page.locator("#lab-download")).to_contain_text(".pt")
     assert errors == []
     page.close()
 

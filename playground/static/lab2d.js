@@ -184,8 +184,9 @@
   const DOMAINS = [[0.72, 0.93], [0.38, 0.59], [0.05, 0.25]];
   const CHART_CONFIG = { displaylogo: false, displayModeBar: false, responsive: true, scrollZoom: false };
   function chartLayout(fontSize) {
+    // one line each, beside a narrow view too: short names (the axis says what they count), short symbols
     const legend = (i) => ({ orientation: "h", x: 0, xanchor: "left", y: DOMAINS[i][1] + 0.01, yanchor: "bottom",
-      font: { size: fontSize }, bgcolor: "rgba(255,255,255,0)" });
+      font: { size: fontSize }, bgcolor: "rgba(255,255,255,0)", itemwidth: 30 });
     const x = (i, title) => ({ anchor: i ? "y" + (i + 1) : "y", domain: [0, 1], title: title ? { text: title, standoff: 4 } : undefined });
     return {
       margin: { l: 8 + 3.6 * fontSize, r: 8 + 3.6 * fontSize, t: 4, b: 10 + 2.2 * fontSize }, template: "none",
@@ -224,8 +225,8 @@
       shapes.push({ type: "line", xref: "x2 domain", x0: 0, x1: 1, yref: y, y0: state.floors[k], y1: state.floors[k],
         line: { color: c, dash: "dot", width: 1 } });
     if (state.modesTotal) {
-      traces.push({ x: mit, y: col(M, 3), name: "modes now", line: { color: "#1b7837" }, xaxis: "x3", yaxis: "y3", legend: "legend3" });
-      traces.push({ x: mit, y: col(M, 5), name: `modes, last ${state.modeWindow} it.`, line: { color: "#a6dba0", width: 3 }, xaxis: "x3", yaxis: "y3", legend: "legend3" });
+      traces.push({ x: mit, y: col(M, 3), name: "now", line: { color: "#1b7837" }, xaxis: "x3", yaxis: "y3", legend: "legend3" });
+      traces.push({ x: mit, y: col(M, 5), name: `last ${state.modeWindow} it.`, line: { color: "#a6dba0", width: 3 }, xaxis: "x3", yaxis: "y3", legend: "legend3" });
       traces.push({ x: mit, y: col(M, 4), name: "HQ % (right)", line: { color: "#762a83", dash: "dash" }, xaxis: "x3", yaxis: "y4", legend: "legend3" });
     }
     lines(traces);
@@ -484,6 +485,25 @@
     state.drawn = []; drawBox.checked = false; state.drawing = false; canvas.classList.remove("drawing"); paint();
   });
 
+  // ---- a settings message also appears under the control that caused it (the panel can be far from the view) ----
+  let lastField = null, lastFieldAt = 0;
+  const fieldOf = (t) => { const b = t && t.closest && t.closest('[id^="lab-"]'); return b && !b.contains(element) && !element.contains(b) ? b : null; };
+  for (const kind of ["input", "change", "focusout", "click"]) document.addEventListener(kind, (e) => {
+    const b = fieldOf(e.target);
+    if (b) { lastField = b; lastFieldAt = performance.now(); }
+  }, true);
+  function noteByField(text) {
+    document.querySelectorAll(".lab-field-note").forEach((n) => n.remove());
+    if (!text || !lastField || performance.now() - lastFieldAt > 10000 || !lastField.isConnected) return;
+    const note = document.createElement("div");
+    note.className = "lab-field-note"; note.setAttribute("role", "status"); note.textContent = text;
+    note.style.cssText = "font-size:13px;margin:2px 0 6px;padding:4px 8px;border-radius:6px;" +
+      (text.startsWith("⚠") ? "background:#fdecea;color:#8a1c1c;" : "background:#eaf5e4;color:#23501a;");
+    const row = lastField.parentElement.closest(".row");  // fields paired in a row: under the row
+    (row && row.closest("#lab-quick") ? row : lastField).insertAdjacentElement("afterend", note);
+    setTimeout(() => note.remove(), 8000);
+  }
+
   // ---- what the other events say (props.value): a message, and the run's token; then the page asks for a frame --
   function fromValue() {
     if (!props.value) return;
@@ -491,7 +511,7 @@
     try { p = JSON.parse(props.value); } catch (e) { console.error("bad lab value", e); return; }
     if (p.token) state.token = p.token;
     if (p.route !== undefined) state.route = p.route ? new URL(p.route, window.location.href).href : null;
-    if (p.message !== undefined) info(p.message);
+    if (p.message !== undefined) { info(p.message); noteByField(p.message); }
     if (p.applies) for (const [name, on] of Object.entries(p.applies)) {  // only the fields that apply (settings.applies)
       const field = document.getElementById("lab-" + name);
       if (field) field.style.display = on ? "" : "none";

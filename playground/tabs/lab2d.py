@@ -47,6 +47,9 @@ PANEL = [s for s in SETTINGS if s.panel]
 TABLE = settings.by_name(TrainConfig)
 FIELD_NAMES = [s.name for s in PANEL]
 OPEN_GROUPS = ("Data", "Loss and regularisers", "Optimisers")
+# Beside the view: what a teacher changes most (with the preset); the rest sit in the groups below, one click away.
+QUICK = (("data",), ("loss",), ("lr_d", "lr_g"), ("k_d", "k_g"))
+QUICK_NAMES = [n for row in QUICK for n in row]
 FRAME_ROUTE = "/lab/frame"  # where the page POSTs its frame requests (relative to the page: works under a proxy path)
 MAX_REQUEST_BYTES = 2048  # a frame request is ~150 bytes of JSON
 log = logging.getLogger(__name__)
@@ -89,25 +92,27 @@ def view_value(session: Run | None, message: str = "", route: str | None = None)
                        "nonce": os.urandom(4).hex()})
 
 
-def _component(s: settings.Setting, value: Any) -> gr.components.Component:
-    elem_id, info = f"lab-{s.name}", None if s.kind in ("choice", "bool") else s.range_text
+def _component(s: settings.Setting, value: Any, min_width: int = 160, info: bool = True) -> gr.components.Component:
+    """``info=False`` for the compact fields beside the view: a value out of range still says the range."""
+    elem_id, info = f"lab-{s.name}", None if s.kind in ("choice", "bool") or not info else s.range_text
     if s.kind == "choice":
-        return gr.Dropdown(list(s.choices), value=value, label=s.label, elem_id=elem_id)
+        return gr.Dropdown(list(s.choices), value=value, label=s.label, elem_id=elem_id, min_width=min_width)
     if s.kind == "bool":
-        return gr.Checkbox(value=value, label=s.label, elem_id=elem_id)
+        return gr.Checkbox(value=value, label=s.label, elem_id=elem_id, min_width=min_width)
     return gr.Number(value=value, label=s.label, precision=0 if s.kind == "int" else None, elem_id=elem_id,
-                     info=info)
+                     info=info, min_width=min_width)
 
 
-# Presentation mode (lab2d.js setPresent) lifts the view out of the page over everything else: a page-wide rule,
-# which the component's own (scoped) css_template cannot make.
-PRESENT_CSS = ("body.gp-present { overflow: hidden; } body.gp-present #lab-view { position: fixed; inset: 0; "
-               "z-index: 1000; margin: 0; padding: 12px 18px; overflow: auto; background: var(--body-background-fill, "
-               "white); }")
+# Page-wide rules, which the component's own (scoped) css_template cannot make: presentation mode (lab2d.js
+# setPresent) lifts the view out of the page over everything else; the fields beside the view are compact enough
+# to sit beside it on a 768-px-high screen.
+PAGE_CSS = ("body.gp-present { overflow: hidden; } body.gp-present #lab-view { position: fixed; inset: 0; "
+            "z-index: 1000; margin: 0; padding: 12px 18px; overflow: auto; background: var(--body-background-fill, "
+            "white); } #lab-quick, #lab-quick .row { gap: 8px; } #lab-quick .block { padding: 6px 10px; }")
 
 
 def head() -> str:
-    return f'<script src="gradio_api/file={PLOTLY_JS}"></script><style>{PRESENT_CSS}</style>'
+    return f'<script src="gradio_api/file={PLOTLY_JS}"></script><style>{PAGE_CSS}</style>'
 
 
 class Lab:
@@ -340,30 +345,41 @@ class Lab:
             return self.fields(_args)
 
         js = (STATIC / "lab2d.js").read_text().replace("__PING_MS__", str(round(limits.PAGE_PING_S * 1000)))
-        view = gr.HTML(value="", html_template=(STATIC / "lab2d.html").read_text(),
-                       css_template=(STATIC / "lab2d.css").read_text(), js_on_load=js,
-                       server_functions=[tick, alive, fields], elem_id="lab-view", head=head())
-        with gr.Row():
-            preset = gr.Dropdown(["choose a teaching scenario…", *PRESET_NAMES], value="choose a teaching scenario…",
-                                 label="preset", elem_id="lab-preset", scale=2)
-            recommended = gr.Button("Recommended settings for this data set and loss", scale=1)
         components: dict[str, gr.components.Component] = {}
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=4, min_width=320):
+                view = gr.HTML(value="", html_template=(STATIC / "lab2d.html").read_text(),
+                               css_template=(STATIC / "lab2d.css").read_text(), js_on_load=js,
+                               server_functions=[tick, alive, fields], elem_id="lab-view", head=head())
+            with gr.Column(scale=1, min_width=240, elem_id="lab-quick"):
+                preset = gr.Dropdown(["choose a teaching scenario…", *PRESET_NAMES],
+                                     value="choose a teaching scenario…", label="preset", elem_id="lab-preset")
+                for pair in QUICK:  # two to a row where they pair up (D's and G's), so all fit beside the view
+                    with gr.Row():
+                        for name in pair:
+                            components[name] = _component(TABLE[name], getattr(config, name), min_width=110, info=False)
+                recommended = gr.Button("Recommended settings", size="sm", elem_id="lab-recommended")
+                with gr.Group(elem_id="lab-files"):
+                    with gr.Row():
+                        save = gr.Button("Save run", size="sm", min_width=0)
+                        run_file = gr.UploadButton("Load run (.pt)", file_types=[".pt"], type="filepath",
+                                                   size="sm", elem_id="lab-run-file", min_width=0)
+                    with gr.Row():
+                        csv = gr.UploadButton("Upload x,y CSV", file_types=[".csv", ".txt"], type="filepath",
+                                              size="sm", elem_id="lab-csv", min_width=0)
+                        metrics_csv = gr.Button("Metrics CSV", size="sm", min_width=0)
+                    gif = gr.Button("Export GIF of the view", size="sm")
+                    # shown once there is something to download: an empty file box is a tall blank
+                    download = gr.File(label="Download", interactive=False, elem_id="lab-download", visible=False)
         with gr.Row():
             for title, names in settings.groups(TrainConfig):
+                rest = [n for n in names if n not in QUICK_NAMES]
+                if not rest:
+                    continue
                 with gr.Column(min_width=200):
                     with gr.Accordion(title, open=title in OPEN_GROUPS, elem_id=group_id(title)):
-                        for name in names:
+                        for name in rest:
                             components[name] = _component(TABLE[name], getattr(config, name))
-        with gr.Accordion("Your data, files and export", open=False):
-            with gr.Row():
-                csv = gr.File(label="Upload a CSV of x,y points", file_types=[".csv", ".txt"], type="filepath")
-                run_file = gr.File(label="Load a saved run (.pt)", file_types=[".pt"], type="filepath",
-                                   elem_id="lab-run-file")
-                download = gr.File(label="Download", interactive=False)
-            with gr.Row():
-                save = gr.Button("Save run (model + settings)")
-                metrics_csv = gr.Button("Metrics as CSV")
-                gif = gr.Button("Export animated GIF of the view")
         fields_out = [components[n] for n in FIELD_NAMES]
         outputs = [view, *fields_out]
         # No progress overlay on the view: it would cover the lab while the event runs, and a click on Pause
@@ -379,9 +395,10 @@ class Lab:
         view.submit(self.on_drawn, None, outputs, **quiet)
         csv.upload(self.on_csv, csv, outputs, **quiet)
         run_file.upload(self.on_load_run, run_file, outputs, **quiet)
-        save.click(self.on_save, None, download)
-        metrics_csv.click(self.on_metrics_csv, None, download)
-        gif.click(self.on_gif, None, download, concurrency_limit=2)
+        for button, handler, limit in ((save, self.on_save, "default"), (metrics_csv, self.on_metrics_csv, "default"),
+                                       (gif, self.on_gif, 2)):
+            button.click(handler, None, download, concurrency_limit=limit).success(
+                lambda: gr.File(visible=True), None, download, queue=False)
         page.demo.load(self.on_load, None, outputs, queue=False)  # a new page never waits behind others' events
         page.demo.unload(self.on_unload)
 
