@@ -535,3 +535,22 @@ def test_a_box_of_the_model_overview_opens_its_settings(browser, url):
     expect(page.locator("#lab-loss")).to_be_in_viewport()
     assert errors == []
     page.close()
+
+
+def test_the_labs_frame_says_it_is_starting_until_the_first_frame(browser, url):
+    """A first visit sees the view's square, saying why it is empty, before any run exists; the first frame
+    replaces it."""
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.add_init_script("""new MutationObserver((_, obs) => { const s = document.querySelector('.lab-starting');
+      if (s) { window.__starting = { text: s.textContent, hidden: s.hidden,
+                                     frame: !!(window.ganLab && window.ganLab.firstFrameAt) }; obs.disconnect(); }
+    }).observe(document, { childList: true, subtree: true });""")
+    page.goto(url)
+    wait_for(page, "() => window.ganLab && window.ganLab.firstFrameAt")
+    first = page.evaluate("() => window.__starting")
+    assert first == {"text": "starting the lab…", "hidden": False, "frame": False}
+    expect(page.locator(".lab-starting")).to_be_hidden()
+    assert errors == []
+    page.close()
