@@ -3,7 +3,9 @@ conditional GAN reach after a fixed number of iterations.
 
 --json ends with one JSON line: per view (ab, vae, cgan) frames_per_second and iterations_per_second (per run)
 server-side at the tab's default speed; vae_vs_gan {gan, vae: modes_covered, hq_fraction, js_bits} and
-cgan {mean_on_mode, worst_on_mode} after --iterations.
+cgan {mean_on_mode, worst_on_mode} after --iterations. With --browser, instead: the app served on 127.0.0.1 and each
+view played in Chromium, painted frames per second (goal ≥ 10 for one page on an idle server) and the picture's
+natural and shown size (tools/painted.py).
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from playground.tabs import experiments2d as ex  # noqa: E402
+from tools import painted  # noqa: E402
 from toy2d import metrics, presets  # noqa: E402
 from toy2d.conditional import ConditionalTrainer  # noqa: E402
 from toy2d.trainer import Trainer  # noqa: E402
@@ -42,7 +45,10 @@ def main() -> int:
     ap.add_argument("--iterations", type=int, default=3000, help="iterations for the quality comparison")
     ap.add_argument("--data", default="ring8")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--browser", action="store_true", help="painted frames/s of each view in Chromium")
     args = ap.parse_args()
+    if args.browser:
+        return browser(args)
     torch.set_num_threads(1)
     out: dict = {}
     views = {"ab": (ex.ab_new, (args.data, 0, *ex.ab_pair(ex.DEFAULT_PAIR)[1:]), 10),
@@ -72,6 +78,21 @@ def main() -> int:
                        worst_on_mode=round(min(s.on_mode for s in scores), 3))
     print(f"cGAN after {cgan.iteration} iterations: {mean:.0%} of samples on the asked mode "
           f"(worst class {min(s.on_mode for s in scores):.0%})")
+    if args.json:
+        print(json.dumps(out))
+    return 0
+
+
+BROWSER_VIEWS = [painted.View("ab", ("2D experiments",), "#ab-play", "#ab-frame", "#ab-frame img"),
+                 painted.View("vae", ("2D experiments", "VAE vs GAN"), "#vae-play", "#vae-frame", "#vae-frame img"),
+                 painted.View("cgan", ("2D experiments", "Conditional GAN"), "#cgan-play", "#cgan-frame",
+                              "#cgan-frame img")]
+
+
+def browser(args) -> int:
+    out = painted.measure(BROWSER_VIEWS, args.seconds)
+    for name, r in out.items():
+        print(f"{name}: {r['painted_per_second']} painted frames/s; picture {r['natural']} shown at {r['shown']}")
     if args.json:
         print(json.dumps(out))
     return 0

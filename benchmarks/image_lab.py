@@ -3,7 +3,8 @@ whether the DCGAN covers all ten digits, and how many training updates per secon
 
 --json ends with one JSON line with the keys cgan_accuracy, cgan_seconds, dcgan_classes_covered,
 updates_per_second. Goals: cGAN accuracy ≥90 % within 120 s; DCGAN covers 10/10; ≥10 frames/s (each frame is
-`--speed` iterations plus its picture, as in the tab).
+`--speed` iterations plus its picture, as in the tab). With --browser, instead: the app served on 127.0.0.1 and the
+tab played in Chromium, painted frames per second (tools/painted.py).
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from models import digits  # noqa: E402
 from models.digit_gans import DigitConfig, DigitGAN  # noqa: E402
 from playground.tabs import image_lab  # noqa: E402
+from tools import painted  # noqa: E402
 
 
 def until(gan: DigitGAN, seconds: float, done, every: int = 100) -> tuple[float, dict]:
@@ -41,7 +43,16 @@ def main() -> int:
     ap.add_argument("--speed", type=int, default=10, help="iterations per frame for the frame-rate test")
     ap.add_argument("--seconds", type=float, default=10.0, help="length of the frame-rate test")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--browser", action="store_true", help="painted frames/s of the tab in Chromium")
     args = ap.parse_args()
+    if args.browser:
+        out = painted.measure([painted.View("image_lab", ("Image lab (digits)",), "#img-play", "#img-frame",
+                                            "#img-play")], args.seconds)["image_lab"]
+        print(f"image lab: {out['painted_per_second']} painted frames/s; picture {out['natural']} shown at "
+              f"{out['shown']}")
+        if args.json:
+            print(json.dumps(out))
+        return 0
     torch.set_num_threads(1)
     digits.judge()
 

@@ -11,7 +11,8 @@ from typing import Any, Callable, Iterator
 
 import gradio as gr
 
-FRAME_S = 0.1  # at most 10 frames/s: more would only queue up in the browser
+FRAME_S = 1 / 15  # at most 15 frames/s: Chromium paints these JPEG frames as fast (benchmarks/experiments2d.py)
+TRAIN_BUDGET_S = 0.04  # a frame trains at most this long, so a costly setting slows training, not the picture
 
 
 PAUSE_LABEL = "‖ Pause"  # not ⏸: Debian's fonts (and older Windows ones) have no glyph for it, only a box
@@ -38,6 +39,28 @@ def stream(run: Any, frame: Callable[[Any, float], tuple], speed: float, shown: 
         time.sleep(max(0.0, FRAME_S - (time.perf_counter() - t0)))
     if not yielded:
         yield (*[gr.skip()] * shown, play_button(False))
+
+
+def train(step: Callable[[], Any], n: int, budget_s: float | None = None) -> int:
+    """Call ``step`` up to n times, stopping once TRAIN_BUDGET_S (or ``budget_s``) has passed, after at least one
+    call, or when ``step`` returns False (a run that diverged: that call is not counted). Returns the steps made:
+    the caller says so when fewer than asked."""
+    budget = TRAIN_BUDGET_S if budget_s is None else budget_s
+    t0 = time.perf_counter()
+    for done in range(1, n + 1):
+        if step() is False:
+            return done - 1
+        if time.perf_counter() - t0 >= budget:
+            return done
+    return n
+
+
+def short(done: int, asked: int) -> str:
+    """What the view says when a frame trained fewer iterations than the speed slider asks."""
+    if done >= asked:
+        return ""
+    return (f" · {done} of {asked} iterations per frame: each frame trains at most {TRAIN_BUDGET_S * 1000:.0f} ms, "
+            f"so the picture stays fluid")
 
 
 def iterations(speed: float | None, most: int = 200) -> int:

@@ -22,12 +22,13 @@ def faces():
 
 @pytest.fixture(autouse=True)
 def exact_iterations(monkeypatch):
-    """Tests count iterations exactly: lift the live lab's per-frame training time budget, which on a busy
-    machine would send a frame with fewer iterations than asked (test_lab_session.py and test_registry.py test the
-    budget itself)."""
-    from playground import lab_session
+    """Tests count iterations exactly: lift the live lab's and the streaming tabs' per-frame training time budgets,
+    which on a busy machine would send a frame with fewer iterations than asked (test_lab_session.py,
+    test_registry.py and test_live_loop.py test the budgets themselves)."""
+    from playground import lab_session, live_loop
 
     monkeypatch.setattr(lab_session, "FRAME_TRAIN_BUDGET_S", float("inf"))
+    monkeypatch.setattr(live_loop, "TRAIN_BUDGET_S", float("inf"))
 
 
 @pytest.fixture(scope="module")

@@ -357,6 +357,7 @@ def test_2d_experiments_open_each_view(browser, url):
     page, errors = open_tab(browser, url, "2D experiments", 1500)
     # A/B compare is drawn when the tab opens; a ready-made pair rebuilds it; Play trains both in lock-step
     expect(page.locator("#ab-line")).to_contain_text("B: iteration 0", timeout=30_000)
+    page.get_by_text("Settings of run A and run B").click()  # the sides' fields sit one click away, under the view
     page.locator("#ab-pair input").click()
     page.get_by_role("option", name="mode hopping: slow D vs fixed").click()
     expect(page.locator("#ab-a-lr_d input")).to_have_value("0.0001", timeout=30_000)
@@ -552,5 +553,55 @@ def test_the_labs_frame_says_it_is_starting_until_the_first_frame(browser, url):
     first = page.evaluate("() => window.__starting")
     assert first == {"text": "starting the lab…", "hidden": False, "frame": False}
     expect(page.locator(".lab-starting")).to_be_hidden()
+    assert errors == []
+    page.close()
+
+
+PICTURE_JS = """(sel) => { const i = document.querySelector(sel + ' img'); const r = i.getBoundingClientRect();
+  return { natural: i.naturalWidth, shown: r.width, right: r.right, page: document.documentElement.scrollWidth }; }"""
+
+
+@pytest.mark.parametrize("width,height", [(1366, 768), (1920, 1080)])
+def test_the_experiment_pictures_are_legible_on_a_laptop_and_a_projector(browser, url, width, height):
+    """Every text in these pictures is compare_frames.TEXT (18) px at natural size: shown at natural size on a
+    1920-px projector, at ≥ 0.9 of it on a 1366-px laptop, and never wider than the page."""
+    from playground.compare_frames import TEXT
+
+    page = browser.new_page(viewport={"width": width, "height": height})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    page.get_by_role("tab", name="2D experiments").click()
+    for sub, sel in (("A/B compare", "#ab-frame"), ("VAE vs GAN", "#vae-frame"), ("Conditional GAN", "#cgan-frame")):
+        page.get_by_role("tab", name=sub).click()
+        wait_for(page, f"() => {{ const i = document.querySelector('{sel} img'); return i && i.naturalWidth > 0; }}")
+        s = page.evaluate(PICTURE_JS, sel)
+        shown_text = TEXT * s["shown"] / s["natural"]
+        assert shown_text >= (18 if width >= 1920 else 16), (sub, s)
+        assert s["right"] <= width and s["page"] <= width, (sub, s)  # nothing sticks out of the page
+    assert errors == []
+    page.close()
+
+
+def test_the_dirac_field_covers_the_square_it_shows_and_its_legend_stays_clear(browser, url):
+    page, errors = open_tab(browser, url, "GAN dynamics (Dirac-GAN)", 1000)
+    wait_for(page, "() => document.querySelectorAll('#dirac-field .scatterlayer .trace').length === 4")
+    s = page.evaluate("""() => { const f = document.querySelector('#dirac-field .js-plotly-plot')._fullLayout;
+      const box = (e) => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+      const label = document.querySelector('#dirac-field label, #dirac-field [data-testid=block-label]');
+      const arrows = document.querySelector('#dirac-field .js-plotly-plot').data[0];
+      const xs = arrows.x.filter((v) => v !== null), ys = arrows.y.filter((v) => v !== null);
+      const plot = document.querySelector('#dirac-field .nsewdrag').getBoundingClientRect();
+      return { x: f.xaxis.range, y: f.yaxis.range, arrowsX: [Math.min(...xs), Math.max(...xs)],
+               arrowsY: [Math.min(...ys), Math.max(...ys)], square: [plot.width, plot.height],
+               legend: box(document.querySelector('#dirac-field .legend')), label: label ? box(label) : null }; }""")
+    reach = s["x"][1]
+    assert s["x"] == [-reach, reach] and s["y"] == [-reach, reach], s  # the range asked for, not stretched
+    assert abs(s["square"][0] - s["square"][1]) < 2, s
+    for lo, hi in (s["arrowsX"], s["arrowsY"]):  # the arrows reach every side of the square
+        assert lo <= -0.85 * reach and hi >= 0.85 * reach, s
+    if s["label"]:
+        l, lab = s["legend"], s["label"]
+        assert l[3] <= lab[1] or l[1] >= lab[3] or l[2] <= lab[0] or l[0] >= lab[2], s  # no overlap
     assert errors == []
     page.close()

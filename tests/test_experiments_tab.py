@@ -3,6 +3,7 @@ import math
 
 import gradio as gr
 import numpy as np
+from PIL import Image, ImageDraw
 import pytest
 
 from playground import compare_frames
@@ -136,8 +137,43 @@ def test_mode_timeline_paints_covered_modes_only():
     img = np.asarray(compare_frames.timeline(Track("A", None, mode_history=h), (255, 0, 0)))
     red = (img[..., 0] > 200) & (img[..., 1] < 60)
     rows = np.flatnonzero(red.any(axis=1))
-    row_h = max(2, min(8, 96 // 4))
-    assert set(((rows - 14) // row_h).tolist()) == {0, 3}
-    cols_mode0 = np.flatnonzero(red[14 + row_h // 2])
-    cols_mode3 = np.flatnonzero(red[14 + 3 * row_h + row_h // 2])
+    row_h, top = compare_frames.timeline_row_h(4), compare_frames.TIMELINE_TOP
+    assert set(((rows - top) // row_h).tolist()) == {0, 3}
+    cols_mode0 = np.flatnonzero(red[top + row_h // 2])
+    cols_mode3 = np.flatnonzero(red[top + 3 * row_h + row_h // 2])
     assert cols_mode0.max() < cols_mode3.min()  # older measurement to the left
+
+
+def test_a_live_picture_redraws_its_slow_layers_a_few_times_a_second_and_charts_on_new_measurements(monkeypatch):
+    """What moves every frame (the fakes) is painted every frame; D's heatmap, G's manifold and the real samples
+    only every HEAVY_EVERY_S; a chart only when a measurement was added."""
+    now = [100.0]
+    monkeypatch.setattr(compare_frames.time, "perf_counter", lambda: now[0])
+    run, *_ = ab()
+    book = run.book
+    backgrounds = {name: c.background for name, c in book.panels.items()}
+    charts = dict(book.charts)
+    first, _ = run.render()
+    run.advance(5)
+    moved, _ = run.render()
+    assert all(book.panels[n].background is b for n, b in backgrounds.items())  # within HEAVY_EVERY_S: kept
+    assert all(book.charts[k][1] is v[1] for k, v in charts.items())  # no new measurement: the same charts
+    assert np.abs(np.asarray(moved, float) - np.asarray(first, float)).max() > 0  # but the fakes moved
+    now[0] += compare_frames.HEAVY_EVERY_S
+    run.render()
+    assert all(book.panels[n].background is not b for n, b in backgrounds.items())
+    run.advance(100)  # a measurement at iteration 100
+    run.render()
+    assert book.charts["js"][1] is not charts["js"][1] and book.charts["js"][0] != charts["js"][0]
+
+
+def test_the_pictures_text_fits_and_titles_wrap():
+    assert compare_frames.wrap("a b c", 1000) == ["a b c"]
+    lines = compare_frames.wrap("B: collapse-fixed, nonsaturating, adam 0.003/0.003, kD 1 and more words here",
+                                compare_frames.PANEL - 12)
+    assert len(lines) >= 2
+    draw = ImageDraw.Draw(Image.new("RGB", (1, 1)))
+    assert all(draw.textlength(line, font=compare_frames.font()) <= compare_frames.PANEL - 12 for line in lines)
+    # the picture's own text: nothing Pillow's default font has no glyph for (it would show as a box)
+    run, picture, *_ = ex.vae_new(None, "moons", 0, "nonsaturating", 0.5, False)
+    assert all(t.isascii() for t in run.titles)

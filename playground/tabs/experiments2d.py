@@ -61,21 +61,23 @@ class Comparison:
     box: probe.Box | None = None
     playing: bool = False
     warned: set[str] = field(default_factory=set)
+    book: compare_frames.Sketchbook = field(default_factory=compare_frames.Sketchbook)
+    trained: tuple[int, int] = (0, 0)  # the last frame's iterations, done and asked
 
-    def advance(self, n: int) -> None:
-        self.lock.step(n)
+    def advance(self, n: int, budget_s: float | None = None) -> None:
+        self.trained = (live_loop.train(self.lock.step, n, budget_s), n)
 
     def render(self) -> tuple[Image.Image, str]:
         models = [t.model for t in self.lock.tracks]
         self.box = compare_frames.shared_box(models, self.box)
-        picture = compare_frames.compare_picture(self.lock, self.box, self.titles)
+        picture = compare_frames.compare_picture(self.lock, self.box, self.titles, self.book)
         for t in self.lock.tracks:
             if t.model.diverged and t.name not in self.warned:
                 self.warned.add(t.name)
                 messages.warning(f"{t.name} stopped: {t.model.diverged.message()}. The other run goes on.")
         if all(m.diverged for m in models):
             self.playing = False
-        return picture, self.lock.summary().replace("\n", "  \n")
+        return picture, self.lock.summary().replace("\n", "  \n") + live_loop.short(*self.trained)
 
 
 @dataclass
@@ -86,9 +88,10 @@ class Conditional:
     scores: list[ClassScore] = field(default_factory=list)
     scores_at: float = -math.inf
     playing: bool = False
+    trained: tuple[int, int] = (0, 0)
 
-    def advance(self, n: int) -> None:
-        self.trainer.run(n)
+    def advance(self, n: int, budget_s: float | None = None) -> None:
+        self.trained = (live_loop.train(self.trainer.step, n, budget_s), n)
 
     def render(self, fresh_scores: bool = False) -> tuple[Image.Image, str]:
         t = self.trainer
@@ -101,7 +104,8 @@ class Conditional:
         if t.diverged:
             self.playing = False
             messages.warning(f"Training stopped: {t.diverged.message()}. Lower the learning rates and press Reset.")
-        return picture, conditional_line(self.scores, self.label)
+            return picture, conditional_line(self.scores, self.label)
+        return picture, conditional_line(self.scores, self.label) + live_loop.short(*self.trained)
 
 
 def conditional_line(scores: list[ClassScore], label: int) -> str:
@@ -197,7 +201,7 @@ def vae_new(old: Comparison | None, data: str, seed: Any, loss: str, beta: Any, 
     gan, _ = resolve(data=data, loss=loss, overrides={"seed": fields.whole(seed, "seed", 0, 2**31 - 1)})
     vae = VAEConfig.like(gan, beta=fields.declared(VAE_SETTING["beta"], beta), learn_sigma=bool(learn_sigma))
     run = Comparison(LockStep({"GAN": Trainer(gan), "VAE": VAE(vae)}),
-                     [f"GAN ({loss})", f"VAE (β {vae.beta:g}, σ {'learned' if vae.learn_sigma else 'fixed'})"])
+                     [f"GAN ({loss})", f"VAE (beta {vae.beta:g}, sigma {'learned' if vae.learn_sigma else 'fixed'})"])
     return _replace(old, run)
 
 
@@ -259,7 +263,7 @@ def stream(run: Any, speed: float):
 def single_step(run: Any) -> tuple:
     if run is None:
         raise messages.error("Press Reset to build the runs first.")
-    run.advance(1)
+    run.advance(1, budget_s=math.inf)
     if isinstance(run, Comparison):
         run.lock.measure()  # a step by hand is looked at closely: measure it
         return run.render()
@@ -307,19 +311,21 @@ def _side(name: str, values: list[Any]) -> list[gr.components.Component]:
 def _build_ab(tabs: list[gr.Tab]) -> None:
     gr.Markdown("Two runs on the **same data and seed**, trained in lock-step: one iteration of A, one of B, "
                 "measured at the same iterations against the same real samples. Pick a ready-made pair or set each "
-                "side, then press Reset. The mode timelines show *which* modes each run covers over time: a "
-                "staircase is mode hopping, a single row is collapse.")
+                "side (under the view), then press Reset. The mode timelines show *which* modes each run covers "
+                "over time: a staircase is mode hopping, a single row is collapse.")
     data0, a0, b0 = PAIRS[DEFAULT_PAIR]
     with gr.Row():
         pair = gr.Dropdown(list(PAIRS), value=DEFAULT_PAIR, label="ready-made pair", elem_id="ab-pair", scale=2)
         data = gr.Dropdown(DATA_SETS, value=data0, label="data set", elem_id="ab-data")
         seed = gr.Number(0, label="seed (both runs)", precision=0, elem_id="ab-seed")
-    with gr.Row():
-        side_a = _side("A", side_values(data0, a0[0], a0[1], a0[2]))
-        side_b = _side("B", side_values(data0, b0[0], b0[1], b0[2]))
     play, step, reset, speed = _controls("ab", 10)
-    picture = gr.Image(label="A and B", interactive=False, format="jpeg", elem_id="ab-frame", height=600)
+    picture = gr.Image(label="A and B", show_label=False, interactive=False, format="jpeg", elem_id="ab-frame")
     line = gr.Markdown(elem_id="ab-line")
+    # under the view, one click away: the pair's picture fits a 1366×768 screen under the controls
+    with gr.Accordion("Settings of run A and run B (then press Reset)", open=False, elem_id="ab-sides"):
+        with gr.Row():
+            side_a = _side("A", side_values(data0, a0[0], a0[1], a0[2]))
+            side_b = _side("B", side_values(data0, b0[0], b0[1], b0[2]))
     run = gr.State(None, time_to_live=limits.STATE_TTL_S)  # a run a raw API call left behind is dropped
     settings = [data, seed, *side_a, *side_b]
     _wire(tabs, run, play, step, reset, speed, picture, line, settings, ab_new, "ab")
@@ -342,7 +348,8 @@ def _build_vae(tab: gr.Tab) -> None:
         beta = fields.number_box(VAE_SETTING["beta"], 1.0, "vae-beta")
         learn_sigma = gr.Checkbox(True, label="learn the decoder's σ", elem_id="vae-sigma")
     play, step, reset, speed = _controls("vae", 10)
-    picture = gr.Image(label="GAN and VAE", interactive=False, format="jpeg", elem_id="vae-frame", height=600)
+    picture = gr.Image(label="GAN and VAE", show_label=False, interactive=False, format="jpeg",
+                       elem_id="vae-frame")
     line = gr.Markdown(elem_id="vae-line")
     run = gr.State(None, time_to_live=limits.STATE_TTL_S)  # a run a raw API call left behind is dropped
     _wire([tab], run, play, step, reset, speed, picture, line, [data, seed, loss, beta, learn_sigma], vae_new, "vae")
@@ -358,7 +365,8 @@ def _build_cgan(tab: gr.Tab) -> None:
         loss = gr.Dropdown(list(losses.LOSS_NAMES), value="nonsaturating", label="loss", elem_id="cgan-loss")
         label = gr.Dropdown(list(range(8)), value=0, label="class to show", elem_id="cgan-label")
     play, step, reset, speed = _controls("cgan", 10)
-    picture = gr.Image(label="conditional GAN", interactive=False, format="jpeg", elem_id="cgan-frame", height=450)
+    picture = gr.Image(label="conditional GAN", show_label=False, interactive=False, format="jpeg",
+                       elem_id="cgan-frame")
     line = gr.Markdown(elem_id="cgan-line")
     run = gr.State(None, time_to_live=limits.STATE_TTL_S)  # a run a raw API call left behind is dropped
     _wire([tab], run, play, step, reset, speed, picture, line, [data, seed, loss, label], cgan_new, "cgan")

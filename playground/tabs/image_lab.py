@@ -35,6 +35,7 @@ class LabRun:
     started: float = field(default_factory=time.perf_counter)
     iterations_at_start: int = 0
     playing: bool = False
+    trained: tuple[int, int] = (0, 0)  # the last frame's iterations, done and asked
 
 
 def config_from(values: tuple) -> DigitConfig:
@@ -89,7 +90,7 @@ def render(run: LabRun) -> tuple[Image.Image, str]:
     rate = (gan.iteration - run.iterations_at_start) / max(1e-6, now - run.started)
     caption = f"iteration {gan.iteration} · {rate:.0f} it/s · {gan.config.model}, {gan.config.loss}"
     picture = digit_frames.frame(gan.grid(), _labels(gan), gan.history, _keys(gan), run.metrics, caption)
-    return picture, metrics_line(gan, run.metrics)
+    return picture, metrics_line(gan, run.metrics) + live_loop.short(*run.trained)
 
 
 def new_run(old: LabRun | None, *values) -> tuple:
@@ -102,8 +103,10 @@ def new_run(old: LabRun | None, *values) -> tuple:
 
 
 def frame(run: LabRun, speed: float) -> tuple:
-    """One frame: `speed` iterations, then the picture. Divergence stops the run with a message."""
-    run.gan.run(live_loop.iterations(speed))
+    """One frame: `speed` iterations (within the frame's training budget), then the picture. Divergence stops the
+    run with a message."""
+    gan, asked = run.gan, live_loop.iterations(speed)
+    run.trained = (live_loop.train(lambda: False if gan.diverged else gan.step(), asked), asked)
     run.frames += 1
     picture, line = render(run)
     if run.gan.diverged:
@@ -131,6 +134,7 @@ def single_step(run: LabRun | None, *values) -> tuple:
     if run is None:
         run = LabRun(DigitGAN(config_from(values)))
     run.gan.step()
+    run.trained = (1, 1)
     picture, line = render(run)
     if run.gan.diverged:
         messages.warning(f"Training stopped: {run.gan.diverged}.")
@@ -167,7 +171,7 @@ def create(page: Page) -> None:
         step = gr.Button("Step", elem_id="img-step")
         reset = gr.Button("Reset", elem_id="img-reset")
         speed = gr.Slider(1, 100, 4, step=1, label="iterations per frame", elem_id="img-speed")
-    picture = gr.Image(label="live", interactive=False, format="jpeg", elem_id="img-frame", height=330)
+    picture = gr.Image(label="live", show_label=False, interactive=False, format="jpeg", elem_id="img-frame")
     line = gr.Markdown(elem_id="img-metrics")
     with gr.Row():
         model = gr.Radio([("DCGAN", "dcgan"), ("conditional GAN", "cgan"), ("CycleGAN", "cyclegan")],
