@@ -39,9 +39,10 @@ def build_app(registry: Registry | None = None) -> gr.Blocks:
 
 
 def lab_workers() -> int:
-    """Worker processes for the 2D lab's runs (playground/lab_workers.py): one per core where there are several,
-    none (runs in this process) on one core. GAN_PLAYGROUND_LAB_WORKERS overrides."""
-    cores = os.cpu_count() or 1
+    """Worker processes for the 2D lab's runs (playground/lab_workers.py): one per core this process may use (the
+    container's quota, not the host's count) where there are several, none (runs in this process) on one core.
+    GAN_PLAYGROUND_LAB_WORKERS overrides."""
+    cores = threads.usable_cpus()
     return int(os.environ.get("GAN_PLAYGROUND_LAB_WORKERS", cores if cores > 1 else 0))
 
 

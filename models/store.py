@@ -37,6 +37,13 @@ class ModelUnavailable(RuntimeError):
         super().__init__(f"{checkpoint.title} ({checkpoint.name}) is not available: {problem} Fix: {fix}")
 
 
+def redact(text: str) -> str:
+    """``text`` for a page: the model cache and the home folder named, not their paths on the server."""
+    for path, name in ((cache_dir(), "the model cache"), (Path.home(), "~")):
+        text = text.replace(str(path), name)
+    return text
+
+
 def cache_dir() -> Path:
     env = os.environ.get(ENV_CACHE)
     if env:
@@ -73,11 +80,12 @@ def installed_path(ck: Checkpoint) -> Path | None:
     return None
 
 
-def status(name: str) -> str:
-    """One line for a UI: is the model here, and if not what the first use will do."""
+def status(name: str, paths: bool = False) -> str:
+    """One line: is the model here, and if not what the first use will do. ``paths``: say where (the command
+    line); a page shows nothing of the server's file system."""
     ck = get(name)
     if cached_path(ck).is_file():
-        return f"{ck.title}: cached at {cached_path(ck)}"
+        return f"{ck.title}: cached at {cached_path(ck)}" if paths else f"{ck.title}: downloaded and checked"
     if installed_path(ck):
         return f"{ck.title}: from the installed package {ck.package}"
     return (f"{ck.title}: not downloaded yet; the first use fetches {ck.requirement} "

@@ -7,11 +7,14 @@ and leaves its other outputs as they were; missing trained weights become a gr.E
 from __future__ import annotations
 
 import functools
+import logging
 
 import gradio as gr
 
 from models import device, store
 from playground import messages
+
+log = logging.getLogger(__name__)
 
 
 def reports_unavailable(outputs: int, title: str = "Model unavailable"):
@@ -21,8 +24,9 @@ def reports_unavailable(outputs: int, title: str = "Model unavailable"):
             try:
                 return fn(*args, **kwargs)
             except store.ModelUnavailable as e:
-                messages.warning(str(e), title=title, duration=None)
-                return (*[gr.skip()] * (outputs - 1), f"⚠️ {e}")
+                log.warning("%s", e)  # the server's log keeps the paths; the page shows none of them
+                messages.warning(store.redact(str(e)), title=title, duration=None)
+                return (*[gr.skip()] * (outputs - 1), f"⚠️ {store.redact(str(e))}")
             except FileNotFoundError as e:
                 raise missing_weights(e) from None
         return wrapper
@@ -30,7 +34,7 @@ def reports_unavailable(outputs: int, title: str = "Model unavailable"):
 
 
 def missing_weights(e: FileNotFoundError) -> gr.Error:
-    return messages.error(f"Trained weights are missing: {e}", title="Weights missing")
+    return messages.error(f"Trained weights are missing: {store.redact(str(e))}", title="Weights missing")
 
 
 def gpu_call(fn):

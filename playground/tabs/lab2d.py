@@ -29,7 +29,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from toy2d import distributions, pointsio, settings
+from toy2d import distributions, pointsio, settings, threads
 from toy2d.config import SETTINGS, TrainConfig
 from toy2d.presets import PRESET_NAMES, PRESETS, resolve
 
@@ -60,7 +60,7 @@ def frame_slots(workers: int) -> int:
     two per worker process, where each computes one frame at a time and the second is its next one, ready."""
     if "GAN_PLAYGROUND_FRAME_SLOTS" in os.environ:
         return int(os.environ["GAN_PLAYGROUND_FRAME_SLOTS"])
-    return 2 * workers if workers > 0 else os.cpu_count() or 2
+    return 2 * workers if workers > 0 else threads.usable_cpus()
 
 
 def group_id(title: str) -> str:
