@@ -129,15 +129,15 @@ def _layers(model, box: probe.Box, cache: PanelCache, real: np.ndarray, size: in
 
 
 def panel(model, box: probe.Box, title: str, colour: tuple[int, int, int],
-          cache: PanelCache | None = None) -> Image.Image:
+          cache: PanelCache | None = None, band_lines: int = 1) -> Image.Image:
     """One run drawn in ``box``: the 2D lab's layers for a GAN, samples and decoder manifold for a VAE; its title
-    in a band of its colour below."""
+    in a band of its colour below, at least ``band_lines`` lines tall (panels side by side keep one height)."""
     cache = cache or PanelCache()
     real = model.pool[: probe.N_SHOWN].numpy()
     layers = GAN_LAYERS if hasattr(model, "d") else VAE_LAYERS
     view = _layers(model, box, cache, real, PANEL, layers)
     lines = wrap(title, PANEL - 12)
-    band = len(lines) * (TEXT + 4) + 6
+    band = max(band_lines, len(lines)) * (TEXT + 4) + 6
     img = Image.new("RGB", (PANEL, PANEL + band), colour)
     square = cache.background.copy()
     render.foreground(square, view, PANEL, layers, iteration=model.iteration, font=font())
@@ -247,9 +247,10 @@ def compare_picture(lock: LockStep, box: probe.Box, titles: list[str], book: Ske
     its real-vs-real floor) and modes covered now / in the window, or KL for data sets without modes."""
     book = book or Sketchbook()
     columns = []
+    band_lines = max(len(wrap(title, PANEL - 12)) for title in titles)
     for i, (t, title) in enumerate(zip(lock.tracks, titles)):
         colour = RUN_COLOURS[i % len(RUN_COLOURS)]
-        parts = [panel(t.model, box, title, colour, book.panel(t.name))]
+        parts = [panel(t.model, box, title, colour, book.panel(t.name), band_lines)]
         if t.mode_history is not None:
             key = (t.name, len(t.rows), t.rows[-1]["iteration"] if t.rows else None)
             parts.append(book.chart(f"timeline {t.name}", key, lambda t=t, c=colour: timeline(t, c)))
