@@ -57,6 +57,9 @@ def launch(demo: gr.Blocks, queue_max: int = limits.QUEUE_MAX, workers: int | No
         kwargs["app_kwargs"] = app_kwargs
     demo.queue(default_concurrency_limit=limits.CONCURRENCY, max_size=queue_max)
     queue_guard.cap_per_page(demo, limits.QUEUED_PER_PAGE)
+    # Spaces turn Gradio's server-side rendering on by default; the lab's view is the page's own script
+    # (gr.HTML js_on_load) and has only ever run rendered in the browser, so say it here rather than inherit it.
+    kwargs.setdefault("ssr_mode", False)
     return demo.launch(max_file_size=limits.MAX_FILE_SIZE, **kwargs)
 
 

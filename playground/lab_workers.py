@@ -19,7 +19,8 @@ import socket
 import subprocess
 import sys
 import threading
-from multiprocessing.connection import Connection
+from multiprocessing import AuthenticationError
+from multiprocessing.connection import Client, Connection, answer_challenge, deliver_challenge
 from pathlib import Path
 from typing import Any
 
@@ -104,20 +105,56 @@ def _portable(exc: Exception) -> Exception:
 ROOT = Path(__file__).resolve().parents[1]
 
 
+KEY_VAR = "GAN_PLAYGROUND_WORKER_KEY"  # the connect-back handover's secret, in the environment rather than argv
+CONNECT_TIMEOUT_S = 60.0
+
+
+def inherits_sockets() -> bool:
+    """Can a child process be handed a socket by its descriptor? Not on Windows (Popen's pass_fds raises there):
+    the worker then connects back to a loopback listener and proves itself with a one-time key."""
+    return sys.platform != "win32"
+
+
+def _connect_back(command: list[str], env: dict[str, str]) -> tuple[subprocess.Popen, Connection]:
+    """Start the worker with `--connect PORT` and take its call on a loopback socket: the worker must answer
+    multiprocessing's challenge with the one-time key it got in its environment (as Listener/Client do, but with a
+    time limit, so a worker that dies before calling back cannot hang the app)."""
+    key = os.urandom(32)
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        server.settimeout(CONNECT_TIMEOUT_S)
+        process = subprocess.Popen([*command, "--connect", str(server.getsockname()[1])],
+                                   env=dict(env, **{KEY_VAR: key.hex()}), cwd=ROOT)
+        try:
+            sock, _ = server.accept()
+            sock.setblocking(True)  # Connection reads the descriptor itself: it must block
+            conn = Connection(sock.detach())
+            deliver_challenge(conn, key)
+            answer_challenge(conn, key)
+        except (OSError, EOFError, AuthenticationError):
+            process.kill()
+            raise RuntimeError("a lab worker process did not connect back") from None
+    return process, conn
+
+
 class Worker:
-    """One worker process (`python -m playground.lab_workers FD`) and the socket to it; calls from many server
-    threads take turns. A plain subprocess rather than multiprocessing's spawn, which would import the app's
-    main module (all of Gradio and every tab) again in each worker."""
+    """One worker process (`python -m playground.lab_workers FD`, or `… --connect PORT` where sockets cannot be
+    inherited) and the connection to it; calls from many server threads take turns. A plain subprocess rather
+    than multiprocessing's spawn, which would import the app's main module (all of Gradio and every tab) again in
+    each worker."""
 
     def __init__(self) -> None:
-        mine, theirs = socket.socketpair()
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
         for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
             env.setdefault(var, "1")  # one core's worth of work per worker: threads would only contend
-        self.process = subprocess.Popen([sys.executable, "-m", "playground.lab_workers", str(theirs.fileno())],
-                                        pass_fds=[theirs.fileno()], env=env, cwd=ROOT)
-        theirs.close()
-        self.conn = Connection(mine.detach())
+        command = [sys.executable, "-m", "playground.lab_workers"]
+        if inherits_sockets():
+            mine, theirs = socket.socketpair()
+            self.process = subprocess.Popen([*command, str(theirs.fileno())], pass_fds=[theirs.fileno()], env=env,
+                                            cwd=ROOT)
+            theirs.close()
+            self.conn = Connection(mine.detach())
+        else:
+            self.process, self.conn = _connect_back(command, env)
         self.lock = threading.Lock()
         self.sessions = 0  # how many runs it holds (for placing new ones)
         self.dead = False  # its socket broke: never hand it out again, even before the process is reaped
@@ -245,6 +282,13 @@ for _name in RUN_METHODS:  # Run's methods, each forwarded to the worker as it i
     setattr(RemoteSession, _name, _forward(_name))
 
 
+def _connection(argv: list[str]) -> Connection:
+    """The worker's end: the inherited socket's descriptor, or `--connect PORT` back to the app's listener."""
+    if argv[:1] == ["--connect"]:
+        return Client(("127.0.0.1", int(argv[1])), authkey=bytes.fromhex(os.environ.pop(KEY_VAR)))
+    return Connection(int(argv[0]))
+
+
 if __name__ == "__main__":
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the app; the worker ends when the app's socket does
-    _serve(Connection(int(sys.argv[1])))
+    _serve(_connection(sys.argv[1:]))

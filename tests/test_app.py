@@ -33,3 +33,21 @@ def test_building_and_opening_the_app_downloads_no_model(monkeypatch):
     demo = app.build_app()
     assert "Faces DCGAN" in latent_walk.model_status()
     assert demo.fns  # events were wired without touching the model
+
+
+def test_launch_sets_what_spaces_would_otherwise_set_for_us(monkeypatch):
+    """A Space turns server-side rendering on unless the app says otherwise, and counts the host's cores."""
+    import gradio as gr
+
+    import app
+
+    seen = {}
+    monkeypatch.setattr(gr.Blocks, "launch", lambda self, **kw: seen.update(kw))
+    demo = gr.Blocks()
+    with demo:
+        gr.Markdown("a page without the lab")
+    app.launch(demo)
+    assert seen["ssr_mode"] is False and seen["max_file_size"]
+    monkeypatch.setattr(app.threads, "usable_cpus", lambda: 2)  # a Space's quota on a 64-core host
+    monkeypatch.delenv("GAN_PLAYGROUND_LAB_WORKERS", raising=False)
+    assert app.lab_workers() == 2

@@ -6,7 +6,7 @@ import time
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from tools.served_app import EXECUTABLE, FLAGS
+from tools.served_app import BROWSER_VAR, EXECUTABLE, FLAGS
 from playground.frame_protocol import FrameRequest, unpack
 from toy2d.presets import resolve
 
@@ -24,6 +24,8 @@ def registry(served_app):
 
 @pytest.fixture(scope="module")
 def browser():
+    if EXECUTABLE is None:
+        pytest.skip(f"no Chromium-family browser found: install chromium, Chrome or Edge, or set {BROWSER_VAR}")
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=EXECUTABLE, args=FLAGS)
         yield b
@@ -574,6 +576,7 @@ def test_the_experiment_pictures_are_legible_on_a_laptop_and_a_projector(browser
     page.get_by_role("tab", name="2D experiments").click()
     for sub, sel in (("A/B compare", "#ab-frame"), ("VAE vs GAN", "#vae-frame"), ("Conditional GAN", "#cgan-frame")):
         page.get_by_role("tab", name=sub).click()
+        page.locator(sel).scroll_into_view_if_needed()  # Gradio's <img loading="lazy"> loads near the viewport only
         wait_for(page, f"() => {{ const i = document.querySelector('{sel} img'); return i && i.naturalWidth > 0; }}")
         s = page.evaluate(PICTURE_JS, sel)
         shown_text = TEXT * s["shown"] / s["natural"]
@@ -605,3 +608,50 @@ def test_the_dirac_field_covers_the_square_it_shows_and_its_legend_stays_clear(b
         assert l[3] <= lab[1] or l[1] >= lab[3] or l[2] <= lab[0] or l[0] >= lab[2], s  # no overlap
     assert errors == []
     page.close()
+
+
+def test_inside_a_spaces_iframe_the_link_reaches_the_parent_page(browser):
+    """On a Space the app is an iframe of huggingface.co, whose address bar the app's history cannot change: the
+    Hub takes {queryString, hash} from a message to the parent page. Here the parent is a page on another port
+    (GAN_PLAYGROUND_PARENT_ORIGIN names it in place of https://huggingface.co) and must receive the link."""
+    import http.server
+    import threading
+
+    from tools.served_app import free_port, start_server
+
+    parent_port, app_port = free_port(), free_port()
+    page_html = (f"<!doctype html><script>window.__msgs = []; addEventListener('message', (e) => "
+                 f"window.__msgs.push({{ origin: e.origin, data: e.data }}));</script>"
+                 f"<iframe src='http://127.0.0.1:{app_port}/' style='width:1300px;height:900px'></iframe>").encode()
+
+    class Parent(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(page_html)
+
+        def log_message(self, *args):
+            pass
+
+    parent = http.server.ThreadingHTTPServer(("127.0.0.1", parent_port), Parent)
+    threading.Thread(target=parent.serve_forever, daemon=True).start()
+    app = start_server(app_port, GAN_PLAYGROUND_PARENT_ORIGIN=f"http://127.0.0.1:{parent_port}",
+                       GAN_PLAYGROUND_LAB_WORKERS="0")
+    try:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"http://127.0.0.1:{parent_port}/")
+        lab_frame = page.frame_locator("iframe")
+        expect(lab_frame.locator(".lab-present")).to_be_visible(timeout=60_000)
+        frame = next(f for f in page.frames if f.url.startswith(f"http://127.0.0.1:{app_port}"))
+        frame.wait_for_function("() => window.ganLab && window.ganLab.token", timeout=60_000)
+        lab_frame.locator(".lab-present").click()
+        wait_for(page, "() => window.__msgs.some((m) => /present=1/.test(m.data.queryString || ''))")
+        message = next(m for m in page.evaluate("() => window.__msgs")  # Gradio posts messages of its own too
+                       if isinstance(m["data"], dict) and "present=1" in m["data"].get("queryString", ""))
+        assert message["origin"] == f"http://127.0.0.1:{app_port}" and message["data"]["hash"] == ""
+        assert "present=1" in frame.url  # and the iframe's own address follows, as outside a Space
+        page.close()
+    finally:
+        app.kill()
+        parent.shutdown()

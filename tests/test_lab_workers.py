@@ -167,3 +167,43 @@ def test_every_page_of_a_killed_worker_is_told_to_press_play_at_once():
             assert frame(p, "play", 2)["iteration"] == 2
     finally:
         r.stop_workers()
+
+
+def test_workers_start_where_sockets_cannot_be_inherited(monkeypatch):
+    """On Windows Popen has no pass_fds: the worker connects back to a loopback port and answers a challenge with
+    a one-time key from its environment. Simulated here by the platform name; the run it serves is the same run."""
+    from playground import lab_workers
+
+    monkeypatch.setattr(lab_workers.sys, "platform", "win32")
+    started = []
+    real_popen = lab_workers.subprocess.Popen
+    monkeypatch.setattr(lab_workers.subprocess, "Popen",
+                        lambda *a, **kw: started.append((a, kw)) or real_popen(*a, **kw))
+    r = Registry()
+    r.start_workers(1)
+    try:
+        config = resolve("ring8")[0]
+        local, remote = LabSession(config), r.get("windows", config)
+        remote.frame_budget_s = math.inf
+        a, b = frame(local, "play", 5), frame(remote, "play", 5)
+        assert a["iteration"] == b["iteration"] == 5
+        assert np.allclose(a["view"]["fake"], b["view"]["fake"], rtol=1e-4, atol=1e-5)
+        r.drop("windows")
+    finally:
+        r.stop_workers()
+    (args, kwargs), = started
+    assert "pass_fds" not in kwargs and args[0][-2] == "--connect"
+    assert lab_workers.KEY_VAR in kwargs["env"] and lab_workers.KEY_VAR not in " ".join(args[0])
+
+
+@pytest.mark.parametrize("script", [
+    "import sys; from multiprocessing.connection import Client; Client(('127.0.0.1', int(sys.argv[2])), "
+    "authkey=b'not the key')",  # a process that does not hold the key
+    "pass",  # a worker that dies before calling back
+])
+def test_a_worker_that_does_not_answer_with_the_key_is_refused(monkeypatch, script):
+    from playground import lab_workers
+
+    monkeypatch.setattr(lab_workers, "CONNECT_TIMEOUT_S", 3.0)
+    with pytest.raises(RuntimeError, match="did not connect back"):
+        lab_workers._connect_back([lab_workers.sys.executable, "-c", script], dict(lab_workers.os.environ))

@@ -12,3 +12,20 @@ def test_quick_start_has_exactly_two_commands_and_ci_runs_the_test_one():
     assert "app.py" in app_cmd and "pytest" in test_cmd
     ci = (ROOT / ".ci" / "run").read_text().strip().splitlines()
     assert ci[-1] == test_cmd
+
+
+def test_the_browser_tests_find_a_browser_where_it_is_installed(monkeypatch, tmp_path):
+    """Debian's /usr/bin/chromium here; Chrome or Edge on a school's Mac or Windows PC, or the one named in
+    $GAN_PLAYGROUND_CHROMIUM; none: the browser tests are skipped with that advice."""
+    from tools import served_app
+
+    monkeypatch.setenv(served_app.BROWSER_VAR, "/opt/my/chrome")
+    assert served_app.find_chromium() == "/opt/my/chrome"
+    monkeypatch.delenv(served_app.BROWSER_VAR)
+    edge = tmp_path / "msedge.exe"
+    edge.write_text("")
+    monkeypatch.setattr(served_app, "KNOWN_BROWSERS", ("/nonexistent/chromium", str(edge)))
+    assert served_app.find_chromium() == str(edge)
+    monkeypatch.setattr(served_app, "KNOWN_BROWSERS", ())
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    assert served_app.find_chromium() is None

@@ -29,3 +29,13 @@ def test_a_command_that_ignores_the_port_is_caught(tmp_path):
     problems = release_check.serve_problems([sys.executable, str(script)], tmp_path, timeout=3)
     assert problems and "nothing answered" in problems[0]
 
+
+
+def test_requirements_are_read_for_each_platform_with_their_markers():
+    """uvloop has no Windows build: it must not be asked for there (pip's --platform would ask: it evaluates
+    markers for the machine it runs on)."""
+    windows = release_check.requirements_for("win_amd64")
+    mac = release_check.requirements_for("macosx_14_0_arm64")
+    assert not any(r.startswith("uvloop") for r in windows)
+    assert any(r.startswith("uvloop") for r in mac)
+    assert "torch==2.13.0" in windows and "torch==2.13.0" in mac and "gradio==6.31.0" in windows

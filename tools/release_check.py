@@ -4,7 +4,11 @@
    present, short_description within Spaces' 60 characters.
 2. `python app.py` honours GRADIO_SERVER_NAME and GRADIO_SERVER_PORT: it answers on the given port, listening on
    the given address only.
-3. (--fresh) The README's two Quick start commands in a clean clone of HEAD with a new virtual environment: the
+3. (--platforms) Every requirement has a wheel for a school's Windows PC and an Apple-silicon Mac (macOS 14+): requirements.txt's
+   environment markers evaluated for that platform (pip's own --platform evaluates them for this Linux machine,
+   so it asks Windows for uvloop), then `pip install --dry-run --no-deps --only-binary=:all: --platform …` on what
+   applies there (needs the package index; the dependencies of our dependencies are not checked).
+4. (--fresh) The README's two Quick start commands in a clean clone of HEAD with a new virtual environment: the
    first must serve the app (it is stopped once the page answers), the second must pass (the whole test suite:
    takes as long as CI; --skip-tests runs only the first).
 
@@ -64,6 +68,43 @@ def front_matter_problems(root: Path = ROOT) -> list[str]:
     if not re.fullmatch(r"3\.\d+", fields.get("python_version", "")):
         problems.append(f"python_version {fields.get('python_version')!r} is not like 3.11")
     return problems
+
+
+# What environment markers see on each platform we promise to install on (PEP 508 names).
+PLATFORMS = {
+    "win_amd64": dict(sys_platform="win32", platform_system="Windows", os_name="nt", platform_machine="AMD64"),
+    "macosx_14_0_arm64": dict(sys_platform="darwin", platform_system="Darwin", os_name="posix",
+                              platform_machine="arm64"),
+}
+
+
+def requirements_for(platform: str, root: Path = ROOT) -> list[str]:
+    """requirements.txt's requirements that apply on ``platform`` (a key of PLATFORMS), markers dropped."""
+    from packaging.requirements import Requirement
+
+    env = dict(python_version="3.11", python_full_version="3.11.9", implementation_name="cpython",
+               platform_python_implementation="CPython", **PLATFORMS[platform])
+    out = []
+    for line in (root / "requirements.txt").read_text().splitlines():
+        line = line.split(" #", 1)[0].strip()
+        if not line or line.startswith(("#", "-")):
+            continue
+        req = Requirement(line)
+        if req.marker is None or req.marker.evaluate(env):
+            out.append(f"{req.name}{req.specifier}")
+    return out
+
+
+def platform_problems(platform: str) -> list[str]:
+    """pip must find a wheel for every requirement that applies on ``platform``."""
+    with tempfile.TemporaryDirectory() as target:
+        r = subprocess.run([sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed", "--no-deps",
+                            "--only-binary=:all:", "--platform", platform, "--python-version", "3.11", "--target",
+                            target, *requirements_for(platform)], capture_output=True, text=True)
+    if r.returncode != 0:
+        errors = [line for line in r.stderr.splitlines() if line.startswith("ERROR")]
+        return [f"{platform}: " + ("; ".join(errors) or r.stderr[-500:])]
+    return []
 
 
 def quick_start(root: Path = ROOT) -> list[str]:
@@ -147,12 +188,16 @@ def fresh_problems(skip_tests: bool) -> list[str]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--platforms", action="store_true",
+                    help="also check that every requirement has a Windows and an Apple-silicon macOS wheel")
     ap.add_argument("--fresh", action="store_true", help="also run the README's commands in a clean clone")
     ap.add_argument("--skip-tests", action="store_true", help="with --fresh: do not run the test command")
     args = ap.parse_args()
     checks = [("Spaces front-matter", front_matter_problems),
               ("python app.py honours GRADIO_SERVER_NAME/PORT",
                lambda: serve_problems([sys.executable, "app.py"], ROOT))]
+    if args.platforms:
+        checks += [(f"requirements installable on {p}", lambda p=p: platform_problems(p)) for p in PLATFORMS]
     if args.fresh:
         checks.append(("README Quick start in a clean clone", lambda: fresh_problems(args.skip_tests)))
     failed = 0

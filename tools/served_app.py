@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -16,7 +17,32 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-EXECUTABLE = "/usr/bin/chromium"
+BROWSER_VAR = "GAN_PLAYGROUND_CHROMIUM"
+# Chromium-family browsers where they usually live: Debian's package first (what CI installs), then Chrome and Edge
+# on macOS and Windows. Playwright drives any of them; `playwright install` is not needed.
+KNOWN_BROWSERS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome",
+                  "/Applications/Chromium.app/Contents/MacOS/Chromium",
+                  "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+                  r"C:\Program Files\Google\Chrome\Application\chrome.exe",
+                  r"C:\Program Files (x86)\Microsoft\Edge\Application\msedge.exe",
+                  r"C:\Program Files\Microsoft\Edge\Application\msedge.exe")
+
+
+def find_chromium() -> str | None:
+    """The browser for the browser tests and benchmarks: $GAN_PLAYGROUND_CHROMIUM if set, else the first of
+    KNOWN_BROWSERS that exists, else chromium/chrome on the PATH; None when there is none."""
+    if os.environ.get(BROWSER_VAR):
+        return os.environ[BROWSER_VAR]
+    for path in KNOWN_BROWSERS:
+        if os.path.isfile(path):
+            return path
+    for name in ("chromium", "chromium-browser", "google-chrome", "chrome", "msedge"):
+        if shutil.which(name):
+            return shutil.which(name)
+    return None
+
+
+EXECUTABLE = find_chromium()
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync"]
 

@@ -15,6 +15,7 @@
   };
   window.ganLab = state; // read by the browser tests and benchmarks/live_fps.py
   const PING_MS = __PING_MS__;  // limits.PAGE_PING_S, filled in by lab2d.build
+  const PARENT_ORIGIN = __PARENT_ORIGIN__;  // lab2d.PARENT_ORIGIN: the page that may embed the lab (a Space's)
 
   // PiYG-like diverging colours: magenta (fake side) → white → green (real side)
   const STOPS = [[142, 1, 82], [222, 119, 174], [253, 224, 239], [247, 247, 247], [230, 245, 208], [127, 188, 65], [39, 100, 25]];
@@ -345,8 +346,14 @@
     const params = new URLSearchParams(window.location.search);
     for (const k of state.fields || []) params.delete(k);
     for (const [k, v] of new URLSearchParams(query)) params.set(k, v);
+    setUrl(params);
+  }
+  // The link in the address bar follows the run. On a Space the app lives in an iframe whose history never reaches
+  // the address bar: the Hub takes the query and hash from a message to the parent page (its documented protocol).
+  function setUrl(params) {
     const s = params.toString(), url = window.location.pathname + (s ? "?" + s : "") + window.location.hash;
     if (url !== window.location.pathname + window.location.search + window.location.hash) window.history.replaceState(null, "", url);
+    if (window.parent !== window) window.parent.postMessage({ queryString: s, hash: window.location.hash.replace(/^#/, "") }, PARENT_ORIGIN);
   }
 
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -448,8 +455,7 @@
     presentBtn.textContent = on ? "Exit presentation" : "Present";
     const params = new URLSearchParams(window.location.search);
     if (on) params.set("present", "1"); else params.delete("present");
-    const q = params.toString();
-    window.history.replaceState(null, "", window.location.pathname + (q ? "?" + q : "") + window.location.hash);
+    setUrl(params);
     drawCharts(); plotFrame();
   }
   presentBtn.addEventListener("click", () => setPresent(!state.present));

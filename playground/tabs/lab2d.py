@@ -63,6 +63,12 @@ def frame_slots(workers: int) -> int:
     return 2 * workers if workers > 0 else threads.usable_cpus()
 
 
+def parent_origin() -> str:
+    """Where the lab sends its link when it runs in an iframe: a Space's page on huggingface.co (the Hub updates
+    its address bar from that message); GAN_PLAYGROUND_PARENT_ORIGIN for another embedding page."""
+    return os.environ.get("GAN_PLAYGROUND_PARENT_ORIGIN", "https://huggingface.co")
+
+
 def group_id(title: str) -> str:
     """The settings group's element id: the model overview's boxes open it by this (lab2d.js)."""
     return "lab-group-" + re.sub(r"[^a-z]+", "-", title.lower())
@@ -344,7 +350,8 @@ class Lab:
         def fields(_args: Any = None) -> str:
             return self.fields(_args)
 
-        js = (STATIC / "lab2d.js").read_text().replace("__PING_MS__", str(round(limits.PAGE_PING_S * 1000)))
+        js = (STATIC / "lab2d.js").read_text().replace("__PING_MS__", str(round(limits.PAGE_PING_S * 1000))) \
+            .replace("__PARENT_ORIGIN__", json.dumps(parent_origin()))
         components: dict[str, gr.components.Component] = {}
         with gr.Row(equal_height=False):
             with gr.Column(scale=4, min_width=320):
