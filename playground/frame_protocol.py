@@ -23,7 +23,7 @@ from typing import Any, Callable
 import numpy as np
 
 from toy2d.metrics import Box
-from toy2d.probe import Frame
+from toy2d.probe import Frame, colour_range
 
 ARROW_SCALE = 0.08  # the reference (largest recent) gradient is drawn this long, as a fraction of the view width
 ACTIONS = ("frame", "play", "step", "d", "g", "slow", "reset")
@@ -192,20 +192,6 @@ def _arrows(frame: Frame, arrow_reference: float) -> dict[str, Any]:
     return dict(arrows=np.nan_to_num(frame.arrows * scale, nan=0.0, posinf=0.0, neginf=0.0).astype(np.float32),
                 arrow_max=float(np.nanmax(frame.arrow_norm)) if finite.any() else 0.0,
                 arrow_ref=float(arrow_reference))
-
-
-def colour_range(frame: Frame) -> tuple[float, float]:
-    """The heatmap's value range, centred on the decision boundary so the middle colour means "D cannot tell".
-    Probabilities use [0, 1]; scores are symmetric about their boundary; critics (no boundary) about the median,
-    each with its own scale."""
-    z = frame.d_grid[np.isfinite(frame.d_grid)]
-    if frame.d_output == "probability":
-        return 0.0, 1.0
-    if z.size == 0:
-        return -1.0, 1.0
-    centre = frame.d_boundary if frame.d_boundary is not None else float(np.median(z))
-    half = float(np.max(np.abs(z - centre))) or 1.0
-    return centre - half, centre + half
 
 
 def _finite(a: np.ndarray) -> np.ndarray:

@@ -5,16 +5,11 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from toy2d import probe
+from toy2d.palette import FAKE, LUT, REAL  # the view's colours, one table
 
 from .frame_protocol import ViewLayers
 from .lab_session import Recording
 
-# the page's diverging colours (static/lab2d.js): magenta "fake" → white → green "real"
-_STOPS = np.array([[142, 1, 82], [222, 119, 174], [253, 224, 239], [247, 247, 247], [230, 245, 208],
-                   [127, 188, 65], [39, 100, 25]], dtype=np.float64)
-LUT = np.stack([np.interp(np.linspace(0, len(_STOPS) - 1, 256), np.arange(len(_STOPS)), _STOPS[:, c])
-                for c in range(3)], axis=1).astype(np.uint8)
-REAL, FAKE = (27, 120, 55), (118, 42, 131)
 LAYERS = ("heatmap", "manifold", "real", "fake", "arrows")
 
 

@@ -239,6 +239,20 @@ def _d_grid(trainer: Drawable, box: Box, n_grid: int) -> tuple[np.ndarray, np.nd
     return xs.astype(np.float32), ys.astype(np.float32), d_grid
 
 
+def colour_range(frame: Frame) -> tuple[float, float]:
+    """The heatmap's value range, centred on the decision boundary so the middle colour means "D cannot tell".
+    Probabilities use [0, 1]; scores are symmetric about their boundary; critics (no boundary) about the median,
+    each with its own scale."""
+    z = frame.d_grid[np.isfinite(frame.d_grid)]
+    if frame.d_output == "probability":
+        return 0.0, 1.0
+    if z.size == 0:
+        return -1.0, 1.0
+    centre = frame.d_boundary if frame.d_boundary is not None else float(np.median(z))
+    half = float(np.max(np.abs(z - centre))) or 1.0
+    return centre - half, centre + half
+
+
 def _norms(v: np.ndarray) -> np.ndarray:
     with np.errstate(over="ignore", invalid="ignore"):  # a diverging run's gradients may overflow: inf is fine
         return np.linalg.norm(v, axis=1)

@@ -1,0 +1,87 @@
+"""``python -m models fetch|list|walk``: get the pinned weights ahead of time, see what is here, make walk videos.
+
+`walk --json` ends with one JSON line with the keys `seconds, frames, path` (a contract for slides and scripts).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from typing import Sequence
+
+from tqdm import tqdm
+
+from . import latent, store, walks
+from .registry import CHECKPOINTS
+
+
+def _parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="python -m models", description=__doc__.splitlines()[0])
+    sub = ap.add_subparsers(dest="command", required=True)
+    f = sub.add_parser("fetch", help="download and verify pinned weights into the cache")
+    f.add_argument("names", nargs="*", metavar="NAME", help=f"any of: {', '.join(CHECKPOINTS)}")
+    f.add_argument("--all", action="store_true", help="every model in the registry")
+    sub.add_parser("list", help="the registry, and where each file is")
+    w = sub.add_parser("walk", help="render a latent walk of the faces DCGAN to a video")
+    w.add_argument("--seeds", required=True, help="keyframe seeds in order, e.g. 3,7,12")
+    w.add_argument("--frames", type=int, default=64)
+    w.add_argument("--mode", choices=latent.INTERPOLATIONS, default="slerp")
+    w.add_argument("--truncation", type=float, default=1.0, help="scale of z (below 1: safer, plainer faces)")
+    w.add_argument("--size", type=int, default=256, choices=walks.VIDEO_SIZES, help="video side in pixels")
+    w.add_argument("--fps", type=int, default=24)
+    w.add_argument("--out", default="walk.mp4", help=".mp4 or .gif")
+    w.add_argument("--json", action="store_true", help="end with one JSON line: seconds, frames, path")
+    return ap
+
+
+def fetch(names: list[str]) -> int:
+    failed = 0
+    bar = tqdm(total=sum(CHECKPOINTS[n].size for n in names), unit="B", unit_scale=True, desc="models")
+    for name in names:
+        ck = CHECKPOINTS[name]
+        bar.set_postfix_str(ck.requirement)
+        try:
+            path = store.fetch(ck, verbose=False)
+            tqdm.write(f"{name}: {path}  (sha256 ok)")
+        except store.ModelUnavailable as e:
+            failed += 1
+            tqdm.write(f"{name}: FAILED: {e}")
+        bar.update(ck.size)
+    bar.close()
+    print(f"cache: {store.cache_dir()}")
+    return 1 if failed else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "list":
+        for ck in CHECKPOINTS.values():
+            print(f"{ck.name:22} {ck.requirement:28} {ck.licence:4} {store.status(ck.name, paths=True)}")
+        return 0
+    if args.command == "fetch":
+        names = list(CHECKPOINTS) if args.all else args.names
+        unknown = [n for n in names if n not in CHECKPOINTS]
+        if unknown or not names:
+            print(f"error: name models to fetch (or --all); known: {', '.join(CHECKPOINTS)}"
+                  + (f"; unknown: {', '.join(unknown)}" if unknown else ""), file=sys.stderr)
+            return 2
+        return fetch(names)
+    try:
+        seeds = latent.parse_seeds(args.seeds)
+        from .dcgan import load_faces
+
+        t0 = time.perf_counter()
+        model = load_faces()
+        load_seconds = time.perf_counter() - t0
+        result = walks.render(model, seeds, args.frames, args.mode, args.truncation, args.size, args.fps, args.out)
+    except (ValueError, store.ModelUnavailable) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    print(f"{len(result.frames)} frames through seeds {seeds} → {result.path} in {result.seconds:.2f} s "
+          f"(model load {load_seconds:.2f} s)", file=sys.stderr if args.json else sys.stdout)
+    if args.json:
+        print(json.dumps({"seconds": round(result.seconds, 4), "frames": len(result.frames),
+                          "path": str(result.path), "load_seconds": round(load_seconds, 4), "seeds": seeds,
+                          "mode": args.mode, "size": args.size}))
+    return 0

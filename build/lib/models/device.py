@@ -1,0 +1,117 @@
+"""Where the image models run: CUDA when there is one, else the CPU; ZeroGPU Spaces through ``spaces.GPU``.
+
+On a ZeroGPU Space a GPU is attached only inside functions decorated with ``spaces.GPU``; everywhere else the
+``spaces`` package is absent and ``on_gpu`` returns the function unchanged. When the GPU runs out of memory,
+``with_cpu_fallback`` moves the process to the CPU for good (models loaded for the GPU are dropped through the
+``on_device_change`` hooks and reload on the CPU) and retries the call once.
+"""
+from __future__ import annotations
+
+import functools
+import importlib.util
+import inspect
+import os
+import threading
+from typing import Callable, TypeVar
+
+import torch
+
+F = TypeVar("F", bound=Callable)
+T = TypeVar("T")
+CPU_FALLBACK_MESSAGE = ("The GPU ran out of memory, so this and later requests run on the CPU (slower, but they "
+                        "work). A smaller output size needs less memory.")
+
+_forced_cpu = False
+_listeners: list[Callable[[], None]] = []
+
+
+def best_device() -> torch.device:
+    if _forced_cpu:
+        return torch.device("cpu")
+    if os.environ.get("GAN_PLAYGROUND_DEVICE"):  # e.g. "cpu" to compare, or "cuda:1"
+        return torch.device(os.environ["GAN_PLAYGROUND_DEVICE"])
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def inference_dtype(device: torch.device) -> torch.dtype:
+    """Half precision on CUDA (conv/BN generators are well inside fp16's range), full precision on the CPU,
+    where fp16 convolutions are slower, not faster."""
+    return torch.float16 if device.type == "cuda" else torch.float32
+
+
+def zero_gpu() -> bool:
+    return bool(os.environ.get("SPACES_ZERO_GPU")) and importlib.util.find_spec("spaces") is not None
+
+
+def on_gpu(fn: F) -> F:
+    """Decorate GPU work so a ZeroGPU Space attaches a GPU for the call; a no-op everywhere else."""
+    if not zero_gpu():
+        return fn
+    import spaces  # only on Hugging Face Spaces
+
+    return functools.wraps(fn)(spaces.GPU(fn))
+
+
+def on_device_change(fn: Callable[[], None]) -> Callable[[], None]:
+    """Register a hook that drops a model loaded for the old device (it reloads on the new one when next used)."""
+    _listeners.append(fn)
+    return fn
+
+
+def loaded_once(load: Callable[[], T]) -> Callable[[], T]:
+    """``load()`` run once per process and device: later calls get the same model, and a move to the CPU (see
+    fall_back_to_cpu) drops it so the next call loads it there. Thread-safe: pages call in on many threads."""
+    lock, held = threading.Lock(), []
+
+    @functools.wraps(load)
+    def get() -> T:
+        with lock:
+            if not held:
+                held.append(load())
+            return held[0]
+
+    def forget() -> None:
+        with lock:
+            held.clear()
+
+    on_device_change(forget)
+    get.forget = forget  # type: ignore[attr-defined]
+    return get
+
+
+def fall_back_to_cpu() -> None:
+    global _forced_cpu
+    _forced_cpu = True
+    for hook in _listeners:
+        hook()
+    if torch.cuda.is_available():
+        torch.cuda.empty_cache()
+
+
+def with_cpu_fallback(fn: F, notify: Callable[[str], None]) -> F:
+    """Call ``fn``; on a CUDA out-of-memory error switch to the CPU, tell the user through ``notify`` and call it
+    again. Generator functions are retried from their start."""
+    if inspect.isgeneratorfunction(fn):
+        @functools.wraps(fn)
+        def gen_wrapper(*args, **kwargs):
+            try:
+                yield from fn(*args, **kwargs)
+            except torch.cuda.OutOfMemoryError:
+                if _forced_cpu:
+                    raise
+                fall_back_to_cpu()
+                notify(CPU_FALLBACK_MESSAGE)
+                yield from fn(*args, **kwargs)
+        return gen_wrapper  # type: ignore[return-value]
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except torch.cuda.OutOfMemoryError:
+            if _forced_cpu:
+                raise
+            fall_back_to_cpu()
+            notify(CPU_FALLBACK_MESSAGE)
+            return fn(*args, **kwargs)
+    return wrapper  # type: ignore[return-value]

@@ -1,0 +1,310 @@
+"""Small image GANs that train live on the 8×8 digits: DCGAN, conditional GAN and CycleGAN between two digits.
+
+Pictures travel as flat 64-vectors in [-1, 1] between the nets and the losses, so the 2D engine's loss functions
+and gradient penalty (toy2d.losses) apply unchanged; each net reshapes to 1×8×8 inside.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from toy2d import losses, settings
+from toy2d.settings import setting
+
+from . import digits
+
+MODELS = ("dcgan", "cgan", "cyclegan")
+OPTIMIZERS = ("adam", "sgd", "rmsprop")
+PIXELS = digits.SIDE * digits.SIDE
+GRID = 10          # the fixed-noise grid is GRID × GRID samples
+METRIC_SAMPLES = 1000
+LOSS_LABELS = {"d": "D", "g": "G"}  # a step record's keys as a message names them
+
+
+class Generator(nn.Module):
+    """z (+ one-hot label) → 8×8: a linear layer to 64×2×2, then two stride-2 transposed convolutions with
+    BatchNorm and ReLU (the DCGAN recipe at toy scale), tanh out."""
+
+    def __init__(self, z_dim: int, classes: int = 0, width: int = 64):
+        super().__init__()
+        self.fc = nn.Sequential(nn.Linear(z_dim + classes, width * 4), nn.BatchNorm1d(width * 4), nn.ReLU(True))
+        self.up = nn.Sequential(nn.ConvTranspose2d(width, width // 2, 4, 2, 1), nn.BatchNorm2d(width // 2),
+                                nn.ReLU(True), nn.ConvTranspose2d(width // 2, 1, 4, 2, 1), nn.Tanh())
+        self.width = width
+        self.classes = classes
+
+    def forward(self, z: Tensor, labels: Tensor | None = None) -> Tensor:
+        if self.classes:
+            z = torch.cat([z, F.one_hot(labels, self.classes).float()], 1)
+        return self.up(self.fc(z).view(-1, self.width, 2, 2)).view(-1, PIXELS)
+
+
+class Discriminator(nn.Module):
+    """8×8 (+ the label as 10 constant channels) → one logit: two stride-2 convolutions, LeakyReLU, no
+    normalisation (so the WGAN-GP penalty stays per-sample)."""
+
+    def __init__(self, classes: int = 0, width: int = 32):
+        super().__init__()
+        self.net = nn.Sequential(nn.Conv2d(1 + classes, width, 4, 2, 1), nn.LeakyReLU(0.2, True),
+                                 nn.Conv2d(width, width * 2, 4, 2, 1), nn.LeakyReLU(0.2, True), nn.Flatten(),
+                                 nn.Linear(width * 2 * 4, 1))
+        self.classes = classes
+
+    def forward(self, x: Tensor, labels: Tensor | None = None) -> Tensor:
+        x = x.view(-1, 1, digits.SIDE, digits.SIDE)
+        if self.classes:
+            maps = F.one_hot(labels, self.classes).float()[:, :, None, None].expand(-1, -1, digits.SIDE, digits.SIDE)
+            x = torch.cat([x, maps], 1)
+        return self.net(x).view(-1)
+
+
+class Translator(nn.Module):
+    """8×8 → 8×8 for CycleGAN: down to 4×4, two residual blocks, back up; InstanceNorm, tanh out."""
+
+    def __init__(self, width: int = 16):
+        super().__init__()
+        self.down = nn.Sequential(nn.Conv2d(1, width, 3, 1, 1), nn.InstanceNorm2d(width, affine=True), nn.ReLU(True),
+                                  nn.Conv2d(width, width * 2, 4, 2, 1), nn.InstanceNorm2d(width * 2, affine=True),
+                                  nn.ReLU(True))
+        self.blocks = nn.ModuleList([nn.Sequential(nn.Conv2d(width * 2, width * 2, 3, 1, 1),
+                                                   nn.InstanceNorm2d(width * 2, affine=True), nn.ReLU(True),
+                                                   nn.Conv2d(width * 2, width * 2, 3, 1, 1),
+                                                   nn.InstanceNorm2d(width * 2, affine=True)) for _ in range(2)])
+        self.up = nn.Sequential(nn.ConvTranspose2d(width * 2, width, 4, 2, 1), nn.InstanceNorm2d(width, affine=True),
+                                nn.ReLU(True), nn.Conv2d(width, 1, 3, 1, 1), nn.Tanh())
+
+    def forward(self, x: Tensor) -> Tensor:
+        h = self.down(x.view(-1, 1, digits.SIDE, digits.SIDE))
+        for block in self.blocks:
+            h = h + block(h)
+        return self.up(h).view(-1, PIXELS)
+
+
+@dataclass(frozen=True)
+class DigitConfig:
+    """Each setting declared once (toy2d/settings.py): the image lab's panel and validation read it here."""
+
+    model: str = setting("cgan", "model", "Model", choices=MODELS)
+    loss: str = setting("nonsaturating", "loss", "Model", choices=losses.LOSS_NAMES)
+    optimizer: str = setting("adam", "optimizer", "Training", choices=OPTIMIZERS)
+    lr_d: float = setting(1e-3, "learning rate D", "Training", lo=1e-6, hi=1.0, noun="lr d")
+    lr_g: float = setting(1e-3, "learning rate G", "Training", lo=1e-6, hi=1.0, noun="lr g")
+    beta1: float = setting(0.5, "Adam β1", "Training", lo=0.0, hi=0.999, panel=False)
+    k_d: int = setting(1, "D steps per iteration (kD)", "Training", lo=1, hi=20, noun="k d")
+    k_g: int = setting(1, "G steps per iteration (kG)", "Training", lo=1, hi=20, noun="k g")
+    batch: int = setting(64, "batch", "Training", lo=2, hi=1024)
+    z_dim: int = setting(32, "noise dimension", "Model", lo=1, hi=256, noun="z dim")
+    gp_weight: float = setting(10.0, "gradient penalty weight", "Training", lo=0.0, hi=1e4, panel=False,
+                               noun="gp weight")
+    clip: float = setting(0.01, "weight clip (WGAN)", "Training", lo=1e-4, hi=10.0, panel=False)
+    seed: int = setting(0, "seed", "Training", lo=0, hi=2**31 - 1)
+    domain_a: int = setting(3, "digit a", "CycleGAN", lo=0, hi=9, noun="domain a")
+    domain_b: int = setting(8, "digit b", "CycleGAN", lo=0, hi=9, noun="domain b")
+    lambda_cyc: float = setting(10.0, "λ cycle", "CycleGAN", lo=0.0, hi=1e3, noun="lambda cyc")
+    lambda_id: float = setting(5.0, "λ identity", "CycleGAN", lo=0.0, hi=1e3, noun="lambda id")
+
+    def validate(self) -> "DigitConfig":
+        losses.get(self.loss)  # its message names the losses there are
+        config = replace(self, **settings.whole_numbers(self))
+        settings.check_all(config)
+        if config.model == "cyclegan" and config.domain_a == config.domain_b:
+            raise ValueError("CycleGAN needs two different digits")
+        return config
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _optimizer(config: DigitConfig, params, lr: float) -> torch.optim.Optimizer:
+    if config.optimizer == "adam":
+        return torch.optim.Adam(params, lr=lr, betas=(config.beta1, 0.999))
+    if config.optimizer == "rmsprop":
+        return torch.optim.RMSprop(params, lr=lr)
+    return torch.optim.SGD(params, lr=lr, momentum=config.beta1)
+
+
+class DigitGAN:
+    """One live run. `step()` is one iteration: k_d discriminator updates, then k_g generator updates."""
+
+    def __init__(self, config: DigitConfig):
+        self.config = config = config.validate()
+        self.loss = losses.get(config.loss)
+        self.gen = torch.Generator().manual_seed(config.seed)
+        torch.manual_seed(config.seed)
+        x, y = digits.load()
+        self.iteration, self.history, self.diverged = 0, [], None
+        classes = digits.CLASSES if config.model == "cgan" else 0
+        if config.model == "cyclegan":
+            self.real_a, self.real_b = x[y == config.domain_a], x[y == config.domain_b]
+            self.g, self.f = Translator(), Translator()
+            self.d_a, self.d_b = Discriminator(), Discriminator()
+            self.opt_g = _optimizer(config, [*self.g.parameters(), *self.f.parameters()], config.lr_g)
+            self.opt_d = _optimizer(config, [*self.d_a.parameters(), *self.d_b.parameters()], config.lr_d)
+            self.shown_a, self.shown_b = self.real_a[:GRID], self.real_b[:GRID]
+        else:
+            self.real, self.labels = x, y
+            self.g, self.d = Generator(config.z_dim, classes), Discriminator(classes)
+            self.opt_g = _optimizer(config, self.g.parameters(), config.lr_g)
+            self.opt_d = _optimizer(config, self.d.parameters(), config.lr_d)
+            fixed = torch.Generator().manual_seed(12345)
+            self.fixed_z = torch.randn(GRID * GRID, config.z_dim, generator=fixed)
+            if config.model == "cgan":  # row r asks for digit r; column c uses noise c in every row
+                self.fixed_z = torch.randn(GRID, config.z_dim, generator=fixed).repeat(GRID, 1)
+            self.fixed_labels = torch.arange(GRID).repeat_interleave(GRID) % digits.CLASSES
+            self.metric_z = torch.randn(METRIC_SAMPLES, config.z_dim, generator=fixed)
+            self.metric_labels = torch.arange(METRIC_SAMPLES) % digits.CLASSES
+
+    # ---- training ----------------------------------------------------------------------------------------------
+
+    def _batch(self, pool: Tensor, labels: Tensor | None = None) -> tuple[Tensor, Tensor | None]:
+        idx = torch.randint(0, len(pool), (self.config.batch,), generator=self.gen)
+        return pool[idx], (labels[idx] if labels is not None else None)
+
+    def _d_loss(self, d: nn.Module, real: Tensor, fake: Tensor, labels: Tensor | None) -> Tensor:
+        score = (lambda v: d(v, labels)) if labels is not None else d
+        loss = self.loss.d_loss(score(real), score(fake))
+        if self.loss.gradient_penalty:
+            loss = loss + self.config.gp_weight * losses.gradient_penalty(score, real, fake, self.gen)
+        return loss
+
+    def _clip(self, *nets: nn.Module) -> None:
+        if self.loss.weight_clip:
+            with torch.no_grad():
+                for net in nets:
+                    for p in net.parameters():
+                        p.clamp_(-self.config.clip, self.config.clip)
+
+    def _gan_step(self) -> dict[str, float]:
+        cfg = self.config
+        cond = cfg.model == "cgan"
+        for _ in range(cfg.k_d):
+            real, labels = self._batch(self.real, self.labels if cond else None)
+            z = torch.randn(cfg.batch, cfg.z_dim, generator=self.gen)
+            with torch.no_grad():
+                fake = self.g(z, labels)
+            d_loss = self._d_loss(self.d, real, fake, labels)
+            self.opt_d.zero_grad(set_to_none=True)
+            d_loss.backward()
+            self.opt_d.step()
+            self._clip(self.d)
+        for _ in range(cfg.k_g):
+            labels = torch.randint(0, digits.CLASSES, (cfg.batch,), generator=self.gen) if cond else None
+            z = torch.randn(cfg.batch, cfg.z_dim, generator=self.gen)
+            g_loss = self.loss.g_loss(self.d(self.g(z, labels), labels) if cond else self.d(self.g(z)))
+            self.opt_g.zero_grad(set_to_none=True)
+            g_loss.backward()
+            self.opt_g.step()
+        return {"d": float(d_loss.detach()), "g": float(g_loss.detach())}
+
+    def _cycle_step(self) -> dict[str, float]:
+        cfg = self.config
+        for _ in range(cfg.k_d):
+            a, _ = self._batch(self.real_a)
+            b, _ = self._batch(self.real_b)
+            with torch.no_grad():
+                fake_b, fake_a = self.g(a), self.f(b)
+            d_loss = self._d_loss(self.d_b, b, fake_b, None) + self._d_loss(self.d_a, a, fake_a, None)
+            self.opt_d.zero_grad(set_to_none=True)
+            d_loss.backward()
+            self.opt_d.step()
+            self._clip(self.d_a, self.d_b)
+        for _ in range(cfg.k_g):
+            a, _ = self._batch(self.real_a)
+            b, _ = self._batch(self.real_b)
+            fake_b, fake_a = self.g(a), self.f(b)
+            adv = self.loss.g_loss(self.d_b(fake_b)) + self.loss.g_loss(self.d_a(fake_a))
+            cyc = (self.f(fake_b) - a).abs().mean() + (self.g(fake_a) - b).abs().mean()
+            ident = (self.g(b) - b).abs().mean() + (self.f(a) - a).abs().mean()
+            g_loss = adv + cfg.lambda_cyc * cyc + cfg.lambda_id * ident
+            self.opt_g.zero_grad(set_to_none=True)
+            g_loss.backward()
+            self.opt_g.step()
+        return {"d": float(d_loss.detach()), "g": float(adv.detach()), "cycle": float(cyc.detach()),
+                "identity": float(ident.detach())}
+
+    def step(self) -> dict[str, float]:
+        """One iteration; a non-finite loss stops the run (`diverged` says why) instead of raising."""
+        if self.diverged:
+            return self.history[-1] if self.history else {}
+        record = self._cycle_step() if self.config.model == "cyclegan" else self._gan_step()
+        self.iteration += 1
+        record["iteration"] = self.iteration
+        self.history.append(record)
+        reasons = {name: losses.broken(value) for name, value in record.items() if name != "iteration"}
+        if any(reasons.values()):
+            bad = " and ".join(f"the {LOSS_LABELS.get(name, name)} loss {why}" for name, why in reasons.items() if why)
+            self.diverged = (f"{bad} at iteration {self.iteration}: the learning rates are probably too high for "
+                             f"{self.config.optimizer}; lower them and reset")
+        return record
+
+    def run(self, iterations: int) -> None:
+        for _ in range(iterations):
+            if self.diverged:
+                break
+            self.step()
+
+    # ---- what the page shows ---------------------------------------------------------------------------------
+
+    def _eval(self, fn):
+        """Run the generators for display without changing them. BatchNorm keeps normalising with the batch's
+        own statistics (the running averages lag far behind a generator that changes every step, and early
+        pictures would be garbage), but with momentum 0 so the running averages are left untouched."""
+        norms = [m for net in (self.g, getattr(self, "f", None)) if net is not None for m in net.modules()
+                 if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+        saved = [m.momentum for m in norms]
+        for m in norms:
+            m.momentum = 0.0
+        try:
+            with torch.no_grad():
+                return fn()
+        finally:
+            for m, momentum in zip(norms, saved):
+                m.momentum = momentum
+
+    def grid(self) -> np.ndarray:
+        """(GRID, GRID, 8, 8) in [0, 1] from fixed noise (cGAN: row r is digit r); for CycleGAN six rows:
+        a, G(a), F(G(a)), b, F(b), G(F(b)) with GRID examples each."""
+        if self.config.model == "cyclegan":
+            def rows():
+                ga, fb = self.g(self.shown_a), self.f(self.shown_b)
+                return torch.stack([self.shown_a, ga, self.f(ga), self.shown_b, fb, self.g(fb)])
+            out = self._eval(rows)
+        else:
+            labels = self.fixed_labels if self.config.model == "cgan" else None
+            out = self._eval(lambda: self.g(self.fixed_z, labels)).view(GRID, GRID, PIXELS)
+        return ((out.view(out.shape[0], out.shape[1], digits.SIDE, digits.SIDE) + 1) / 2).clamp(0, 1).numpy()
+
+    def samples(self) -> tuple[np.ndarray, np.ndarray | None]:
+        """METRIC_SAMPLES generated digits (flat, [-1, 1]) and, for the cGAN, the classes asked for."""
+        if self.config.model == "cyclegan":
+            return self._eval(lambda: self.g(self.real_a)).numpy(), None
+        labels = self.metric_labels if self.config.model == "cgan" else None
+        return self._eval(lambda: self.g(self.metric_z, labels)).numpy(), (
+            labels.numpy() if labels is not None else None)
+
+    def metrics(self) -> dict:
+        x, requested = self.samples()
+        out = {"histogram": digits.class_histogram(x).tolist(), "classes_covered": digits.classes_covered(x),
+               "frechet": digits.frechet(x)}
+        if requested is not None:
+            per_class = digits.accuracy_per_class(x, requested)
+            out.update(accuracy=float(np.nanmean(per_class)), accuracy_per_class=per_class.tolist())
+        if self.config.model == "cyclegan":
+            out["translated_as_b"] = float(digits.class_histogram(x)[self.config.domain_b])
+        return out
+
+    def walk(self, frames: int = 10, seed: int = 0, label: int = 0) -> np.ndarray:
+        """(frames, 8, 8) in [0, 1]: the live generator along a straight line between two seeded latents."""
+        if self.config.model == "cyclegan":
+            raise ValueError("a CycleGAN has no latent space to walk")
+        gen = torch.Generator().manual_seed(seed)
+        a, b = torch.randn(2, self.config.z_dim, generator=gen)
+        t = torch.linspace(0, 1, frames)[:, None]
+        z = (1 - t) * a + t * b
+        labels = torch.full((frames,), label, dtype=torch.long) if self.config.model == "cgan" else None
+        out = self._eval(lambda: self.g(z, labels))
+        return ((out.view(frames, digits.SIDE, digits.SIDE) + 1) / 2).clamp(0, 1).numpy()

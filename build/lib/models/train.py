@@ -1,0 +1,61 @@
+"""``python -m models.train pix2pix|cyclegan …``: train the image-to-image models whose weights this repo ships.
+
+Data is made on the fly from the pinned faces DCGAN (see models/facepairs.py), so a run is reproducible from its
+command line alone. Each run writes a checkpoint (fp16 weights + config + the command and its numbers) every
+`--save-every` steps and at the end, and a sample grid on held-out faces to `--samples` as it goes.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import sys
+from typing import Sequence
+
+from toy2d import threads
+
+from .train_cyclegan import train_cyclegan
+from .train_pix2pix import LAMBDA_L1, train_pix2pix
+
+def _parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="python -m models.train", description=__doc__.splitlines()[0])
+    sub = ap.add_subparsers(dest="model", required=True)
+    for name, helptext in (("pix2pix", "sketch → face U-Net with a PatchGAN (or --l1-only)"),
+                           ("cyclegan", "faces ↔ painted faces, unpaired, with cycle and identity losses")):
+        p = sub.add_parser(name, help=helptext)
+        p.add_argument("--steps", type=int, default=4000)
+        p.add_argument("--batch", type=int, default=16)
+        p.add_argument("--faces", type=int, default=6000, help="training faces (seeds 0 … n−1)")
+        p.add_argument("--seed", type=int, default=0)
+        p.add_argument("--lr", type=float, default=2e-4)
+        p.add_argument("--threads", type=int, default=1)
+        p.add_argument("--out", required=True, help="checkpoint path (.pt)")
+        p.add_argument("--samples", default="runs/samples", help="folder for sample grids")
+        p.add_argument("--save-every", type=int, default=500)
+        p.add_argument("--json", action="store_true", help="end with one JSON line of the run's numbers")
+        if name == "pix2pix":
+            p.add_argument("--l1-only", action="store_true", help="no discriminator: the blurry baseline")
+            p.add_argument("--lambda-l1", type=float, default=LAMBDA_L1)
+        else:
+            p.add_argument("--style", type=int, default=19, help="built-in style that paints domain Y")
+            p.add_argument("--lambda-cyc", type=float, default=10.0)
+            p.add_argument("--lambda-id", type=float, default=5.0)
+            p.add_argument("--ngf", type=int, default=16)
+            p.add_argument("--blocks", type=int, default=4)
+    return ap
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = _parser().parse_args(argv)
+    threads.limit(args.threads)
+    command = "python -m models.train " + " ".join(shlex.quote(a) for a in argv)
+    meta = (train_pix2pix if args.model == "pix2pix" else train_cyclegan)(args, command)
+    print(f"wrote {args.out} after {meta['steps']} steps in {meta['seconds']:.0f} s", file=sys.stderr)
+    if args.json:
+        print(json.dumps(meta))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,57 @@
+"""What the image models' training loops share: checkpoints (fp16 weights + configs + the run's numbers), the
+learning-rate schedule, the optimiser, batches of pairs, and the record of a run."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+
+def half_state(net: nn.Module) -> dict[str, torch.Tensor]:
+    """fp16 copies of the floating tensors: halves the file; inference casts back to float32."""
+    return {k: v.detach().half() if v.is_floating_point() else v.detach().clone() for k, v in net.state_dict().items()}
+
+
+def save(path: str | Path, kind: str, nets: dict[str, nn.Module], meta: dict) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".part")
+    torch.save({"kind": kind, "configs": {n: m.config for n, m in nets.items()},
+                "states": {n: half_state(m) for n, m in nets.items()}, "meta": meta}, tmp)
+    tmp.replace(path)
+
+
+def linear_decay(step: int, steps: int) -> float:
+    """pix2pix's schedule: constant for the first half, then linearly to zero."""
+    half = steps // 2
+    return 1.0 if step < half else max(0.0, 1.0 - (step - half) / max(1, steps - half))
+
+
+def adam(params, lr: float) -> torch.optim.Adam:
+    return torch.optim.Adam(params, lr=lr, betas=(0.5, 0.999))
+
+
+def batch(rng: np.random.Generator, n: int, size: int, *tensors: torch.Tensor) -> list[torch.Tensor]:
+    idx = torch.from_numpy(rng.integers(0, n, size))
+    flip = torch.from_numpy(rng.random(size) < 0.5)
+    out = []
+    for t in tensors:
+        b = t[idx]
+        b[flip] = b[flip].flip(-1)  # the same mirror for a pair's sketch and face
+        out.append(b)
+    return out
+
+
+def meta(command: str, args: argparse.Namespace, step: int, seconds: float, data_s: float,
+          history: list[dict[str, float]]) -> dict:
+    tail = history[-100:]
+
+    def mean_of(rows: list[dict[str, float]]) -> dict[str, float]:
+        return {k: round(float(np.mean([h[k] for h in rows])), 4) for k in rows[-1]} if rows else {}
+    return {"command": command, "seed": args.seed, "steps": step, "batch": args.batch, "faces": args.faces,
+            "seconds": round(seconds, 1), "data_seconds": round(data_s, 1), "threads": args.threads,
+            "first": mean_of(history[:10]), "last": mean_of(history[-10:]), "final": mean_of(tail),
+            "torch": str(torch.__version__)}

@@ -1,0 +1,1 @@
+"""The Gradio user interface of GAN Playground."""

@@ -1,0 +1,355 @@
+"""Pictures for the 2D experiments tab: runs side by side in one box, overlaid metric curves, mode timelines, and
+the conditional GAN's per-class view. Drawn with Pillow and sent as one JPEG per frame (the fastest way Gradio
+repaints here, see playground/digit_frames.py).
+
+Sized for a projector: every text is TEXT px in a picture about as wide as the tab is on a 1920-px screen, so it is
+shown at TEXT px there and at ~¾ of it on a 1366-px laptop. A live frame pays only for what moves: each panel's
+background (D's heatmap, G's manifold, the real samples) is redrawn a few times a second (HEAVY_EVERY_S) and a chart
+only when a measurement is added (Sketchbook); the fakes and their arrows are painted every frame.
+"""
+from __future__ import annotations
+
+import functools
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from toy2d import probe
+from toy2d.compare import LockStep, Track
+from toy2d.conditional import ClassScore, ConditionalTrainer
+
+from . import render
+from .frame_protocol import ViewLayers
+
+TEXT = 18  # px: every text in these pictures
+PANEL = 440  # a run's square view in the A/B and VAE pictures
+COND_PANEL = 560  # the conditional GAN's view
+COLUMN_W = 420  # the charts beside the views
+GAP = 6
+HEAVY_EVERY_S = 0.25  # a panel's heatmap, manifold and real samples at most this often
+INK = (40, 40, 40)
+RUN_COLOURS = [(214, 39, 40), (31, 119, 180), (44, 160, 44), (148, 103, 189)]
+GAN_LAYERS = ("heatmap", "manifold", "real", "fake", "arrows")
+VAE_LAYERS = ("manifold", "real", "fake")  # a VAE has no discriminator: no heatmap, no arrows
+TIMELINE_TOP = TEXT + 8  # the timeline's rows start under its title
+
+
+@functools.lru_cache(maxsize=8)
+def font(size: int = TEXT) -> ImageFont.ImageFont:
+    return ImageFont.load_default(size=size)
+
+
+def wrap(text: str, width: float, size: int = TEXT) -> list[str]:
+    """``text`` in lines no wider than ``width`` px (a word longer than that gets a line of its own)."""
+    measure = ImageDraw.Draw(Image.new("RGB", (1, 1))).textlength
+    lines: list[str] = []
+    for word in text.split():
+        if lines and measure(lines[-1] + " " + word, font=font(size)) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+# ---- what a live picture keeps between frames ----------------------------------------------------------------------
+@dataclass
+class PanelCache:
+    """One run's slow layers: the probe frame they came from (probe.frame reuses its heatmap and manifold), or the
+    VAE's manifold, and the background drawn from them."""
+    frame: probe.Frame | None = None
+    manifold: np.ndarray | None = None
+    box: probe.Box | None = None
+    background: Image.Image | None = None
+    at: float = -math.inf
+
+    def fresh(self, box: probe.Box, now: float) -> bool:
+        return self.background is not None and self.box == box and now - self.at < HEAVY_EVERY_S
+
+
+@dataclass
+class Sketchbook:
+    """A page's drawing state for one live picture: each panel's slow layers and each chart as last drawn, with
+    the key it was drawn for (a chart is drawn again only when its key changes)."""
+    panels: dict[str, PanelCache] = field(default_factory=dict)
+    charts: dict[str, tuple[Any, Image.Image]] = field(default_factory=dict)
+
+    def panel(self, name: str) -> PanelCache:
+        return self.panels.setdefault(name, PanelCache())
+
+    def chart(self, name: str, key: Any, draw: Callable[[], Image.Image]) -> Image.Image:
+        kept = self.charts.get(name)
+        if kept is None or kept[0] != key:
+            kept = self.charts[name] = (key, draw())
+        return kept[1]
+
+
+def class_colours(k: int) -> np.ndarray:
+    """k distinguishable colours (hues around the wheel, two lightness levels for many classes)."""
+    hues = np.arange(k) / k
+    light = np.where(np.arange(k) % 2 == 0, 0.45, 0.6) if k > 12 else np.full(k, 0.5)
+    out = []
+    for h, li in zip(hues, light):
+        rgb = [max(0.0, min(1.0, abs(((h * 6 + s) % 6) - 3) - 1)) for s in (0, 4, 2)]
+        out.append([int(255 * (li * 2 * c if li <= 0.5 else c + (1 - c) * (2 * li - 1))) for c in rgb])
+    return np.array(out, dtype=np.uint8)
+
+
+def shared_box(models: list, prev: probe.Box | None) -> probe.Box:
+    """One box for runs drawn side by side: the real data and every run's fakes, kept still like the lab's."""
+    real = models[0].pool[: probe.N_SHOWN].numpy()
+    fakes = np.concatenate([probe.fixed_fakes(m).numpy() for m in models])
+    return probe.fit_view(real, fakes, prev)
+
+
+def _view(f: probe.Frame) -> ViewLayers:
+    """A frame's layers with its own longest arrow as the reference (a picture has no history to keep)."""
+    return ViewLayers.of(f, float(np.nanmax(f.arrow_norm)) if np.isfinite(f.arrow_norm).any() else 0.0)
+
+
+def _layers(model, box: probe.Box, cache: PanelCache, real: np.ndarray, size: int,
+            layers: tuple[str, ...]) -> ViewLayers:
+    """The model's view in ``box``; its slow layers (and ``cache.background``) kept from the cache while fresh."""
+    now = time.perf_counter()
+    fresh = cache.fresh(box, now)
+    if hasattr(model, "d"):
+        f = probe.frame(model, box=box, layers=cache.frame if fresh else None)
+        cache.frame = cache.frame if fresh else f
+        view = _view(f)
+    else:
+        if not fresh:
+            cache.manifold = probe.manifold(model)[0]
+        view = ViewLayers.samples(box, model.sample(probe.N_SHOWN, seed=probe.FAKE_SEED), cache.manifold)
+    if not fresh:
+        cache.background, cache.box, cache.at = render.background(view, real, size, layers), box, now
+    return view
+
+
+def panel(model, box: probe.Box, title: str, colour: tuple[int, int, int],
+          cache: PanelCache | None = None, band_lines: int = 1) -> Image.Image:
+    """One run drawn in ``box``: the 2D lab's layers for a GAN, samples and decoder manifold for a VAE; its title
+    in a band of its colour below, at least ``band_lines`` lines tall (panels side by side keep one height)."""
+    cache = cache or PanelCache()
+    real = model.pool[: probe.N_SHOWN].numpy()
+    layers = GAN_LAYERS if hasattr(model, "d") else VAE_LAYERS
+    view = _layers(model, box, cache, real, PANEL, layers)
+    lines = wrap(title, PANEL - 12)
+    band = max(band_lines, len(lines)) * (TEXT + 4) + 6
+    img = Image.new("RGB", (PANEL, PANEL + band), colour)
+    square = cache.background.copy()
+    render.foreground(square, view, PANEL, layers, iteration=model.iteration, font=font())
+    img.paste(square, (0, 0))
+    draw = ImageDraw.Draw(img)
+    for i, line in enumerate(lines):
+        draw.text((6, PANEL + 3 + i * (TEXT + 4)), line, fill="white", font=font())
+    if model.diverged:
+        notice = ["diverged: training stopped", *wrap(model.diverged.reason, PANEL - 12)[:2]]
+        draw.rectangle((0, TEXT + 10, PANEL, TEXT + 16 + len(notice) * (TEXT + 4)), fill=(255, 235, 200))
+        for i, line in enumerate(notice):
+            draw.text((6, TEXT + 13 + i * (TEXT + 4)), line, fill=(160, 60, 0), font=font())
+    return img
+
+
+def line_chart(series: list[tuple[str, tuple[int, int, int], list[float], list[float], int]], title: str,
+               y_range: tuple[float, float] | None = None, hlines: list[tuple[float, tuple[int, int, int]]] = (),
+               size: tuple[int, int] = (COLUMN_W, 220), legend: list[tuple[str, tuple[int, int, int]]] | None = None,
+               ) -> Image.Image:
+    """Lines (label, colour, xs, ys, width) on shared axes; None/NaN/inf points are gaps. ``legend``: the entries
+    to name (default: every series)."""
+    w, h = size
+    im = Image.new("RGB", size, "white")
+    draw = ImageDraw.Draw(im)
+    f = font()
+    draw.text((4, 2), title, fill=INK, font=f)
+    x = 4
+    for label, colour in legend if legend is not None else [(s[0], s[1]) for s in series]:
+        draw.line((x, TEXT + 16, x + 16, TEXT + 16), fill=colour, width=4)
+        draw.text((x + 20, TEXT + 6), label, fill=colour, font=f)
+        x += 20 + draw.textlength(label, font=f) + 14
+    xs_all = [x for _, _, xs, _, _ in series for x in xs]
+    ys_all = [y for _, _, _, ys, _ in series for y in ys if y is not None and math.isfinite(y)]
+    ys_all += [y for y, _ in hlines]
+    top, bottom = 2 * TEXT + 20, h - TEXT - 8
+    if not xs_all or not ys_all:
+        draw.text((8, (top + bottom) / 2), "measuring…", fill=INK, font=f)
+        return im
+    x0, x1 = min(xs_all), max(xs_all)
+    x1 = x1 if x1 > x0 else x0 + 1
+    y0, y1 = y_range or (min(ys_all), max(ys_all))
+    y1 = y1 if y1 > y0 else y0 + 1
+    ticks = [f"{y1:.3g}", f"{y0:.3g}"]
+    left, right = 8 + max(draw.textlength(t, font=f) for t in ticks), w - 8
+    px = lambda x: left + (x - x0) / (x1 - x0) * (right - left)  # noqa: E731
+    py = lambda y: bottom - (min(max(y, y0), y1) - y0) / (y1 - y0) * (bottom - top)  # noqa: E731
+    draw.line((left, bottom, right, bottom), fill=(180, 180, 180))
+    draw.line((left, top, left, bottom), fill=(180, 180, 180))
+    for y, colour in hlines:
+        for x in range(int(left), int(right), 8):
+            draw.line((x, py(y), x + 4, py(y)), fill=colour, width=2)
+    for label, colour, xs, ys, width in series:
+        run: list[tuple[float, float]] = []
+        for x, y in list(zip(xs, ys)) + [(None, None)]:
+            if y is None or not math.isfinite(y):
+                if len(run) >= 2:
+                    draw.line(run, fill=colour, width=width)
+                elif len(run) == 1:
+                    draw.ellipse((run[0][0] - 2, run[0][1] - 2, run[0][0] + 2, run[0][1] + 2), fill=colour)
+                run = []
+            else:
+                run.append((px(x), py(y)))
+    draw.text((left - 4, top), ticks[0], fill=INK, font=f, anchor="rm")
+    draw.text((left - 4, bottom), ticks[1], fill=INK, font=f, anchor="rm")
+    draw.text((left, bottom + 3), f"{x0:.0f}", fill=INK, font=f, anchor="la")
+    draw.text((right, bottom + 3), f"iteration {x1:.0f}", fill=INK, font=f, anchor="ra")
+    return im
+
+
+def timeline_row_h(total: int) -> int:
+    return max(3, min(10, 110 // total))
+
+
+def timeline(track: Track, colour: tuple[int, int, int], width: int = PANEL, last: int = 120) -> Image.Image:
+    """Modes (rows) × the last measurements (columns), filled where the mode was covered: hopping shows as a
+    staircase, collapse as a single row."""
+    total = track.mode_history.total
+    its, grid = track.mode_history.timeline(last)
+    row_h = timeline_row_h(total)
+    im = Image.new("RGB", (width, TIMELINE_TOP + total * row_h + 2), "white")
+    draw = ImageDraw.Draw(im)
+    draw.text((4, 2), f"{track.name}: modes covered, newest right", fill=INK, font=font())
+    draw.rectangle((2, TIMELINE_TOP - 1, width - 3, TIMELINE_TOP + total * row_h), outline=(200, 200, 200))
+    if len(its):
+        cell = (width - 8) / last
+        x_start = width - 4 - cell * len(its)
+        for t in range(len(its)):
+            for m in np.flatnonzero(grid[t]):
+                x = x_start + t * cell
+                draw.rectangle((x, TIMELINE_TOP + m * row_h, x + max(1.0, cell - 0.5),
+                                TIMELINE_TOP + (m + 1) * row_h - 1), fill=colour)
+    return im
+
+
+def _series(tracks: list[Track], key: str, width: int = 3) -> list:
+    return [(t.name, RUN_COLOURS[i % len(RUN_COLOURS)], [r["iteration"] for r in t.rows],
+             [r[key] for r in t.rows], width) for i, t in enumerate(tracks)]
+
+
+def _pale(c: tuple[int, int, int]) -> tuple[int, int, int]:
+    return tuple(int(v + (255 - v) * 0.6) for v in c)
+
+
+def compare_picture(lock: LockStep, box: probe.Box, titles: list[str], book: Sketchbook | None = None
+                    ) -> Image.Image:
+    """The runs side by side, each with its mode timeline under it (data sets with modes); beside them JS (with
+    its real-vs-real floor) and modes covered now / in the window, or KL for data sets without modes."""
+    book = book or Sketchbook()
+    columns = []
+    band_lines = max(len(wrap(title, PANEL - 12)) for title in titles)
+    for i, (t, title) in enumerate(zip(lock.tracks, titles)):
+        colour = RUN_COLOURS[i % len(RUN_COLOURS)]
+        parts = [panel(t.model, box, title, colour, book.panel(t.name), band_lines)]
+        if t.mode_history is not None:
+            key = (t.name, len(t.rows), t.rows[-1]["iteration"] if t.rows else None)
+            parts.append(book.chart(f"timeline {t.name}", key, lambda t=t, c=colour: timeline(t, c)))
+        columns.append(_vstack(parts))
+    key = tuple((len(t.rows), t.rows[-1]["iteration"] if t.rows else None) for t in lock.tracks)
+    legend = [(t.name, RUN_COLOURS[i % len(RUN_COLOURS)]) for i, t in enumerate(lock.tracks)]
+    charts = [book.chart("js", key, lambda: line_chart(
+        _series(lock.tracks, "js"), "JS to the data (bits)", hlines=[(lock.reference.js_floor_bits, (120, 120, 120))],
+        y_range=(0.0, 1.0), legend=[*legend, ("real vs real", (120, 120, 120))]))]
+    if lock.dist.mixture is not None:
+        total, window = len(lock.dist.mixture.centres), lock.tracks[0].mode_history.window
+        series = [(name, _pale(c), xs, ys, 7) for name, c, xs, ys, _ in _series(lock.tracks, "modes_recent")]
+        series += _series(lock.tracks, "modes_now")
+        charts.append(book.chart("modes", key, lambda: line_chart(
+            series, f"modes now (pale: in last {window} it.)", y_range=(0, total), legend=legend)))
+    else:
+        charts.append(book.chart("kl", key, lambda: line_chart(_series(lock.tracks, "kl"), "KL(real || model), bits",
+                                                               legend=legend)))
+    return _hstack([*columns, _vstack(charts)])
+
+
+def conditional_picture(trainer: ConditionalTrainer, label: int, box: probe.Box,
+                        scores: list[ClassScore]) -> Image.Image:
+    """Left: the asked class's D heatmap, manifold and arrows, with every class's samples in its colour and the
+    real data coloured by class. Right: per-class accuracy bars and the losses."""
+    colours = class_colours(trainer.classes)
+    view = trainer.for_class(label)
+    real_all = trainer.pool[: 2 * probe.N_SHOWN].numpy()
+    img = render.frame_image(_view(probe.frame(view, box=box)), real_all, COND_PANEL,
+                             ("heatmap", "manifold", "arrows"), iteration=trainer.iteration, font=font())
+    size = img.width
+    draw = ImageDraw.Draw(img)
+    x0, x1, y0, y1 = box
+    to_px = lambda p: np.stack([(p[:, 0] - x0) / (x1 - x0) * size, (1 - (p[:, 1] - y0) / (y1 - y0)) * size], 1)  # noqa: E731
+    labels = trainer.pool_labels[: 2 * probe.N_SHOWN].numpy()
+    for (x, y), c in zip(to_px(real_all), labels):
+        draw.rectangle((x - 1, y - 1, x + 1, y + 1), fill=tuple(int(v) for v in _pale(tuple(colours[c]))))
+    for c in range(trainer.classes):
+        pts = to_px(trainer.sample(60, seed=2000 + c, label=c))
+        r = 4 if c == label else 3
+        for x, y in pts:
+            if -5 <= x <= size + 5 and -5 <= y <= size + 5:
+                draw.ellipse((x - r, y - r, x + r, y + r), fill=tuple(int(v) for v in colours[c]),
+                             outline="black" if c == label else None)
+    cx, cy = to_px(trainer.mixture.centres[label:label + 1])[0]
+    draw.ellipse((cx - 11, cy - 11, cx + 11, cy + 11), outline="black", width=3)
+    draw.text((6, size - TEXT - 8), f"class {label}: G(z, {label}) ringed in black, D(x, {label}) shaded",
+              fill=INK, font=font())
+    bars = class_bars(scores, colours, label)
+    tail = trainer.history[-600:]
+    losses = line_chart([("D loss", (33, 102, 172), [h[0] for h in tail], [h[1] for h in tail], 2),
+                         ("G loss", (178, 24, 43), [h[0] for h in tail], [h[2] for h in tail], 2)],
+                        "losses, last 600 iterations", size=(COLUMN_W + 20, COND_PANEL - 300 - GAP))
+    return _hstack([img, _vstack([bars, losses])])
+
+
+def class_bars(scores: list[ClassScore], colours: np.ndarray, label: int) -> Image.Image:
+    """Per class: the share of G(z, class) on its mode (bar) and on any mode (tick)."""
+    w, h = COLUMN_W + 20, 300
+    im = Image.new("RGB", (w, h), "white")
+    draw = ImageDraw.Draw(im)
+    f = font()
+    draw.text((4, 2), "per class: share of G(z, class)", fill=INK, font=f)
+    draw.text((4, TEXT + 6), "on its mode (bar), on any mode (tick)", fill=INK, font=f)
+    if not scores:
+        draw.text((50, h / 2), "measuring…", fill=INK, font=f)
+        return im
+    k = len(scores)
+    left, base, height = 52, h - TEXT - 10, h - 3 * TEXT - 34
+    bar_w = (w - left - 6) / k
+    for s in scores:
+        x = left + s.label * bar_w
+        fill = tuple(int(v) for v in colours[s.label])
+        draw.rectangle((x + 1, base - s.on_mode * height, x + bar_w - 1, base), fill=fill,
+                       outline="black" if s.label == label else None, width=2 if s.label == label else 1)
+        y = base - s.high_quality * height
+        draw.line((x, y, x + bar_w, y), fill=INK, width=3)
+        if k <= 12 or s.label % 5 == 0:
+            draw.text((x + bar_w / 2, base + 3), str(s.label), fill=INK, font=f, anchor="ma")
+    for frac in (0.5, 1.0):
+        draw.text((left - 4, base - frac * height), f"{frac:.0%}", fill=INK, font=f, anchor="rm")
+    return im
+
+
+def _hstack(images: list[Image.Image]) -> Image.Image:
+    w, h = sum(i.width for i in images) + GAP * (len(images) - 1), max(i.height for i in images)
+    out = Image.new("RGB", (w, h), "white")
+    x = 0
+    for i in images:
+        out.paste(i, (x, 0))
+        x += i.width + GAP
+    return out
+
+
+def _vstack(images: list[Image.Image]) -> Image.Image:
+    w, h = max(i.width for i in images), sum(i.height for i in images) + GAP * (len(images) - 1)
+    out = Image.new("RGB", (w, h), "white")
+    y = 0
+    for i in images:
+        out.paste(i, (0, y))
+        y += i.height + GAP
+    return out

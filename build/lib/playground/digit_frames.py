@@ -1,0 +1,113 @@
+"""One picture per frame of the image lab: the sample grid, the loss curves and the judge's class histogram.
+
+Drawn with Pillow and sent as one JPEG (gr.Image(format="jpeg")): a JPEG image is the fastest way Gradio repaints,
+several times faster than a Plotly figure per frame (../shared/notes/live-rendering.md).
+"""
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+CELL = 40            # on-screen pixels per generated 8×8 digit
+GAP = 3
+CHART_W, CHART_H = 440, 220
+TEXT = 18            # px: every text, so the frame reads at ~18 px on a 1920-px screen (shown at natural size)
+INK = (40, 40, 40)
+COLOURS = {"d": (214, 39, 40), "g": (31, 119, 180), "cycle": (44, 160, 44), "identity": (148, 103, 189)}
+CYCLE_ROWS = ("a", "G(a)", "F(G(a))", "b", "F(b)", "G(F(b))")
+
+
+@functools.lru_cache(maxsize=8)
+def _font(size: int) -> ImageFont.ImageFont:
+    return ImageFont.load_default(size=size)
+
+
+def grid_picture(grid: np.ndarray, row_labels: list[str]) -> Image.Image:
+    """(rows, cols, 8, 8) in [0, 1] → white-on-black digits with a label left of each row."""
+    rows, cols = grid.shape[:2]
+    font = _font(TEXT)
+    draw = ImageDraw.Draw(Image.new("RGB", (1, 1)))
+    left = 12 + max((draw.textlength(label, font=font) for label in row_labels), default=-12)
+    left = int(left)
+    im = Image.new("RGB", (left + cols * (CELL + GAP), rows * (CELL + GAP)), "white")
+    draw = ImageDraw.Draw(im)
+    for r in range(rows):
+        for c in range(cols):
+            tile = (np.nan_to_num(grid[r, c]) * 255).astype(np.uint8)  # a diverged run may hold NaN
+            im.paste(Image.fromarray(tile).resize((CELL, CELL), Image.NEAREST).convert("RGB"),
+                     (left + c * (CELL + GAP), r * (CELL + GAP)))
+        if row_labels:
+            draw.text((left - 6, r * (CELL + GAP) + CELL / 2), row_labels[r], fill=INK, font=font, anchor="rm")
+    return im
+
+
+def loss_chart(history: list[dict[str, float]], keys: list[str]) -> Image.Image:
+    im = Image.new("RGB", (CHART_W, CHART_H), "white")
+    draw = ImageDraw.Draw(im)
+    font = _font(TEXT)
+    draw.text((4, 2), "losses, last 500 iterations", fill=INK, font=font)
+    tail = history[-500:]
+    if len(tail) >= 2:
+        values = np.array([[h.get(k, np.nan) for k in keys] for h in tail], dtype=float)
+        finite = values[np.isfinite(values)]
+        lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+        hi = hi if hi > lo else lo + 1
+        top, bottom = 2 * TEXT + 26, CHART_H - 18
+        left = 10 + max(draw.textlength(f"{v:.2g}", font=font) for v in (lo, hi))
+        x = 4
+        for j, key in enumerate(keys):  # the legend, one row under the title, with each loss's latest value
+            label = f"{key} {values[-1, j]:.3g}"
+            draw.text((x, TEXT + 6), label, fill=COLOURS.get(key, INK), font=font)
+            x += draw.textlength(label, font=font) + 14
+        for j, key in enumerate(keys):
+            ys = bottom - (values[:, j] - lo) / (hi - lo) * (bottom - top)
+            xs = np.linspace(left, CHART_W - 6, len(ys))
+            pts = [(float(x), float(y)) for x, y in zip(xs, ys) if np.isfinite(y)]
+            if len(pts) >= 2:
+                draw.line(pts, fill=COLOURS.get(key, INK), width=2)
+        draw.text((left - 4, top), f"{hi:.2g}", fill=INK, font=font, anchor="rm")
+        draw.text((left - 4, bottom), f"{lo:.2g}", fill=INK, font=font, anchor="rm")
+    return im
+
+
+def histogram_chart(metrics: dict | None, title: str) -> Image.Image:
+    im = Image.new("RGB", (CHART_W, CHART_H), "white")
+    draw = ImageDraw.Draw(im)
+    font = _font(TEXT)
+    for i, line in enumerate(title.split("\n")):
+        draw.text((4, 2 + i * (TEXT + 4)), line, fill=INK, font=font)
+    if not metrics:
+        draw.text((4, 80), "measuring…", fill=INK, font=font)
+        return im
+    hist = metrics["histogram"]
+    accuracy = metrics.get("accuracy_per_class")
+    bar_w, base, height = (CHART_W - 40) / 10, CHART_H - TEXT - 8, CHART_H - 3 * TEXT - 34
+    for c, share in enumerate(hist):
+        x = 30 + c * bar_w
+        draw.rectangle((x + 3, base - min(1.0, share / 0.3) * height, x + bar_w - 3, base), fill=(120, 120, 200))
+        if accuracy is not None and accuracy[c] == accuracy[c]:  # not NaN
+            y = base - accuracy[c] * height
+            draw.line((x + 2, y, x + bar_w - 2, y), fill=(44, 160, 44), width=3)
+        draw.text((x + bar_w / 2, base + 2), str(c), fill=INK, font=font, anchor="mt")
+    draw.line((30, base - height / 3, CHART_W - 10, base - height / 3), fill=(200, 200, 200))  # the 10 % line
+    return im
+
+
+def frame(grid: np.ndarray, row_labels: list[str], history: list[dict[str, float]], keys: list[str],
+          metrics: dict | None, caption: str) -> Image.Image:
+    """The whole frame."""
+    left = grid_picture(grid, row_labels)
+    title = "digits the judge sees (grey line: 10 %)" + ("\ngreen: accuracy on the asked digit"
+                                                           if metrics and "accuracy" in metrics else "")
+    right = [loss_chart(history, keys), histogram_chart(metrics, title)]
+    height = max(left.height, sum(r.height for r in right)) + TEXT + 10
+    im = Image.new("RGB", (left.width + CHART_W + 16, height), "white")
+    im.paste(left, (0, 0))
+    y = 0
+    for r in right:
+        im.paste(r, (left.width + 12, y))
+        y += r.height
+    ImageDraw.Draw(im).text((4, height - TEXT - 4), caption, fill=INK, font=_font(TEXT))
+    return im

@@ -1,0 +1,41 @@
+"""Numbers typed into a tab, checked once: finite, in range, whole where needed, or a message naming the field.
+
+The checks are toy2d.settings' (the settings table uses them too); here they become the message Gradio shows.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import gradio as gr
+
+from toy2d import settings
+
+from playground import messages
+
+
+def number(value: object, name: str, lo: float, hi: float, lo_open: bool = False) -> float:
+    try:
+        return settings.parse_number(value, name, lo, hi, lo_open)
+    except ValueError as exc:
+        raise messages.error(str(exc)) from None
+
+
+def whole(value: object, name: str, lo: int, hi: int) -> int:
+    try:
+        return settings.parse_whole(value, name, lo, hi)
+    except ValueError as exc:
+        raise messages.error(str(exc)) from None
+
+
+def declared(setting: settings.Setting, value: Any, prefix: str = "") -> Any:
+    """A value for a declared setting, with its own range and label (``prefix``: e.g. which side of the A/B)."""
+    try:
+        return setting.parse(value)
+    except ValueError as exc:
+        raise messages.error(f"{prefix}{exc}") from None
+
+
+def number_box(setting: settings.Setting, value: Any, elem_id: str, **kwargs: Any) -> gr.Number:
+    """A number box for a declared setting: its label, its range as the hint, whole numbers where it has them."""
+    return gr.Number(value, label=setting.label, info=setting.range_text,
+                     precision=0 if setting.kind == "int" else None, elem_id=elem_id, **kwargs)

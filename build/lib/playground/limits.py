@@ -1,0 +1,33 @@
+"""Every limit that keeps one visitor of a public Space from slowing, filling or crashing it for the others.
+
+One place, so the README's "Running it for a class" section and the code cannot disagree. The cost of a 2D run
+itself (an iteration's time, the nets' size) is bounded by the engine: toy2d/budget.py.
+"""
+from __future__ import annotations
+
+import os
+
+
+def _env(name: str, default: float) -> float:
+    """An override for tests, benchmarks and hosts with other needs (e.g. GAN_PLAYGROUND_RUN_IDLE_S=20)."""
+    return float(os.environ.get(f"GAN_PLAYGROUND_{name}", default))
+
+
+# ---- Gradio's queue ----------------------------------------------------------------------------------------------
+CONCURRENCY = 8  # queued events running at once (each tab sets tighter limits on its heavy events)
+QUEUE_MAX = 64  # events waiting; beyond, Gradio answers "This application is currently busy" at once
+QUEUED_PER_PAGE = 4  # events one page (session) may have waiting, so that no client can hold the whole queue
+MAX_UPLOAD_MB = 25  # uploads: the largest picture we accept (40 MP) fits as a JPEG; nothing we read needs more
+MAX_FILE_SIZE = f"{MAX_UPLOAD_MB}mb"  # the same, as Gradio's launch() takes it
+
+# ---- the 2D lab's runs -------------------------------------------------------------------------------------------
+BUSY_REPLY_S = 1.0  # a second frame request for a page while one is computed is answered "busy" after this long
+PAGE_PING_S = 60.0  # an open page tells its run it is there this often (a hidden tab's timers still fire each minute)
+RUN_IDLE_S = _env("RUN_IDLE_S", 300.0)  # a run its page has not reached for this long is freed
+MAX_LIVE_RUNS = int(_env("MAX_LIVE_RUNS", 100))  # ~2–8 MB each; a class of 30 reloading now and then uses ~40
+STATE_TTL_S = 3600  # per-page runs of the other tabs (gr.State) are dropped an hour after their last change
+
+# ---- files we write for download -----------------------------------------------------------------------------------
+EXPORTS_PER_PAGE = 3  # a page's newest saves, CSVs and GIFs are kept; older ones are deleted
+EXPORT_DISK_MB = _env("EXPORT_DISK_MB", 300.0)  # all pages' exports together; the oldest go first beyond this
+GRADIO_CACHE_CLEANUP = (600, 3600)  # Gradio's own cache (uploads, copies): every 10 min, files older than 1 h

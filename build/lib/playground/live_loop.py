@@ -1,0 +1,71 @@
+"""Play / pause for tabs that stream JPEG frames from one generator event per playing page.
+
+A JPEG gr.Image streamed this way repaints several times faster in Chromium than a gr.Timer, which pays a full
+request per frame (../shared/notes/live-rendering.md). Pause only clears the run's ``playing`` flag; the stream sees it after its
+current frame and ends, so a paused page holds no worker.
+"""
+from __future__ import annotations
+
+import time
+from typing import Any, Callable, Iterator
+
+import gradio as gr
+
+FRAME_S = 1 / 15  # at most 15 frames/s: Chromium paints these JPEG frames as fast (benchmarks/experiments2d.py)
+TRAIN_BUDGET_S = 0.04  # a frame trains at most this long, so a costly setting slows training, not the picture
+
+
+PAUSE_LABEL = "‖ Pause"  # not ⏸: Debian's fonts (and older Windows ones) have no glyph for it, only a box
+PLAY_LABEL = "▶ Play"
+
+
+def play_button(playing: bool) -> gr.Button:
+    return gr.Button(PAUSE_LABEL if playing else PLAY_LABEL)
+
+
+def stream(run: Any, frame: Callable[[Any, float], tuple], speed: float, shown: int = 2) -> Iterator[tuple]:
+    """While ``run.playing``: yield frame(run, speed) (``shown`` outputs) plus the play button's label when it
+    changes, then wait out the rest of FRAME_S. ``frame`` may clear ``run.playing`` (e.g. on divergence) to end the
+    stream.
+
+    A stream that finds its run paused still yields once: Gradio blanks every output of a generator that yields
+    nothing. That happens when Play is pressed while a Reset is replacing the run (the new run is paused)."""
+    yielded = False
+    while run is not None and run.playing:
+        t0 = time.perf_counter()
+        out = frame(run, speed)
+        yield (*out, gr.skip() if run.playing else play_button(False))
+        yielded = True
+        time.sleep(max(0.0, FRAME_S - (time.perf_counter() - t0)))
+    if not yielded:
+        yield (*[gr.skip()] * shown, play_button(False))
+
+
+def train(step: Callable[[], Any], n: int, budget_s: float | None = None) -> int:
+    """Call ``step`` up to n times, stopping once TRAIN_BUDGET_S (or ``budget_s``) has passed, after at least one
+    call, or when ``step`` returns False (a run that diverged: that call is not counted). Returns the steps made:
+    the caller says so when fewer than asked."""
+    budget = TRAIN_BUDGET_S if budget_s is None else budget_s
+    t0 = time.perf_counter()
+    for done in range(1, n + 1):
+        if step() is False:
+            return done - 1
+        if time.perf_counter() - t0 >= budget:
+            return done
+    return n
+
+
+def short(done: int, asked: int) -> str:
+    """What the view says when a frame trained fewer iterations than the speed slider asks."""
+    if done >= asked:
+        return ""
+    return (f" · {done} of {asked} iterations per frame: each frame trains at most {TRAIN_BUDGET_S * 1000:.0f} ms, "
+            f"so the picture stays fluid")
+
+
+def iterations(speed: float | None, most: int = 200) -> int:
+    """The speed slider's value as a whole number of iterations per frame, within [1, most]."""
+    try:
+        return max(1, min(most, int(speed or 1)))
+    except (TypeError, ValueError, OverflowError):
+        return 1

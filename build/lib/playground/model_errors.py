@@ -1,0 +1,43 @@
+"""One way for every image tab to report a model that cannot be used: in that tab, never as a traceback.
+
+A handler decorated with `reports_unavailable(n)` returns n outputs whose last one is a status line. When the
+store cannot provide a model (offline, hash mismatch, damaged file) the tab shows a warning and the status line,
+and leaves its other outputs as they were; missing trained weights become a gr.Error naming the file.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+
+import gradio as gr
+
+from models import device, store
+from playground import messages
+
+log = logging.getLogger(__name__)
+
+
+def reports_unavailable(outputs: int, title: str = "Model unavailable"):
+    def decorate(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except store.ModelUnavailable as e:
+                log.warning("%s", e)  # the server's log keeps the paths; the page shows none of them
+                messages.warning(store.redact(str(e)), title=title, duration=None)
+                return (*[gr.skip()] * (outputs - 1), f"⚠️ {store.redact(str(e))}")
+            except FileNotFoundError as e:
+                raise missing_weights(e) from None
+        return wrapper
+    return decorate
+
+
+def missing_weights(e: FileNotFoundError) -> gr.Error:
+    return messages.error(f"Trained weights are missing: {store.redact(str(e))}", title="Weights missing")
+
+
+def gpu_call(fn):
+    """GPU work of a tab: a GPU attached on ZeroGPU Spaces, and a CUDA out-of-memory error answered by moving to
+    the CPU with a warning instead of failing."""
+    return device.on_gpu(device.with_cpu_fallback(fn, lambda text: messages.warning(text)))

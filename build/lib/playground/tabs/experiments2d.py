@@ -1,0 +1,385 @@
+"""The "2D experiments" tab: A/B compare, VAE vs GAN, and a conditional GAN, each trained live.
+
+GAN Lab shows one run of one kind of model. Here two runs train in lock-step on the same data and seed and are
+measured at the same iterations (toy2d.compare), so a difference in the curves is a difference in the settings.
+Each sub-tab holds its own run per browser session (gr.State) and streams frames through playground.live_loop.
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import gradio as gr
+from PIL import Image
+
+from toy2d import distributions, losses, probe
+from toy2d.compare import LockStep
+from toy2d.conditional import ClassScore, ConditionalTrainer
+from toy2d import settings
+from toy2d.config import TrainConfig
+from toy2d.presets import PRESET_NAMES, resolve
+from toy2d.trainer import Trainer
+from toy2d.vae import VAE, VAEConfig
+
+from playground import compare_frames, fields, limits, live_loop, messages
+from playground.tabs import Page
+
+DATA_SETS = [d for d in distributions.NAMES if d != "points"]
+RECIPE = "recipe for the data set"
+BASES = [RECIPE, *PRESET_NAMES]
+SETTING = settings.by_name(TrainConfig)
+VAE_SETTING = settings.by_name(VAEConfig)
+
+
+def box(name: str, value: Any, elem_id: str) -> gr.Number:
+    return fields.number_box(SETTING[name], value, elem_id)
+SIDE_FIELDS = ("base", "loss", "opt", "lr_d", "lr_g", "k_d", "k_g", "r1_gamma")
+SCORES_EVERY_S = 0.5
+
+# (data set, side A, side B); a side is (base, loss or None, overrides)
+PAIRS: dict[str, tuple[str, tuple, tuple]] = {
+    "non-saturating vs WGAN-GP": ("ring8", (RECIPE, "nonsaturating", {}), (RECIPE, "wgan-gp", {})),
+    "one D step vs five (kD = 1 vs 5)": ("ring8", (RECIPE, "nonsaturating", {}),
+                                         (RECIPE, "nonsaturating", {"k_d": 5})),
+    "mode hopping: slow D vs fixed": ("ring8", ("collapse", None, {}), ("collapse-fixed", None, {})),
+    "vanishing gradients: minimax vs non-saturating": ("ring8", ("vanishing", None, {}),
+                                                       ("vanishing-fixed", None, {})),
+    "oscillation: no R1 vs R1": ("disjoint", ("oscillation", None, {}), ("oscillation-fixed", None, {})),
+}
+DEFAULT_PAIR = "non-saturating vs WGAN-GP"
+
+
+# ---- runs ----------------------------------------------------------------------------------------------------------
+@dataclass
+class Comparison:
+    """Two (or more) runs in lock-step and what the page needs to draw them."""
+
+    lock: LockStep
+    titles: list[str]
+    box: probe.Box | None = None
+    playing: bool = False
+    warned: set[str] = field(default_factory=set)
+    book: compare_frames.Sketchbook = field(default_factory=compare_frames.Sketchbook)
+    trained: tuple[int, int] = (0, 0)  # the last frame's iterations, done and asked
+
+    def advance(self, n: int, budget_s: float | None = None) -> None:
+        self.trained = (live_loop.train(self.lock.step, n, budget_s), n)
+
+    def render(self) -> tuple[Image.Image, str]:
+        models = [t.model for t in self.lock.tracks]
+        self.box = compare_frames.shared_box(models, self.box)
+        picture = compare_frames.compare_picture(self.lock, self.box, self.titles, self.book)
+        for t in self.lock.tracks:
+            if t.model.diverged and t.name not in self.warned:
+                self.warned.add(t.name)
+                messages.warning(f"{t.name} stopped: {t.model.diverged.message()}. The other run goes on.")
+        if all(m.diverged for m in models):
+            self.playing = False
+        return picture, self.lock.summary().replace("\n", "  \n") + live_loop.short(*self.trained)
+
+
+@dataclass
+class Conditional:
+    trainer: ConditionalTrainer
+    label: int = 0
+    box: probe.Box | None = None
+    scores: list[ClassScore] = field(default_factory=list)
+    scores_at: float = -math.inf
+    playing: bool = False
+    trained: tuple[int, int] = (0, 0)
+
+    def advance(self, n: int, budget_s: float | None = None) -> None:
+        self.trained = (live_loop.train(self.trainer.step, n, budget_s), n)
+
+    def render(self, fresh_scores: bool = False) -> tuple[Image.Image, str]:
+        t = self.trainer
+        now = time.perf_counter()
+        if fresh_scores or not self.scores or now - self.scores_at >= SCORES_EVERY_S:
+            self.scores, self.scores_at = t.class_scores(), now
+        real = t.pool[: probe.N_SHOWN].numpy()
+        self.box = probe.fit_view(real, t.sample(probe.N_SHOWN), self.box)
+        picture = compare_frames.conditional_picture(t, self.label, self.box, self.scores)
+        if t.diverged:
+            self.playing = False
+            messages.warning(f"Training stopped: {t.diverged.message()}. Lower the learning rates and press Reset.")
+            return picture, conditional_line(self.scores, self.label)
+        return picture, conditional_line(self.scores, self.label) + live_loop.short(*self.trained)
+
+
+def conditional_line(scores: list[ClassScore], label: int) -> str:
+    if not scores:
+        return ""
+    mean = sum(s.on_mode for s in scores) / len(scores)
+    worst = min(scores, key=lambda s: s.on_mode)
+    s = scores[label]
+    elsewhere = f", mostly near mode {s.nearest}" if s.nearest != label else ""
+    return (f"Class {label}: **{s.on_mode:.0%}** of G(z, {label}) on mode {label}{elsewhere}. All classes: mean "
+            f"**{mean:.0%}** on their own mode; worst class {worst.label} at {worst.on_mode:.0%}.")
+
+
+# ---- settings → configs (gr.Error names a bad setting) ------------------------------------------------------------
+def _data(data: Any, allowed: list[str]) -> str:
+    if data not in allowed:
+        raise messages.error(f"Choose a data set from the list ({', '.join(allowed)}).")
+    return data
+
+
+def side_config(data: str, seed: Any, base: str, loss: str, opt: str, lr_d: Any, lr_g: Any, k_d: Any, k_g: Any,
+                r1_gamma: Any, name: str = "run") -> TrainConfig:
+    """One side of the A/B panel → a validated config: the base (recipe or preset) with the panel's numbers."""
+    if base not in BASES:
+        raise messages.error(f"{name}: choose a starting point from the list.")
+    side = f"{name}: "
+    opt = fields.declared(SETTING["opt_d"], opt, side)
+    overrides = dict(seed=fields.declared(SETTING["seed"], seed), opt_d=opt, opt_g=opt,
+                     **{k: fields.declared(SETTING[k], v, side) for k, v in
+                        dict(loss=loss, lr_d=lr_d, lr_g=lr_g, k_d=k_d, k_g=k_g, r1_gamma=r1_gamma).items()})
+    try:
+        config, _ = resolve(data=data, loss=loss, preset=None if base == RECIPE else base, overrides=overrides)
+    except ValueError as e:
+        raise messages.error(f"{name}: {e}") from None
+    return config
+
+
+def side_values(data: str, base: str, loss: str | None, overrides: dict | None = None) -> list[Any]:
+    """What one side's fields show for a base (recipe or preset) and loss: the panel is filled from it."""
+    config, _ = resolve(data=data, loss=loss, preset=None if base == RECIPE else base, overrides=overrides)
+    return [base, config.loss, config.opt_d, config.lr_d, config.lr_g, config.k_d, config.k_g, config.r1_gamma]
+
+
+def _describe(name: str, config: TrainConfig, base: str) -> str:
+    start = "" if base == RECIPE else f"{base}, "
+    return f"{name}: {start}{config.loss}, {config.opt_d} {config.lr_d:g}/{config.lr_g:g}, kD {config.k_d}"
+
+
+# ---- handlers ------------------------------------------------------------------------------------------------------
+def ab_new(old: Comparison | None, data: str, seed: Any, *sides: Any) -> tuple:
+    """Reset: two fresh runs (paused) from the panel; an old run's stream ends."""
+    data = _data(data, DATA_SETS)
+    n = len(SIDE_FIELDS)
+    a, b = sides[:n], sides[n:2 * n]
+    ca, cb = side_config(data, seed, *a, name="A"), side_config(data, seed, *b, name="B")
+    run = Comparison(LockStep({"A": Trainer(ca), "B": Trainer(cb)}),
+                     [_describe("A", ca, a[0]), _describe("B", cb, b[0])])
+    return _replace(old, run)
+
+
+def ab_pair(name: str) -> list[Any]:
+    """A ready-made pair: the data set and both sides' fields."""
+    if name not in PAIRS:
+        return [gr.update()] * (1 + 2 * len(SIDE_FIELDS))
+    data, (base_a, loss_a, over_a), (base_b, loss_b, over_b) = PAIRS[name]
+    return [data, *side_values(data, base_a, loss_a, over_a), *side_values(data, base_b, loss_b, over_b)]
+
+
+def ab_pick(old: Comparison | None, name: str, seed: Any) -> list[Any]:
+    """A ready-made pair picked: its fields and, in the same event, its two runs. (Filling the fields and building
+    the runs as two chained events left a moment where the panel showed the new pair while Play still reached the
+    old run, which the build then paused.)"""
+    values = ab_pair(name)
+    if name not in PAIRS:
+        return [*values, gr.skip(), gr.skip(), gr.skip(), gr.skip()]
+    return [*values, *ab_new(old, values[0], seed, *values[1:])]
+
+
+def ab_side(data: str, base: str, loss: str | None = None) -> list[Any]:
+    """A side's base (loss None: the base's own) or loss changed: fill its numbers with what they train well
+    with."""
+    try:
+        values = side_values(_data(data, DATA_SETS), base, loss)
+    except ValueError as e:
+        raise messages.error(str(e)) from None
+    return values[1:]
+
+
+def vae_new(old: Comparison | None, data: str, seed: Any, loss: str, beta: Any, learn_sigma: bool) -> tuple:
+    data = _data(data, DATA_SETS)
+    if loss not in losses.LOSS_NAMES:
+        raise messages.error("Choose the GAN's loss from the list.")
+    gan, _ = resolve(data=data, loss=loss, overrides={"seed": fields.whole(seed, "seed", 0, 2**31 - 1)})
+    vae = VAEConfig.like(gan, beta=fields.declared(VAE_SETTING["beta"], beta), learn_sigma=bool(learn_sigma))
+    run = Comparison(LockStep({"GAN": Trainer(gan), "VAE": VAE(vae)}),
+                     [f"GAN ({loss})", f"VAE (beta {vae.beta:g}, sigma {'learned' if vae.learn_sigma else 'fixed'})"])
+    return _replace(old, run)
+
+
+def cgan_new(old: Conditional | None, data: str, seed: Any, loss: str, label: Any) -> tuple:
+    data = _data(data, list(distributions.MIXTURE_NAMES))
+    if loss not in losses.LOSS_NAMES:
+        raise messages.error("Choose a loss from the list.")
+    config, _ = resolve(data=data, loss=loss, overrides={"seed": fields.whole(seed, "seed", 0, 2**31 - 1)})
+    trainer = ConditionalTrainer(config)
+    run = Conditional(trainer, fields.whole(label, "class", 0, trainer.classes - 1))
+    return _replace(old, run)
+
+
+def cgan_label(run: Conditional | None, label: Any) -> tuple:
+    """Another class to look at: the same run, redrawn."""
+    if run is None:
+        return gr.skip(), gr.skip()
+    run.label = fields.whole(label, "class", 0, run.trainer.classes - 1)
+    return run.render()
+
+
+def cgan_classes(data: str) -> gr.Dropdown:
+    k = len(distributions.get(data).mixture.centres) if data in distributions.MIXTURE_NAMES else 1
+    return gr.Dropdown(choices=list(range(k)), value=0)
+
+
+def _replace(old: Any, run: Any) -> tuple:
+    if old is not None:
+        old.playing = False
+    picture, line = run.render()
+    return run, picture, line, live_loop.play_button(False)
+
+
+def first_visit(new):
+    """The sub-tab's first opening builds its runs (not the page load: nothing trains for pages that never look)."""
+    def build(run: Any, *settings: Any) -> tuple:
+        if run is not None:
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        return new(None, *settings)
+    return build
+
+
+def toggle(run: Any) -> tuple:
+    if run is None:
+        raise messages.error("Press Reset to build the runs first.")
+    run.playing = not run.playing
+    return run, live_loop.play_button(run.playing)
+
+
+def frame(run: Any, speed: float) -> tuple:
+    run.advance(live_loop.iterations(speed))
+    return run.render()
+
+
+def stream(run: Any, speed: float):
+    yield from live_loop.stream(run, frame, speed)
+
+
+def single_step(run: Any) -> tuple:
+    if run is None:
+        raise messages.error("Press Reset to build the runs first.")
+    run.advance(1, budget_s=math.inf)
+    if isinstance(run, Comparison):
+        run.lock.measure()  # a step by hand is looked at closely: measure it
+        return run.render()
+    return run.render(fresh_scores=True)
+
+
+# ---- layout --------------------------------------------------------------------------------------------------------
+def _controls(prefix: str, default_speed: int) -> tuple:
+    with gr.Row():
+        play = gr.Button(live_loop.PLAY_LABEL, variant="primary", elem_id=f"{prefix}-play")
+        step = gr.Button("Step", elem_id=f"{prefix}-step")
+        reset = gr.Button("Reset (apply settings)", elem_id=f"{prefix}-reset")
+        speed = gr.Slider(1, 50, default_speed, step=1, label="iterations per frame", elem_id=f"{prefix}-speed")
+    return play, step, reset, speed
+
+
+def _wire(tabs: list[gr.Tab], run: gr.State, play, step, reset, speed, picture, line, settings: list, new,
+          prefix: str) -> None:
+    outputs = [run, picture, line, play]
+    for tab in tabs:
+        tab.select(first_visit(new), [run, *settings], outputs)
+    play.click(toggle, run, [run, play]).then(stream, [run, speed], [picture, line, play], show_progress="hidden",
+                                               concurrency_limit=16, concurrency_id=f"{prefix}-stream")
+    step.click(single_step, run, [picture, line])
+    reset.click(new, [run, *settings], outputs)
+
+
+def _side(name: str, values: list[Any]) -> list[gr.components.Component]:
+    base, loss, opt, lr_d, lr_g, k_d, k_g, r1 = values
+    p = f"ab-{name.lower()}"
+    with gr.Column(min_width=260):
+        gr.Markdown(f"**Run {name}**")
+        fields = [gr.Dropdown(BASES, value=base, label="start from", elem_id=f"{p}-base"),
+                  gr.Dropdown(list(SETTING["loss"].choices), value=loss, label=SETTING["loss"].label,
+                              elem_id=f"{p}-loss"),
+                  gr.Dropdown(list(SETTING["opt_d"].choices), value=opt, label="optimiser (D and G)",
+                              elem_id=f"{p}-opt")]
+        with gr.Row():
+            fields += [box("lr_d", lr_d, f"{p}-lr_d"), box("lr_g", lr_g, f"{p}-lr_g")]
+        with gr.Row():
+            fields += [box("k_d", k_d, f"{p}-k_d"), box("k_g", k_g, f"{p}-k_g"), box("r1_gamma", r1, f"{p}-r1")]
+    return fields
+
+
+def _build_ab(tabs: list[gr.Tab]) -> None:
+    gr.Markdown("Two runs on the **same data and seed**, trained in lock-step: one iteration of A, one of B, "
+                "measured at the same iterations against the same real samples. Pick a ready-made pair or set each "
+                "side (under the view), then press Reset. The mode timelines show *which* modes each run covers "
+                "over time: a staircase is mode hopping, a single row is collapse.")
+    data0, a0, b0 = PAIRS[DEFAULT_PAIR]
+    with gr.Row():
+        pair = gr.Dropdown(list(PAIRS), value=DEFAULT_PAIR, label="ready-made pair", elem_id="ab-pair", scale=2)
+        data = gr.Dropdown(DATA_SETS, value=data0, label="data set", elem_id="ab-data")
+        seed = gr.Number(0, label="seed (both runs)", precision=0, elem_id="ab-seed")
+    play, step, reset, speed = _controls("ab", 10)
+    picture = gr.Image(label="A and B", show_label=False, interactive=False, format="jpeg", elem_id="ab-frame")
+    line = gr.Markdown(elem_id="ab-line")
+    # under the view, one click away: the pair's picture fits a 1366×768 screen under the controls
+    with gr.Accordion("Settings of run A and run B (then press Reset)", open=False, elem_id="ab-sides"):
+        with gr.Row():
+            side_a = _side("A", side_values(data0, a0[0], a0[1], a0[2]))
+            side_b = _side("B", side_values(data0, b0[0], b0[1], b0[2]))
+    run = gr.State(None, time_to_live=limits.STATE_TTL_S)  # a run a raw API call left behind is dropped
+    settings = [data, seed, *side_a, *side_b]
+    _wire(tabs, run, play, step, reset, speed, picture, line, settings, ab_new, "ab")
+    pair.input(ab_pick, [run, pair, seed], [data, *side_a, *side_b, run, picture, line, play])
+    for side in (side_a, side_b):  # a new base or loss refills the side's numbers from its recipe
+        side[0].input(ab_side, [data, side[0]], side[1:])
+        side[1].input(ab_side, [data, side[0], side[1]], side[1:])
+
+
+def _build_vae(tab: gr.Tab) -> None:
+    gr.Markdown("A **VAE** and a **GAN** with the same layers (decoder = generator, encoder = discriminator) on "
+                "the same data, trained in lock-step. The VAE maximises the ELBO: reconstruction + KL to the "
+                "prior, with z = μ + σ·ε; its samples carry the decoder's noise σ. Watch the numbers: the VAE "
+                "covers every mode from early on but few of its samples are *high quality* (within 3σ of a "
+                "mode); the GAN's samples are sharp but it may drop modes.")
+    with gr.Row():
+        data = gr.Dropdown(DATA_SETS, value="ring8", label="data set", elem_id="vae-data")
+        seed = gr.Number(0, label="seed", precision=0, elem_id="vae-seed")
+        loss = gr.Dropdown(list(losses.LOSS_NAMES), value="nonsaturating", label="GAN loss", elem_id="vae-loss")
+        beta = fields.number_box(VAE_SETTING["beta"], 1.0, "vae-beta")
+        learn_sigma = gr.Checkbox(True, label="learn the decoder's σ", elem_id="vae-sigma")
+    play, step, reset, speed = _controls("vae", 10)
+    picture = gr.Image(label="GAN and VAE", show_label=False, interactive=False, format="jpeg",
+                       elem_id="vae-frame")
+    line = gr.Markdown(elem_id="vae-line")
+    run = gr.State(None, time_to_live=limits.STATE_TTL_S)  # a run a raw API call left behind is dropped
+    _wire([tab], run, play, step, reset, speed, picture, line, [data, seed, loss, beta, learn_sigma], vae_new, "vae")
+
+
+def _build_cgan(tab: gr.Tab) -> None:
+    gr.Markdown("A **conditional GAN**: each mode of the mixture is a class; G(z, y) and D(x, y) both get the "
+                "one-hot label y. Pick a class to see D's view of it, where G sends the noise for it, and the "
+                "share of its samples that land on the right mode.")
+    with gr.Row():
+        data = gr.Dropdown(list(distributions.MIXTURE_NAMES), value="ring8", label="data set", elem_id="cgan-data")
+        seed = gr.Number(0, label="seed", precision=0, elem_id="cgan-seed")
+        loss = gr.Dropdown(list(losses.LOSS_NAMES), value="nonsaturating", label="loss", elem_id="cgan-loss")
+        label = gr.Dropdown(list(range(8)), value=0, label="class to show", elem_id="cgan-label")
+    play, step, reset, speed = _controls("cgan", 10)
+    picture = gr.Image(label="conditional GAN", show_label=False, interactive=False, format="jpeg",
+                       elem_id="cgan-frame")
+    line = gr.Markdown(elem_id="cgan-line")
+    run = gr.State(None, time_to_live=limits.STATE_TTL_S)  # a run a raw API call left behind is dropped
+    _wire([tab], run, play, step, reset, speed, picture, line, [data, seed, loss, label], cgan_new, "cgan")
+    data.input(cgan_classes, data, label)
+    label.input(cgan_label, [run, label], [picture, line])
+
+
+def create(page: Page) -> None:
+    """Lay out the sub-tabs. Each builds its runs the first time it is shown: the first sub-tab when the outer
+    tab is opened, the others when they are selected."""
+    with gr.Tab("A/B compare") as ab:
+        _build_ab([ab, page.tab])
+    with gr.Tab("VAE vs GAN") as vae:
+        _build_vae(vae)
+    with gr.Tab("Conditional GAN") as cgan:
+        _build_cgan(cgan)

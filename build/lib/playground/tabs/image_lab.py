@@ -1,0 +1,205 @@
+"""The image lab tab: DCGAN, conditional GAN and CycleGAN training live on 8×8 digits.
+
+Same rhythm as the 2D lab (play, pause, step, reset, speed), one run per browser session, frames streamed by
+playground.live_loop.
+"""
+from __future__ import annotations
+
+import math
+import threading
+import time
+from dataclasses import dataclass, field
+
+import gradio as gr
+from PIL import Image
+
+from models import digit_gans, digits
+from models.digit_gans import DigitConfig, DigitGAN
+from playground import digit_frames, fields, limits, live_loop, messages
+from playground.tabs import Page
+from toy2d import settings
+
+METRICS_EVERY_S = 0.5
+TABLE = settings.by_name(DigitConfig)  # the panel's settings, in its order, declared in models/digit_gans.py
+SETTINGS = ("model", "loss", "optimizer", "lr_d", "lr_g", "k_d", "k_g", "batch", "z_dim", "seed", "domain_a",
+            "domain_b", "lambda_cyc", "lambda_id")
+INTS = {name for name in SETTINGS if TABLE[name].kind == "int"}
+
+
+@dataclass
+class LabRun:
+    gan: DigitGAN
+    metrics: dict | None = None
+    metrics_at: float = 0.0
+    frames: int = 0
+    started: float = field(default_factory=time.perf_counter)
+    iterations_at_start: int = 0
+    playing: bool = False
+    trained: tuple[int, int] = (0, 0)  # the last frame's iterations, done and asked
+
+
+def config_from(values: tuple) -> DigitConfig:
+    """The panel's values → a validated config, or gr.Error naming the bad field."""
+    kwargs = {}
+    for name, value in zip(SETTINGS, values):
+        if name in INTS:
+            if value is None or not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise messages.error(f"{name.replace('_', ' ')} must be a whole number.")
+            if int(value) != value:
+                raise messages.error(f"{name.replace('_', ' ')} must be a whole number, not {value}.")
+            value = int(value)
+        elif isinstance(value, float) and not math.isfinite(value):
+            raise messages.error(f"{name.replace('_', ' ')} must be a finite number.")
+        kwargs[name] = value
+    try:
+        return DigitConfig(**kwargs).validate()
+    except (ValueError, TypeError) as e:
+        raise messages.error(f"Settings not used: {e}.") from None
+
+
+def _labels(gan: DigitGAN) -> list[str]:
+    cfg = gan.config
+    if cfg.model == "cgan":
+        return [f"digit {i}" for i in range(digit_gans.GRID)]
+    if cfg.model == "cyclegan":
+        return [r.replace("a", str(cfg.domain_a)).replace("b", str(cfg.domain_b)) for r in digit_frames.CYCLE_ROWS]
+    return []
+
+
+def _keys(gan: DigitGAN) -> list[str]:
+    return ["d", "g", "cycle", "identity"] if gan.config.model == "cyclegan" else ["d", "g"]
+
+
+def metrics_line(gan: DigitGAN, m: dict | None) -> str:
+    if not m:
+        return ""
+    parts = [f"judge (accuracy {digits.judge().test_accuracy:.0%} on held-out real digits) sees "
+             f"**{m['classes_covered']}/10** classes", f"Fréchet distance **{m['frechet']:.1f}**"]
+    if "accuracy" in m:
+        parts.append(f"cGAN accuracy on the asked digit **{m['accuracy']:.0%}**")
+    if "translated_as_b" in m:
+        parts.append(f"G({gan.config.domain_a}) read as {gan.config.domain_b}: **{m['translated_as_b']:.0%}**")
+    return " · ".join(parts)
+
+
+def render(run: LabRun) -> tuple[Image.Image, str]:
+    gan = run.gan
+    now = time.perf_counter()
+    if run.metrics is None or now - run.metrics_at >= METRICS_EVERY_S:
+        run.metrics, run.metrics_at = gan.metrics(), now
+    rate = (gan.iteration - run.iterations_at_start) / max(1e-6, now - run.started)
+    caption = f"iteration {gan.iteration} · {rate:.0f} it/s · {gan.config.model}, {gan.config.loss}"
+    picture = digit_frames.frame(gan.grid(), _labels(gan), gan.history, _keys(gan), run.metrics, caption)
+    return picture, metrics_line(gan, run.metrics) + live_loop.short(*run.trained)
+
+
+def new_run(old: LabRun | None, *values) -> tuple:
+    """Reset: a fresh, paused run with the panel's settings; the old run's stream, if any, ends."""
+    run = LabRun(DigitGAN(config_from(values)))
+    if old is not None:
+        old.playing = False
+    picture, line = render(run)
+    return run, picture, line, live_loop.play_button(False)
+
+
+def frame(run: LabRun, speed: float) -> tuple:
+    """One frame: `speed` iterations (within the frame's training budget), then the picture. Divergence stops the
+    run with a message."""
+    gan, asked = run.gan, live_loop.iterations(speed)
+    run.trained = (live_loop.train(lambda: False if gan.diverged else gan.step(), asked), asked)
+    run.frames += 1
+    picture, line = render(run)
+    if run.gan.diverged:
+        run.playing = False
+        messages.warning(f"Training stopped: {run.gan.diverged}.")
+    return picture, line
+
+
+def toggle(run: LabRun | None, *values) -> tuple:
+    """Play ⇄ Pause. Pausing only clears the flag; the running stream sees it and ends."""
+    if run is None:
+        run = LabRun(DigitGAN(config_from(values)))
+    run.playing = not run.playing
+    if run.playing:
+        run.started, run.iterations_at_start = time.perf_counter(), run.gan.iteration
+    return run, live_loop.play_button(run.playing)
+
+
+def stream(run: LabRun | None, speed: float):
+    """While the run is playing: a frame every live_loop.FRAME_S at most."""
+    yield from live_loop.stream(run, frame, speed)
+
+
+def single_step(run: LabRun | None, *values) -> tuple:
+    if run is None:
+        run = LabRun(DigitGAN(config_from(values)))
+    run.gan.step()
+    run.trained = (1, 1)
+    picture, line = render(run)
+    if run.gan.diverged:
+        messages.warning(f"Training stopped: {run.gan.diverged}.")
+    return run, picture, line
+
+
+def walk(run: LabRun | None, seed: float, label: float) -> Image.Image:
+    if run is None:
+        raise messages.error("Start a run first (Play or Step).")
+    try:
+        frames = run.gan.walk(10, int(seed or 0), int(label or 0) % 10)
+    except ValueError as e:
+        raise messages.error(str(e)) from None
+    return digit_frames.grid_picture(frames[None], [])
+
+
+DEFAULT = DigitConfig()
+
+
+def _box(name: str) -> gr.Number:
+    return fields.number_box(TABLE[name], getattr(DEFAULT, name), f"img-{name}")
+
+
+def create(page: Page) -> None:
+    threading.Thread(target=digits.judge, daemon=True).start()  # off the first frame's path
+    gr.Markdown("Train image GANs on scikit-learn's 1 797 handwritten **8×8 digits**, live. **DCGAN**: strided "
+                "(transposed) convolutions with batch norm. **Conditional GAN**: the digit's one-hot label is "
+                "concatenated to z and to the discriminator's input, so you can ask for a digit (one row per "
+                "digit). **CycleGAN**: turns one digit into another without pairs, with cycle and identity losses. "
+                "A small classifier (the *judge*) says which digits come out: a skewed histogram is mode collapse.")
+    run = gr.State(None, time_to_live=limits.STATE_TTL_S)  # a run a raw API call left behind is dropped
+    with gr.Row():
+        play = gr.Button(live_loop.PLAY_LABEL, variant="primary", elem_id="img-play")
+        step = gr.Button("Step", elem_id="img-step")
+        reset = gr.Button("Reset", elem_id="img-reset")
+        speed = gr.Slider(1, 100, 4, step=1, label="iterations per frame", elem_id="img-speed")
+    picture = gr.Image(label="live", show_label=False, interactive=False, format="jpeg", elem_id="img-frame")
+    line = gr.Markdown(elem_id="img-metrics")
+    with gr.Row():
+        model = gr.Radio([("DCGAN", "dcgan"), ("conditional GAN", "cgan"), ("CycleGAN", "cyclegan")],
+                         value="cgan", label="model", elem_id="img-model")
+        loss = gr.Dropdown(list(TABLE["loss"].choices), value=DEFAULT.loss, label="loss", elem_id="img-loss")
+        optimizer = gr.Dropdown(list(TABLE["optimizer"].choices), value=DEFAULT.optimizer, label="optimizer",
+                                elem_id="img-opt")
+    with gr.Row():
+        lr_d, lr_g, k_d, k_g, batch, z_dim, seed = (_box(n) for n in ("lr_d", "lr_g", "k_d", "k_g", "batch",
+                                                                       "z_dim", "seed"))
+    with gr.Accordion("CycleGAN", open=False):
+        with gr.Row():
+            domain_a, domain_b, lambda_cyc, lambda_id = (_box(n) for n in ("domain_a", "domain_b", "lambda_cyc",
+                                                                           "lambda_id"))
+    with gr.Accordion("Latent walk of the live generator", open=False):
+        with gr.Row():
+            walk_seed = gr.Number(0, label="walk seed", precision=0, elem_id="img-walk-seed")
+            walk_label = gr.Number(0, label="digit (cGAN)", precision=0, elem_id="img-walk-label")
+            walk_btn = gr.Button("Walk", elem_id="img-walk-btn")
+        walk_picture = gr.Image(label="walk", interactive=False, format="png", elem_id="img-walk", height=80)
+
+    settings = [model, loss, optimizer, lr_d, lr_g, k_d, k_g, batch, z_dim, seed, domain_a, domain_b, lambda_cyc,
+                lambda_id]
+    play.click(toggle, inputs=[run, *settings], outputs=[run, play]).then(
+        stream, inputs=[run, speed], outputs=[picture, line, play], show_progress="hidden",
+        concurrency_limit=16, concurrency_id="image-lab-stream")  # a playing page holds one worker
+    step.click(single_step, inputs=[run, *settings], outputs=[run, picture, line])
+    reset.click(new_run, inputs=[run, *settings], outputs=[run, picture, line, play])
+    for control in settings:
+        control.change(new_run, inputs=[run, *settings], outputs=[run, picture, line, play], show_progress="hidden")
+    walk_btn.click(walk, inputs=[run, walk_seed, walk_label], outputs=walk_picture)

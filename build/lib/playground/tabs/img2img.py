@@ -1,0 +1,248 @@
+"""The image-to-image tab: pix2pix "you sketch, it colours" and CycleGAN with reconstruction.
+
+pix2pix learns from pairs (here: faces of the pretrained DCGAN and their XDoG line drawings, made by
+`python -m models.train`); CycleGAN learns from two unpaired sets. The tab shows both the way the papers do:
+sketch → face beside the L1-only and untrained generators, and Original → Translated → Reconstructed.
+"""
+from __future__ import annotations
+
+import functools
+
+import gradio as gr
+import numpy as np
+from PIL import Image
+
+from models import facepairs, latent, montage, store, translation
+from models.dcgan import load_faces
+from playground import examples, messages, uploads
+from playground.model_errors import gpu_call, missing_weights, reports_unavailable
+from playground.uploads import chosen_size, read_upload
+from playground.tabs import Page
+
+PAD = 256                 # sketch-pad canvas; the network reads it at 64×64
+SHOW = 256                # on-screen size of a 64-px result
+VINTAGE_SIZES = (256, 384, 512)
+DIFF_GAIN = 4             # the vintage effect is subtle: differences are amplified to be seen
+EXAMPLE_SKETCHES = 12
+
+
+def _up(picture: np.ndarray, side: int = SHOW) -> np.ndarray:
+    return montage.upscale(picture[None], side)[0]
+
+
+def _drawing(value: dict | np.ndarray | None) -> np.ndarray:
+    """The sketch pad's flattened picture (strokes composited on white), or an error if nothing was drawn."""
+    if isinstance(value, dict):
+        value = value.get("composite")
+    if value is None or not isinstance(value, np.ndarray) or value.size == 0:
+        raise messages.error("Draw a face on the pad first (or load an example sketch).")
+    drawing = translation.on_white(value)
+    ink = drawing if drawing.ndim == 2 else drawing.min(axis=-1)
+    if (ink < 200).sum() < 20:
+        raise messages.error("The pad is empty: draw some lines (eyes, mouth, outline of the face).")
+    return drawing
+
+
+def three_generators(sk: np.ndarray) -> np.ndarray:
+    """The same sketch through the GAN-trained, the L1-only and an untrained U-Net, side by side."""
+    nets = ((translation.pix2pix(translation.PIX2PIX), "pix2pix (cGAN + L1)"),  # the bundled font has no λ
+            (translation.pix2pix(translation.PIX2PIX_L1), "L1 only (blurry)"),
+            (translation.untrained_pix2pix(), "untrained"))
+    tiles = [_up(translation.sketch_to_face(net, sk)[0], 160) for net, _ in nets]
+    return montage.equation(tiles, [label for _, label in nets], ["", ""])
+
+
+@gpu_call
+def colour(pad: dict | None) -> tuple:
+    sk = translation.pad_to_sketch(_drawing(pad))
+    try:
+        face = translation.sketch_to_face(translation.pix2pix(translation.PIX2PIX), sk)[0]
+        return _up(face), _up(np.repeat(sk[..., None], 3, -1), 128), three_generators(sk)
+    except FileNotFoundError as e:
+        raise missing_weights(e) from None
+
+
+def live_colour(pad: dict | None) -> tuple:
+    """While drawing: colour quietly, and say nothing about an empty pad."""
+    try:
+        return colour(pad)
+    except gr.Error:
+        return gr.skip(), gr.skip(), gr.skip()
+
+
+@functools.cache
+def example_sketches() -> list[np.ndarray]:
+    """Sketches of held-out faces (seeds the training never saw), at pad size."""
+    first = facepairs.HELD_OUT_FIRST_SEED + 500
+    faces = facepairs.faces(load_faces(), list(range(first, first + EXAMPLE_SKETCHES)))
+    return [np.asarray(Image.fromarray(s).resize((PAD, PAD), Image.BICUBIC).convert("RGB"))
+            for s in facepairs.sketches(faces)]
+
+
+@reports_unavailable(3)
+def load_example(index: int) -> tuple:
+    sketches = example_sketches()
+    picture = sketches[index % len(sketches)]
+    value = {"background": picture, "layers": [], "composite": picture}
+    return value, (index + 1) % len(sketches), "Example sketch loaded: draw on it, or press **Colour it**."
+
+
+@reports_unavailable(4)
+@gpu_call
+def photo_pipeline(photo: str | None) -> tuple:
+    picture = read_upload(photo, "photo", 2048, quiet=True)  # only its centre square at 64 px is used
+    crop = translation.square(picture, translation.SIDE)
+    sk = translation.photo_to_sketch(picture)
+    face = translation.sketch_to_face(translation.pix2pix(translation.PIX2PIX), sk)[0]
+    return _up(crop, 160), _up(np.repeat(sk[..., None], 3, -1), 160), _up(face, 160), ""
+
+
+@reports_unavailable(4)
+@gpu_call
+def run_vintage(photo: str | None, size: object) -> tuple:
+    picture = read_upload(photo, "photo", chosen_size(size, VINTAGE_SIZES))
+    out = translation.vintage(picture)
+    picture = picture[: out.shape[0], : out.shape[1]]
+    diff = np.clip(np.abs(out.astype(np.int16) - picture) * DIFF_GAIN, 0, 255).astype(np.uint8)
+    mean = float(np.abs(out.astype(np.int16) - picture).mean())
+    return out, diff, f"mean change {mean:.1f} of 255 per channel (the difference view multiplies it by " \
+                      f"{DIFF_GAIN})", store.status("cyclegan-vintage")
+
+
+def _labelled_rows(rows: list[np.ndarray], labels: list[str]) -> np.ndarray:
+    """Rows of 64-px pictures, each with its label on the left."""
+    from PIL import ImageDraw, ImageFont
+
+    tile = 96
+    width = 150
+    font = ImageFont.load_default(size=13)
+    pictures = [montage.grid(montage.upscale(r, tile), cols=len(r)) for r in rows]
+    canvas = Image.new("RGB", (width + pictures[0].shape[1], sum(p.shape[0] + 4 for p in pictures)), "white")
+    draw = ImageDraw.Draw(canvas)
+    y = 0
+    for picture, label in zip(pictures, labels):
+        canvas.paste(Image.fromarray(picture), (width, y))
+        draw.text((6, y + tile / 2), label, fill=(30, 30, 30), font=font, anchor="lm")
+        y += picture.shape[0] + 4
+    return np.asarray(canvas)
+
+
+@reports_unavailable(3)
+@gpu_call
+def run_own_cyclegan(seeds_text: str) -> tuple:
+    try:
+        seeds = latent.parse_seeds(seeds_text, limit=8)
+    except ValueError as e:
+        raise messages.error(f"Seeds: {e}") from None
+    g, f, meta = translation.own_cyclegan(translation.CYCLEGAN)
+    faces = facepairs.faces(load_faces(), seeds)
+    painted = facepairs.paint(facepairs.faces(load_faces(), [s + 1 for s in seeds]), int(meta.get("style", 19)))
+    gx, fgx = translation.cycle(g, f, faces)
+    fy, gfy = translation.cycle(f, g, painted)
+    x_rows = _labelled_rows([faces, gx, fgx], ["Original (face)", "Translated G(x)", "Reconstructed F(G(x))"])
+    y_rows = _labelled_rows([painted, fy, gfy], ["Original (painting)", "Translated F(y)", "Reconstructed G(F(y))"])
+    info = (f"Trained with `{meta.get('command', '?')}` — λ_cyc = {meta.get('lambda_cyc')}, λ_id = "
+            f"{meta.get('lambda_id')}, {meta.get('steps')} steps in {meta.get('seconds', 0) / 60:.0f} min; final "
+            f"losses {meta.get('final')}.")
+    return x_rows, y_rows, info
+
+
+PIX2PIX_INTRO = """\
+**pix2pix** learns from *pairs*: here 6 000 faces of the pretrained DCGAN and their line drawings (XDoG). A
+U-Net turns the drawing into a face; a PatchGAN discriminator judges 34×34-pixel patches of (drawing, face) pairs
+and forces sharp detail; an L1 term (λ = 100) keeps the colours near the real face. Trained by this project on a
+2-core CPU (the command is in the README). Draw a face (outline, eyes, nose, mouth, hair), or load an example.
+"""
+CYCLEGAN_INTRO = """\
+**CycleGAN** learns from two *unpaired* sets: G: X → Y, F: Y → X, a discriminator in each domain, and the cycle
+loss F(G(x)) ≈ x that replaces the missing pairs. The pretrained **vintage** model only released G (modern →
+vintage), so no reconstruction can be shown for it. Our own CycleGAN below has both directions: X = DCGAN faces,
+Y = *other* DCGAN faces painted by built-in style 19 of the style-transfer network ("photo ↔ painting").
+"""
+
+
+# The editor opens with no tool chosen ("select the draw tool to start"); a sketch pad should just draw.
+PICK_BRUSH = """() => {
+  let tries = 0;
+  const pick = () => {
+    const brush = document.querySelector('#p2p-pad button[aria-label="Brush"]');
+    if (brush && !brush.dataset.picked) { brush.dataset.picked = '1'; brush.click(); }
+    else if (!brush && ++tries < 50) setTimeout(pick, 100);  // the editor renders after the tab opens
+  };
+  pick();
+}"""
+
+
+def create(page: Page) -> None:
+    with gr.Tab("pix2pix: sketch → face") as p2p_tab:
+        gr.Markdown(PIX2PIX_INTRO)
+        with gr.Row():
+            pad = gr.Sketchpad(label="Draw here", canvas_size=(PAD, PAD), fixed_canvas=True, image_mode="RGB",
+                               type="numpy", elem_id="p2p-pad", height=360, layers=False,
+                               brush=gr.Brush(colors=["#000000"], color_mode="fixed", default_size=3),
+                               placeholder="# Draw a face\nWith the brush (left): outline, eyes, nose, mouth, hair.")
+            uploads.drawing_as_sent(pad, max_side=PAD)
+            with gr.Column():
+                face = gr.Image(label="pix2pix's face", interactive=False, elem_id="p2p-face", format="png",
+                                height=280)
+                seen = gr.Image(label="what the network reads (64×64)", interactive=False, elem_id="p2p-seen",
+                                format="png", height=140)
+        with gr.Row():
+            colour_btn = gr.Button("Colour it", variant="primary", elem_id="p2p-btn")
+            example_btn = gr.Button("Load an example sketch", elem_id="p2p-example")
+            live = gr.Checkbox(True, label="Colour live while drawing", elem_id="p2p-live")
+        example_note = gr.Markdown(elem_id="p2p-note")
+        example_index = gr.State(0)
+        compare = gr.Image(label="The same sketch through three generators", interactive=False,
+                           elem_id="p2p-compare", format="png", height=230)
+        gr.Markdown("**A photo → its sketch → colour.** The pairing the network learnt, applied to any photo "
+                    "(it has only seen DCGAN faces, so faces work best).")
+        with gr.Row():
+            photo = gr.Image(type="filepath", label="Photo", elem_id="p2p-photo", height=220)
+            uploads.as_sent(photo)
+            crop = gr.Image(label="centre crop, 64 px", interactive=False, elem_id="p2p-crop", format="png")
+            photo_sketch = gr.Image(label="its XDoG sketch", interactive=False, elem_id="p2p-photo-sketch",
+                                    format="png")
+            photo_face = gr.Image(label="pix2pix's colouring", interactive=False, elem_id="p2p-photo-face",
+                                  format="png")
+        gr.Examples(examples.photos(), inputs=photo, label="Example photos")
+        photo_status = gr.Markdown()
+
+    with gr.Tab("CycleGAN: Original → Translated → Reconstructed"):
+        gr.Markdown(CYCLEGAN_INTRO)
+        gr.Markdown("### Pretrained: modern photo → vintage photo (G only)")
+        with gr.Row():
+            v_photo = gr.Image(type="filepath", label="Photo", elem_id="cg-photo", height=260)
+            uploads.as_sent(v_photo)
+            v_out = gr.Image(label="G(photo): vintage", interactive=False, elem_id="cg-vintage", format="png",
+                             height=260)
+            v_diff = gr.Image(label=f"difference × {DIFF_GAIN}", interactive=False, elem_id="cg-diff",
+                              format="png", height=260)
+        with gr.Row():
+            gr.Examples(examples.photos(), inputs=v_photo, label="Example photos")
+            v_size = gr.Radio(list(VINTAGE_SIZES), value=256, label="Size (px; 512 takes ~15 s on a CPU)",
+                              elem_id="cg-size")
+        v_btn = gr.Button("Make it vintage", variant="primary", elem_id="cg-btn")
+        v_info = gr.Markdown(elem_id="cg-info")
+        v_status = gr.Markdown(lambda: store.status("cyclegan-vintage"), elem_id="cg-status")
+        gr.Markdown("### Ours: faces ↔ painted faces, both directions")
+        with gr.Row():
+            cg_seeds = gr.Textbox("1000000-1000005", label="Face seeds (up to 8; painted faces use seed + 1)",
+                                  elem_id="cg-seeds", scale=3)
+            cg_btn = gr.Button("Translate and reconstruct", variant="primary", elem_id="cg-own-btn", scale=1)
+        cg_x = gr.Image(label="X = faces: x → G(x) → F(G(x))", interactive=False, elem_id="cg-x", format="png")
+        cg_y = gr.Image(label="Y = paintings: y → F(y) → G(F(y))", interactive=False, elem_id="cg-y", format="png")
+        cg_info = gr.Markdown(elem_id="cg-own-info")
+
+    for opened in (page.tab, p2p_tab):
+        opened.select(None, js=PICK_BRUSH)
+    colour_outputs = [face, seen, compare]
+    colour_btn.click(colour, inputs=pad, outputs=colour_outputs)
+    pad.change(lambda value, on: live_colour(value) if on else (gr.skip(),) * 3, inputs=[pad, live],
+               outputs=colour_outputs, trigger_mode="always_last", show_progress="hidden")
+    example_btn.click(load_example, inputs=example_index, outputs=[pad, example_index, example_note])
+    photo.change(lambda p: photo_pipeline(p) if p else (gr.skip(),) * 4, inputs=photo,
+                 outputs=[crop, photo_sketch, photo_face, photo_status])
+    v_btn.click(run_vintage, inputs=[v_photo, v_size], outputs=[v_out, v_diff, v_info, v_status],
+                concurrency_limit=2)
+    cg_btn.click(run_own_cyclegan, inputs=cg_seeds, outputs=[cg_x, cg_y, cg_info])

@@ -1,0 +1,417 @@
+"""The live 2D GAN Lab tab: Gradio wiring only. What each action does lives in lab_session.LabSession.
+
+Frames travel outside Gradio's event queue, by one channel: the page's own loop POSTs a frame_protocol.FrameRequest
+to the lab's own route (FRAME_ROUTE, added to the app by app.launch: a plain Starlette route costs a fraction of a
+Gradio server-function call) and gets a packed LabFrame back, paints it, then asks again. Where the app was launched
+without the route (a plain demo.launch()), the page calls the `tick` server function instead, which answers the same
+bytes in base64. So the frame rate follows what the browser can paint, no backlog builds up, and training pauses by
+itself when the page stops asking (paused, hidden, closed). Settings, presets, uploads and files go through ordinary Gradio events; their
+reply puts a message (and a fresh nonce) into the view's value, and the page then asks `tick` for a frame.
+
+The panel is made from the settings table (toy2d/settings.py): one component per declared TrainConfig setting.
+"""
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import logging
+import os
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import anyio
+import gradio as gr
+import plotly
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from toy2d import distributions, pointsio, settings, threads
+from toy2d.config import SETTINGS, TrainConfig
+from toy2d.presets import PRESET_NAMES, PRESETS, resolve
+
+from playground import exports, limits, messages
+from playground.frame_protocol import BUSY_REPLY, FrameRequest, error_reply
+from playground.lab_session import Run, default_config
+from playground.lab_workers import RunLost
+from playground.registry import Registry, ServerFull
+from playground.render import save_gif
+from playground.tabs import Page
+
+STATIC = Path(__file__).parents[1] / "static"
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+PANEL = [s for s in SETTINGS if s.panel]
+TABLE = settings.by_name(TrainConfig)
+FIELD_NAMES = [s.name for s in PANEL]
+OPEN_GROUPS = ("Data", "Loss and regularisers", "Optimisers")
+# Beside the view: what a teacher changes most (with the preset); the rest sit in the groups below, one click away.
+QUICK = (("data",), ("loss",), ("lr_d", "lr_g"), ("k_d", "k_g"))
+QUICK_NAMES = [n for row in QUICK for n in row]
+FRAME_ROUTE = "/lab/frame"  # where the page POSTs its frame requests (relative to the page: works under a proxy path)
+MAX_REQUEST_BYTES = 2048  # a frame request is ~150 bytes of JSON
+log = logging.getLogger(__name__)
+
+
+def frame_slots(workers: int) -> int:
+    """Frames computed at once: one per core in this process (threads contend for the interpreter beyond that);
+    two per worker process, where each computes one frame at a time and the second is its next one, ready."""
+    if "GAN_PLAYGROUND_FRAME_SLOTS" in os.environ:
+        return int(os.environ["GAN_PLAYGROUND_FRAME_SLOTS"])
+    return 2 * workers if workers > 0 else threads.usable_cpus()
+
+
+def parent_origin() -> str:
+    """Where the lab sends its link when it runs in an iframe: a Space's page on huggingface.co (the Hub updates
+    its address bar from that message); GAN_PLAYGROUND_PARENT_ORIGIN for another embedding page."""
+    return os.environ.get("GAN_PLAYGROUND_PARENT_ORIGIN", "https://huggingface.co")
+
+
+def group_id(title: str) -> str:
+    """The settings group's element id: the model overview's boxes open it by this (lab2d.js)."""
+    return "lab-group-" + re.sub(r"[^a-z]+", "-", title.lower())
+
+
+def config_from_values(values: list[Any] | tuple, current: TrainConfig) -> TrainConfig:
+    """The config the panel shows. Keeps the current point cloud; raises ValueError naming a bad field."""
+    d: dict[str, Any] = {}
+    for s, v in zip(PANEL, values):
+        d[s.name] = s.parse(v)
+    if d["data"] != "points":
+        d["points"] = None
+    elif current.points is None:
+        raise ValueError("the 'points' data set needs your own points: draw them on the plot or upload a CSV")
+    return current.updated(d).validate()
+
+
+def values_of(config: TrainConfig) -> list[Any]:
+    return [getattr(config, name) for name in FIELD_NAMES]
+
+
+def view_value(session: Run | None, message: str = "", route: str | None = None) -> str:
+    """The view component's value: a message, the run's token and where to ask for frames (None: the `tick` server
+    function). The page then asks for a frame."""
+    return json.dumps({"message": message, "token": None if session is None else session.token, "route": route,
+                       "applies": None if session is None else settings.applicable(session.config),
+                       "nonce": os.urandom(4).hex()})
+
+
+def _component(s: settings.Setting, value: Any, min_width: int = 160, info: bool = True) -> gr.components.Component:
+    """``info=False`` for the compact fields beside the view: a value out of range still says the range."""
+    elem_id, info = f"lab-{s.name}", None if s.kind in ("choice", "bool") or not info else s.range_text
+    if s.kind == "choice":
+        return gr.Dropdown(list(s.choices), value=value, label=s.label, elem_id=elem_id, min_width=min_width)
+    if s.kind == "bool":
+        return gr.Checkbox(value=value, label=s.label, elem_id=elem_id, min_width=min_width)
+    return gr.Number(value=value, label=s.label, precision=0 if s.kind == "int" else None, elem_id=elem_id,
+                     info=info, min_width=min_width)
+
+
+# Page-wide rules, which the component's own (scoped) css_template cannot make: presentation mode (lab2d.js
+# setPresent) lifts the view out of the page over everything else; the fields beside the view are compact enough
+# to sit beside it on a 768-px-high screen.
+PAGE_CSS = ("body.gp-present { overflow: hidden; } body.gp-present #lab-view { position: fixed; inset: 0; "
+            "z-index: 1000; margin: 0; padding: 12px 18px; overflow: auto; background: var(--body-background-fill, "
+            "white); } #lab-quick, #lab-quick .row { gap: 8px; } #lab-quick .block { padding: 6px 10px; }")
+
+
+def head() -> str:
+    return f'<script src="gradio_api/file={PLOTLY_JS}"></script><style>{PAGE_CSS}</style>'
+
+
+class Lab:
+    """The tab's handlers over one Registry of runs (app.py builds it; tests build their own)."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        # Frames wait for each other on this limiter, never for the thread pool page loads and other tabs share.
+        self.limiter = anyio.CapacityLimiter(frame_slots(0))
+        self._in_flight: dict[str, asyncio.Event] = {}  # token → set when its frame is done (event loop only)
+        self.route: str | None = None  # FRAME_ROUTE (relative) once routes() has been added to the app
+
+    def routes(self) -> list[Route]:
+        """The lab's own routes, for the app (app.launch passes them to Gradio's FastAPI app, ahead of its own)."""
+        self.route = FRAME_ROUTE.lstrip("/")
+        return [Route(FRAME_ROUTE, self._frame_route, methods=["POST"])]
+
+    def start(self, workers: int) -> None:
+        """Run the lab's runs in ``workers`` processes (0: in this one), with the frame slots to match."""
+        self.registry.start_workers(workers)
+        self.limiter.total_tokens = frame_slots(workers)
+
+    # ---- event handlers (plain functions of values → values, tested without a browser) ----------------------
+    def _session(self, request: gr.Request) -> Run:
+        """The page's run; a full server is a message in the page, not a traceback."""
+        try:
+            return self.registry.get(request.session_hash or "anonymous")
+        except ServerFull as exc:
+            raise messages.error(str(exc)) from None
+
+    def _reply(self, session: Run, message: str) -> list:
+        return [view_value(session, message, self.route), *values_of(session.config)]
+
+    def _unchanged(self, session: Run) -> list:
+        """Nothing happened: the panel goes back to the run's settings."""
+        return [gr.update(), *values_of(session.config)]
+
+    def on_load(self, request: gr.Request) -> list:
+        """A new page: settings from the URL if it has any (a shared link), else the default run."""
+        query = {k: v for k, v in dict(request.query_params).items() if k in set(FIELD_NAMES) | {"points"}}
+        message, config = "", None
+        if query:
+            try:
+                config = TrainConfig.from_query(urlencode(query)).validate()
+                message = "Settings restored from the link."
+            except ValueError as exc:  # said in the lab's own line: a page load runs outside the queue, which
+                message = f"⚠ The link's settings were not used: {exc}"  # carries Gradio's toasts
+        try:
+            session = self.registry.get(request.session_hash or "anonymous", config)
+        except ServerFull as exc:
+            return [view_value(None, f"⚠ {exc}", self.route), *values_of(config or default_config())]
+        if config is not None and session.config != config:
+            session.restart(config)
+        return self._reply(session, message)
+
+    def on_unload(self, request: gr.Request) -> None:
+        self.registry.drop(request.session_hash or "anonymous")
+
+    def on_settings(self, request: gr.Request, *values: Any) -> list:
+        """Any field of the panel changed (Gradio puts the request first: it is the one annotated parameter)."""
+        session = self._session(request)
+        try:
+            message = session.change(config_from_values(values, session.config))
+        except (ValueError, TypeError) as exc:
+            messages.warning(str(exc))
+            return self._unchanged(session)
+        if not message:
+            return [gr.update()] * (1 + len(PANEL))
+        return self._reply(session, message)
+
+    def on_preset(self, name: str, request: gr.Request) -> list:
+        session = self._session(request)
+        if name not in PRESETS:
+            return self._unchanged(session)
+        session.restart(resolve(preset=name)[0])  # the view tells the preset's story (LabSession.story)
+        return self._reply(session, f"Preset “{name}” loaded: press Play.")
+
+    def on_recommended(self, data: str, loss: str, request: gr.Request) -> list:
+        """The tuned recipe for the chosen data set and loss (presets.resolve), keeping the user's points."""
+        session = self._session(request)
+        try:
+            overrides = {"points": session.config.points} if data == "points" else None
+            config, _ = resolve(data, loss, overrides=overrides)
+        except ValueError as exc:
+            messages.warning(str(exc))
+            return self._unchanged(session)
+        session.restart(config)
+        return self._reply(session, f"Recommended settings for {data} with the {loss} loss.")
+
+    def _use_points(self, points: Any, session: Run, source: str) -> str:
+        """Restart on a user point cloud; ValueError (nothing changed) if it is not usable."""
+        arr = distributions.validate_points(points)
+        session.restart(session.config.replace(data="points", points=tuple(map(tuple, arr.tolist()))).validate())
+        return f"Training on {len(arr):,} {source}."
+
+    def on_drawn(self, evt: gr.EventData, request: gr.Request) -> list:
+        session = self._session(request)
+        try:
+            message = self._use_points(getattr(evt, "points", None) or [], session, "drawn points")
+        except (ValueError, TypeError) as exc:
+            messages.warning(f"Drawing not used: {exc}")
+            return self._unchanged(session)
+        return self._reply(session, message)
+
+    def on_csv(self, path: str | None, request: gr.Request) -> list:
+        session = self._session(request)
+        try:
+            if not path:
+                raise ValueError("no file received")
+            message = self._use_points(pointsio.read_points_csv(path), session, "uploaded points")
+        except ValueError as exc:
+            messages.warning(f"CSV not used: {exc}")
+            return self._unchanged(session)
+        return self._reply(session, message)
+
+    @staticmethod
+    def _export(request: gr.Request, filename: str) -> Path:
+        return exports.new_path(request.session_hash or "anonymous", filename)
+
+    def on_save(self, request: gr.Request) -> str:
+        return self._session(request).save_to(str(self._export(request, "run.pt").parent))
+
+    def on_load_run(self, path: str | None, request: gr.Request) -> list:
+        session = self._session(request)
+        try:
+            if not path:
+                raise ValueError("no file received")
+            iteration = session.load_file(path)
+        except ValueError as exc:
+            messages.warning(f"Run not loaded: {exc}")
+            return self._unchanged(session)
+        return self._reply(session, f"Loaded a run at iteration {iteration}.")
+
+    def on_metrics_csv(self, request: gr.Request) -> str:
+        session = self._session(request)
+        path = self._export(request, f"gan2d-metrics-run{session.run_id}.csv")
+        path.write_text(session.metrics_csv())
+        return str(path)
+
+    def on_gif(self, request: gr.Request, progress: gr.Progress = gr.Progress()) -> str:
+        session = self._session(request)
+        recording = session.recording()
+        if not recording.frames:
+            raise messages.error("Nothing recorded yet: press Play first, then export.")
+        path = self._export(request, f"gan2d-run{session.run_id}.gif")
+        save_gif(recording, str(path), progress=lambda i, n: progress(i / n, desc=f"frame {i}/{n}"))
+        return str(path)
+
+    # ---- server functions called by the page's own loop ----------------------------------------------------------
+    # Gradio passes a server function the page's argument and no session hash: the page names its run by the
+    # token it got on load. Gradio awaits an async server function in its event loop and runs a plain one on the
+    # thread pool that page loads and every other tab share: so `tick` is async and computes on its own limiter.
+    def frame_reply(self, request: FrameRequest) -> bytes:
+        """One frame for the page, packed. Errors come back as {"error": …}, never as a traceback."""
+        session = self.registry.by_token(request.token)
+        if session is None:
+            return error_reply("This page's run has ended: the server restarted, or the page was away for over "
+                               f"{self.registry.idle_s / 60:.0f} minutes. Reload the page to start again.")
+        try:
+            self.registry.share_budget(session, playing=request.action == "play")
+            return session.reply(request)
+        except (ValueError, TypeError, RunLost) as exc:
+            return error_reply(str(exc))
+        except Exception as exc:  # noqa: BLE001 — a fault in one page's run must reach that page, not the server
+            log.exception("the 2D lab's frame failed")
+            return error_reply(f"This run hit an internal error and was paused ({type(exc).__name__}: {exc}). "
+                               "Press Reset to start again.")
+
+    async def frame(self, obj: Any) -> bytes:
+        """The page's frame request (a FrameRequest object), answered packed. At most one frame per page is computed
+        at a time: a second request while one is under way waits for it and at least limits.BUSY_REPLY_S (no
+        thread, no work), then is answered {"busy": true}. The page never sends one (it waits for its own frames); a
+        client firing requests in parallel is slowed to one answer a second per connection."""
+        try:
+            request = FrameRequest.parse(obj)
+        except ValueError as exc:
+            return error_reply(f"Bad frame request: {exc}")
+        under_way = self._in_flight.get(request.token)
+        if under_way is not None:
+            await asyncio.gather(under_way.wait(), asyncio.sleep(limits.BUSY_REPLY_S))
+            return BUSY_REPLY
+        self._in_flight[request.token] = done = asyncio.Event()
+        try:
+            return await anyio.to_thread.run_sync(self.frame_reply, request, limiter=self.limiter)
+        finally:
+            del self._in_flight[request.token]
+            done.set()
+
+    async def tick(self, obj: Any) -> str:
+        """``frame`` as a Gradio server function (where the app runs without the lab's route): base64 text."""
+        return base64.b64encode(await self.frame(obj)).decode("ascii")
+
+    async def _frame_route(self, request: Request) -> Response:
+        """FRAME_ROUTE: the request's JSON body in, the packed frame out. Bodies over MAX_REQUEST_BYTES are refused
+        unread."""
+        body = b""
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_REQUEST_BYTES:
+                return Response(error_reply("Bad frame request: too long"), status_code=413,
+                                media_type="application/octet-stream")
+        try:
+            obj = json.loads(body)
+        except ValueError:
+            reply = error_reply("Bad frame request: not JSON")
+        else:
+            reply = await self.frame(obj)
+        return Response(reply, media_type="application/octet-stream", headers={"Cache-Control": "no-store"})
+
+    async def alive(self, token: Any) -> str:
+        """The open page's ping (every limits.PAGE_PING_S): keeps its run from being freed as idle while paused."""
+        return json.dumps(self.registry.by_token(str(token)[:64]) is not None)
+
+    def fields(self, _args: Any = None) -> str:
+        """The URL parameters the page owns (others, e.g. a host's, are left alone)."""
+        return json.dumps(FIELD_NAMES + ["points"])
+
+    # ---- layout ------------------------------------------------------------------------------------------------
+    def layout(self, page: Page) -> None:
+        """Lay the tab out inside the current gr.Tab and wire its events (and the page's load/unload)."""
+        config = default_config()
+        # Gradio marks each server function with an attribute, which a bound method cannot take: plain functions
+        async def tick(obj: Any) -> str:
+            return await self.tick(obj)
+
+        async def alive(token: Any) -> str:
+            return await self.alive(token)
+
+        def fields(_args: Any = None) -> str:
+            return self.fields(_args)
+
+        js = (STATIC / "lab2d.js").read_text().replace("__PING_MS__", str(round(limits.PAGE_PING_S * 1000))) \
+            .replace("__PARENT_ORIGIN__", json.dumps(parent_origin()))
+        components: dict[str, gr.components.Component] = {}
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=4, min_width=320):
+                view = gr.HTML(value="", html_template=(STATIC / "lab2d.html").read_text(),
+                               css_template=(STATIC / "lab2d.css").read_text(), js_on_load=js,
+                               server_functions=[tick, alive, fields], elem_id="lab-view", head=head())
+            with gr.Column(scale=1, min_width=240, elem_id="lab-quick"):
+                preset = gr.Dropdown(["choose a teaching scenario…", *PRESET_NAMES],
+                                     value="choose a teaching scenario…", label="preset", elem_id="lab-preset")
+                for pair in QUICK:  # two to a row where they pair up (D's and G's), so all fit beside the view
+                    with gr.Row():
+                        for name in pair:
+                            components[name] = _component(TABLE[name], getattr(config, name), min_width=110, info=False)
+                recommended = gr.Button("Recommended settings", size="sm", elem_id="lab-recommended")
+                with gr.Group(elem_id="lab-files"):
+                    with gr.Row():
+                        save = gr.Button("Save run", size="sm", min_width=0)
+                        run_file = gr.UploadButton("Load run (.pt)", file_types=[".pt"], type="filepath",
+                                                   size="sm", elem_id="lab-run-file", min_width=0)
+                    with gr.Row():
+                        csv = gr.UploadButton("Upload x,y CSV", file_types=[".csv", ".txt"], type="filepath",
+                                              size="sm", elem_id="lab-csv", min_width=0)
+                        metrics_csv = gr.Button("Metrics CSV", size="sm", min_width=0)
+                    gif = gr.Button("Export GIF of the view", size="sm")
+                    # shown once there is something to download: an empty file box is a tall blank
+                    download = gr.File(label="Download", interactive=False, elem_id="lab-download", visible=False)
+        with gr.Row():
+            for title, names in settings.groups(TrainConfig):
+                rest = [n for n in names if n not in QUICK_NAMES]
+                if not rest:
+                    continue
+                with gr.Column(min_width=200):
+                    with gr.Accordion(title, open=title in OPEN_GROUPS, elem_id=group_id(title)):
+                        for name in rest:
+                            components[name] = _component(TABLE[name], getattr(config, name))
+        fields_out = [components[n] for n in FIELD_NAMES]
+        outputs = [view, *fields_out]
+        # No progress overlay on the view: it would cover the lab while the event runs, and a click on Pause
+        # right after typing a value (the field's blur starts an event) landed on the overlay and was lost.
+        quiet = dict(show_progress="hidden")
+        for comp in fields_out:
+            events = [comp.input] if isinstance(comp, (gr.Dropdown, gr.Checkbox)) else [comp.submit, comp.blur]
+            for event in events:
+                event(self.on_settings, fields_out, outputs, concurrency_limit=None, trigger_mode="always_last",
+                      **quiet)
+        preset.input(self.on_preset, preset, outputs, **quiet)
+        recommended.click(self.on_recommended, [components["data"], components["loss"]], outputs, **quiet)
+        view.submit(self.on_drawn, None, outputs, **quiet)
+        csv.upload(self.on_csv, csv, outputs, **quiet)
+        run_file.upload(self.on_load_run, run_file, outputs, **quiet)
+        for button, handler, limit in ((save, self.on_save, "default"), (metrics_csv, self.on_metrics_csv, "default"),
+                                       (gif, self.on_gif, 2)):
+            button.click(handler, None, download, concurrency_limit=limit).success(
+                lambda: gr.File(visible=True), None, download, queue=False)
+        page.demo.load(self.on_load, None, outputs, queue=False)  # a new page never waits behind others' events
+        page.demo.unload(self.on_unload)
+
+
+def create(page: Page, registry: Registry) -> Lab:
+    """The tab, on ``registry``'s runs."""
+    lab = Lab(registry)
+    lab.layout(page)
+    return lab

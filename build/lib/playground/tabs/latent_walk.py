@@ -1,0 +1,230 @@
+"""The DCGAN latent-walk tab: faces from seeds, walks between them, latent arithmetic, and directions.
+
+Every picture is made from the seed numbers on screen (z = truncation × N(0, I) drawn from the seed), so a
+student can write the numbers down and get the same faces again, here or with `python -m models walk`.
+"""
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import gradio as gr
+import torch
+
+from models import latent, montage, store, video, walks
+from models.dcgan import FacesDCGAN, load_faces
+from playground import exports, fields, messages
+from playground.model_errors import gpu_call, reports_unavailable
+from playground.tabs import Page
+
+MODEL = "dcgan-faces"
+GRID_SEEDS = "0-15"
+GRID_SIZE = 128       # on-screen size of a grid face
+TILE_SIZE = 160       # arithmetic and direction tiles
+STRIP_FRAMES = 10
+DIRECTION_RANGE = 2.0
+MAX_GRID = 48
+WALKS_KEPT = 40  # walk videos and GIFs kept on disk, all pages together (playground/exports.py)
+
+
+def _model() -> FacesDCGAN:
+    return load_faces()
+
+
+def _seeds(text: str, what: str, limit: int = 64) -> list[int]:
+    try:
+        return latent.parse_seeds(text, limit)
+    except ValueError as e:
+        raise messages.error(f"{what}: {e}") from None
+
+
+def _truncation(value: float | None) -> float:
+    return fields.number(value, "Truncation", 0, 3, lo_open=True)
+
+
+def _scratch(suffix: str) -> Path:
+    return exports.new_path("latent-walk", f"walk{suffix}", keep=WALKS_KEPT)
+
+
+def model_status() -> str:
+    return f"**Model** · {store.status(MODEL)} · gan-face-generate 1.1.1, MIT licence, sha256-checked."
+
+
+def reroll() -> str:
+    """Sixteen fresh seeds, shown as numbers so the grid can be made again."""
+    return ", ".join(str(secrets.randbelow(100_000)) for _ in range(16))
+
+
+@reports_unavailable(3, "Faces DCGAN unavailable")
+@gpu_call
+def show_grid(seeds_text: str, truncation: float) -> tuple[list, list[int], str]:
+    seeds = _seeds(seeds_text, "Seeds", MAX_GRID)
+    model = _model()
+    faces = montage.upscale(model.images(latent.from_seeds(seeds, model.nz, _truncation(truncation))), GRID_SIZE)
+    return [(f, f"seed {s}") for f, s in zip(faces, seeds)], seeds, model_status()
+
+
+def first_grid(seeds_text: str, truncation: float, shown: list[int]) -> tuple:
+    """Opening the tab draws the grid once; later visits keep what the student made."""
+    return (gr.skip(), gr.skip(), gr.skip()) if shown else show_grid(seeds_text, truncation)
+
+
+def pick(keyframes: str, shown: list[int], evt: gr.SelectData) -> str:
+    """Clicking a face appends its seed to the keyframes."""
+    if not shown or evt.index is None or not 0 <= int(evt.index) < len(shown):
+        return keyframes
+    seed = str(shown[int(evt.index)])
+    return f"{keyframes.strip().rstrip(',')}, {seed}" if keyframes.strip() else seed
+
+
+def walk_command(seeds: list[int], frames: int, mode: str, truncation: float, fps: int) -> str:
+    return (f"python -m models walk --seeds {','.join(map(str, seeds))} --frames {frames} --mode {mode} "
+            f"--truncation {truncation:g} --fps {fps} --out walk.mp4")
+
+
+@reports_unavailable(5, "Faces DCGAN unavailable")
+@gpu_call
+def make_walk(keyframes: str, mode: str, frames: float, fps: float, truncation: float) -> tuple:
+    seeds = _seeds(keyframes, "Keyframes")
+    if len(seeds) < 2:
+        raise messages.error("Keyframes: a walk needs at least two seeds (click two faces in the grid).")
+    if mode not in latent.INTERPOLATIONS:
+        raise messages.error(f"Interpolation must be one of {', '.join(latent.INTERPOLATIONS)}.")
+    frames, fps = fields.whole(frames, "Frames", 2, walks.MAX_FRAMES), fields.whole(fps, "Frames per second", 1, 60)
+    trunc = _truncation(truncation)
+    model = _model()
+    try:
+        result = walks.render(model, seeds, frames, mode, trunc, size=256, fps=fps, out=_scratch(".mp4"))
+    except ValueError as e:
+        raise messages.error(str(e)) from None
+    gif = _scratch(".gif")
+    video.write(result.frames[:, ::2, ::2], gif, fps)  # half size: GIFs are big
+    info = (f"{len(result.frames)} frames through seeds {', '.join(map(str, seeds))} ({mode}) in "
+            f"{result.seconds:.2f} s. Same video from a shell:\n\n"
+            f"`{walk_command(seeds, frames, mode, trunc, fps)}`")
+    return montage.strip(result.frames[:, ::2, ::2], STRIP_FRAMES), str(result.path), str(gif), info, model_status()
+
+
+def _term(model: FacesDCGAN, text: str, name: str, truncation: float) -> tuple[torch.Tensor, list[int]]:
+    seeds = _seeds(text, f"Term {name}", 16)
+    return latent.mean_latent(latent.from_seeds(seeds, model.nz, truncation)), seeds
+
+
+def _label(name: str, seeds: list[int]) -> str:
+    shown = ",".join(map(str, seeds[:4])) + ("…" if len(seeds) > 4 else "")
+    return f"{name}: {'mean ' if len(seeds) > 1 else 'seed '}{shown}"
+
+
+@reports_unavailable(2, "Faces DCGAN unavailable")
+@gpu_call
+def compute_arithmetic(a_text: str, b_text: str, c_text: str, truncation: float) -> tuple:
+    trunc, model = _truncation(truncation), _model()
+    (a, sa), (b, sb), (c, sc) = (_term(model, t, n, trunc) for t, n in ((a_text, "A"), (b_text, "B"), (c_text, "C")))
+    z = torch.stack([a, b, c, latent.arithmetic(a, b, c)])
+    tiles = list(montage.upscale(model.images(z), TILE_SIZE))
+    picture = montage.equation(tiles, [_label("A", sa), _label("B", sb), _label("C", sc), "A - B + C"],
+                               ["-", "+", "="])  # the bundled font has no U+2212
+    return picture, model_status()
+
+
+@reports_unavailable(3, "Faces DCGAN unavailable")
+@gpu_call
+def explore(source: str, direction_seed: float, a_text: str, b_text: str, start_text: str, amount: float,
+            truncation: float) -> tuple:
+    trunc, model = _truncation(truncation), _model()
+    amount = fields.number(amount, "The step along the direction", -1e3, 1e3)
+    start, _ = _term(model, start_text, "Start", trunc)
+    if source == "A − B":
+        direction = _term(model, a_text, "A", trunc)[0] - _term(model, b_text, "B", trunc)[0]
+        if float(direction.norm()) < 1e-6:
+            raise messages.error("A and B are the same, so A − B has no direction: pick different seeds.")
+    else:
+        seed = fields.whole(direction_seed, "The direction seed", 0, latent.MAX_SEED)
+        direction = latent.from_seeds([seed], model.nz)[0]
+    steps = torch.linspace(-DIRECTION_RANGE, DIRECTION_RANGE, 7)
+    faces = model.images(latent.along(start, direction, torch.cat([torch.tensor([float(amount)]), steps])))
+    big = montage.upscale(faces[:1], 256)[0]
+    context = montage.grid(montage.upscale(faces[1:], 96), cols=7)
+    return big, context, model_status()
+
+
+INTRO = """\
+A **DCGAN** turns a vector *z* of 100 random numbers into a 64×64 face. Each face below comes from a **seed**: the
+seed picks *z*, so the same seed always gives the same face. Nearby *z* give similar faces, which is why
+**walking** from one *z* to another changes the face smoothly, and why **arithmetic** on *z* (A − B + C) and
+**directions** in *z*-space can mean something. Click faces to use their seeds as keyframes.
+"""
+
+
+def create(page: Page) -> None:
+    """The tab's layout and events; the grid is drawn the first time the tab is opened."""
+    gr.Markdown(INTRO)
+    status = gr.Markdown(model_status, elem_id="walk-status")
+    shown = gr.State([])
+    with gr.Row(equal_height=True):
+        seeds = gr.Textbox(GRID_SEEDS, label="Seeds", info="whole numbers or ranges, e.g. 3, 7, 20-25",
+                           elem_id="walk-seeds", scale=4)
+        truncation = gr.Slider(0.1, 1.5, 1.0, step=0.05, label="Truncation (scale of z)", elem_id="walk-trunc",
+                               info="below 1: plainer, safer faces; above 1: wilder ones", scale=3)
+        reroll_btn = gr.Button("Re-roll seeds", elem_id="walk-reroll", scale=1)
+        grid_btn = gr.Button("Show faces", variant="primary", elem_id="walk-grid-btn", scale=1)
+    gallery = gr.Gallery(label="Faces (click to add a seed to the keyframes)", columns=8, height=320,
+                         allow_preview=False, elem_id="walk-grid", object_fit="contain")
+
+    with gr.Tab("Walk"):
+        with gr.Row():
+            keyframes = gr.Textbox("0, 1", label="Keyframes (seeds, in order)", elem_id="walk-keys", scale=3)
+            mode = gr.Radio(list(latent.INTERPOLATIONS), value="slerp", label="Interpolation",
+                            info="slerp stays on the sphere where the faces live", elem_id="walk-mode", scale=2)
+            frames = gr.Slider(2, walks.MAX_FRAMES, 64, step=1, label="Frames", elem_id="walk-frames", scale=2)
+            fps = gr.Slider(1, 60, 24, step=1, label="Frames per second", elem_id="walk-fps", scale=2)
+        walk_btn = gr.Button("Walk", variant="primary", elem_id="walk-btn")
+        strip = gr.Image(label="The walk, 10 frames", elem_id="walk-strip", interactive=False, format="png")
+        with gr.Row():
+            walk_video = gr.Video(label="Walk (MP4)", autoplay=True, loop=True, elem_id="walk-video", height=300,
+                             interactive=False)
+            with gr.Column():
+                gif = gr.File(label="GIF for slides", elem_id="walk-gif", interactive=False)
+                walk_info = gr.Markdown(elem_id="walk-info")
+
+    with gr.Tab("Arithmetic"):
+        gr.Markdown("Each term is the average *z* of one or more seeds (averaging makes a concept robust, as in "
+                    "the DCGAN paper). **A − B + C** takes what separates A from B and adds it to C.")
+        with gr.Row():
+            a = gr.Textbox("0, 1", label="A", elem_id="walk-a")
+            b = gr.Textbox("2, 3", label="B", elem_id="walk-b")
+            c = gr.Textbox("4", label="C", elem_id="walk-c")
+        arith_btn = gr.Button("Compute A − B + C", variant="primary", elem_id="walk-arith-btn")
+        equation = gr.Image(label="A − B + C", elem_id="walk-equation", interactive=False, format="png")
+
+    with gr.Tab("Direction"):
+        gr.Markdown("Move a face along one direction in *z*-space. A random direction changes many things at once; "
+                    "**A − B** (the terms from the Arithmetic tab) moves along what separates them. One step is "
+                    "the typical length of a whole *z*.")
+        with gr.Row():
+            source = gr.Radio(["random", "A − B"], value="random", label="Direction", elem_id="walk-dir-source")
+            direction_seed = gr.Number(7, label="Direction seed (random)", precision=0, elem_id="walk-dir-seed")
+            start = gr.Textbox("4", label="Start (seeds, averaged)", elem_id="walk-start")
+        amount = gr.Slider(-DIRECTION_RANGE, DIRECTION_RANGE, 0.0, step=0.05, label="Step along the direction",
+                           elem_id="walk-amount")
+        with gr.Row():
+            moved = gr.Image(label="Start + step × direction", elem_id="walk-moved", interactive=False,
+                             format="png", scale=1)
+            context = gr.Image(label=f"From −{DIRECTION_RANGE:g} to +{DIRECTION_RANGE:g}", elem_id="walk-context",
+                               interactive=False, format="png", scale=2)
+
+    grid_event = dict(fn=show_grid, inputs=[seeds, truncation], outputs=[gallery, shown, status])
+    grid_btn.click(**grid_event)
+    seeds.submit(**grid_event)
+    truncation.release(**grid_event)
+    reroll_btn.click(reroll, outputs=seeds).then(**grid_event)
+    page.tab.select(first_grid, inputs=[seeds, truncation, shown], outputs=[gallery, shown, status])
+    gallery.select(pick, inputs=[keyframes, shown], outputs=keyframes)
+    walk_btn.click(make_walk, inputs=[keyframes, mode, frames, fps, truncation],
+                   outputs=[strip, walk_video, gif, walk_info, status])
+    arith_btn.click(compute_arithmetic, inputs=[a, b, c, truncation], outputs=[equation, status])
+    explore_inputs = [source, direction_seed, a, b, start, amount, truncation]
+    amount.input(explore, inputs=explore_inputs, outputs=[moved, context, status], trigger_mode="always_last",
+                 show_progress="hidden")
+    for control in (source, direction_seed, start):
+        control.change(explore, inputs=explore_inputs, outputs=[moved, context, status], show_progress="hidden")

@@ -1,0 +1,313 @@
+"""The style-transfer tab: 26 built-in styles, any picture as a style, and Gatys optimisation you can watch.
+
+Three answers to one question, side by side: a network trained per style set (fast, fixed styles), a network that
+reads the style from a picture (fast, any style), and the original optimisation (slow, any style, every step
+visible).
+"""
+from __future__ import annotations
+
+import time
+
+import gradio as gr
+import numpy as np
+import plotly.graph_objects as go
+from PIL import Image
+
+from models import fast_style, gatys, store
+from playground import examples, fields, messages, uploads
+from playground.model_errors import gpu_call, reports_unavailable
+from playground.uploads import chosen_size, read_upload
+from playground.tabs import Page
+
+SIZES = (256, 512, 768, 1024)
+SHEET_SIDE = 160          # contact-sheet thumbnails…
+SHEET_RENDER = 288        # …rendered larger first: at thumbnail size the brush strokes would be as big as the face
+GATYS_SIZES = (128, 192, 256, 384)
+FRAME_EVERY = 10          # Gatys iterations between two pictures sent to the page
+STYLE_CHOICES = [(f"style {i}", i) for i in range(fast_style.NUM_STYLES)]
+NONE = -1
+LAYER_LABELS = {"rgb": "colours (RGB)", "stem": "stem", "block.1.expand": "block 1", "block.3.expand": "block 3",
+                "block.5.expand": "block 5", "block.8.expand": "block 8"}
+BACKBONE_CHOICES = [("EfficientNet-Lite0 (works offline)", "efficientnet-lite0"),
+                    ("VGG-19, as in the paper (downloads 550 MB)", "vgg19")]
+ADAIN = ("How this relates to **AdaIN**: AdaIN restyles a picture by giving its deep features the mean and "
+         "standard deviation of the painting's features; here a small network first compresses the painting into "
+         "these 100 numbers, which then set the scale and shift of every normalisation layer of the transformer.")
+
+
+def _fraction(value: float | None, name: str) -> float:
+    return fields.number(value, name, 0, 1)
+
+
+def status() -> str:
+    names = ("multistyle26", "arbitrary-predict", "efficientnet-lite0")
+    return "**Models** · " + " · ".join(store.status(n) for n in names)
+
+
+# ---- 26 built-in styles ------------------------------------------------------------------------------------------
+
+@reports_unavailable(2)
+@gpu_call
+def contact_sheet(photo: str | None) -> tuple:
+    picture = read_upload(photo, "photo", SHEET_RENDER, quiet=True)
+    tiles = [(_thumbnail(fast_style.stylise(picture, fast_style.style_weights({i: 1.0}))), f"style {i}")
+             for i in range(fast_style.NUM_STYLES)]
+    return tiles, status()
+
+
+def _thumbnail(picture: np.ndarray) -> np.ndarray:
+    h, w = picture.shape[:2]
+    scale = SHEET_SIDE / max(h, w)
+    return np.asarray(Image.fromarray(picture).resize((round(w * scale), round(h * scale)), Image.LANCZOS))
+
+
+def pick_style(evt: gr.SelectData) -> int:
+    return int(evt.index) if evt.index is not None else gr.skip()
+
+
+def blend(styles: list, weights: list) -> np.ndarray:
+    chosen = {}
+    for s, w in zip(styles, weights):
+        if s is None or int(s) == NONE:
+            continue
+        chosen[int(s)] = chosen.get(int(s), 0.0) + fields.number(w, "A style weight", 0, 1e6)
+    try:
+        return fast_style.style_weights(chosen)
+    except ValueError as e:
+        raise messages.error(f"Styles: {e}.") from None
+
+
+@reports_unavailable(4)
+@gpu_call
+def run_builtin(photo: str | None, size: object, s1, w1, s2, w2, s3, w3, strength: float, keep: bool) -> tuple:
+    picture = read_upload(photo, "photo", chosen_size(size, SIZES))
+    weights, strength = blend([s1, s2, s3], [w1, w2, w3]), _fraction(strength, "Strength")
+    t0 = time.perf_counter()
+    styled = fast_style.stylise(picture, weights)
+    seconds = time.perf_counter() - t0
+    out = finish(styled, picture, strength, keep)
+    mix = ", ".join(f"style {i} × {w:.2f}" for i, w in enumerate(weights) if w > 0)
+    return out, (styled, picture), f"{mix} · {picture.shape[1]}×{picture.shape[0]} px in {seconds:.2f} s", status()
+
+
+def finish(styled: np.ndarray, picture: np.ndarray, strength: float, keep: bool) -> np.ndarray:
+    out = fast_style.mix(styled, picture, strength)
+    return fast_style.keep_colours(out, picture) if keep else out
+
+
+def refinish(last: tuple | None, strength: float, keep: bool):
+    """Strength and colour changes re-mix the last result instantly instead of running the network again."""
+    if not last:
+        return gr.skip()
+    return finish(last[0], last[1], _fraction(strength, "Strength"), bool(keep))
+
+
+# ---- any picture as the style ------------------------------------------------------------------------------------
+
+def vector_chart(vectors: dict[str, np.ndarray]) -> go.Figure:
+    fig = go.Figure([go.Bar(y=v, name=name, opacity=0.75) for name, v in vectors.items()])
+    fig.update_layout(barmode="group", height=230, margin=dict(l=30, r=10, t=30, b=25),
+                      title=dict(text="style vectors (100 numbers each)", font=dict(size=13)),
+                      legend=dict(orientation="h", y=1.15, x=1, xanchor="right"), bargap=0.1)
+    return fig
+
+
+@reports_unavailable(4)
+@gpu_call
+def run_arbitrary(photo: str | None, style1: str | None, style2: str | None, between: float, strength: float,
+                  keep: bool, size: object) -> tuple:
+    picture = read_upload(photo, "photo", chosen_size(size, SIZES))
+    between, strength = _fraction(between, "Interpolation"), _fraction(strength, "Strength")
+    t0 = time.perf_counter()
+    vectors = {"painting 1": fast_style.style_vector(read_upload(style1, "style picture", 1024))}
+    painting = vectors["painting 1"]
+    if style2:
+        vectors["painting 2"] = fast_style.style_vector(read_upload(style2, "second style picture", 1024))
+        painting = (1 - between) * vectors["painting 1"] + between * vectors["painting 2"]
+    own = fast_style.style_vector(picture)
+    vectors["photo's own"] = own
+    used = strength * painting + (1 - strength) * own
+    vectors["used"] = used
+    out = fast_style.transform(picture, used)
+    if keep:
+        out = fast_style.keep_colours(out, picture)
+    seconds = time.perf_counter() - t0
+    return out, vector_chart(vectors), f"{picture.shape[1]}×{picture.shape[0]} px in {seconds:.2f} s", status()
+
+
+# ---- Gatys -------------------------------------------------------------------------------------------------------
+
+def loss_chart(history: list[dict[str, float]], alpha: float, beta: float) -> go.Figure:
+    steps = list(range(1, len(history) + 1))
+    fig = go.Figure()
+    fig.add_scatter(x=steps, y=[h["content"] * alpha for h in history], name="α·content", mode="lines")
+    fig.add_scatter(x=steps, y=[h["style"] * beta for h in history], name="β·style", mode="lines")
+    fig.add_scatter(x=steps, y=[h["total"] for h in history], name="total", mode="lines", line=dict(dash="dot"))
+    fig.update_layout(height=260, margin=dict(l=40, r=10, t=30, b=30), yaxis_type="log",
+                      xaxis_title="iteration (loss + gradient evaluations)",
+                      legend=dict(orientation="h", y=1.18, x=1, xanchor="right"))
+    return fig
+
+
+def gatys_config(backbone_name: str, size, iterations, alpha, log_beta, tv, start, optimizer, *layer_weights):
+    net = gatys.backbone(backbone_name)
+    if backbone_name == "efficientnet-lite0":
+        layers = {name: fields.number(w, f"The weight of layer {name}", 0, 1e6)
+                  for name, w in zip(LAYER_LABELS, layer_weights)}
+    else:
+        layers = dict(net.default_style_layers)
+    config = gatys.GatysConfig(size=chosen_size(size, GATYS_SIZES),
+                               iterations=fields.whole(iterations, "Iterations", 1, 5000),
+                               content_weight=fields.number(alpha, "α", 0, 1e9),
+                               style_weight=10.0 ** fields.number(log_beta, "log₁₀ β", -9, 9),
+                               tv_weight=fields.number(tv, "TV weight", 0, 1e9), style_layers=layers,
+                               content_layer=net.default_content_layer, start=start, optimizer=optimizer)
+    try:
+        return net, config.validate(net.layers)
+    except (ValueError, TypeError) as e:
+        raise messages.error(f"Gatys settings: {e}.") from None
+
+
+def run_gatys(photo: str | None, style: str | None, backbone_name: str, size, iterations, alpha, log_beta, tv,
+              start, optimizer, *layer_weights):
+    """A generator: yields the picture, the loss curves and a progress line every few iterations."""
+    try:
+        net, config = gatys_config(backbone_name, size, iterations, alpha, log_beta, tv, start, optimizer,
+                                   *layer_weights)
+    except store.ModelUnavailable as e:
+        messages.warning(str(e), title="Model unavailable", duration=None)
+        yield gr.skip(), gr.skip(), f"⚠️ {e}"
+        return
+    content = read_upload(photo, "photo", 1024)
+    painting = read_upload(style, "style picture", 1024)
+    run = gatys.GatysRun(net, content, painting, config)
+    t0 = time.perf_counter()
+    yield run.picture(), gr.skip(), "starting…"
+    while not run.done:
+        run.step(FRAME_EVERY)
+        yield run.picture(), loss_chart(run.history, config.content_weight, config.style_weight), \
+            progress_line(run, time.perf_counter() - t0)
+    if run.diverged:
+        messages.warning("The optimisation produced NaN and stopped; the last good picture is shown. Lower β or "
+                   "use L-BFGS.")
+
+
+def progress_line(run: gatys.GatysRun, seconds: float) -> str:
+    h = run.history
+    n = len(h)
+    ratio = h[0]["style"] / max(h[-1]["style"], 1e-30)
+    state = "diverged, stopped" if run.diverged else ("done" if run.done else "running")
+    return (f"{state} · iteration {n}/{run.config.iterations} · {seconds:.1f} s ({1000 * seconds / max(n, 1):.0f} "
+            f"ms each) · style loss ÷{ratio:.0f} since the start · content loss {h[-1]['content']:.3f}")
+
+
+# ---- layout ------------------------------------------------------------------------------------------------------
+
+INTRO = """\
+**Neural style transfer** paints a photo in the manner of a picture. Three ways, from fastest to most transparent:
+a network trained on **26 built-in styles**; a network that reads **any picture** as a style; and **Gatys'
+optimisation**, which adjusts the pixels themselves until the photo's deep features match the photo's *content*
+and the painting's *texture* (Gram matrices), one step at a time.
+"""
+
+
+def create(page: Page) -> None:
+    gr.Markdown(INTRO)
+    model_status = gr.Markdown(status, elem_id="style-status")
+    with gr.Row():
+        photo = gr.Image(type="filepath", label="Your photo", elem_id="style-photo", height=300,
+                         sources=["upload", "clipboard", "webcam"])
+        uploads.as_sent(photo)
+        with gr.Column():
+            gr.Examples(examples.photos(), inputs=photo, label="Example photos")
+            size = gr.Radio(list(SIZES), value=512, label="Output long side (px)", elem_id="style-size",
+                            info="the photo is scaled to this (feed-forward tabs)")
+
+    with gr.Tab("26 built-in styles"):
+        sheet_btn = gr.Button("Show all 26 styles on my photo", elem_id="style-sheet-btn")
+        sheet = gr.Gallery(label="Contact sheet (click a style to use it)", columns=9, height=300,
+                           allow_preview=False, elem_id="style-sheet")
+        with gr.Row():
+            s1 = gr.Dropdown(STYLE_CHOICES, value=19, label="Style 1", elem_id="style-s1")
+            w1 = gr.Slider(0, 1, 1, step=0.05, label="weight", elem_id="style-w1")
+            s2 = gr.Dropdown([("none", NONE), *STYLE_CHOICES], value=NONE, label="Style 2", elem_id="style-s2")
+            w2 = gr.Slider(0, 1, 0.5, step=0.05, label="weight", elem_id="style-w2")
+            s3 = gr.Dropdown([("none", NONE), *STYLE_CHOICES], value=NONE, label="Style 3", elem_id="style-s3")
+            w3 = gr.Slider(0, 1, 0.5, step=0.05, label="weight", elem_id="style-w3")
+        with gr.Row():
+            strength = gr.Slider(0, 1, 1, step=0.05, label="Strength (0 = the photo)", elem_id="style-strength")
+            keep = gr.Checkbox(False, label="Keep the photo's colours", elem_id="style-keep")
+        builtin_btn = gr.Button("Stylise", variant="primary", elem_id="style-builtin-btn")
+        builtin_out = gr.Image(label="Result", interactive=False, elem_id="style-builtin-out", format="png")
+        builtin_info = gr.Markdown(elem_id="style-builtin-info")
+        last = gr.State(None)
+
+    with gr.Tab("Any picture as the style"):
+        with gr.Row():
+            style1 = gr.Image(type="filepath", label="Style picture", elem_id="style-any1", height=220)
+            uploads.as_sent(style1)
+            style2 = gr.Image(type="filepath", label="Second style (optional)", elem_id="style-any2", height=220)
+            uploads.as_sent(style2)
+        gr.Examples(examples.paintings(), inputs=style1, label="Example paintings (drawn by this app) and Hubble")
+        with gr.Row():
+            between = gr.Slider(0, 1, 0.5, step=0.05, label="Style 1 ↔ style 2", elem_id="style-between")
+            any_strength = gr.Slider(0, 1, 1, step=0.05, label="Strength (photo's own style ↔ painting's)",
+                                     elem_id="style-any-strength")
+            any_keep = gr.Checkbox(False, label="Keep the photo's colours", elem_id="style-any-keep")
+        any_btn = gr.Button("Stylise with the picture", variant="primary", elem_id="style-any-btn")
+        with gr.Row():
+            any_out = gr.Image(label="Result", interactive=False, elem_id="style-any-out", format="png")
+            with gr.Column():
+                vectors = gr.Plot(label="Style vectors", elem_id="style-vectors")
+                any_info = gr.Markdown(elem_id="style-any-info")
+        gr.Markdown(ADAIN)
+
+    with gr.Tab("Gatys optimisation (live)"):
+        gr.Markdown("L = α·content + β·style + TV. Starting from the photo keeps its layout from the first step; "
+                    "starting from noise shows the picture being found from nothing (it needs more iterations). "
+                    "One iteration is one loss-and-gradient evaluation.")
+        with gr.Row():
+            g_style = gr.Image(type="filepath", label="Style picture", elem_id="gatys-style", height=220)
+            uploads.as_sent(g_style)
+            with gr.Column():
+                gr.Examples(examples.paintings(), inputs=g_style, label="Example styles")
+                backbone = gr.Radio(BACKBONE_CHOICES, value="efficientnet-lite0", label="Feature network",
+                                    elem_id="gatys-backbone")
+        with gr.Row():
+            g_size = gr.Radio(list(GATYS_SIZES), value=256, label="Size (px)", elem_id="gatys-size")
+            iterations = gr.Slider(10, 1000, 200, step=10, label="Iterations", elem_id="gatys-iterations")
+            alpha = gr.Slider(0, 10, 1, step=0.1, label="α (content weight)", elem_id="gatys-alpha")
+            log_beta = gr.Slider(0, 6, 3, step=0.25, label="log₁₀ β (style weight)", elem_id="gatys-beta")
+            tv = gr.Slider(0, 100, 10, step=1, label="TV weight", elem_id="gatys-tv")
+        with gr.Row():
+            start = gr.Radio(list(gatys.STARTS), value="content", label="Start from", elem_id="gatys-start")
+            optimizer = gr.Radio([("L-BFGS", "lbfgs"), ("Adam", "adam")], value="lbfgs", label="Optimiser",
+                                 elem_id="gatys-optimizer")
+        with gr.Accordion("Style layer weights (EfficientNet-Lite0; VGG-19 uses the paper's relu1_1…relu5_1)",
+                          open=False):
+            with gr.Row():
+                layer_weights = [gr.Slider(0, 5, w, step=0.1, label=LAYER_LABELS[name],
+                                           elem_id=f"gatys-layer-{i}")
+                                 for i, (name, w) in enumerate(gatys.DEFAULT_STYLE_LAYERS.items())]
+        with gr.Row():
+            g_start = gr.Button("Start", variant="primary", elem_id="gatys-start-btn")
+            g_stop = gr.Button("Stop", variant="stop", elem_id="gatys-stop-btn")
+        with gr.Row():
+            g_out = gr.Image(label="The picture being optimised", interactive=False, elem_id="gatys-out",
+                             format="png", height=320)
+            g_chart = gr.Plot(label="Losses", elem_id="gatys-losses")
+        g_info = gr.Markdown(elem_id="gatys-info")
+
+    sheet_btn.click(contact_sheet, inputs=photo, outputs=[sheet, model_status], concurrency_limit=2)
+    sheet.select(pick_style, outputs=s1)
+    builtin_inputs = [photo, size, s1, w1, s2, w2, s3, w3, strength, keep]
+    builtin_btn.click(run_builtin, inputs=builtin_inputs, outputs=[builtin_out, last, builtin_info, model_status],
+                      concurrency_limit=4)
+    for control in (strength, keep):
+        control.change(refinish, inputs=[last, strength, keep], outputs=builtin_out, show_progress="hidden")
+    any_btn.click(run_arbitrary, inputs=[photo, style1, style2, between, any_strength, any_keep, size],
+                  outputs=[any_out, vectors, any_info, model_status], concurrency_limit=4)
+    running = g_start.click(run_gatys, inputs=[photo, g_style, backbone, g_size, iterations, alpha, log_beta, tv,
+                                               start, optimizer, *layer_weights],
+                            outputs=[g_out, g_chart, g_info], concurrency_limit=2, concurrency_id="gatys")
+    g_stop.click(None, cancels=[running])

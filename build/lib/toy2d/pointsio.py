@@ -1,0 +1,63 @@
+"""Reading a user's 2D point cloud from a CSV file (the CLI's --points and the lab's upload)."""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from . import distributions
+
+MAX_CSV_BYTES = 8 * 1024 * 1024  # ~100 000 rows of "x,y": anything bigger is refused before parsing
+
+
+# What spreadsheets save a CSV as: UTF-8 (with Excel's BOM or without), "Unicode text" (UTF-16 with a BOM), and
+# Korean Windows' ANSI code page, CP949 (a superset of EUC-KR): a Korean header such as "x좌표,y좌표" must not refuse it.
+TEXT_ENCODINGS = ("utf-8-sig", "cp949")
+
+
+def decode_text(raw: bytes) -> str:
+    """The file's text in the first encoding that reads it whole; ValueError when none does (a picture, a binary)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    elif b"\x00" not in raw:
+        for encoding in TEXT_ENCODINGS:
+            try:
+                return raw.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+    raise ValueError("the points file is not text: expected CSV rows of x,y numbers")
+
+
+def read_points_csv(path: str | os.PathLike) -> np.ndarray:
+    """x,y rows (comma, semicolon, tab or space separated; one optional header line; # comments) → (N, 2).
+    Raises ValueError with a message a person can act on, without reading an oversized file."""
+    try:
+        size = os.path.getsize(path)
+        if size > MAX_CSV_BYTES:
+            raise ValueError(f"the file is {size / 2**20:.1f} MB; at most {MAX_CSV_BYTES // 2**20} MB "
+                             f"({distributions.MAX_POINTS:,} points) is accepted")
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except OSError as exc:
+        raise ValueError(f"could not read the points file: {exc.strerror or exc}") from None
+    text = decode_text(raw)
+    rows = []
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        cells = [c for c in line.replace(";", ",").replace("\t", ",").replace(" ", ",").split(",") if c]
+        try:
+            rows.append([float(c) for c in cells])
+        except ValueError:
+            if not rows and number == 1:
+                continue  # a header line such as "x,y"
+            raise ValueError(f"line {number} is not numbers: {line[:40]!r}") from None
+        if len(rows[-1]) != 2:
+            raise ValueError(f"line {number} has {len(rows[-1])} values; each row must be x,y")
+        if len(rows) > distributions.MAX_POINTS:
+            raise ValueError(f"too many points; at most {distributions.MAX_POINTS:,} are accepted")
+    return distributions.validate_points(rows)
