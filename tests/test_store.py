@@ -44,6 +44,7 @@ def offline_pip(tmp_path, monkeypatch):
     monkeypatch.setenv("PIP_FIND_LINKS", str(links))
     monkeypatch.setenv(store.ENV_CACHE, str(tmp_path / "cache"))
     monkeypatch.delenv(store.ENV_MIRROR, raising=False)
+    monkeypatch.delenv(store.ENV_HUB_REPO, raising=False)
     return links
 
 
@@ -212,3 +213,75 @@ def test_a_page_sees_no_server_path_of_a_model(offline_pip, monkeypatch):
     monkeypatch.setattr(messages, "warning", lambda text, **kw: warnings.append(text))
     _, line = tab_handler()
     assert cache not in line and cache not in warnings[0] and "the model cache" in line
+
+
+class FakeHub(http.server.BaseHTTPRequestHandler):
+    """The two requests huggingface_hub makes for a file at a revision (HEAD for its metadata, then GET), as the
+    Hub answers them; ``files`` maps "repo/resolve/revision/path" to bytes. Serves 127.0.0.1 only."""
+    files: dict[str, bytes] = {}
+    seen: list[str] = []
+
+    def _answer(self, body: bool) -> None:
+        self.seen.append(f"{self.command} {self.path}")
+        data = self.files.get(self.path.split("?")[0].lstrip("/"))
+        if data is None:
+            self.send_response(404)
+            self.send_header("X-Error-Code", "EntryNotFound")
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("ETag", f'"{hashlib.sha256(data).hexdigest()}"')
+        self.send_header("X-Repo-Commit", "0123456789abcdef0123456789abcdef01234567")
+        self.end_headers()
+        if body:
+            self.wfile.write(data)
+
+    def do_HEAD(self):
+        self._answer(False)
+
+    def do_GET(self):
+        self._answer(True)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_weights_come_from_a_hub_repo_at_a_pinned_revision_and_are_verified(offline_pip, tmp_path, monkeypatch):
+    """The Hub path a Space uses (preload_from_hub fills huggingface_hub's cache at build time), against a local
+    server standing in for the Hub through HF_ENDPOINT; the sha256 check still decides."""
+    ck, bad = checkpoint(), checkpoint(name="tampered")
+    rev = "0123456789abcdef0123456789abcdef01234567"
+    FakeHub.files = {f"me/weights/resolve/{rev}/{store.hub_filename(ck)}": PAYLOAD,
+                     f"me/weights/resolve/{rev}/{store.hub_filename(bad)}": PAYLOAD + b"!"}
+    FakeHub.seen = []
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), FakeHub)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{server.server_port}")
+        monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hub"))
+        monkeypatch.setenv(store.ENV_HUB_REPO, "me/weights")
+        monkeypatch.setenv(store.ENV_HUB_REVISION, rev)
+        path = store.fetch(ck)
+        assert path == store.cached_path(ck) and path.read_bytes() == PAYLOAD
+        assert any(r.startswith("GET") and rev in r for r in FakeHub.seen)
+        with pytest.raises(store.ModelUnavailable, match="not the pinned"):
+            store.fetch(bad)
+        with pytest.raises(store.ModelUnavailable, match="could not provide"):
+            store.fetch(checkpoint(name="not-on-the-hub"))
+        monkeypatch.delenv(store.ENV_HUB_REVISION)
+        with pytest.raises(store.ModelUnavailable, match="HF_REVISION"):
+            store.fetch(checkpoint(name="no-revision"))
+    finally:
+        server.shutdown()
+
+
+def test_a_spaces_persistent_storage_holds_the_cache(monkeypatch, tmp_path):
+    """A Space with persistent storage keeps the weights across restarts in /data; without it, the user cache."""
+    monkeypatch.delenv(store.ENV_CACHE, raising=False)
+    monkeypatch.setattr(store, "PERSISTENT", tmp_path / "data")
+    assert tmp_path not in store.cache_dir().parents
+    (tmp_path / "data").mkdir()
+    assert store.cache_dir() == tmp_path / "data" / "gan-playground" / "models"
+    monkeypatch.setenv(store.ENV_CACHE, str(tmp_path / "mine"))
+    assert store.cache_dir() == tmp_path / "mine"  # an explicit setting wins

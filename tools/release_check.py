@@ -8,7 +8,13 @@
    environment markers evaluated for that platform (pip's own --platform evaluates them for this Linux machine,
    so it asks Windows for uvloop), then `pip install --dry-run --no-deps --only-binary=:all: --platform …` on what
    applies there (needs the package index; the dependencies of our dependencies are not checked).
-4. (--fresh) The README's two Quick start commands in a clean clone of HEAD with a new virtual environment: the
+4. (--space-requirements cpu|zerogpu) Prints the requirements.txt a Space of that hardware installs: a CPU Space
+   gets PyTorch's CPU build from PyTorch's own index (the PyPI torch is the CUDA build: several GB of CUDA
+   libraries a CPU Space never uses), a ZeroGPU Space the PyPI (CUDA) build and the `spaces` package.
+   (--preload REPO REVISION) Prints the front-matter lines that make a Space download every pinned weight file from
+   that Hub repo at build time (its files laid out as models/store.hub_filename names them), and the variables to
+   set for the app to use them.
+5. (--fresh) The README's two Quick start commands in a clean clone of HEAD with a new virtual environment: the
    first must serve the app (it is stopped once the page answers), the second must pass (the whole test suite:
    takes as long as CI; --skip-tests runs only the first).
 
@@ -107,6 +113,39 @@ def platform_problems(platform: str) -> list[str]:
     return []
 
 
+TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
+SPACES_PIN = "spaces==0.51.3"
+
+
+def space_requirements(hardware: str, root: Path = ROOT) -> str:
+    """requirements.txt for a Space on ``hardware`` ("cpu" or "zerogpu"), made from this repo's."""
+    if hardware not in ("cpu", "zerogpu"):
+        raise ValueError("hardware must be cpu or zerogpu")
+    lines = (root / "requirements.txt").read_text().splitlines()
+    torch = [i for i, line in enumerate(lines) if re.match(r"torch==", line)]
+    if len(torch) != 1:
+        raise ValueError("requirements.txt must pin torch exactly once (torch==…)")
+    if hardware == "cpu":
+        version = lines[torch[0]].split("==", 1)[1].split()[0]
+        lines[torch[0]] = f"torch=={version}+cpu"
+        lines.insert(0, f"--extra-index-url {TORCH_CPU_INDEX}  # PyTorch's CPU builds: no CUDA libraries")
+    else:
+        lines.append(f"# ZeroGPU attaches a GPU to functions decorated with spaces.GPU (models/device.py)\n{SPACES_PIN}")
+    return "\n".join(lines) + "\n"
+
+
+def preload_front_matter(repo: str, revision: str) -> str:
+    """The Space front-matter that fetches every pinned weight file at build time, and the variables to set."""
+    from models.registry import CHECKPOINTS
+    from models.store import ENV_HUB_REPO, ENV_HUB_REVISION, hub_filename
+
+    if not re.fullmatch(r"[0-9a-f]{40}", revision):
+        raise ValueError("pin the revision as a full 40-character commit hash: a branch can change under the app")
+    files = ",".join(hub_filename(ck) for ck in CHECKPOINTS.values())
+    return (f"preload_from_hub:\n  - {repo} {files} {revision}\n"
+            f"# and in the Space's settings, variables: {ENV_HUB_REPO}={repo} {ENV_HUB_REVISION}={revision}\n")
+
+
 def quick_start(root: Path = ROOT) -> list[str]:
     section = (root / "README.md").read_text().split("## Quick start", 1)[1].split("\n## ", 1)[0]
     return re.findall(r"```bash\n(.+?)\n```", section, flags=re.S)
@@ -190,9 +229,19 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--platforms", action="store_true",
                     help="also check that every requirement has a Windows and an Apple-silicon macOS wheel")
+    ap.add_argument("--space-requirements", choices=("cpu", "zerogpu"),
+                    help="print the requirements.txt for a Space on this hardware, and do nothing else")
+    ap.add_argument("--preload", nargs=2, metavar=("REPO", "REVISION"),
+                    help="print the Space front-matter that preloads the weights from REPO at REVISION, and stop")
     ap.add_argument("--fresh", action="store_true", help="also run the README's commands in a clean clone")
     ap.add_argument("--skip-tests", action="store_true", help="with --fresh: do not run the test command")
     args = ap.parse_args()
+    if args.space_requirements:
+        print(space_requirements(args.space_requirements), end="")
+        return 0
+    if args.preload:
+        print(preload_front_matter(*args.preload), end="")
+        return 0
     checks = [("Spaces front-matter", front_matter_problems),
               ("python app.py honours GRADIO_SERVER_NAME/PORT",
                lambda: serve_problems([sys.executable, "app.py"], ROOT))]
