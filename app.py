@@ -9,7 +9,11 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
+import threading  # noqa: E402
+
 import gradio as gr  # noqa: E402
+
+from models import device, preload  # noqa: E402
 
 from toy2d import threads  # noqa: E402
 from playground import limits, queue_guard  # noqa: E402
@@ -60,7 +64,20 @@ def launch(demo: gr.Blocks, queue_max: int = limits.QUEUE_MAX, workers: int | No
     # Spaces turn Gradio's server-side rendering on by default; the lab's view is the page's own script
     # (gr.HTML js_on_load) and has only ever run rendered in the browser, so say it here rather than inherit it.
     kwargs.setdefault("ssr_mode", False)
+    preload_weights()
     return demo.launch(max_file_size=limits.MAX_FILE_SIZE, **kwargs)
+
+
+def preload_weights() -> None:
+    """On a Space (SPACE_ID is set there) or where GAN_PLAYGROUND_PRELOAD=1: the image tabs' weights before the
+    first visitor asks. ZeroGPU: fetched and loaded now, before serving and outside any GPU call (its rule);
+    elsewhere fetched in the background, so the app answers at once."""
+    if not (os.environ.get("SPACE_ID") or os.environ.get("GAN_PLAYGROUND_PRELOAD") == "1"):
+        return
+    if device.zero_gpu():
+        preload.load_all()
+    else:
+        threading.Thread(target=preload.fetch_all, name="preload-weights", daemon=True).start()
 
 
 if __name__ == "__main__":

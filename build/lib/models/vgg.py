@@ -10,6 +10,7 @@ import torch
 from torch import nn
 
 from .registry import Checkpoint
+from .device import best_device
 from .store import ModelUnavailable
 
 WEIGHTS_URL = "https://download.pytorch.org/models/vgg19-dcbb9e9d.pth"
@@ -81,4 +82,4 @@ def vgg_backbone() -> VGGBackbone:
                                "offline, or run where download.pytorch.org is reachable.") from e
     net = VGG19Features()
     net.load_state_dict({k: v for k, v in state.items() if k.startswith("features.")})
-    return VGGBackbone(net)
+    return VGGBackbone(net.to(best_device()))

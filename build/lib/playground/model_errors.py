@@ -7,6 +7,7 @@ and leaves its other outputs as they were; missing trained weights become a gr.E
 from __future__ import annotations
 
 import functools
+import inspect
 import logging
 
 import gradio as gr
@@ -37,7 +38,36 @@ def missing_weights(e: FileNotFoundError) -> gr.Error:
     return messages.error(f"Trained weights are missing: {store.redact(str(e))}", title="Weights missing")
 
 
-def gpu_call(fn):
-    """GPU work of a tab: a GPU attached on ZeroGPU Spaces, and a CUDA out-of-memory error answered by moving to
-    the CPU with a warning instead of failing."""
-    return device.on_gpu(device.with_cpu_fallback(fn, lambda text: messages.warning(text)))
+def gpu_call(duration):
+    """GPU-heavy work of a tab: a GPU attached for at most ``duration`` seconds on ZeroGPU Spaces (device.on_gpu),
+    a CUDA out-of-memory error answered by moving to the CPU with a warning instead of failing, and, on ZeroGPU,
+    our messages kept: spaces shows any exception but gr.Error as "ZeroGPU worker error"."""
+    def decorate(fn):
+        guarded = device.with_cpu_fallback(fn, lambda text: messages.warning(text))
+        return device.on_gpu(duration)(said_as_gr_error(guarded) if device.zero_gpu() else guarded)
+    return decorate
+
+
+def said_as_gr_error(fn):
+    """``fn`` with an unavailable model or missing weights raised as gr.Error carrying our message."""
+    def convert(e: Exception) -> gr.Error:
+        if isinstance(e, store.ModelUnavailable):
+            return messages.error(store.redact(str(e)), title="Model unavailable")
+        return missing_weights(e)
+
+    if inspect.isgeneratorfunction(fn):
+        @functools.wraps(fn)
+        def gen(*args, **kwargs):
+            try:
+                yield from fn(*args, **kwargs)
+            except (store.ModelUnavailable, FileNotFoundError) as e:
+                raise convert(e) from None
+        return gen
+
+    @functools.wraps(fn)
+    def call(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except (store.ModelUnavailable, FileNotFoundError) as e:
+            raise convert(e) from None
+    return call

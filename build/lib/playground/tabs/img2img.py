@@ -22,6 +22,9 @@ from playground.tabs import Page
 PAD = 256                 # sketch-pad canvas; the network reads it at 64×64
 SHOW = 256                # on-screen size of a 64-px result
 VINTAGE_SIZES = (256, 384, 512)
+# What a ZeroGPU Space attaches a GPU for (seconds, at most): bounds over their CPU times (benchmarks/RESULTS.md,
+# "ZeroGPU durations"). pix2pix, a few ms a stroke, stays on the CPU: no GPU call per stroke.
+VINTAGE_GPU_S, OWN_CYCLEGAN_GPU_S = 20, 15
 DIFF_GAIN = 4             # the vintage effect is subtle: differences are amplified to be seen
 EXAMPLE_SKETCHES = 12
 
@@ -52,7 +55,6 @@ def three_generators(sk: np.ndarray) -> np.ndarray:
     return montage.equation(tiles, [label for _, label in nets], ["", ""])
 
 
-@gpu_call
 def colour(pad: dict | None) -> tuple:
     sk = translation.pad_to_sketch(_drawing(pad))
     try:
@@ -88,7 +90,6 @@ def load_example(index: int) -> tuple:
 
 
 @reports_unavailable(4)
-@gpu_call
 def photo_pipeline(photo: str | None) -> tuple:
     picture = read_upload(photo, "photo", 2048, quiet=True)  # only its centre square at 64 px is used
     crop = translation.square(picture, translation.SIDE)
@@ -98,7 +99,7 @@ def photo_pipeline(photo: str | None) -> tuple:
 
 
 @reports_unavailable(4)
-@gpu_call
+@gpu_call(VINTAGE_GPU_S)
 def run_vintage(photo: str | None, size: object) -> tuple:
     picture = read_upload(photo, "photo", chosen_size(size, VINTAGE_SIZES))
     out = translation.vintage(picture)
@@ -128,7 +129,7 @@ def _labelled_rows(rows: list[np.ndarray], labels: list[str]) -> np.ndarray:
 
 
 @reports_unavailable(3)
-@gpu_call
+@gpu_call(OWN_CYCLEGAN_GPU_S)
 def run_own_cyclegan(seeds_text: str) -> tuple:
     try:
         seeds = latent.parse_seeds(seeds_text, limit=8)

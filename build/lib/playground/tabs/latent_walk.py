@@ -46,6 +46,11 @@ def _scratch(suffix: str) -> Path:
     return exports.new_path("latent-walk", f"walk{suffix}", keep=WALKS_KEPT)
 
 
+# What a ZeroGPU Space attaches a GPU for (seconds, at most): bounds over what these took on 2 CPU cores
+# (benchmarks/RESULTS.md, "ZeroGPU durations"); a GPU does them in less.
+GRID_GPU_S, WALK_GPU_S = 10, 30
+
+
 def model_status() -> str:
     return f"**Model** · {store.status(MODEL)} · gan-face-generate 1.1.1, MIT licence, sha256-checked."
 
@@ -56,7 +61,7 @@ def reroll() -> str:
 
 
 @reports_unavailable(3, "Faces DCGAN unavailable")
-@gpu_call
+@gpu_call(GRID_GPU_S)
 def show_grid(seeds_text: str, truncation: float) -> tuple[list, list[int], str]:
     seeds = _seeds(seeds_text, "Seeds", MAX_GRID)
     model = _model()
@@ -83,7 +88,7 @@ def walk_command(seeds: list[int], frames: int, mode: str, truncation: float, fp
 
 
 @reports_unavailable(5, "Faces DCGAN unavailable")
-@gpu_call
+@gpu_call(WALK_GPU_S)
 def make_walk(keyframes: str, mode: str, frames: float, fps: float, truncation: float) -> tuple:
     seeds = _seeds(keyframes, "Keyframes")
     if len(seeds) < 2:
@@ -116,7 +121,7 @@ def _label(name: str, seeds: list[int]) -> str:
 
 
 @reports_unavailable(2, "Faces DCGAN unavailable")
-@gpu_call
+@gpu_call(GRID_GPU_S)
 def compute_arithmetic(a_text: str, b_text: str, c_text: str, truncation: float) -> tuple:
     trunc, model = _truncation(truncation), _model()
     (a, sa), (b, sb), (c, sc) = (_term(model, t, n, trunc) for t, n in ((a_text, "A"), (b_text, "B"), (c_text, "C")))
@@ -128,7 +133,7 @@ def compute_arithmetic(a_text: str, b_text: str, c_text: str, truncation: float)
 
 
 @reports_unavailable(3, "Faces DCGAN unavailable")
-@gpu_call
+@gpu_call(GRID_GPU_S)
 def explore(source: str, direction_seed: float, a_text: str, b_text: str, start_text: str, amount: float,
             truncation: float) -> tuple:
     trunc, model = _truncation(truncation), _model()
