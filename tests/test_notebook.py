@@ -1,6 +1,7 @@
 """The 2D engine from a notebook: toy2d.train and its run's metrics, figure and animation; the example notebook
 executed as a teacher would run it; and the package a `pip install -e .` makes."""
 import json
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -68,8 +69,15 @@ def test_the_example_notebook_runs_and_shows_its_figures():
 
 
 def test_pip_install_makes_the_three_packages_with_their_files(tmp_path):
+    """Built from a copy of the tree: setuptools writes build/ and *.egg-info beside the pyproject it builds."""
+    src = tmp_path / "src"
+    for name in ("pyproject.toml", "README.md"):
+        (src / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / name, src / name)
+    for package in ("toy2d", "models", "playground"):
+        shutil.copytree(ROOT / package, src / package, ignore=shutil.ignore_patterns("__pycache__"))
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w",
-                    str(tmp_path), str(ROOT)], check=True, capture_output=True)
+                    str(tmp_path), str(src)], check=True, capture_output=True)
     (wheel,) = tmp_path.glob("gan_playground-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     for needed in ("toy2d/run.py", "toy2d/figure.py", "models/store.py", "playground/static/lab2d.js",

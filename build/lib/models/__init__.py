@@ -1,1 +1,0 @@
-"""Pretrained image models: the weight store (registry, fetch, verify) and our own architectures that load them."""

@@ -1,1 +1,0 @@
-"""The Gradio user interface of GAN Playground."""
