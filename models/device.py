@@ -1,20 +1,22 @@
 """Where the image models run: CUDA when there is one, else the CPU; ZeroGPU Spaces through ``spaces.GPU``.
 
 On a ZeroGPU Space a GPU is attached only inside functions decorated with ``spaces.GPU``, for the duration the
-decorator declares; ``on_gpu(duration)`` marks exactly the GPU-heavy functions so (where ``spaces`` is not installed,
-or off ZeroGPU, where ``spaces.GPU`` returns the function as it is, nothing changes). Weights are fetched and loaded
-before any such call (models/preload.py at start-up): a fetch inside one would spend the GPU's time on the network. When the GPU runs out of memory,
+decorator declares; ``on_gpu(duration)`` marks exactly the GPU-heavy functions so (where ``spaces`` is not
+installed, or off ZeroGPU, where ``spaces.GPU`` returns the function as it is, nothing changes). Weights are fetched
+and loaded before any such call (models/preload.py at start-up): a fetch inside one would spend the GPU's time on
+the network. When the GPU runs out of memory,
 ``with_cpu_fallback`` moves the process to the CPU for good (models loaded for the GPU are dropped through the
 ``on_device_change`` hooks and reload on the CPU) and retries the call once.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib.util
 import inspect
 import os
 import threading
-from typing import Callable, TypeVar
+from typing import Callable, ContextManager, Iterator, TypeVar
 
 import torch
 
@@ -54,27 +56,37 @@ def inside_gpu_call() -> bool:
     return getattr(_inside, "depth", 0) > 0
 
 
+@contextlib.contextmanager
+def _gpu_section() -> Iterator[None]:
+    _inside.depth = getattr(_inside, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _inside.depth -= 1
+
+
+def within(fn: F, section: Callable[[], ContextManager]) -> F:
+    """``fn`` run inside ``section()``; a generator function's whole iteration is inside it (Gradio streams)."""
+    if inspect.isgeneratorfunction(fn):
+        @functools.wraps(fn)
+        def gen(*args, **kwargs):
+            with section():
+                yield from fn(*args, **kwargs)
+        return gen  # type: ignore[return-value]
+
+    @functools.wraps(fn)
+    def call(*args, **kwargs):
+        with section():
+            return fn(*args, **kwargs)
+    return call  # type: ignore[return-value]
+
+
 def on_gpu(duration: int | Callable[..., int]) -> Callable[[F], F]:
     """Mark GPU-heavy work: ``spaces.GPU(duration=…)`` where the spaces package is installed (a ZeroGPU Space
     attaches a GPU for at most ``duration`` seconds; ``duration`` may be a function of the call's arguments)."""
     def decorate(fn: F) -> F:
         GPU_FUNCTIONS[f"{fn.__module__}.{fn.__qualname__}"] = duration
-        if inspect.isgeneratorfunction(fn):
-            @functools.wraps(fn)
-            def marked(*args, **kwargs):
-                _inside.depth = getattr(_inside, "depth", 0) + 1
-                try:
-                    yield from fn(*args, **kwargs)
-                finally:
-                    _inside.depth -= 1
-        else:
-            @functools.wraps(fn)
-            def marked(*args, **kwargs):
-                _inside.depth = getattr(_inside, "depth", 0) + 1
-                try:
-                    return fn(*args, **kwargs)
-                finally:
-                    _inside.depth -= 1
+        marked = within(fn, _gpu_section)
         try:
             import spaces  # on Hugging Face Spaces (requirements made by tools/release_check.py)
         except ImportError:

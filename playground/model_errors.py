@@ -6,9 +6,10 @@ and leaves its other outputs as they were; missing trained weights become a gr.E
 """
 from __future__ import annotations
 
+import contextlib
 import functools
-import inspect
 import logging
+from typing import Iterator
 
 import gradio as gr
 
@@ -50,24 +51,14 @@ def gpu_call(duration):
 
 def said_as_gr_error(fn):
     """``fn`` with an unavailable model or missing weights raised as gr.Error carrying our message."""
-    def convert(e: Exception) -> gr.Error:
-        if isinstance(e, store.ModelUnavailable):
-            return messages.error(store.redact(str(e)), title="Model unavailable")
-        return missing_weights(e)
+    return device.within(fn, _our_messages)
 
-    if inspect.isgeneratorfunction(fn):
-        @functools.wraps(fn)
-        def gen(*args, **kwargs):
-            try:
-                yield from fn(*args, **kwargs)
-            except (store.ModelUnavailable, FileNotFoundError) as e:
-                raise convert(e) from None
-        return gen
 
-    @functools.wraps(fn)
-    def call(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except (store.ModelUnavailable, FileNotFoundError) as e:
-            raise convert(e) from None
-    return call
+@contextlib.contextmanager
+def _our_messages() -> Iterator[None]:
+    try:
+        yield
+    except store.ModelUnavailable as e:
+        raise messages.error(store.redact(str(e)), title="Model unavailable") from None
+    except FileNotFoundError as e:
+        raise missing_weights(e) from None
