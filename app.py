@@ -16,16 +16,15 @@ import gradio as gr  # noqa: E402
 from models import device, preload  # noqa: E402
 
 from toy2d import threads  # noqa: E402
-from playground import limits, queue_guard  # noqa: E402
+from playground import header, i18n, limits, queue_guard  # noqa: E402
 from playground.registry import Registry  # noqa: E402
 from playground.tabs import Page, dirac, experiments2d, image_lab, img2img, lab2d, latent_walk  # noqa: E402
 from playground.tabs import style_transfer  # noqa: E402
 
 threads.limit(1)  # every pool (torch, OpenMP, BLAS): the nets are tiny and sessions run in parallel
 
-TABS = [("2D experiments", experiments2d), ("GAN dynamics (Dirac-GAN)", dirac),
-        ("Latent walk (faces DCGAN)", latent_walk), ("Style transfer", style_transfer),
-        ("Image-to-image", img2img), ("Image lab (digits)", image_lab)]
+TABS = [("tab.experiments2d", experiments2d), ("tab.dirac", dirac), ("tab.latent_walk", latent_walk),
+        ("tab.style_transfer", style_transfer), ("tab.img2img", img2img), ("tab.image_lab", image_lab)]
 
 
 def build_app(registry: Registry | None = None) -> gr.Blocks:
@@ -33,11 +32,11 @@ def build_app(registry: Registry | None = None) -> gr.Blocks:
     as ``demo.lab`` so launch() can start its workers."""
     gr.set_static_paths([lab2d.PLOTLY_JS])  # plotly.js from the installed plotly package: no CDN needed
     with gr.Blocks(title="GAN Playground", delete_cache=limits.GRADIO_CACHE_CLEANUP) as demo:
-        gr.Markdown("# GAN Playground")
-        with gr.Tab("2D GAN Lab") as tab:
+        header.create()
+        with gr.Tab(i18n.text("tab.lab2d")) as tab:
             demo.lab = lab2d.create(Page(demo, tab), registry or Registry())
         for title, module in TABS:
-            with gr.Tab(title) as tab:
+            with gr.Tab(i18n.text(title)) as tab:
                 module.create(Page(demo, tab))
     return demo
 
@@ -64,6 +63,7 @@ def launch(demo: gr.Blocks, queue_max: int = limits.QUEUE_MAX, workers: int | No
     # Spaces turn Gradio's server-side rendering on by default; the lab's view is the page's own script
     # (gr.HTML js_on_load) and has only ever run rendered in the browser, so say it here rather than inherit it.
     kwargs.setdefault("ssr_mode", False)
+    kwargs.setdefault("i18n", i18n.I18N)  # component text in the page's language (playground/i18n.py)
     preload_weights()
     return demo.launch(max_file_size=limits.MAX_FILE_SIZE, **kwargs)
 

@@ -1,13 +1,15 @@
 import gradio as gr
 
 import app
+from playground import i18n
 
 
 def test_app_builds_a_blocks_with_the_2d_lab_first():
     demo = app.build_app()
     assert isinstance(demo, gr.Blocks)
-    tabs = [b.label for b in demo.blocks.values() if isinstance(b, gr.Tab)]
-    assert tabs[0] == "2D GAN Lab"
+    keys = [b.label.key for b in demo.blocks.values() if isinstance(b, gr.Tab) and hasattr(b.label, "key")]
+    tabs = [i18n.t(k, "en") for k in keys]
+    assert tabs[0] == "2D GAN Lab" and i18n.t(keys[0], "ko") == "2D GAN 랩"
     assert {"GAN dynamics (Dirac-GAN)", "Latent walk (faces DCGAN)", "Style transfer", "Image-to-image",
             "Image lab (digits)"} <= set(tabs)
     ids = {getattr(b, "elem_id", None) for b in demo.blocks.values()}

@@ -655,3 +655,42 @@ def test_inside_a_spaces_iframe_the_link_reaches_the_parent_page(browser):
     finally:
         app.kill()
         parent.shutdown()
+
+
+# ---- languages: the browser's, the switch, ?lang= ------------------------------------------------------------------
+def tab_names(page) -> list[str]:
+    return [t.strip() for t in page.get_by_role("tab").all_inner_texts()]
+
+
+def test_a_korean_browser_gets_korean_and_the_switch_changes_it_while_the_lab_plays(browser, url):
+    context = browser.new_context(locale="ko-KR", viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    wait_for(page, "() => window.ganLab && window.ganLab.token")
+    expect(page.get_by_role("tab", name="2D GAN 랩")).to_be_visible()
+    expect(page.locator("#gp-title")).to_contain_text("GAN 플레이그라운드")
+    expect(page.locator("#gp-lang [data-lang=ko]")).to_have_attribute("aria-pressed", "true")
+    page.click(".lab-play")
+    wait_for(page, "() => window.ganLab.frame && window.ganLab.frame.iteration > 0")
+    token = page.evaluate("() => window.ganLab.token")
+    page.click("#gp-lang [data-lang=en]")
+    expect(page.get_by_role("tab", name="2D GAN Lab")).to_be_visible()
+    assert "lang=en" in page.url
+    before = page.evaluate("() => window.ganLab.frame.iteration")
+    wait_for(page, f"() => window.ganLab.frame.iteration > {before}")  # the run went on through the switch
+    page.click("#gp-lang [data-lang=ko]")
+    expect(page.get_by_role("tab", name="2D 실험")).to_be_visible()
+    assert page.evaluate("() => window.ganLab.token") == token and "lang=ko" in page.url
+    assert errors == []
+    context.close()
+
+
+def test_a_lang_link_opens_in_that_language_in_any_browser(browser, url):
+    context = browser.new_context(locale="en-US")
+    page = context.new_page()
+    page.goto(url + "?lang=ko")
+    expect(page.get_by_role("tab", name="2D GAN 랩")).to_be_visible(timeout=30_000)
+    expect(page.locator("#gp-lang [data-lang=ko]")).to_have_attribute("aria-pressed", "true")
+    context.close()

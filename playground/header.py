@@ -1,0 +1,53 @@
+"""The page's header: the title and the language switch (English / 한국어).
+
+The switch changes the language in place, without a reload (the running lab keeps its run): Gradio's own
+translation store for component text, then an event (``gp-lang``) for our scripts; it writes ``?lang=`` into the
+address, so a shared link opens in the same language, and the server reads it from there (playground/i18n.py).
+"""
+from __future__ import annotations
+
+import json
+
+import gradio as gr
+
+from playground import i18n
+from playground.tabs.lab2d import parent_origin
+
+SWITCH = ('<div class="gp-lang" role="group" aria-label="Language / 언어"><button type="button" data-lang="en" lang="en">English</button>'
+          '<button type="button" data-lang="ko" lang="ko">한국어</button></div>')
+CSS = (".gp-lang { display: flex; gap: 4px; justify-content: flex-end; } .gp-lang button { padding: 4px 12px; "
+       "border: 1px solid #bbb; border-radius: 6px; background: white; font-size: 15px; cursor: pointer; } "
+       ".gp-lang button[aria-pressed=true] { background: #2c6e2f; border-color: #2c6e2f; color: white; }")
+JS = """
+const params = new URLSearchParams(window.location.search);
+const asked = params.get("lang");
+const browser = (navigator.language || "").toLowerCase().startsWith("ko") ? "ko" : "en";
+async function gradioLocale(lang) {  // Gradio's translation store: the same module instance the page runs on
+  const url = performance.getEntriesByType("resource").map((e) => e.name).find((n) => /\\/assets\\/core-[^/]*\\.js$/.test(n));
+  if (url) (await import(url)).changeLocale(lang);
+}
+function apply(lang, write, initial) {
+  window.gpLang = lang;
+  document.documentElement.lang = lang;
+  element.querySelectorAll("button").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.lang === lang)));
+  if (!initial || asked) gradioLocale(lang).catch((e) => console.error("language switch", e));  // else: Gradio chose it
+  if (write) {
+    const p = new URLSearchParams(window.location.search);
+    p.set("lang", lang);
+    const q = p.toString();
+    window.history.replaceState(null, "", window.location.pathname + "?" + q + window.location.hash);
+    if (window.parent !== window) window.parent.postMessage({ queryString: q, hash: window.location.hash.replace(/^#/, "") }, __PARENT_ORIGIN__);
+  }
+  window.dispatchEvent(new CustomEvent("gp-lang", { detail: lang }));
+}
+element.querySelectorAll("button").forEach((b) => b.addEventListener("click", () => apply(b.dataset.lang, true)));
+apply(asked === "ko" || asked === "en" ? asked : browser, false, true);
+"""
+
+
+def create() -> None:
+    """The header row, inside the page's Blocks."""
+    with gr.Row(equal_height=True):
+        gr.Markdown(i18n.text("app.heading"), elem_id="gp-title")
+        gr.HTML(SWITCH, elem_id="gp-lang", css_template=CSS, min_width=200,
+                js_on_load=JS.replace("__PARENT_ORIGIN__", json.dumps(parent_origin())))

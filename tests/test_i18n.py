@@ -1,0 +1,50 @@
+"""The one catalogue (playground/locales): both languages complete and consistent, every key used, and the page's
+language read as the switch and the browser set it."""
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from playground import i18n
+
+ROOT = Path(__file__).resolve().parents[1]
+CODE = [*ROOT.joinpath("playground").rglob("*.py"), *ROOT.joinpath("playground", "static").glob("*"),
+        ROOT / "app.py"]
+
+
+def fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_both_languages_have_every_key_with_the_same_fields():
+    en, ko = i18n.CATALOGUE["en"], i18n.CATALOGUE["ko"]
+    assert set(en) == set(ko), set(en) ^ set(ko)
+    for key in en:
+        assert en[key].strip() and ko[key].strip(), key
+        assert fields(en[key]) == fields(ko[key]), key
+    assert any(re.search("[가-힣]", v) for v in ko.values())
+
+
+def test_every_key_is_used_by_the_code():
+    code = "\n".join(p.read_text("utf-8") for p in CODE if p.is_file() and p.suffix in (".py", ".js", ".html"))
+    unused = [k for k in i18n.CATALOGUE["en"] if f'"{k}"' not in code and f"'{k}'" not in code]
+    assert unused == []
+
+
+@pytest.mark.parametrize("headers, lang", [
+    ({"referer": "http://x/?lang=ko", "accept-language": "en-US"}, "ko"),  # the switch's choice wins
+    ({"referer": "http://x/?present=1&lang=en", "accept-language": "ko-KR,ko;q=0.9"}, "en"),
+    ({"referer": "http://x/", "accept-language": "ko-KR,ko;q=0.9,en;q=0.8"}, "ko"),  # else the browser's
+    ({"referer": "http://x/?lang=fr", "accept-language": "en-GB"}, "en"),  # not ours: ignored
+    ({}, "en"),
+])
+def test_the_pages_language_comes_from_its_address_then_its_browser(headers, lang):
+    assert i18n.lang_of(headers) == lang
+
+
+def test_a_missing_korean_text_falls_back_and_a_missing_key_is_an_error(monkeypatch):
+    monkeypatch.setitem(i18n.CATALOGUE, "ko", {})
+    assert i18n.t("tab.lab2d", "ko") == "2D GAN Lab"
+    with pytest.raises(KeyError):
+        i18n.text("no.such.key")
