@@ -10,16 +10,53 @@ browser's (Korean for ``ko*``), else English. Korean follows the terms of the co
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import gradio as gr
 
+from toy2d import settings
+from toy2d.config import SETTINGS
+
 LANGS = ("en", "ko")
 LOCALES = Path(__file__).parent / "locales"
 CATALOGUE: dict[str, dict[str, str]] = {lang: json.loads((LOCALES / f"{lang}.json").read_text("utf-8"))
                                         for lang in LANGS}
+
+
+def slug(title: str) -> str:
+    return re.sub(r"[^a-z]+", "-", title.lower()).strip("-")
+
+
+def _range(s: settings.Setting, lang: str) -> str:
+    """A setting's allowed values in words (toy2d.settings.Setting.range_text's, in ``lang``)."""
+    if s.kind == "bool":
+        return CATALOGUE[lang]["range.bool"]
+    if s.kind == "int":
+        return CATALOGUE[lang]["range.int"].format(lo=f"{int(s.lo):,}", hi=f"{int(s.hi):,}")
+    return CATALOGUE[lang]["range.open" if s.lo_open else "range.float"].format(lo=f"{s.lo:g}", hi=f"{s.hi:g}")
+
+
+def _derive() -> set[str]:
+    """The settings table's entries: English labels and group titles are owned by toy2d/settings.py (the
+    catalogue takes them from there), Korean ones by ko.json; ranges are made from each setting's bounds."""
+    made = set()
+    for s in SETTINGS:
+        if not s.panel:
+            continue
+        CATALOGUE["en"][f"setting.{s.name}"] = s.label
+        CATALOGUE["en"][f"group.{slug(s.group)}"] = s.group
+        made |= {f"setting.{s.name}", f"group.{slug(s.group)}"}
+        if s.kind != "choice":
+            for lang in LANGS:
+                CATALOGUE[lang][f"setting.{s.name}.range"] = _range(s, lang)
+            made.add(f"setting.{s.name}.range")
+    return made
+
+
+DERIVED = _derive()  # used by name patterns (setting.<name>, group.<slug>), not written out in the code
 I18N = gr.I18n(**CATALOGUE)  # passed to launch(): component text is translated in the browser
 
 

@@ -16,6 +16,17 @@
   window.ganLab = state; // read by the browser tests and benchmarks/live_fps.py
   const PING_MS = __PING_MS__;  // limits.PAGE_PING_S, filled in by lab2d.build
   const PARENT_ORIGIN = __PARENT_ORIGIN__;  // lab2d.PARENT_ORIGIN: the page that may embed the lab (a Space's)
+  // The lab's words in both languages, from the app's one catalogue (i18n.for_script("lab.")); the header's switch
+  // says which with a "gp-lang" event (playground/header.py).
+  const CATALOGUE = __CATALOGUE__;
+  let lang = window.gpLang || ((navigator.language || "").toLowerCase().startsWith("ko") ? "ko" : "en");
+  const T = (key, fields) => String((CATALOGUE[lang] || {})[key] || CATALOGUE.en[key] || key)
+    .replace(/\{(\w+)\}/g, (m, k) => (fields && k in fields ? fields[k] : m));
+  function applyLang() {
+    element.querySelectorAll("[data-i18n]").forEach((e) => { e.textContent = T(e.dataset.i18n); });
+    element.querySelectorAll("[data-i18n-title]").forEach((e) => { e.title = T(e.dataset.i18nTitle); });
+    element.querySelectorAll("[data-i18n-aria]").forEach((e) => e.setAttribute("aria-label", T(e.dataset.i18nAria)));
+  }
 
   // PiYG-like diverging colours: magenta (fake side) → white → green (real side)
   const STOPS = [[142, 1, 82], [222, 119, 174], [253, 224, 239], [247, 247, 247], [230, 245, 208], [127, 188, 65], [39, 100, 25]];
@@ -193,12 +204,12 @@
       margin: { l: 8 + 3.6 * fontSize, r: 8 + 3.6 * fontSize, t: 4, b: 10 + 2.2 * fontSize }, template: "none",
       font: { size: fontSize }, hovermode: "x unified", dragmode: false, showlegend: true,
       legend: legend(0), legend2: legend(1), legend3: legend(2),
-      xaxis: x(0), xaxis2: x(1), xaxis3: x(2, "iteration"),
-      yaxis: { domain: DOMAINS[0], anchor: "x", title: { text: "loss" } },
-      yaxis2: { domain: DOMAINS[1], anchor: "x2", title: { text: "JS bits" }, range: [0, 1.02] },
-      yaxis5: { overlaying: "y2", anchor: "x2", side: "right", title: { text: "KL bits" }, rangemode: "tozero", showgrid: false, tickmode: "auto", nticks: 4 },
-      yaxis3: { domain: DOMAINS[2], anchor: "x3", title: { text: "modes" }, rangemode: "tozero" },
-      yaxis4: { overlaying: "y3", anchor: "x3", side: "right", range: [0, 104], tickmode: "array", tickvals: [0, 25, 50, 75, 100], title: { text: "HQ %" }, showgrid: false },
+      xaxis: x(0), xaxis2: x(1), xaxis3: x(2, T("lab.chart.iteration")),
+      yaxis: { domain: DOMAINS[0], anchor: "x", title: { text: T("lab.chart.loss") } },
+      yaxis2: { domain: DOMAINS[1], anchor: "x2", title: { text: T("lab.chart.js_bits") }, range: [0, 1.02] },
+      yaxis5: { overlaying: "y2", anchor: "x2", side: "right", title: { text: T("lab.chart.kl_bits") }, rangemode: "tozero", showgrid: false, tickmode: "auto", nticks: 4 },
+      yaxis3: { domain: DOMAINS[2], anchor: "x3", title: { text: T("lab.chart.modes") }, rangemode: "tozero" },
+      yaxis4: { overlaying: "y3", anchor: "x3", side: "right", range: [0, 104], tickmode: "array", tickvals: [0, 25, 50, 75, 100], title: { text: T("lab.chart.hq") }, showgrid: false },
     };
   }
   const chartFont = () => (state.present ? 18 : 12);
@@ -216,19 +227,19 @@
   function drawCharts() {
     const L = decimate(state.losses.rows, 1500), M = state.metrics.rows, col = (rows, k) => rows.map((r) => r[k]);
     const it = col(L, 0), mit = col(M, 0), lines = (t) => t.forEach((x) => { x.mode = "lines"; x.hovertemplate = "%{y:.3~g}"; }), traces = [
-      { x: it, y: col(L, 1), name: "D loss", line: { color: "#2166ac", width: 1.5 }, xaxis: "x", yaxis: "y" },
-      { x: it, y: col(L, 2), name: "G loss", line: { color: "#b2182b", width: 1.5 }, xaxis: "x", yaxis: "y" },
-      { x: mit, y: col(M, 2), name: "JS (left)", line: { color: "#542788" }, xaxis: "x2", yaxis: "y2", legend: "legend2" },
-      { x: mit, y: col(M, 1), name: "KL (right)", line: { color: "#e08214" }, xaxis: "x2", yaxis: "y5", legend: "legend2" },
+      { x: it, y: col(L, 1), name: T("lab.d_loss"), line: { color: "#2166ac", width: 1.5 }, xaxis: "x", yaxis: "y" },
+      { x: it, y: col(L, 2), name: T("lab.g_loss"), line: { color: "#b2182b", width: 1.5 }, xaxis: "x", yaxis: "y" },
+      { x: mit, y: col(M, 2), name: T("lab.chart.js"), line: { color: "#542788" }, xaxis: "x2", yaxis: "y2", legend: "legend2" },
+      { x: mit, y: col(M, 1), name: T("lab.chart.kl"), line: { color: "#e08214" }, xaxis: "x2", yaxis: "y5", legend: "legend2" },
     ];
     const shapes = [];
     if (state.floors) for (const [k, c, y] of [["js", "#542788", "y2"], ["kl", "#e08214", "y5"]])
       shapes.push({ type: "line", xref: "x2 domain", x0: 0, x1: 1, yref: y, y0: state.floors[k], y1: state.floors[k],
         line: { color: c, dash: "dot", width: 1 } });
     if (state.modesTotal) {
-      traces.push({ x: mit, y: col(M, 3), name: "now", line: { color: "#1b7837" }, xaxis: "x3", yaxis: "y3", legend: "legend3" });
-      traces.push({ x: mit, y: col(M, 5), name: `last ${state.modeWindow} it.`, line: { color: "#a6dba0", width: 3 }, xaxis: "x3", yaxis: "y3", legend: "legend3" });
-      traces.push({ x: mit, y: col(M, 4), name: "HQ % (right)", line: { color: "#762a83", dash: "dash" }, xaxis: "x3", yaxis: "y4", legend: "legend3" });
+      traces.push({ x: mit, y: col(M, 3), name: T("lab.chart.now"), line: { color: "#1b7837" }, xaxis: "x3", yaxis: "y3", legend: "legend3" });
+      traces.push({ x: mit, y: col(M, 5), name: T("lab.chart.window", { n: state.modeWindow }), line: { color: "#a6dba0", width: 3 }, xaxis: "x3", yaxis: "y3", legend: "legend3" });
+      traces.push({ x: mit, y: col(M, 4), name: T("lab.chart.hq_right"), line: { color: "#762a83", dash: "dash" }, xaxis: "x3", yaxis: "y4", legend: "legend3" });
     }
     lines(traces);
     // an empty or one-row run still gets a sensible iteration axis (Plotly's default for one point is −1…1)
@@ -239,7 +250,7 @@
     lay.yaxis3.range = [0, (state.modesTotal || 1) + 0.5];
     if (!state.modesTotal) {
       lay.yaxis3.visible = lay.yaxis4.visible = lay.xaxis3.visible = false;
-      lay.annotations = [{ xref: "paper", yref: "paper", x: 0.5, y: 0.15, showarrow: false, text: "modes: this data set has no separate modes" }];
+      lay.annotations = [{ xref: "paper", yref: "paper", x: 0.5, y: 0.15, showarrow: false, text: T("lab.chart.no_modes") }];
     }
     Plotly.react(chartDiv, traces, lay, CHART_CONFIG);
   }
@@ -252,7 +263,7 @@
     $(".lab-gsteps").textContent = f.g_steps;
     $(".lab-ips").textContent = state.playing ? Math.round(f.ips) : "–";
     const pf = f.per_frame, per = $(".lab-perframe");  // what the last frame trained, and why when fewer than asked
-    per.textContent = pf && state.playing ? (pf.why ? `· ${pf.trained} of ${pf.asked} it/frame: ${pf.why}` : `· ${pf.trained} it/frame`) : "";
+    per.textContent = pf && state.playing ? T(pf.why ? "lab.perframe.held" : "lab.perframe", pf) : "";
     per.classList.toggle("held", !!(pf && pf.why));
     const v = f.view;
     $(".pipe-dloss").textContent = fmt(f.d_loss);
@@ -260,14 +271,11 @@
     const slow = $(".lab-slow").checked;
     element.querySelectorAll(".pipe-d, .pipe-g").forEach((e) => e.classList.toggle("active", slow &&
       e.classList.contains(f.next_phase === "D" ? "pipe-d" : "pipe-g")));  // the boxes the next update involves
-    $(".lab-phase").textContent = slow ? `next: ${f.next_phase} step` : "";
+    $(".lab-phase").textContent = slow ? T("lab.next_step", { phase: f.next_phase }) : "";
     const lo = fmt(v.heat_lo, 2), hi = fmt(v.heat_hi, 2);
-    $(".legend-heat").textContent = v.heat_output === "probability"
-      ? "Background: the discriminator's belief. Green = “real” (D(x) near 1), pink = “fake” (near 0), white = D cannot tell (0.5)."
-      : v.heat_output === "score"
-        ? `Background: the discriminator's raw score from ${lo} (pink, “fake”) to ${hi} (green, “real”); white is its decision boundary.`
-        : `Background: the critic's value from ${lo} (pink, low) to ${hi} (green, high), centred on its median; a critic has no boundary, only slopes.`;
-    $(".legend-arrows").textContent = `Arrows: where the generator's loss pushes each fake sample (−∇ₓ L_G); longest now ${fmt(v.arrow_max, 4)}.`;
+    const heat = { probability: "lab.legend.heat.probability", score: "lab.legend.heat.score" }[v.heat_output] || "lab.legend.heat.critic";
+    $(".legend-heat").textContent = T(heat, { lo, hi });
+    $(".legend-arrows").textContent = T("lab.legend.arrows", { max: fmt(v.arrow_max, 4) });
     const msg = $(".lab-msg");
     if (f.diverged) { msg.textContent = "⚠ " + f.diverged; msg.classList.add("show"); }
     else if (msg.dataset.kind !== "info") { msg.textContent = ""; msg.classList.remove("show"); }
@@ -279,8 +287,8 @@
     box.hidden = !st;
     if (!st) return;
     $(".story-name").textContent = st.name + ":";
-    $(".story-explanation").textContent = st.explanation + (st.pair ? ` Compare with “${st.pair}”.` : "");
-    $(".story-watch").textContent = "Watch for: " + st.watch;
+    $(".story-explanation").textContent = st.explanation + (st.pair ? T("lab.compare_with", { pair: st.pair }) : "");
+    $(".story-watch").textContent = T("lab.watch") + st.watch;
     const h = $(".story-happened");
     h.hidden = !st.happened; h.textContent = st.happened ? "✓ " + st.happened : "";
   }
@@ -329,7 +337,7 @@
     const now = performance.now();
     if (!state.playing || now - state.lastChart > 250 || p.metrics.rows.length) { state.lastChart = now; chartsSoon(); }
     if (p.query !== undefined) shareUrl(p.query);
-    if (p.story !== undefined) showStory(p.story);
+    if (p.story !== undefined) { state.story = p.story; showStory(p.story); }
     requestAnimationFrame(() => { state.painted += 1; state.paintedAt = performance.now(); });  // benchmarks read both
     if (p.diverged && state.playing) setPlaying(false);
   }
@@ -401,9 +409,9 @@
       const t0 = performance.now();
       let p;
       try { p = await pending; }
-      catch (e) { setPlaying(false); info("⚠ The server did not answer (" + e + "). Press Play to try again."); break; }
+      catch (e) { setPlaying(false); info(T("lab.msg.no_answer", { error: e })); break; }
       if (!state.playing || mine !== state.loops) { accept(p); break; }
-      if (hidden()) { accept(p); setPlaying(false); info("Paused: the lab was hidden."); break; }
+      if (hidden()) { accept(p); setPlaying(false); info(T("lab.msg.hidden_lab")); break; }
       const slow = $(".lab-slow").checked;
       if (slow) { accept(p); await sleep(Math.max(0, 450 - (performance.now() - t0))); if (state.playing) pending = request(); continue; }
       pending = request();
@@ -416,7 +424,8 @@
     state.playing = on;
     const b = $(".lab-play");  // drawn icons: Debian's fonts have no ⏸ glyph
     b.querySelector("path").setAttribute("d", on ? "M1.5 0.5 H4 V9.5 H1.5 Z M6 0.5 H8.5 V9.5 H6 Z" : "M1.5 0.5 L9 5 L1.5 9.5 Z");
-    b.querySelector("span").textContent = on ? "Pause" : "Play";
+    const label = b.querySelector("span");
+    label.dataset.i18n = on ? "lab.pause" : "lab.play"; label.textContent = T(label.dataset.i18n);
     b.classList.toggle("playing", on);
     if (on) { if (!state.started) state.started = performance.now(); loop(); }
   }
@@ -434,7 +443,7 @@
   const speed = $(".lab-speed"), speedOut = $(".lab-speed-out");
   speed.addEventListener("input", () => { speedOut.textContent = speed.value; });
   element.querySelectorAll(".lab-layer").forEach((c) => c.addEventListener("change", () => { state.layers[c.value] = c.checked; paint(); }));
-  document.addEventListener("visibilitychange", () => { if (document.hidden && state.playing) { setPlaying(false); info("Paused: the page was hidden."); } });
+  document.addEventListener("visibilitychange", () => { if (document.hidden && state.playing) { setPlaying(false); info(T("lab.msg.hidden_page")); } });
 
   // ---- a box of the model overview opens that part's settings (as in GAN Lab) --------------------------------------
   element.querySelectorAll(".pipe-box").forEach((box) => box.addEventListener("click", () => {
@@ -452,7 +461,7 @@
     state.present = on;
     document.body.classList.toggle("gp-present", on);
     $(".lab").classList.toggle("present", on);
-    presentBtn.textContent = on ? "Exit presentation" : "Present";
+    presentBtn.dataset.i18n = on ? "lab.exit_present" : "lab.present"; presentBtn.textContent = T(presentBtn.dataset.i18n);
     const params = new URLSearchParams(window.location.search);
     if (on) params.set("present", "1"); else params.delete("present");
     setUrl(params);
@@ -467,7 +476,7 @@
   drawBox.addEventListener("change", () => {
     state.drawing = drawBox.checked;
     canvas.classList.toggle("drawing", state.drawing);
-    if (state.drawing) { setPlaying(false); info("Drawing: drag on the plot to spray points (mouse, pen or finger), then press “Train on drawing”."); }
+    if (state.drawing) { setPlaying(false); info(T("lab.msg.drawing")); }
     else info("");
     paint();
   });
@@ -485,7 +494,7 @@
   canvas.addEventListener("pointerup", () => { pointerDown = false; });
   $(".lab-clear").addEventListener("click", () => { state.drawn = []; paint(); });
   $(".lab-use").addEventListener("click", () => {
-    if (!state.drawn.length) { info("⚠ Nothing drawn yet: tick “draw data” and drag on the plot."); return; }
+    if (!state.drawn.length) { info(T("lab.msg.nothing_drawn")); return; }
     setPlaying(false);
     trigger("submit", { points: state.drawn.map(([x, y]) => [+x.toFixed(4), +y.toFixed(4)]) });  // → lab2d.on_drawn
     state.drawn = []; drawBox.checked = false; state.drawing = false; canvas.classList.remove("drawing"); paint();
@@ -528,5 +537,11 @@
   // an open page, even paused or hidden, keeps its run: the server frees runs no page has reached for a while
   setInterval(() => { if (state.token) server.alive(state.token).catch(() => {}); }, PING_MS);
   server.fields(null).then((f) => { state.fields = JSON.parse(f); });
+  window.addEventListener("gp-lang", (e) => {  // the header's switch: the lab's own words follow at once
+    lang = e.detail; applyLang(); drawCharts();
+    if (state.frame) readouts(state.frame);
+    if (state.story !== undefined) showStory(state.story);
+  });
+  applyLang();
   fromValue();  // the first frame and the session token arrive with the page-load event (lab2d.on_load)
 })();

@@ -33,7 +33,7 @@ from toy2d import distributions, pointsio, settings, threads
 from toy2d.config import SETTINGS, TrainConfig
 from toy2d.presets import PRESET_NAMES, PRESETS, resolve
 
-from playground import exports, limits, messages
+from playground import exports, i18n, limits, messages
 from playground.frame_protocol import BUSY_REPLY, FrameRequest, error_reply
 from playground.lab_session import Run, default_config
 from playground.lab_workers import RunLost
@@ -100,12 +100,13 @@ def view_value(session: Run | None, message: str = "", route: str | None = None)
 
 def _component(s: settings.Setting, value: Any, min_width: int = 160, info: bool = True) -> gr.components.Component:
     """``info=False`` for the compact fields beside the view: a value out of range still says the range."""
-    elem_id, info = f"lab-{s.name}", None if s.kind in ("choice", "bool") or not info else s.range_text
+    elem_id, label = f"lab-{s.name}", i18n.text(f"setting.{s.name}")
+    info = None if s.kind in ("choice", "bool") or not info else i18n.text(f"setting.{s.name}.range")
     if s.kind == "choice":
-        return gr.Dropdown(list(s.choices), value=value, label=s.label, elem_id=elem_id, min_width=min_width)
+        return gr.Dropdown(list(s.choices), value=value, label=label, elem_id=elem_id, min_width=min_width)
     if s.kind == "bool":
-        return gr.Checkbox(value=value, label=s.label, elem_id=elem_id, min_width=min_width)
-    return gr.Number(value=value, label=s.label, precision=0 if s.kind == "int" else None, elem_id=elem_id,
+        return gr.Checkbox(value=value, label=label, elem_id=elem_id, min_width=min_width)
+    return gr.Number(value=value, label=label, precision=0 if s.kind == "int" else None, elem_id=elem_id,
                      info=info, min_width=min_width)
 
 
@@ -351,7 +352,7 @@ class Lab:
             return self.fields(_args)
 
         js = (STATIC / "lab2d.js").read_text().replace("__PING_MS__", str(round(limits.PAGE_PING_S * 1000))) \
-            .replace("__PARENT_ORIGIN__", json.dumps(parent_origin()))
+            .replace("__PARENT_ORIGIN__", json.dumps(parent_origin())).replace("__CATALOGUE__", i18n.for_script("lab."))
         components: dict[str, gr.components.Component] = {}
         with gr.Row(equal_height=False):
             with gr.Column(scale=4, min_width=320):
@@ -360,31 +361,34 @@ class Lab:
                                server_functions=[tick, alive, fields], elem_id="lab-view", head=head())
             with gr.Column(scale=1, min_width=240, elem_id="lab-quick"):
                 preset = gr.Dropdown(["choose a teaching scenario…", *PRESET_NAMES],
-                                     value="choose a teaching scenario…", label="preset", elem_id="lab-preset")
+                                     value="choose a teaching scenario…", label=i18n.text("lab.preset"),
+                                     elem_id="lab-preset")
                 for pair in QUICK:  # two to a row where they pair up (D's and G's), so all fit beside the view
                     with gr.Row():
                         for name in pair:
                             components[name] = _component(TABLE[name], getattr(config, name), min_width=110, info=False)
-                recommended = gr.Button("Recommended settings", size="sm", elem_id="lab-recommended")
+                recommended = gr.Button(i18n.text("lab.recommended"), size="sm", elem_id="lab-recommended")
                 with gr.Group(elem_id="lab-files"):
                     with gr.Row():
-                        save = gr.Button("Save run", size="sm", min_width=0)
-                        run_file = gr.UploadButton("Load run (.pt)", file_types=[".pt"], type="filepath",
+                        save = gr.Button(i18n.text("lab.save"), size="sm", min_width=0)
+                        run_file = gr.UploadButton(i18n.text("lab.load"), file_types=[".pt"], type="filepath",
                                                    size="sm", elem_id="lab-run-file", min_width=0)
                     with gr.Row():
-                        csv = gr.UploadButton("Upload x,y CSV", file_types=[".csv", ".txt"], type="filepath",
+                        csv = gr.UploadButton(i18n.text("lab.csv"), file_types=[".csv", ".txt"], type="filepath",
                                               size="sm", elem_id="lab-csv", min_width=0)
-                        metrics_csv = gr.Button("Metrics CSV", size="sm", min_width=0)
-                    gif = gr.Button("Export GIF of the view", size="sm")
+                        metrics_csv = gr.Button(i18n.text("lab.metrics_csv"), size="sm", min_width=0)
+                    gif = gr.Button(i18n.text("lab.gif"), size="sm")
                     # shown once there is something to download: an empty file box is a tall blank
-                    download = gr.File(label="Download", interactive=False, elem_id="lab-download", visible=False)
+                    download = gr.File(label=i18n.text("lab.download"), interactive=False, elem_id="lab-download",
+                                       visible=False)
         with gr.Row():
             for title, names in settings.groups(TrainConfig):
                 rest = [n for n in names if n not in QUICK_NAMES]
                 if not rest:
                     continue
                 with gr.Column(min_width=200):
-                    with gr.Accordion(title, open=title in OPEN_GROUPS, elem_id=group_id(title)):
+                    with gr.Accordion(i18n.text(f"group.{i18n.slug(title)}"), open=title in OPEN_GROUPS,
+                                      elem_id=group_id(title)):
                         for name in rest:
                             components[name] = _component(TABLE[name], getattr(config, name))
         fields_out = [components[n] for n in FIELD_NAMES]
