@@ -24,6 +24,7 @@ from toy2d import checkpoint, metrics, modes, phenomena, presets, probe
 from toy2d.config import LIVE_FIELDS, TrainConfig
 from toy2d.trainer import Trainer
 
+from . import catalogue as i18n
 from .frame_protocol import ACTIONS, ChartRows, FrameRequest, LabFrame, ViewLayers, number
 from .lab_groups import train_alone
 
@@ -186,9 +187,10 @@ class LabSession:
             self._references[key] = metrics.reference(self.trainer.dist)
         return self._references[key]
 
-    def change(self, config: TrainConfig) -> str:
+    def change(self, config: TrainConfig) -> "i18n.Phrase | str":
         """Apply new settings: live when the running model allows it, else restart. Returns what happened, in
-        words. Raises ValueError (and changes nothing) for invalid settings."""
+        words for the page's language ("" for nothing). Raises ValueError (and changes nothing) for invalid
+        settings."""
         config.validate()
         with self.lock:
             old = self.config
@@ -198,13 +200,13 @@ class LabSession:
             if old.needs_restart(config):
                 restart_fields = [f for f in changed if f not in LIVE_FIELDS]
                 self.restart(config)
-                return f"Restarted: changing {', '.join(restart_fields)} needs a new run."
+                return i18n.phrase("lab.msg.restarted", names=", ".join(restart_fields))
             self.trainer.apply(config)
             self.config = config
             self.preset = presets.matching(config)  # a changed preset is the user's own run: its story ends
             self._slow_cursor = 0
             self._layers_at = -math.inf  # the next frame shows the new settings' layers (and carries its query)
-            return f"Applied live: {', '.join(changed)}."
+            return i18n.phrase("lab.msg.applied", names=", ".join(changed))
 
     # ---- actions ------------------------------------------------------------------------------------------------
     def act(self, action: str, n: int = 1) -> LabFrame:
@@ -346,9 +348,8 @@ class LabSession:
         if trained < asked and not self.trainer.diverged:
             ms = 1000 * self.frame_budget_s
             pages = self.pages_playing()
-            why = (f"{pages:.0f} pages are training on this server: each frame trains for at most {ms:.0f} ms, "
-                   "so every view stays fluid" if pages >= 1.5 else
-                   f"a frame trains for at most {ms:.0f} ms so the view stays fluid, and these nets take longer")
+            why = (i18n.phrase("lab.why.pages", pages=f"{pages:.0f}", ms=f"{ms:.0f}") if pages >= 1.5 else
+                   i18n.phrase("lab.why.budget", ms=f"{ms:.0f}")).wire()  # the page says it in its language
         return dict(trained=trained, asked=asked, why=why)
 
     def story(self) -> dict[str, Any] | None:

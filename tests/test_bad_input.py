@@ -66,7 +66,7 @@ def test_every_number_field_answers_bad_values_with_a_message_or_a_result(fn, ar
 def page(monkeypatch, lab):
     warnings = []
     monkeypatch.setattr(gr, "Warning", lambda m, *a, **k: warnings.append(m))
-    request = SimpleNamespace(session_hash="bad-input-page", query_params={})
+    request = SimpleNamespace(session_hash="bad-input-page", query_params={}, headers={})
     lab.on_load(request)
     yield SimpleNamespace(request=request, warnings=warnings, session=lab.registry.get("bad-input-page"), lab=lab)
 

@@ -16,7 +16,7 @@ def cache(tmp_path, monkeypatch):
 
 @pytest.fixture
 def page(cache, lab):
-    request = SimpleNamespace(session_hash="export-page", query_params={})
+    request = SimpleNamespace(session_hash="export-page", query_params={}, headers={})
     lab.on_load(request)
     yield SimpleNamespace(request=request, lab=lab)
 

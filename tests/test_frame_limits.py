@@ -97,7 +97,7 @@ def test_beyond_the_ceiling_a_new_page_is_told_the_server_is_full(clock, monkeyp
     r.get("a"), r.get("b")
     with pytest.raises(ServerFull):
         r.get("c")
-    reply = Lab(r).on_load(SimpleNamespace(session_hash="c", query_params={}))
+    reply = Lab(r).on_load(SimpleNamespace(session_hash="c", query_params={}, headers={}))
     assert "server is full" in json.loads(reply[0])["message"] and "c" not in r
     r.get("a")  # still served: pages that have a run keep it
     clock.now += 301

@@ -1,5 +1,6 @@
 """The one catalogue (playground/locales): both languages complete and consistent, every key used, and the page's
 language read as the switch and the browser set it."""
+import json
 import re
 import string
 from pathlib import Path
@@ -64,3 +65,28 @@ def test_the_settings_table_is_in_both_languages_and_the_english_ranges_are_its_
         if s.kind != "choice":
             assert i18n.t(f"setting.{s.name}.range", "en") == s.range_text
             assert re.search("[가-힣~]", i18n.t(f"setting.{s.name}.range", "ko")), s.name
+
+
+def test_a_phrase_is_said_later_in_the_readers_language():
+    """A lab worker answers many pages: it hands back a Phrase, and each page's reply says it in its language."""
+    import pickle
+
+    p = i18n.phrase("lab.msg.applied", names="lr_d, k_d")
+    assert str(p) == "Applied live: lr_d, k_d." and p.in_("ko") == "실시간 적용: lr_d, k_d."
+    assert pickle.loads(pickle.dumps(p)) == p  # crosses the worker's socket
+    assert p.wire() == {"key": "lab.msg.applied", "fields": {"names": "lr_d, k_d"}}
+    assert i18n.in_lang("plain text", "ko") == "plain text"
+    with pytest.raises(KeyError):
+        i18n.phrase("no.such.key")
+
+
+def test_the_labs_messages_reach_a_korean_page_in_korean(lab):
+    from types import SimpleNamespace
+
+    ko = SimpleNamespace(session_hash="ko-page", query_params={}, headers={"referer": "http://x/?lang=ko"})
+    lab.on_load(ko)
+    reply = lab.on_preset("collapse", ko)
+    assert "프리셋 “collapse”" in json.loads(reply[0])["message"]
+    reply = lab.on_settings(ko, *[getattr(lab.registry.get("ko-page").config, n) if n != "lr_d" else 0.001
+                                  for n in __import__("playground.tabs.lab2d", fromlist=["x"]).FIELD_NAMES])
+    assert json.loads(reply[0])["message"].startswith("실시간 적용")

@@ -20,7 +20,7 @@ def page(monkeypatch, lab):
     """A fake Gradio request for one page, with its own session; warnings recorded instead of shown."""
     warnings = []
     monkeypatch.setattr(lab2d.gr, "Warning", lambda msg, *a, **k: warnings.append(msg))
-    request = SimpleNamespace(session_hash="test-page", query_params={})
+    request = SimpleNamespace(session_hash="test-page", query_params={}, headers={})
     yield SimpleNamespace(request=request, warnings=warnings, lab=lab)
 
 
@@ -203,7 +203,7 @@ def test_a_settings_change_on_a_big_point_cloud_keeps_the_cloud_without_copying_
     page.lab.on_load(page.request)
     session = page.lab.registry.get("test-page")
     cloud = np.random.default_rng(3).normal(size=(100_000, 2))
-    page.lab._use_points(cloud.tolist(), session, "uploaded points")
+    page.lab._use_points(cloud.tolist(), session, "lab.msg.training_on_uploaded")
     points = session.config.points
     v = values(session.config)
     v[lab2d.FIELD_NAMES.index("lr_d")] = 0.002

@@ -56,7 +56,7 @@ def test_a_remote_run_is_the_same_run_as_an_in_process_one(registry):
 def test_settings_reach_the_worker_and_bad_ones_raise_here(registry):
     remote = registry.get("settings")
     try:
-        assert "Applied live" in remote.change(remote.config.replace(lr_d=0.001))
+        assert "Applied live" in str(remote.change(remote.config.replace(lr_d=0.001)))
         assert remote.config.lr_d == 0.001  # the proxy's copy follows the worker's
         with pytest.raises(ValueError, match="lr_d"):
             remote.change(remote.config.replace(lr_d=-1.0))

@@ -263,7 +263,9 @@
     $(".lab-gsteps").textContent = f.g_steps;
     $(".lab-ips").textContent = state.playing ? Math.round(f.ips) : "–";
     const pf = f.per_frame, per = $(".lab-perframe");  // what the last frame trained, and why when fewer than asked
-    per.textContent = pf && state.playing ? T(pf.why ? "lab.perframe.held" : "lab.perframe", pf) : "";
+    per.textContent = !(pf && state.playing) ? "" : pf.why  // why: {key, fields}, said in the page's language
+      ? T("lab.perframe.held", { trained: pf.trained, asked: pf.asked, why: T(pf.why.key, pf.why.fields) })
+      : T("lab.perframe", pf);
     per.classList.toggle("held", !!(pf && pf.why));
     const v = f.view;
     $(".pipe-dloss").textContent = fmt(f.d_loss);

@@ -150,8 +150,10 @@ class Lab:
         except ServerFull as exc:
             raise messages.error(str(exc)) from None
 
-    def _reply(self, session: Run, message: str) -> list:
-        return [view_value(session, message, self.route), *values_of(session.config)]
+    def _reply(self, session: Run, message: "str | i18n.Phrase", request: gr.Request) -> list:
+        """The view's value with ``message`` in the page's language, and the panel's values."""
+        text = i18n.in_lang(message, i18n.lang_of(request.headers))
+        return [view_value(session, text, self.route), *values_of(session.config)]
 
     def _unchanged(self, session: Run) -> list:
         """Nothing happened: the panel goes back to the run's settings."""
@@ -164,16 +166,16 @@ class Lab:
         if query:
             try:
                 config = TrainConfig.from_query(urlencode(query)).validate()
-                message = "Settings restored from the link."
+                message = i18n.phrase("lab.msg.link_restored")
             except ValueError as exc:  # said in the lab's own line: a page load runs outside the queue, which
-                message = f"⚠ The link's settings were not used: {exc}"  # carries Gradio's toasts
+                message = i18n.phrase("lab.msg.link_refused", reason=str(exc))  # carries Gradio's toasts
         try:
             session = self.registry.get(request.session_hash or "anonymous", config)
         except ServerFull as exc:
             return [view_value(None, f"⚠ {exc}", self.route), *values_of(config or default_config())]
         if config is not None and session.config != config:
             session.restart(config)
-        return self._reply(session, message)
+        return self._reply(session, message, request)
 
     def on_unload(self, request: gr.Request) -> None:
         self.registry.drop(request.session_hash or "anonymous")
@@ -188,14 +190,14 @@ class Lab:
             return self._unchanged(session)
         if not message:
             return [gr.update()] * (1 + len(PANEL))
-        return self._reply(session, message)
+        return self._reply(session, message, request)
 
     def on_preset(self, name: str, request: gr.Request) -> list:
         session = self._session(request)
         if name not in PRESETS:
             return self._unchanged(session)
         session.restart(resolve(preset=name)[0])  # the view tells the preset's story (LabSession.story)
-        return self._reply(session, f"Preset “{name}” loaded: press Play.")
+        return self._reply(session, i18n.phrase("lab.msg.preset_loaded", name=name), request)
 
     def on_recommended(self, data: str, loss: str, request: gr.Request) -> list:
         """The tuned recipe for the chosen data set and loss (presets.resolve), keeping the user's points."""
@@ -207,33 +209,34 @@ class Lab:
             messages.warning(str(exc))
             return self._unchanged(session)
         session.restart(config)
-        return self._reply(session, f"Recommended settings for {data} with the {loss} loss.")
+        return self._reply(session, i18n.phrase("lab.msg.recommended", data=data, loss=loss), request)
 
-    def _use_points(self, points: Any, session: Run, source: str) -> str:
-        """Restart on a user point cloud; ValueError (nothing changed) if it is not usable."""
+    def _use_points(self, points: Any, session: Run, said: str) -> i18n.Phrase:
+        """Restart on a user point cloud, ``said`` (a catalogue key) with its count; ValueError (nothing changed)
+        if it is not usable."""
         arr = distributions.validate_points(points)
         session.restart(session.config.replace(data="points", points=tuple(map(tuple, arr.tolist()))).validate())
-        return f"Training on {len(arr):,} {source}."
+        return i18n.phrase(said, count=f"{len(arr):,}")
 
     def on_drawn(self, evt: gr.EventData, request: gr.Request) -> list:
         session = self._session(request)
         try:
-            message = self._use_points(getattr(evt, "points", None) or [], session, "drawn points")
+            message = self._use_points(getattr(evt, "points", None) or [], session, "lab.msg.training_on_drawn")
         except (ValueError, TypeError) as exc:
-            messages.warning(f"Drawing not used: {exc}")
+            messages.warning(i18n.say("lab.msg.drawing_refused", reason=exc))
             return self._unchanged(session)
-        return self._reply(session, message)
+        return self._reply(session, message, request)
 
     def on_csv(self, path: str | None, request: gr.Request) -> list:
         session = self._session(request)
         try:
             if not path:
-                raise ValueError("no file received")
-            message = self._use_points(pointsio.read_points_csv(path), session, "uploaded points")
+                raise ValueError(i18n.say("lab.msg.no_file"))
+            message = self._use_points(pointsio.read_points_csv(path), session, "lab.msg.training_on_uploaded")
         except ValueError as exc:
-            messages.warning(f"CSV not used: {exc}")
+            messages.warning(i18n.say("lab.msg.csv_refused", reason=exc))
             return self._unchanged(session)
-        return self._reply(session, message)
+        return self._reply(session, message, request)
 
     @staticmethod
     def _export(request: gr.Request, filename: str) -> Path:
@@ -246,12 +249,12 @@ class Lab:
         session = self._session(request)
         try:
             if not path:
-                raise ValueError("no file received")
+                raise ValueError(i18n.say("lab.msg.no_file"))
             iteration = session.load_file(path)
         except ValueError as exc:
-            messages.warning(f"Run not loaded: {exc}")
+            messages.warning(i18n.say("lab.msg.run_refused", reason=exc))
             return self._unchanged(session)
-        return self._reply(session, f"Loaded a run at iteration {iteration}.")
+        return self._reply(session, i18n.phrase("lab.msg.run_loaded", iteration=iteration), request)
 
     def on_metrics_csv(self, request: gr.Request) -> str:
         session = self._session(request)
@@ -263,7 +266,7 @@ class Lab:
         session = self._session(request)
         recording = session.recording()
         if not recording.frames:
-            raise messages.error("Nothing recorded yet: press Play first, then export.")
+            raise messages.error(i18n.say("lab.msg.nothing_recorded"))
         path = self._export(request, f"gan2d-run{session.run_id}.gif")
         save_gif(recording, str(path), progress=lambda i, n: progress(i / n, desc=f"frame {i}/{n}"))
         return str(path)

@@ -1,0 +1,107 @@
+"""The app's words in English and Korean: one catalogue (playground/locales/{en,ko}.json) and what reads it
+without Gradio (a lab worker process formats with it too). playground/i18n.py hands it to Gradio.
+
+Korean follows the terms of the course decks (../shared/notes/korean-terms.md).
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+from toy2d import settings
+from toy2d.config import SETTINGS
+
+LANGS = ("en", "ko")
+
+LOCALES = Path(__file__).parent / "locales"
+CATALOGUE: dict[str, dict[str, str]] = {lang: json.loads((LOCALES / f"{lang}.json").read_text("utf-8"))
+                                        for lang in LANGS}
+
+
+def slug(title: str) -> str:
+    return re.sub(r"[^a-z]+", "-", title.lower()).strip("-")
+
+
+def _range(s: settings.Setting, lang: str) -> str:
+    """A setting's allowed values in words (toy2d.settings.Setting.range_text's, in ``lang``)."""
+    if s.kind == "bool":
+        return CATALOGUE[lang]["range.bool"]
+    if s.kind == "int":
+        return CATALOGUE[lang]["range.int"].format(lo=f"{int(s.lo):,}", hi=f"{int(s.hi):,}")
+    return CATALOGUE[lang]["range.open" if s.lo_open else "range.float"].format(lo=f"{s.lo:g}", hi=f"{s.hi:g}")
+
+
+def _derive() -> set[str]:
+    """The settings table's entries: English labels and group titles are owned by toy2d/settings.py (the
+    catalogue takes them from there), Korean ones by ko.json; ranges are made from each setting's bounds."""
+    made = set()
+    for s in SETTINGS:
+        if not s.panel:
+            continue
+        CATALOGUE["en"][f"setting.{s.name}"] = s.label
+        CATALOGUE["en"][f"group.{slug(s.group)}"] = s.group
+        made |= {f"setting.{s.name}", f"group.{slug(s.group)}"}
+        if s.kind != "choice":
+            for lang in LANGS:
+                CATALOGUE[lang][f"setting.{s.name}.range"] = _range(s, lang)
+            made.add(f"setting.{s.name}.range")
+    return made
+
+
+DERIVED = _derive()  # used by name patterns (setting.<name>, group.<slug>), not written out in the code
+
+
+def t(key: str, lang: str, **fields: Any) -> str:
+    """The text for ``key`` in ``lang`` (English where Korean lacks it), with ``{fields}`` filled in."""
+    entry = CATALOGUE.get(lang, {}).get(key) or CATALOGUE["en"][key]
+    return entry.format(**fields) if fields else entry
+
+
+def lang_of(headers: Any) -> str:
+    """The page's language from a request's headers: ``?lang=`` of the page (the Referer of its requests, which
+    follows the address the switch rewrote), else Accept-Language, else English."""
+    query = parse_qs(urlparse(headers.get("referer") or "").query)
+    for lang in query.get("lang", []):
+        if lang in LANGS:
+            return lang
+    accept = (headers.get("accept-language") or "").split(",")[0].strip().lower()
+    return "ko" if accept.startswith("ko") else "en"
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """Words to say later, in the language of whoever reads them: a key and its fields. Made where the reader's
+    language is not known (a lab worker process answers many pages); ``str()`` is the English."""
+    key: str
+    fields: tuple[tuple[str, Any], ...] = ()
+
+    def in_(self, lang: str) -> str:
+        return t(self.key, lang, **{k: v.in_(lang) if isinstance(v, Phrase) else v for k, v in self.fields})
+
+    def __str__(self) -> str:
+        return self.in_("en")
+
+    def wire(self) -> dict[str, Any]:
+        """For a page script that formats it itself (its keys must be among those the script has)."""
+        return {"key": self.key, "fields": {k: str(v) if isinstance(v, Phrase) else v for k, v in self.fields}}
+
+
+def phrase(key: str, **fields: Any) -> Phrase:
+    if key not in CATALOGUE["en"]:
+        raise KeyError(f"no catalogue entry {key!r}")
+    return Phrase(key, tuple(fields.items()))
+
+
+def in_lang(message: "str | Phrase", lang: str) -> str:
+    """A message that may be a Phrase, in ``lang`` (a plain string as it is)."""
+    return message.in_(lang) if isinstance(message, Phrase) else message
+
+
+def for_script(prefix: str) -> str:
+    """The keys under ``prefix`` in both languages, as JSON for a page script."""
+    return json.dumps({lang: {k: v for k, v in CATALOGUE[lang].items() if k.startswith(prefix)} for lang in LANGS},
+                      ensure_ascii=False)
