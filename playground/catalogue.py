@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from toy2d import settings
+from toy2d import phenomena, settings
 from toy2d.config import SETTINGS
+from toy2d.presets import PRESETS
 
 LANGS = ("en", "ko")
 
@@ -36,8 +37,8 @@ def _range(s: settings.Setting, lang: str) -> str:
 
 
 def _derive() -> set[str]:
-    """The settings table's entries: English labels and group titles are owned by toy2d/settings.py (the
-    catalogue takes them from there), Korean ones by ko.json; ranges are made from each setting's bounds."""
+    """What toy2d owns in English — the settings table's labels and groups, the presets' stories, the signs'
+    sayings — taken from there; the Korean is in ko.json; ranges are made from each setting's bounds."""
     made = set()
     for s in SETTINGS:
         if not s.panel:
@@ -49,6 +50,13 @@ def _derive() -> set[str]:
             for lang in LANGS:
                 CATALOGUE[lang][f"setting.{s.name}.range"] = _range(s, lang)
             made.add(f"setting.{s.name}.range")
+    for name, preset in PRESETS.items():  # the teaching presets' stories: English in toy2d/presets.py
+        for part in ("explanation", "watch"):
+            CATALOGUE["en"][f"preset.{name}.{part}"] = getattr(preset, part)
+            made.add(f"preset.{name}.{part}")
+    for kind, saying in phenomena.SAYINGS.items():  # what a preset's sign says happened: English in phenomena.py
+        CATALOGUE["en"][f"happened.{kind}"] = saying
+        made.add(f"happened.{kind}")
     return made
 
 
@@ -101,7 +109,12 @@ def in_lang(message: "str | Phrase", lang: str) -> str:
     return message.in_(lang) if isinstance(message, Phrase) else message
 
 
-def for_script(prefix: str) -> str:
-    """The keys under ``prefix`` in both languages, as JSON for a page script."""
-    return json.dumps({lang: {k: v for k, v in CATALOGUE[lang].items() if k.startswith(prefix)} for lang in LANGS},
+def for_script(*prefixes: str) -> str:
+    """The keys under ``prefixes`` in both languages, as JSON for a page script."""
+    return json.dumps({lang: {k: v for k, v in CATALOGUE[lang].items() if k.startswith(prefixes)} for lang in LANGS},
                       ensure_ascii=False)
+
+
+def happened(h: "phenomena.Happened | None") -> dict[str, Any] | None:
+    """A sign's line for a page script: its catalogue key and fields."""
+    return None if h is None else {"key": f"happened.{h.kind}", "fields": {k: str(v) for k, v in h.fields}}

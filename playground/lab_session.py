@@ -356,9 +356,9 @@ class LabSession:
         """The running preset's explanation, what to watch for and, once its sign has held, what happened."""
         if self.preset is None:
             return None
-        p = presets.PRESETS[self.preset]
-        return dict(name=p.name, explanation=p.explanation, watch=p.watch, pair=p.pair,
-                    happened=self.track.check(p.sign))
+        p = presets.PRESETS[self.preset]  # as catalogue keys: the page says them in its language
+        return dict(name=p.name, explanation=f"preset.{p.name}.explanation", watch=f"preset.{p.name}.watch",
+                    pair=p.pair, happened=i18n.happened(self.track.check(p.sign)))
 
     @staticmethod
     def _record(series: Series, row: list[Any]) -> None:

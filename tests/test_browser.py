@@ -503,6 +503,8 @@ def test_a_presets_story_stays_through_play_and_says_what_happened(browser, url)
     story = page.locator(".lab-story")
     expect(story).to_be_visible()
     expect(story).to_contain_text("Dirac-GAN cycle")
+    # the "loaded" note sits under the preset field, not as a column of its own that squeezes the view
+    expect(page.locator("#lab-quick .lab-field-note")).to_contain_text("oscillation")
     expect(story).to_contain_text("Watch for:")
     expect(page.locator(".story-happened")).to_be_hidden()
     page.click(".lab-play")

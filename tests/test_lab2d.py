@@ -8,6 +8,7 @@ import pytest
 from PIL import Image
 
 from conftest import frame_request
+from playground import i18n
 from playground.lab_session import URL_POINTS, default_config, share_config
 from playground.tabs import lab2d
 from playground.frame_protocol import unpack
@@ -109,7 +110,9 @@ def test_preset_trains_exactly_the_preset_and_its_frames_tell_its_story(page):
     assert page.lab.registry.get("test-page").config == resolve(preset="collapse")[0]
     story = tick(page, frame_of(reply)["token"], "frame")["story"]
     p = PRESETS["collapse"]
-    assert story == dict(name="collapse", explanation=p.explanation, watch=p.watch, pair=p.pair, happened=None)
+    assert story == dict(name="collapse", explanation="preset.collapse.explanation", watch="preset.collapse.watch",
+                         pair=p.pair, happened=None)  # keys: the page says them in its language
+    assert i18n.t(story["explanation"], "en") == p.explanation and i18n.t(story["watch"], "ko") != p.watch
 
 
 def test_recommended_settings(page):

@@ -231,6 +231,7 @@ def test_heavy_layers_refresh_at_the_eyes_rate_and_less_often_for_a_class(sessio
 
 
 def test_a_presets_story_lasts_while_it_runs_and_latches_what_happened(monkeypatch):
+    from playground import catalogue
     from toy2d.presets import PRESETS, resolve
 
     monkeypatch.setattr(session_module, "LAYERS_EVERY_S", 0.0)  # every frame heavy: each carries the story
@@ -244,7 +245,7 @@ def test_a_presets_story_lasts_while_it_runs_and_latches_what_happened(monkeypat
         if got["story"]["happened"]:
             break
     happened = got["story"]["happened"]
-    assert "circled" in happened
+    assert happened["key"] == "happened.circles" and "circled" in catalogue.t(happened["key"], "en", **happened["fields"])
     assert PRESETS["oscillation"].sign(s.track)  # the page's line is the sign's verdict on this run
     assert reply(s, action="step")["story"]["happened"] == happened  # latched: said once, kept
     s.change(s.config.replace(lr_g=s.config.lr_g / 2))  # now the user's own run

@@ -42,7 +42,7 @@ class Track:
     modes_total: int | None = None
     hq: float | None = None  # fraction
     js: float | None = None
-    happened: str | None = None
+    happened: "Happened | None" = None
     _angle: float | None = field(default=None, repr=False)
 
     @classmethod
@@ -78,14 +78,14 @@ class Track:
         """The latest evaluated metrics (metrics.evaluate)."""
         self.modes, self.hq, self.js = modes, hq, js
 
-    def check(self, sign: "Sign | None") -> str | None:
+    def check(self, sign: "Sign | None") -> "Happened | None":
         """``sign``'s line, latched at the first frame it holds."""
         if self.happened is None and sign is not None:
             self.happened = sign(self)
         return self.happened
 
 
-Sign = Callable[[Track], "str | None"]
+Sign = Callable[[Track], "Happened | None"]
 
 
 def follow(trainer: Any, steps: int, sign: Sign | None = None, every: int = 20, metrics_every: int = 100) -> Track:
@@ -105,19 +105,48 @@ def follow(trainer: Any, steps: int, sign: Sign | None = None, every: int = 20, 
 
 
 # ---- the signs: each reads a Track and says, in one line, that its phenomenon has happened -------------------------
+# What each says, in English (the UI's catalogue takes these, and has the Korean under happened.<kind>); the fields
+# come filled in, already formatted.
+SAYINGS = {
+    "covers_all": "G covers all {modes} modes ({hq} % of samples on one) at iteration {iteration}.",
+    "covers_most": "G covers {modes} of {total} modes at iteration {iteration}.",
+    "collapsed": "G has collapsed: all its samples in one clump {width} % as wide as the data, at iteration "
+                 "{iteration}.",
+    "stuck": "G's gradients have vanished: arrows of length {arrow}, fakes still in the middle at iteration "
+             "{iteration}.",
+    "reached": "Strong gradients have pushed the fakes out to the data by iteration {iteration}.",
+    "circles": "The fakes' centre has circled the data's centre {turns} times by iteration {iteration} without "
+               "settling.",
+    "settles": "The cycle is damped: the fakes' centre sits on the data's centre at iteration {iteration}, after "
+               "{turns} turns.",
+}
+
+
+@dataclass(frozen=True)
+class Happened:
+    """A sign's line: which saying, with its fields; str() is the English."""
+    kind: str
+    fields: tuple[tuple[str, Any], ...]
+
+    def __str__(self) -> str:
+        return SAYINGS[self.kind].format(**dict(self.fields))
+
+
+def said(kind: str, **fields: Any) -> Happened:
+    return Happened(kind, tuple(fields.items()))
 def covers_all(min_share: float = 0.7) -> Sign:
     """Every mode covered with at least ``min_share`` of the samples high quality."""
-    def sign(t: Track) -> str | None:
+    def sign(t: Track) -> Happened | None:
         if t.modes is not None and t.modes == t.modes_total and (t.hq or 0) >= min_share:
-            return f"G covers all {t.modes} modes ({100 * t.hq:.0f} % of samples on one) at iteration {t.iteration:,}."
+            return said("covers_all", modes=t.modes, hq=f"{100 * t.hq:.0f}", iteration=f"{t.iteration:,}")
         return None
     return sign
 
 
 def covers_most(at_least: int) -> Sign:
-    def sign(t: Track) -> str | None:
+    def sign(t: Track) -> Happened | None:
         if t.modes is not None and t.modes >= at_least:
-            return f"G covers {t.modes} of {t.modes_total} modes at iteration {t.iteration:,}."
+            return said("covers_most", modes=t.modes, total=t.modes_total, iteration=f"{t.iteration:,}")
         return None
     return sign
 
@@ -125,20 +154,18 @@ def covers_most(at_least: int) -> Sign:
 def collapsed(after: int, below: float) -> Sign:
     """After ``after`` iterations (G starts as a small blob), the fakes sit in a clump under ``below`` of the data's
     spread."""
-    def sign(t: Track) -> str | None:
+    def sign(t: Track) -> Happened | None:
         if t.iteration >= after and t.spread < below:
-            return (f"G has collapsed: all its samples in one clump {100 * t.spread:.0f} % as wide as the data, "
-                    f"at iteration {t.iteration:,}.")
+            return said("collapsed", width=f"{100 * t.spread:.0f}", iteration=f"{t.iteration:,}")
         return None
     return sign
 
 
 def stuck(after: int, reach_below: float, arrow_below: float) -> Sign:
     """After ``after`` iterations the fakes are still near the centre and their arrows are nearly zero."""
-    def sign(t: Track) -> str | None:
+    def sign(t: Track) -> Happened | None:
         if t.iteration >= after and t.reach < reach_below and t.arrow < arrow_below:
-            return (f"G's gradients have vanished: arrows of length {t.arrow:.1e}, fakes still in the middle at "
-                    f"iteration {t.iteration:,}.")
+            return said("stuck", arrow=f"{t.arrow:.1e}", iteration=f"{t.iteration:,}")
         return None
     return sign
 
@@ -146,26 +173,24 @@ def stuck(after: int, reach_below: float, arrow_below: float) -> Sign:
 def reached(at_least: float, arrow_above: float) -> Sign:
     """The fakes have moved out to the data (mean distance from its centre at least ``at_least`` of the data's),
     pushed by arrows longer than ``arrow_above``."""
-    def sign(t: Track) -> str | None:
+    def sign(t: Track) -> Happened | None:
         if t.reach >= at_least and t.arrow > arrow_above:
-            return f"Strong gradients have pushed the fakes out to the data by iteration {t.iteration:,}."
+            return said("reached", iteration=f"{t.iteration:,}")
         return None
     return sign
 
 
 def circles(turns: float) -> Sign:
-    def sign(t: Track) -> str | None:
+    def sign(t: Track) -> Happened | None:
         if t.turns >= turns:
-            return (f"The fakes' centre has circled the data's centre {t.turns:.0f} times by iteration "
-                    f"{t.iteration:,} without settling.")
+            return said("circles", turns=f"{t.turns:.0f}", iteration=f"{t.iteration:,}")
         return None
     return sign
 
 
 def settles(after: int, offset_below: float, turns_below: float) -> Sign:
-    def sign(t: Track) -> str | None:
+    def sign(t: Track) -> Happened | None:
         if t.iteration >= after and t.offset < offset_below and t.turns < turns_below:
-            return (f"The cycle is damped: the fakes' centre sits on the data's centre at iteration {t.iteration:,}, "
-                    f"after {t.turns:.1f} turns.")
+            return said("settles", iteration=f"{t.iteration:,}", turns=f"{t.turns:.1f}")
         return None
     return sign

@@ -289,10 +289,10 @@
     box.hidden = !st;
     if (!st) return;
     $(".story-name").textContent = st.name + ":";
-    $(".story-explanation").textContent = st.explanation + (st.pair ? T("lab.compare_with", { pair: st.pair }) : "");
-    $(".story-watch").textContent = T("lab.watch") + st.watch;
-    const h = $(".story-happened");
-    h.hidden = !st.happened; h.textContent = st.happened ? "✓ " + st.happened : "";
+    $(".story-explanation").textContent = T(st.explanation) + (st.pair ? T("lab.compare_with", { pair: st.pair }) : "");
+    $(".story-watch").textContent = T("lab.watch") + T(st.watch);
+    const h = $(".story-happened");  // happened: {key, fields} once the preset's sign has held
+    h.hidden = !st.happened; h.textContent = st.happened ? "✓ " + T(st.happened.key, st.happened.fields) : "";
   }
 
   function info(text) {
@@ -504,7 +504,13 @@
 
   // ---- a settings message also appears under the control that caused it (the panel can be far from the view) ----
   let lastField = null, lastFieldAt = 0;
-  const fieldOf = (t) => { const b = t && t.closest && t.closest('[id^="lab-"]'); return b && !b.contains(element) && !element.contains(b) ? b : null; };
+  // a settings field (or the preset): not a container such as #lab-quick, whose note would become a column of its own
+  const isField = (b) => b.id === "lab-preset" || (state.fields || []).includes(b.id.slice(4));
+  const fieldOf = (t) => {
+    let b = t && t.closest && t.closest('[id^="lab-"]');
+    while (b && !isField(b)) b = b.parentElement && b.parentElement.closest('[id^="lab-"]');
+    return b && !b.contains(element) && !element.contains(b) ? b : null;
+  };
   for (const kind of ["input", "change", "focusout", "click"]) document.addEventListener(kind, (e) => {
     const b = fieldOf(e.target);
     if (b) { lastField = b; lastFieldAt = performance.now(); }

@@ -354,8 +354,9 @@ class Lab:
         def fields(_args: Any = None) -> str:
             return self.fields(_args)
 
+        words = i18n.for_script("lab.", "preset.", "happened.")  # the page's own words, both languages
         js = (STATIC / "lab2d.js").read_text().replace("__PING_MS__", str(round(limits.PAGE_PING_S * 1000))) \
-            .replace("__PARENT_ORIGIN__", json.dumps(parent_origin())).replace("__CATALOGUE__", i18n.for_script("lab."))
+            .replace("__PARENT_ORIGIN__", json.dumps(parent_origin())).replace("__CATALOGUE__", words)
         components: dict[str, gr.components.Component] = {}
         with gr.Row(equal_height=False):
             with gr.Column(scale=4, min_width=320):
