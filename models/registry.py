@@ -82,6 +82,14 @@ CHECKPOINTS: dict[str, Checkpoint] = {c.name: c for c in (
         member="vintagify/resources/G_A2B_epoch33.pth",
         sha256="c502cd44ca720d004f89775f593fc403acc6b36d27d65390cbe2f476f771e560",
         size=45_588_424, loader="cyclegan ResNet generator"),
+    Checkpoint(
+        name="font-kr",
+        title="Noto Sans KR (Hangul in pictures)",
+        description="Noto Sans KR Regular, the font the pictures draw Korean text with (OpenType)",
+        licence="OFL-1.1", package="pylopdf-fonts-ko", version="0.1.1",
+        member="pylopdf_fonts_ko/NotoSansKR-Regular.otf",
+        sha256="69975a0ac8472717870aefeab0a4d52739308d90856b9955313b2ad5e0148d68",
+        size=4_644_748, loader="PIL.ImageFont.truetype"),
 )}
 
 

@@ -9,7 +9,6 @@ only when a measurement is added (Sketchbook); the fakes and their arrows are pa
 """
 from __future__ import annotations
 
-import functools
 import math
 import time
 from dataclasses import dataclass, field
@@ -22,7 +21,8 @@ from toy2d import probe
 from toy2d.compare import LockStep, Track
 from toy2d.conditional import ClassScore, ConditionalTrainer
 
-from . import render
+from . import fonts, render
+from .catalogue import t
 from .frame_protocol import ViewLayers
 
 TEXT = 18  # px: every text in these pictures
@@ -35,20 +35,19 @@ INK = (40, 40, 40)
 RUN_COLOURS = [(214, 39, 40), (31, 119, 180), (44, 160, 44), (148, 103, 189)]
 GAN_LAYERS = ("heatmap", "manifold", "real", "fake", "arrows")
 VAE_LAYERS = ("manifold", "real", "fake")  # a VAE has no discriminator: no heatmap, no arrows
-TIMELINE_TOP = TEXT + 8  # the timeline's rows start under its title
+TIMELINE_TOP = TEXT + 12  # the timeline's rows start under its title (Noto Sans KR sits lower than Pillow's font)
 
 
-@functools.lru_cache(maxsize=8)
-def font(size: int = TEXT) -> ImageFont.ImageFont:
-    return ImageFont.load_default(size=size)
+def font(size: int = TEXT, lang: str = "en") -> ImageFont.ImageFont:
+    return fonts.font(size, lang)
 
 
-def wrap(text: str, width: float, size: int = TEXT) -> list[str]:
+def wrap(text: str, width: float, size: int = TEXT, lang: str = "en") -> list[str]:
     """``text`` in lines no wider than ``width`` px (a word longer than that gets a line of its own)."""
     measure = ImageDraw.Draw(Image.new("RGB", (1, 1))).textlength
     lines: list[str] = []
     for word in text.split():
-        if lines and measure(lines[-1] + " " + word, font=font(size)) <= width:
+        if lines and measure(lines[-1] + " " + word, font=font(size, lang)) <= width:
             lines[-1] += " " + word
         else:
             lines.append(word)
@@ -129,40 +128,41 @@ def _layers(model, box: probe.Box, cache: PanelCache, real: np.ndarray, size: in
 
 
 def panel(model, box: probe.Box, title: str, colour: tuple[int, int, int],
-          cache: PanelCache | None = None, band_lines: int = 1) -> Image.Image:
+          cache: PanelCache | None = None, band_lines: int = 1, lang: str = "en") -> Image.Image:
     """One run drawn in ``box``: the 2D lab's layers for a GAN, samples and decoder manifold for a VAE; its title
     in a band of its colour below, at least ``band_lines`` lines tall (panels side by side keep one height)."""
     cache = cache or PanelCache()
     real = model.pool[: probe.N_SHOWN].numpy()
     layers = GAN_LAYERS if hasattr(model, "d") else VAE_LAYERS
     view = _layers(model, box, cache, real, PANEL, layers)
-    lines = wrap(title, PANEL - 12)
+    lines = wrap(title, PANEL - 12, lang=lang)
     band = max(band_lines, len(lines)) * (TEXT + 4) + 6
+    f = font(TEXT, lang)
     img = Image.new("RGB", (PANEL, PANEL + band), colour)
     square = cache.background.copy()
-    render.foreground(square, view, PANEL, layers, iteration=model.iteration, font=font())
+    render.foreground(square, view, PANEL, layers, iteration=model.iteration, font=f, lang=lang)
     img.paste(square, (0, 0))
     draw = ImageDraw.Draw(img)
     for i, line in enumerate(lines):
-        draw.text((6, PANEL + 3 + i * (TEXT + 4)), line, fill="white", font=font())
+        draw.text((6, PANEL + 3 + i * (TEXT + 4)), line, fill="white", font=f)
     if model.diverged:
-        notice = ["diverged: training stopped", *wrap(model.diverged.reason, PANEL - 12)[:2]]
+        notice = [t("picture.diverged", lang), *wrap(model.diverged.reason, PANEL - 12, lang=lang)[:2]]
         draw.rectangle((0, TEXT + 10, PANEL, TEXT + 16 + len(notice) * (TEXT + 4)), fill=(255, 235, 200))
         for i, line in enumerate(notice):
-            draw.text((6, TEXT + 13 + i * (TEXT + 4)), line, fill=(160, 60, 0), font=font())
+            draw.text((6, TEXT + 13 + i * (TEXT + 4)), line, fill=(160, 60, 0), font=f)
     return img
 
 
 def line_chart(series: list[tuple[str, tuple[int, int, int], list[float], list[float], int]], title: str,
                y_range: tuple[float, float] | None = None, hlines: list[tuple[float, tuple[int, int, int]]] = (),
                size: tuple[int, int] = (COLUMN_W, 220), legend: list[tuple[str, tuple[int, int, int]]] | None = None,
-               ) -> Image.Image:
+               lang: str = "en") -> Image.Image:
     """Lines (label, colour, xs, ys, width) on shared axes; None/NaN/inf points are gaps. ``legend``: the entries
     to name (default: every series)."""
     w, h = size
     im = Image.new("RGB", size, "white")
     draw = ImageDraw.Draw(im)
-    f = font()
+    f = font(TEXT, lang)
     draw.text((4, 2), title, fill=INK, font=f)
     x = 4
     for label, colour in legend if legend is not None else [(s[0], s[1]) for s in series]:
@@ -174,14 +174,14 @@ def line_chart(series: list[tuple[str, tuple[int, int, int], list[float], list[f
     ys_all += [y for y, _ in hlines]
     top, bottom = 2 * TEXT + 20, h - TEXT - 8
     if not xs_all or not ys_all:
-        draw.text((8, (top + bottom) / 2), "measuring…", fill=INK, font=f)
+        draw.text((8, (top + bottom) / 2), t("picture.measuring", lang), fill=INK, font=f)
         return im
     x0, x1 = min(xs_all), max(xs_all)
     x1 = x1 if x1 > x0 else x0 + 1
     y0, y1 = y_range or (min(ys_all), max(ys_all))
     y1 = y1 if y1 > y0 else y0 + 1
     ticks = [f"{y1:.3g}", f"{y0:.3g}"]
-    left, right = 8 + max(draw.textlength(t, font=f) for t in ticks), w - 8
+    left, right = 8 + max(draw.textlength(tick, font=f) for tick in ticks), w - 8
     px = lambda x: left + (x - x0) / (x1 - x0) * (right - left)  # noqa: E731
     py = lambda y: bottom - (min(max(y, y0), y1) - y0) / (y1 - y0) * (bottom - top)  # noqa: E731
     draw.line((left, bottom, right, bottom), fill=(180, 180, 180))
@@ -203,7 +203,7 @@ def line_chart(series: list[tuple[str, tuple[int, int, int], list[float], list[f
     draw.text((left - 4, top), ticks[0], fill=INK, font=f, anchor="rm")
     draw.text((left - 4, bottom), ticks[1], fill=INK, font=f, anchor="rm")
     draw.text((left, bottom + 3), f"{x0:.0f}", fill=INK, font=f, anchor="la")
-    draw.text((right, bottom + 3), f"iteration {x1:.0f}", fill=INK, font=f, anchor="ra")
+    draw.text((right, bottom + 3), t("picture.iteration", lang, n=f"{x1:.0f}"), fill=INK, font=f, anchor="ra")
     return im
 
 
@@ -211,7 +211,8 @@ def timeline_row_h(total: int) -> int:
     return max(3, min(10, 110 // total))
 
 
-def timeline(track: Track, colour: tuple[int, int, int], width: int = PANEL, last: int = 120) -> Image.Image:
+def timeline(track: Track, colour: tuple[int, int, int], width: int = PANEL, last: int = 120,
+             lang: str = "en") -> Image.Image:
     """Modes (rows) × the last measurements (columns), filled where the mode was covered: hopping shows as a
     staircase, collapse as a single row."""
     total = track.mode_history.total
@@ -219,14 +220,14 @@ def timeline(track: Track, colour: tuple[int, int, int], width: int = PANEL, las
     row_h = timeline_row_h(total)
     im = Image.new("RGB", (width, TIMELINE_TOP + total * row_h + 2), "white")
     draw = ImageDraw.Draw(im)
-    draw.text((4, 2), f"{track.name}: modes covered, newest right", fill=INK, font=font())
+    draw.text((4, 2), t("picture.timeline", lang, name=track.name), fill=INK, font=font(TEXT, lang))
     draw.rectangle((2, TIMELINE_TOP - 1, width - 3, TIMELINE_TOP + total * row_h), outline=(200, 200, 200))
     if len(its):
         cell = (width - 8) / last
         x_start = width - 4 - cell * len(its)
-        for t in range(len(its)):
-            for m in np.flatnonzero(grid[t]):
-                x = x_start + t * cell
+        for k in range(len(its)):
+            for m in np.flatnonzero(grid[k]):
+                x = x_start + k * cell
                 draw.rectangle((x, TIMELINE_TOP + m * row_h, x + max(1.0, cell - 0.5),
                                 TIMELINE_TOP + (m + 1) * row_h - 1), fill=colour)
     return im
@@ -241,46 +242,47 @@ def _pale(c: tuple[int, int, int]) -> tuple[int, int, int]:
     return tuple(int(v + (255 - v) * 0.6) for v in c)
 
 
-def compare_picture(lock: LockStep, box: probe.Box, titles: list[str], book: Sketchbook | None = None
-                    ) -> Image.Image:
+def compare_picture(lock: LockStep, box: probe.Box, titles: list[str], book: Sketchbook | None = None,
+                    lang: str = "en") -> Image.Image:
     """The runs side by side, each with its mode timeline under it (data sets with modes); beside them JS (with
     its real-vs-real floor) and modes covered now / in the window, or KL for data sets without modes."""
     book = book or Sketchbook()
     columns = []
-    band_lines = max(len(wrap(title, PANEL - 12)) for title in titles)
-    for i, (t, title) in enumerate(zip(lock.tracks, titles)):
+    band_lines = max(len(wrap(title, PANEL - 12, lang=lang)) for title in titles)
+    for i, (tr, title) in enumerate(zip(lock.tracks, titles)):
         colour = RUN_COLOURS[i % len(RUN_COLOURS)]
-        parts = [panel(t.model, box, title, colour, book.panel(t.name), band_lines)]
-        if t.mode_history is not None:
-            key = (t.name, len(t.rows), t.rows[-1]["iteration"] if t.rows else None)
-            parts.append(book.chart(f"timeline {t.name}", key, lambda t=t, c=colour: timeline(t, c)))
+        parts = [panel(tr.model, box, title, colour, book.panel(tr.name), band_lines, lang)]
+        if tr.mode_history is not None:
+            key = (tr.name, len(tr.rows), tr.rows[-1]["iteration"] if tr.rows else None, lang)
+            parts.append(book.chart(f"timeline {tr.name}", key, lambda tr=tr, c=colour: timeline(tr, c, lang=lang)))
         columns.append(_vstack(parts))
-    key = tuple((len(t.rows), t.rows[-1]["iteration"] if t.rows else None) for t in lock.tracks)
-    legend = [(t.name, RUN_COLOURS[i % len(RUN_COLOURS)]) for i, t in enumerate(lock.tracks)]
+    key = (lang, *((len(tr.rows), tr.rows[-1]["iteration"] if tr.rows else None) for tr in lock.tracks))
+    legend = [(tr.name, RUN_COLOURS[i % len(RUN_COLOURS)]) for i, tr in enumerate(lock.tracks)]
     charts = [book.chart("js", key, lambda: line_chart(
-        _series(lock.tracks, "js"), "JS to the data (bits)", hlines=[(lock.reference.js_floor_bits, (120, 120, 120))],
-        y_range=(0.0, 1.0), legend=[*legend, ("real vs real", (120, 120, 120))]))]
+        _series(lock.tracks, "js"), t("picture.js", lang), hlines=[(lock.reference.js_floor_bits, (120, 120, 120))],
+        y_range=(0.0, 1.0), legend=[*legend, (t("picture.floor", lang), (120, 120, 120))], lang=lang))]
     if lock.dist.mixture is not None:
         total, window = len(lock.dist.mixture.centres), lock.tracks[0].mode_history.window
         series = [(name, _pale(c), xs, ys, 7) for name, c, xs, ys, _ in _series(lock.tracks, "modes_recent")]
         series += _series(lock.tracks, "modes_now")
         charts.append(book.chart("modes", key, lambda: line_chart(
-            series, f"modes now (pale: in last {window} it.)", y_range=(0, total), legend=legend)))
+            series, t("picture.modes", lang, window=window), y_range=(0, total), legend=legend, lang=lang)))
     else:
-        charts.append(book.chart("kl", key, lambda: line_chart(_series(lock.tracks, "kl"), "KL(real || model), bits",
-                                                               legend=legend)))
+        charts.append(book.chart("kl", key, lambda: line_chart(_series(lock.tracks, "kl"), t("picture.kl", lang),
+                                                               legend=legend, lang=lang)))
     return _hstack([*columns, _vstack(charts)])
 
 
 def conditional_picture(trainer: ConditionalTrainer, label: int, box: probe.Box,
-                        scores: list[ClassScore]) -> Image.Image:
+                        scores: list[ClassScore], lang: str = "en") -> Image.Image:
     """Left: the asked class's D heatmap, manifold and arrows, with every class's samples in its colour and the
     real data coloured by class. Right: per-class accuracy bars and the losses."""
     colours = class_colours(trainer.classes)
     view = trainer.for_class(label)
     real_all = trainer.pool[: 2 * probe.N_SHOWN].numpy()
     img = render.frame_image(_view(probe.frame(view, box=box)), real_all, COND_PANEL,
-                             ("heatmap", "manifold", "arrows"), iteration=trainer.iteration, font=font())
+                             ("heatmap", "manifold", "arrows"), iteration=trainer.iteration, font=font(TEXT, lang),
+                             lang=lang)
     size = img.width
     draw = ImageDraw.Draw(img)
     x0, x1, y0, y1 = box
@@ -297,26 +299,25 @@ def conditional_picture(trainer: ConditionalTrainer, label: int, box: probe.Box,
                              outline="black" if c == label else None)
     cx, cy = to_px(trainer.mixture.centres[label:label + 1])[0]
     draw.ellipse((cx - 11, cy - 11, cx + 11, cy + 11), outline="black", width=3)
-    draw.text((6, size - TEXT - 8), f"class {label}: G(z, {label}) ringed in black, D(x, {label}) shaded",
-              fill=INK, font=font())
-    bars = class_bars(scores, colours, label)
+    draw.text((6, size - TEXT - 8), t("picture.cgan_caption", lang, label=label), fill=INK, font=font(TEXT, lang))
+    bars = class_bars(scores, colours, label, lang)
     tail = trainer.history[-600:]
-    losses = line_chart([("D loss", (33, 102, 172), [h[0] for h in tail], [h[1] for h in tail], 2),
-                         ("G loss", (178, 24, 43), [h[0] for h in tail], [h[2] for h in tail], 2)],
-                        "losses, last 600 iterations", size=(COLUMN_W + 20, COND_PANEL - 300 - GAP))
+    losses = line_chart([(t("lab.d_loss", lang), (33, 102, 172), [h[0] for h in tail], [h[1] for h in tail], 2),
+                         (t("lab.g_loss", lang), (178, 24, 43), [h[0] for h in tail], [h[2] for h in tail], 2)],
+                        t("picture.cgan_losses", lang), size=(COLUMN_W + 20, COND_PANEL - 300 - GAP), lang=lang)
     return _hstack([img, _vstack([bars, losses])])
 
 
-def class_bars(scores: list[ClassScore], colours: np.ndarray, label: int) -> Image.Image:
+def class_bars(scores: list[ClassScore], colours: np.ndarray, label: int, lang: str = "en") -> Image.Image:
     """Per class: the share of G(z, class) on its mode (bar) and on any mode (tick)."""
     w, h = COLUMN_W + 20, 300
     im = Image.new("RGB", (w, h), "white")
     draw = ImageDraw.Draw(im)
-    f = font()
-    draw.text((4, 2), "per class: share of G(z, class)", fill=INK, font=f)
-    draw.text((4, TEXT + 6), "on its mode (bar), on any mode (tick)", fill=INK, font=f)
+    f = font(TEXT, lang)
+    draw.text((4, 2), t("picture.class_bars", lang), fill=INK, font=f)
+    draw.text((4, TEXT + 6), t("picture.class_bars2", lang), fill=INK, font=f)
     if not scores:
-        draw.text((50, h / 2), "measuring…", fill=INK, font=f)
+        draw.text((50, h / 2), t("picture.measuring", lang), fill=INK, font=f)
         return im
     k = len(scores)
     left, base, height = 52, h - TEXT - 10, h - 3 * TEXT - 34

@@ -7,6 +7,8 @@ from PIL import Image, ImageDraw, ImageFont
 from toy2d import probe
 from toy2d.palette import FAKE, LUT, REAL  # the view's colours, one table
 
+from . import fonts
+from .catalogue import t
 from .frame_protocol import ViewLayers
 from .lab_session import Recording
 
@@ -14,10 +16,11 @@ LAYERS = ("heatmap", "manifold", "real", "fake", "arrows")
 
 
 def frame_image(view: ViewLayers, real: np.ndarray, size: int = 420, layers: tuple[str, ...] = LAYERS,
-                iteration: int | None = None, font: ImageFont.ImageFont | None = None) -> Image.Image:
-    """One view as a size×size RGB picture (the layers it has among ``layers``)."""
+                iteration: int | None = None, font: ImageFont.ImageFont | None = None,
+                lang: str = "en") -> Image.Image:
+    """One view as a size×size RGB picture (the layers it has among ``layers``), its text in ``lang``."""
     img = background(view, real, size, layers)
-    foreground(img, view, size, layers, iteration, font)
+    foreground(img, view, size, layers, iteration, font, lang)
     return img
 
 
@@ -48,7 +51,7 @@ def background(view: ViewLayers, real: np.ndarray, size: int, layers: tuple[str,
 
 
 def foreground(img: Image.Image, view: ViewLayers, size: int, layers: tuple[str, ...] = LAYERS,
-               iteration: int | None = None, font: ImageFont.ImageFont | None = None) -> None:
+               iteration: int | None = None, font: ImageFont.ImageFont | None = None, lang: str = "en") -> None:
     """What moves every frame, painted onto ``img``: the fake samples, their arrows, the iteration."""
     to_px = _to_px(view.box, size)
     if "fake" in layers:
@@ -60,7 +63,8 @@ def foreground(img: Image.Image, view: ViewLayers, size: int, layers: tuple[str,
         for a, b in zip(start, end):
             draw.line((tuple(a), tuple(b)), fill=(0, 0, 0), width=1)
     if iteration is not None:
-        draw.text((6, 4), f"iteration {iteration}", fill=(0, 0, 0), font=font)
+        draw.text((6, 4), t("picture.iteration", lang, n=iteration), fill=(0, 0, 0),
+                  font=font or fonts.font(14, lang))
 
 
 _DISC = [(dx, dy) for dx in range(-2, 3) for dy in range(-2, 3) if dx * dx + dy * dy <= 5]  # a 5-px dot
@@ -77,15 +81,15 @@ def _dots(img: Image.Image, px: np.ndarray, colour: tuple[int, int, int], size: 
     img.paste(Image.fromarray(a))
 
 
-def save_gif(recording: Recording, path: str, fps: int = 10, progress=None) -> int:
-    """Write the recorded frames as an animated GIF; ``progress(i, n)`` is told how far it got. Returns the frame
-    count."""
+def save_gif(recording: Recording, path: str, fps: int = 10, progress=None, lang: str = "en") -> int:
+    """Write the recorded frames as an animated GIF, its text in ``lang``; ``progress(i, n)`` is told how far it
+    got. Returns the frame count."""
     frames = recording.frames
     if not frames:
         raise ValueError("nothing recorded yet: press Play first, then export")
     images = []
     for i, (iteration, view) in enumerate(frames):
-        images.append(frame_image(view, recording.real, iteration=iteration)
+        images.append(frame_image(view, recording.real, iteration=iteration, lang=lang)
                       .convert("P", palette=Image.ADAPTIVE, colors=128))
         if progress is not None:
             progress(i + 1, len(frames))

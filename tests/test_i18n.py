@@ -90,3 +90,54 @@ def test_the_labs_messages_reach_a_korean_page_in_korean(lab):
     reply = lab.on_settings(ko, *[getattr(lab.registry.get("ko-page").config, n) if n != "lr_d" else 0.001
                                   for n in __import__("playground.tabs.lab2d", fromlist=["x"]).FIELD_NAMES])
     assert json.loads(reply[0])["message"].startswith("실시간 적용")
+
+
+def glyphs(text: str, font) -> list[bytes]:
+    """Each character of ``text`` drawn alone: a font without it draws the same box for every one."""
+    from PIL import Image, ImageDraw
+
+    out = []
+    for ch in text:
+        im = Image.new("L", (40, 40), 255)
+        ImageDraw.Draw(im).text((4, 4), ch, fill=0, font=font)
+        out.append(im.tobytes())
+    return out
+
+
+def test_pictures_draw_hangul_with_a_font_that_has_it():
+    from playground import fonts
+
+    assert len(set(glyphs("가나다", fonts.font(18, "en")))) == 1  # Pillow's own font: one box for all (tofu)
+    drawn = glyphs("가나다", fonts.font(18, "ko"))
+    assert len(set(drawn)) == 3 and all(g != glyphs(" ", fonts.font(18, "ko"))[0] for g in drawn)
+
+
+def test_a_korean_gif_export_and_ab_view_carry_hangul(tmp_path):
+    """The GIF's iteration line and the A/B picture's chart titles in Korean: glyph pixels, not boxes."""
+    import numpy as np
+    from PIL import Image
+
+    from playground import compare_frames
+    from playground.render import save_gif
+    from playground.tabs import experiments2d as ex
+    from playground.lab_session import LabSession
+    from toy2d.presets import resolve
+
+    session = LabSession(resolve("ring8")[0])
+    session.act("play", 20)
+    path = tmp_path / "ko.gif"
+    save_gif(session.recording(), str(path), lang="ko")
+    ko_frame = np.asarray(Image.open(path).convert("L"))[:24, :140]
+    save_gif(session.recording(), str(tmp_path / "en.gif"), lang="en")
+    en_frame = np.asarray(Image.open(tmp_path / "en.gif").convert("L"))[:24, :140]
+    assert (ko_frame < 128).sum() > 20 and not np.array_equal(ko_frame, en_frame)  # "반복 20", drawn
+
+    values = ex.ab_pair(ex.DEFAULT_PAIR)
+    run = ex.ab_new(None, values[0], 0, *values[1:])[0]
+    run.lang = "ko"
+    picture, _ = run.render()
+    assert "데이터까지의 JS" in i18n.t("picture.js", "ko")
+    title = np.asarray(picture.convert("L"))[:24, 2 * compare_frames.PANEL + 20:]
+    run.lang, run.book = "en", compare_frames.Sketchbook()
+    english = np.asarray(run.render()[0].convert("L"))[:24, 2 * compare_frames.PANEL + 20:]
+    assert (title < 128).sum() > 50 and not np.array_equal(title, english)

@@ -23,7 +23,7 @@ from toy2d.presets import PRESET_NAMES, resolve
 from toy2d.trainer import Trainer
 from toy2d.vae import VAE, VAEConfig
 
-from playground import compare_frames, fields, limits, live_loop, messages
+from playground import compare_frames, fields, i18n, limits, live_loop, messages
 from playground.tabs import Page
 
 DATA_SETS = [d for d in distributions.NAMES if d != "points"]
@@ -63,6 +63,7 @@ class Comparison:
     warned: set[str] = field(default_factory=set)
     book: compare_frames.Sketchbook = field(default_factory=compare_frames.Sketchbook)
     trained: tuple[int, int] = (0, 0)  # the last frame's iterations, done and asked
+    lang: str = "en"  # the page's, when the runs were built or Play was pressed (pictures are drawn in it)
 
     def advance(self, n: int, budget_s: float | None = None) -> None:
         self.trained = (live_loop.train(self.lock.step, n, budget_s), n)
@@ -70,7 +71,7 @@ class Comparison:
     def render(self) -> tuple[Image.Image, str]:
         models = [t.model for t in self.lock.tracks]
         self.box = compare_frames.shared_box(models, self.box)
-        picture = compare_frames.compare_picture(self.lock, self.box, self.titles, self.book)
+        picture = compare_frames.compare_picture(self.lock, self.box, self.titles, self.book, self.lang)
         for t in self.lock.tracks:
             if t.model.diverged and t.name not in self.warned:
                 self.warned.add(t.name)
@@ -89,6 +90,7 @@ class Conditional:
     scores_at: float = -math.inf
     playing: bool = False
     trained: tuple[int, int] = (0, 0)
+    lang: str = "en"
 
     def advance(self, n: int, budget_s: float | None = None) -> None:
         self.trained = (live_loop.train(self.trainer.step, n, budget_s), n)
@@ -100,7 +102,7 @@ class Conditional:
             self.scores, self.scores_at = t.class_scores(), now
         real = t.pool[: probe.N_SHOWN].numpy()
         self.box = probe.fit_view(real, t.sample(probe.N_SHOWN), self.box)
-        picture = compare_frames.conditional_picture(t, self.label, self.box, self.scores)
+        picture = compare_frames.conditional_picture(t, self.label, self.box, self.scores, self.lang)
         if t.diverged:
             self.playing = False
             messages.warning(f"Training stopped: {t.diverged.message()}. Lower the learning rates and press Reset.")
@@ -229,6 +231,7 @@ def cgan_classes(data: str) -> gr.Dropdown:
 
 
 def _replace(old: Any, run: Any) -> tuple:
+    run.lang = i18n.current_lang()
     if old is not None:
         old.playing = False
     picture, line = run.render()
@@ -248,6 +251,7 @@ def toggle(run: Any) -> tuple:
     if run is None:
         raise messages.error("Press Reset to build the runs first.")
     run.playing = not run.playing
+    run.lang = i18n.current_lang()  # the stream draws in the page's language as it is now
     return run, live_loop.play_button(run.playing)
 
 

@@ -268,7 +268,8 @@ class Lab:
         if not recording.frames:
             raise messages.error(i18n.say("lab.msg.nothing_recorded"))
         path = self._export(request, f"gan2d-run{session.run_id}.gif")
-        save_gif(recording, str(path), progress=lambda i, n: progress(i / n, desc=f"frame {i}/{n}"))
+        save_gif(recording, str(path), progress=lambda i, n: progress(i / n, desc=f"{i}/{n}"),
+                 lang=i18n.lang_of(request.headers))
         return str(path)
 
     # ---- server functions called by the page's own loop ----------------------------------------------------------

@@ -1,0 +1,25 @@
+"""The fonts pictures draw their text with: Pillow's own for English (no download), Noto Sans KR for Korean (a
+pinned, sha256-checked file from the model store: Pillow's font has no Hangul and would draw boxes)."""
+from __future__ import annotations
+
+import functools
+import logging
+
+from PIL import ImageFont
+
+from models import store
+
+log = logging.getLogger(__name__)
+HANGUL = "font-kr"
+
+
+@functools.lru_cache(maxsize=32)
+def font(size: int, lang: str = "en") -> ImageFont.ImageFont:
+    """A font of ``size`` px for text in ``lang``. Korean without its font (offline, say) falls back to Pillow's,
+    with a warning in the log: the picture still comes, its Hangul as boxes."""
+    if lang == "ko":
+        try:
+            return ImageFont.truetype(str(store.fetch(HANGUL)), size)
+        except (store.ModelUnavailable, OSError) as e:
+            log.warning("Korean text in pictures needs %s: %s", HANGUL, e)
+    return ImageFont.load_default(size=size)
