@@ -10,8 +10,7 @@ import json
 
 import gradio as gr
 
-from playground import i18n
-from playground.tabs.lab2d import parent_origin
+from playground import host, i18n
 
 SWITCH = ('<div class="gp-lang" role="group" aria-label="Language / 언어"><button type="button" data-lang="en" lang="en">English</button>'
           '<button type="button" data-lang="ko" lang="ko">한국어</button></div>')
@@ -50,4 +49,4 @@ def create() -> None:
     with gr.Row(equal_height=True):
         gr.Markdown(i18n.text("app.heading"), elem_id="gp-title")
         gr.HTML(SWITCH, elem_id="gp-lang", css_template=CSS, min_width=200,
-                js_on_load=JS.replace("__PARENT_ORIGIN__", json.dumps(parent_origin())))
+                js_on_load=JS.replace("__PARENT_ORIGIN__", json.dumps(host.parent_origin())))

@@ -33,7 +33,7 @@ from toy2d import distributions, pointsio, settings, threads
 from toy2d.config import SETTINGS, TrainConfig
 from toy2d.presets import PRESET_NAMES, PRESETS, resolve
 
-from playground import exports, i18n, limits, messages
+from playground import exports, host, i18n, limits, messages
 from playground.frame_protocol import BUSY_REPLY, FrameRequest, error_reply
 from playground.lab_session import Run, default_config
 from playground.lab_workers import RunLost
@@ -61,12 +61,6 @@ def frame_slots(workers: int) -> int:
     if "GAN_PLAYGROUND_FRAME_SLOTS" in os.environ:
         return int(os.environ["GAN_PLAYGROUND_FRAME_SLOTS"])
     return 2 * workers if workers > 0 else threads.usable_cpus()
-
-
-def parent_origin() -> str:
-    """Where the lab sends its link when it runs in an iframe: a Space's page on huggingface.co (the Hub updates
-    its address bar from that message); GAN_PLAYGROUND_PARENT_ORIGIN for another embedding page."""
-    return os.environ.get("GAN_PLAYGROUND_PARENT_ORIGIN", "https://huggingface.co")
 
 
 def group_id(title: str) -> str:
@@ -357,7 +351,7 @@ class Lab:
 
         words = i18n.for_script("lab.", "preset.", "happened.")  # the page's own words, both languages
         js = (STATIC / "lab2d.js").read_text().replace("__PING_MS__", str(round(limits.PAGE_PING_S * 1000))) \
-            .replace("__PARENT_ORIGIN__", json.dumps(parent_origin())).replace("__CATALOGUE__", words)
+            .replace("__PARENT_ORIGIN__", json.dumps(host.parent_origin())).replace("__CATALOGUE__", words)
         components: dict[str, gr.components.Component] = {}
         with gr.Row(equal_height=False):
             with gr.Column(scale=4, min_width=320):
