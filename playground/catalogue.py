@@ -12,13 +12,20 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+from models.digit_gans import DigitConfig
 from toy2d import phenomena, settings
 from toy2d.config import SETTINGS
 from toy2d.presets import PRESETS
+from toy2d.vae import VAEConfig
 
 LANGS = ("en", "ko")
 
 LOCALES = Path(__file__).parent / "locales"
+# The declared settings tables the panels show, by the catalogue's name for their words: "setting.lr_d" is the 2D
+# lab's D learning rate, "setting.vae.beta" the VAE's β.
+SETTING_TABLES = {"setting": [s for s in SETTINGS if s.panel],
+                  "setting.vae": list(settings.by_name(VAEConfig).values()),
+                  "setting.digit": list(settings.by_name(DigitConfig).values())}
 CATALOGUE: dict[str, dict[str, str]] = {lang: json.loads((LOCALES / f"{lang}.json").read_text("utf-8"))
                                         for lang in LANGS}
 
@@ -43,13 +50,16 @@ def _derive() -> set[str]:
     for s in SETTINGS:
         if not s.panel:
             continue
-        CATALOGUE["en"][f"setting.{s.name}"] = s.label
         CATALOGUE["en"][f"group.{slug(s.group)}"] = s.group
-        made |= {f"setting.{s.name}", f"group.{slug(s.group)}"}
-        if s.kind != "choice":
-            for lang in LANGS:
-                CATALOGUE[lang][f"setting.{s.name}.range"] = _range(s, lang)
-            made.add(f"setting.{s.name}.range")
+        made.add(f"group.{slug(s.group)}")
+    for words, table in SETTING_TABLES.items():
+        for s in table:
+            CATALOGUE["en"][f"{words}.{s.name}"] = s.label
+            made.add(f"{words}.{s.name}")
+            if s.kind != "choice":
+                for lang in LANGS:
+                    CATALOGUE[lang][f"{words}.{s.name}.range"] = _range(s, lang)
+                made.add(f"{words}.{s.name}.range")
     for name, preset in PRESETS.items():  # the teaching presets' stories: English in toy2d/presets.py
         for part in ("explanation", "watch"):
             CATALOGUE["en"][f"preset.{name}.{part}"] = getattr(preset, part)

@@ -10,7 +10,7 @@ import gradio as gr
 
 from toy2d import settings
 
-from playground import messages
+from playground import i18n, messages
 
 
 def number(value: object, name: str, lo: float, hi: float, lo_open: bool = False) -> float:
@@ -35,7 +35,8 @@ def declared(setting: settings.Setting, value: Any, prefix: str = "") -> Any:
         raise messages.error(f"{prefix}{exc}") from None
 
 
-def number_box(setting: settings.Setting, value: Any, elem_id: str, **kwargs: Any) -> gr.Number:
-    """A number box for a declared setting: its label, its range as the hint, whole numbers where it has them."""
-    return gr.Number(value, label=setting.label, info=setting.range_text,
+def number_box(setting: settings.Setting, value: Any, elem_id: str, words: str, **kwargs: Any) -> gr.Number:
+    """A number box for a declared setting: its label, its range as the hint (in the page's language: ``words`` is
+    its table's name in the catalogue, catalogue.SETTING_TABLES), whole numbers where it has them."""
+    return gr.Number(value, label=i18n.text(f"{words}.{setting.name}"), info=i18n.text(f"{words}.{setting.name}.range"),
                      precision=0 if setting.kind == "int" else None, elem_id=elem_id, **kwargs)

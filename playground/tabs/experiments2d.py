@@ -34,7 +34,7 @@ VAE_SETTING = settings.by_name(VAEConfig)
 
 
 def box(name: str, value: Any, elem_id: str) -> gr.Number:
-    return fields.number_box(SETTING[name], value, elem_id)
+    return fields.number_box(SETTING[name], value, elem_id, "setting")
 SIDE_FIELDS = ("base", "loss", "opt", "lr_d", "lr_g", "k_d", "k_g", "r1_gamma")
 SCORES_EVERY_S = 0.5
 
@@ -278,9 +278,9 @@ def single_step(run: Any) -> tuple:
 def _controls(prefix: str, default_speed: int) -> tuple:
     with gr.Row():
         play = gr.Button(live_loop.PLAY_LABEL, variant="primary", elem_id=f"{prefix}-play")
-        step = gr.Button("Step", elem_id=f"{prefix}-step")
-        reset = gr.Button("Reset (apply settings)", elem_id=f"{prefix}-reset")
-        speed = gr.Slider(1, 50, default_speed, step=1, label="iterations per frame", elem_id=f"{prefix}-speed")
+        step = gr.Button(i18n.text("ex.step"), elem_id=f"{prefix}-step")
+        reset = gr.Button(i18n.text("ex.reset"), elem_id=f"{prefix}-reset")
+        speed = gr.Slider(1, 50, default_speed, step=1, label=i18n.text("ex.speed"), elem_id=f"{prefix}-speed")
     return play, step, reset, speed
 
 
@@ -299,11 +299,11 @@ def _side(name: str, values: list[Any]) -> list[gr.components.Component]:
     base, loss, opt, lr_d, lr_g, k_d, k_g, r1 = values
     p = f"ab-{name.lower()}"
     with gr.Column(min_width=260):
-        gr.Markdown(f"**Run {name}**")
-        fields = [gr.Dropdown(BASES, value=base, label="start from", elem_id=f"{p}-base"),
-                  gr.Dropdown(list(SETTING["loss"].choices), value=loss, label=SETTING["loss"].label,
+        gr.Markdown(i18n.text({"A": "ex.run_a", "B": "ex.run_b"}[name]))
+        fields = [gr.Dropdown(BASES, value=base, label=i18n.text("ex.start_from"), elem_id=f"{p}-base"),
+                  gr.Dropdown(list(SETTING["loss"].choices), value=loss, label=i18n.text("setting.loss"),
                               elem_id=f"{p}-loss"),
-                  gr.Dropdown(list(SETTING["opt_d"].choices), value=opt, label="optimiser (D and G)",
+                  gr.Dropdown(list(SETTING["opt_d"].choices), value=opt, label=i18n.text("ex.optimiser"),
                               elem_id=f"{p}-opt")]
         with gr.Row():
             fields += [box("lr_d", lr_d, f"{p}-lr_d"), box("lr_g", lr_g, f"{p}-lr_g")]
@@ -313,20 +313,18 @@ def _side(name: str, values: list[Any]) -> list[gr.components.Component]:
 
 
 def _build_ab(tabs: list[gr.Tab]) -> None:
-    gr.Markdown("Two runs on the **same data and seed**, trained in lock-step: one iteration of A, one of B, "
-                "measured at the same iterations against the same real samples. Pick a ready-made pair or set each "
-                "side (under the view), then press Reset. The mode timelines show *which* modes each run covers "
-                "over time: a staircase is mode hopping, a single row is collapse.")
+    gr.Markdown(i18n.text("ex.intro.ab"))
     data0, a0, b0 = PAIRS[DEFAULT_PAIR]
     with gr.Row():
-        pair = gr.Dropdown(list(PAIRS), value=DEFAULT_PAIR, label="ready-made pair", elem_id="ab-pair", scale=2)
-        data = gr.Dropdown(DATA_SETS, value=data0, label="data set", elem_id="ab-data")
-        seed = gr.Number(0, label="seed (both runs)", precision=0, elem_id="ab-seed")
+        pair = gr.Dropdown(list(PAIRS), value=DEFAULT_PAIR, label=i18n.text("ex.pair"), elem_id="ab-pair",
+                           scale=2)
+        data = gr.Dropdown(DATA_SETS, value=data0, label=i18n.text("ex.data"), elem_id="ab-data")
+        seed = gr.Number(0, label=i18n.text("ex.seed_both"), precision=0, elem_id="ab-seed")
     play, step, reset, speed = _controls("ab", 10)
     picture = gr.Image(label="A and B", show_label=False, interactive=False, format="jpeg", elem_id="ab-frame")
     line = gr.Markdown(elem_id="ab-line")
     # under the view, one click away: the pair's picture fits a 1366×768 screen under the controls
-    with gr.Accordion("Settings of run A and run B (then press Reset)", open=False, elem_id="ab-sides"):
+    with gr.Accordion(i18n.text("ex.sides"), open=False, elem_id="ab-sides"):
         with gr.Row():
             side_a = _side("A", side_values(data0, a0[0], a0[1], a0[2]))
             side_b = _side("B", side_values(data0, b0[0], b0[1], b0[2]))
@@ -340,17 +338,14 @@ def _build_ab(tabs: list[gr.Tab]) -> None:
 
 
 def _build_vae(tab: gr.Tab) -> None:
-    gr.Markdown("A **VAE** and a **GAN** with the same layers (decoder = generator, encoder = discriminator) on "
-                "the same data, trained in lock-step. The VAE maximises the ELBO: reconstruction + KL to the "
-                "prior, with z = μ + σ·ε; its samples carry the decoder's noise σ. Watch the numbers: the VAE "
-                "covers every mode from early on but few of its samples are *high quality* (within 3σ of a "
-                "mode); the GAN's samples are sharp but it may drop modes.")
+    gr.Markdown(i18n.text("ex.intro.vae"))
     with gr.Row():
-        data = gr.Dropdown(DATA_SETS, value="ring8", label="data set", elem_id="vae-data")
-        seed = gr.Number(0, label="seed", precision=0, elem_id="vae-seed")
-        loss = gr.Dropdown(list(losses.LOSS_NAMES), value="nonsaturating", label="GAN loss", elem_id="vae-loss")
-        beta = fields.number_box(VAE_SETTING["beta"], 1.0, "vae-beta")
-        learn_sigma = gr.Checkbox(True, label="learn the decoder's σ", elem_id="vae-sigma")
+        data = gr.Dropdown(DATA_SETS, value="ring8", label=i18n.text("ex.data"), elem_id="vae-data")
+        seed = gr.Number(0, label=i18n.text("ex.seed"), precision=0, elem_id="vae-seed")
+        loss = gr.Dropdown(list(losses.LOSS_NAMES), value="nonsaturating", label=i18n.text("ex.gan_loss"),
+                           elem_id="vae-loss")
+        beta = fields.number_box(VAE_SETTING["beta"], 1.0, "vae-beta", "setting.vae")
+        learn_sigma = gr.Checkbox(True, label=i18n.text("setting.vae.learn_sigma"), elem_id="vae-sigma")
     play, step, reset, speed = _controls("vae", 10)
     picture = gr.Image(label="GAN and VAE", show_label=False, interactive=False, format="jpeg",
                        elem_id="vae-frame")
@@ -360,14 +355,14 @@ def _build_vae(tab: gr.Tab) -> None:
 
 
 def _build_cgan(tab: gr.Tab) -> None:
-    gr.Markdown("A **conditional GAN**: each mode of the mixture is a class; G(z, y) and D(x, y) both get the "
-                "one-hot label y. Pick a class to see D's view of it, where G sends the noise for it, and the "
-                "share of its samples that land on the right mode.")
+    gr.Markdown(i18n.text("ex.intro.cgan"))
     with gr.Row():
-        data = gr.Dropdown(list(distributions.MIXTURE_NAMES), value="ring8", label="data set", elem_id="cgan-data")
-        seed = gr.Number(0, label="seed", precision=0, elem_id="cgan-seed")
-        loss = gr.Dropdown(list(losses.LOSS_NAMES), value="nonsaturating", label="loss", elem_id="cgan-loss")
-        label = gr.Dropdown(list(range(8)), value=0, label="class to show", elem_id="cgan-label")
+        data = gr.Dropdown(list(distributions.MIXTURE_NAMES), value="ring8", label=i18n.text("ex.data"),
+                           elem_id="cgan-data")
+        seed = gr.Number(0, label=i18n.text("ex.seed"), precision=0, elem_id="cgan-seed")
+        loss = gr.Dropdown(list(losses.LOSS_NAMES), value="nonsaturating", label=i18n.text("ex.loss"),
+                           elem_id="cgan-loss")
+        label = gr.Dropdown(list(range(8)), value=0, label=i18n.text("ex.class"), elem_id="cgan-label")
     play, step, reset, speed = _controls("cgan", 10)
     picture = gr.Image(label="conditional GAN", show_label=False, interactive=False, format="jpeg",
                        elem_id="cgan-frame")
@@ -381,9 +376,9 @@ def _build_cgan(tab: gr.Tab) -> None:
 def create(page: Page) -> None:
     """Lay out the sub-tabs. Each builds its runs the first time it is shown: the first sub-tab when the outer
     tab is opened, the others when they are selected."""
-    with gr.Tab("A/B compare") as ab:
+    with gr.Tab(i18n.text("ex.tab.ab")) as ab:
         _build_ab([ab, page.tab])
-    with gr.Tab("VAE vs GAN") as vae:
+    with gr.Tab(i18n.text("ex.tab.vae")) as vae:
         _build_vae(vae)
-    with gr.Tab("Conditional GAN") as cgan:
+    with gr.Tab(i18n.text("ex.tab.cgan")) as cgan:
         _build_cgan(cgan)

@@ -155,7 +155,7 @@ DEFAULT = DigitConfig()
 
 
 def _box(name: str) -> gr.Number:
-    return fields.number_box(TABLE[name], getattr(DEFAULT, name), f"img-{name}")
+    return fields.number_box(TABLE[name], getattr(DEFAULT, name), f"img-{name}", "setting.digit")
 
 
 def create(page: Page) -> None:
