@@ -28,3 +28,23 @@ def test_the_plain_gan_circles_and_r1_converges_on_screen():
 def test_bad_values_are_refused_with_a_message(args, message):
     with pytest.raises(gr.Error, match=message):
         dirac_view.draw(*args, BOTH)
+
+
+def test_a_crafted_update_gets_a_message_not_a_traceback():
+    import gradio as gr
+    import pytest
+
+    from playground.tabs import dirac as view
+
+    with pytest.raises(gr.Error, match="gradient steps"):
+        view.draw("gan", "none", 0.3, 0.1, 100, 1.0, 1.0, ["sideways"])
+
+
+def test_the_view_speaks_the_pages_language(monkeypatch):
+    from playground import i18n
+    from playground.tabs import dirac as view
+
+    monkeypatch.setattr(i18n, "current_lang", lambda: "ko")
+    field, distance, verdict = view.draw("gan", "r1", 0.3, 0.1, 100, 1.0, 1.0, ["alternating"])
+    assert "고윳값" in verdict and "수렴" in verdict
+    assert field.layout.xaxis.title.text.startswith("θ (생성자") and field.data[-2].name == "번갈아 업데이트"
