@@ -15,7 +15,7 @@ from PIL import Image
 
 from models import digit_gans, digits
 from models.digit_gans import DigitConfig, DigitGAN
-from playground import digit_frames, fields, limits, live_loop, messages
+from playground import digit_frames, fields, i18n, limits, live_loop, messages
 from playground.tabs import Page
 from toy2d import settings
 
@@ -160,24 +160,22 @@ def _box(name: str) -> gr.Number:
 
 def create(page: Page) -> None:
     threading.Thread(target=digits.judge, daemon=True).start()  # off the first frame's path
-    gr.Markdown("Train image GANs on scikit-learn's 1 797 handwritten **8×8 digits**, live. **DCGAN**: strided "
-                "(transposed) convolutions with batch norm. **Conditional GAN**: the digit's one-hot label is "
-                "concatenated to z and to the discriminator's input, so you can ask for a digit (one row per "
-                "digit). **CycleGAN**: turns one digit into another without pairs, with cycle and identity losses. "
-                "A small classifier (the *judge*) says which digits come out: a skewed histogram is mode collapse.")
+    gr.Markdown(i18n.text("img.intro"))
     run = gr.State(None, time_to_live=limits.STATE_TTL_S)  # a run a raw API call left behind is dropped
     with gr.Row():
         play = gr.Button(live_loop.PLAY_LABEL, variant="primary", elem_id="img-play")
-        step = gr.Button("Step", elem_id="img-step")
-        reset = gr.Button("Reset", elem_id="img-reset")
-        speed = gr.Slider(1, 100, 4, step=1, label="iterations per frame", elem_id="img-speed")
+        step = gr.Button(i18n.text("img.step"), elem_id="img-step")
+        reset = gr.Button(i18n.text("img.reset"), elem_id="img-reset")
+        speed = gr.Slider(1, 100, 4, step=1, label=i18n.text("img.speed"), elem_id="img-speed")
     picture = gr.Image(label="live", show_label=False, interactive=False, format="jpeg", elem_id="img-frame")
     line = gr.Markdown(elem_id="img-metrics")
     with gr.Row():
-        model = gr.Radio([("DCGAN", "dcgan"), ("conditional GAN", "cgan"), ("CycleGAN", "cyclegan")],
-                         value="cgan", label="model", elem_id="img-model")
-        loss = gr.Dropdown(list(TABLE["loss"].choices), value=DEFAULT.loss, label="loss", elem_id="img-loss")
-        optimizer = gr.Dropdown(list(TABLE["optimizer"].choices), value=DEFAULT.optimizer, label="optimizer",
+        model = gr.Radio([("DCGAN", "dcgan"), (i18n.text("img.model.cgan"), "cgan"), ("CycleGAN", "cyclegan")],
+                         value="cgan", label=i18n.text("img.model"), elem_id="img-model")
+        loss = gr.Dropdown(list(TABLE["loss"].choices), value=DEFAULT.loss, label=i18n.text("setting.digit.loss"),
+                           elem_id="img-loss")
+        optimizer = gr.Dropdown(list(TABLE["optimizer"].choices), value=DEFAULT.optimizer,
+                                label=i18n.text("setting.digit.optimizer"),
                                 elem_id="img-opt")
     with gr.Row():
         lr_d, lr_g, k_d, k_g, batch, z_dim, seed = (_box(n) for n in ("lr_d", "lr_g", "k_d", "k_g", "batch",
@@ -186,12 +184,14 @@ def create(page: Page) -> None:
         with gr.Row():
             domain_a, domain_b, lambda_cyc, lambda_id = (_box(n) for n in ("domain_a", "domain_b", "lambda_cyc",
                                                                            "lambda_id"))
-    with gr.Accordion("Latent walk of the live generator", open=False):
+    with gr.Accordion(i18n.text("img.walk_group"), open=False):
         with gr.Row():
-            walk_seed = gr.Number(0, label="walk seed", precision=0, elem_id="img-walk-seed")
-            walk_label = gr.Number(0, label="digit (cGAN)", precision=0, elem_id="img-walk-label")
-            walk_btn = gr.Button("Walk", elem_id="img-walk-btn")
-        walk_picture = gr.Image(label="walk", interactive=False, format="png", elem_id="img-walk", height=80)
+            walk_seed = gr.Number(0, label=i18n.text("img.walk_seed"), precision=0, elem_id="img-walk-seed")
+            walk_label = gr.Number(0, label=i18n.text("img.walk_digit"), precision=0,
+                                   elem_id="img-walk-label")
+            walk_btn = gr.Button(i18n.text("img.walk"), elem_id="img-walk-btn")
+        walk_picture = gr.Image(label=i18n.text("img.walk_picture"), interactive=False, format="png",
+                                elem_id="img-walk", height=80)
 
     settings = [model, loss, optimizer, lr_d, lr_g, k_d, k_g, batch, z_dim, seed, domain_a, domain_b, lambda_cyc,
                 lambda_id]
