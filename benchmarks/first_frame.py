@@ -24,7 +24,8 @@ from toy2d.presets import resolve  # noqa: E402
 # When the lab's frame (the view's square saying "starting the lab…", the toolbar, the overview) is first on the
 # page: watched from before the page's own scripts run.
 SHOWN = """new MutationObserver((_, obs) => { if (document.querySelector('.lab-starting')) {
-  window.__labShownAt = performance.now(); obs.disconnect(); } }).observe(document, { childList: true, subtree: true });"""
+  window.__labShownAt = performance.now(); obs.disconnect(); } })
+  .observe(document, { childList: true, subtree: true });"""
 READ = """() => { const fcp = performance.getEntriesByName('first-contentful-paint')[0];
   return { first_paint_ms: fcp ? fcp.startTime : null, shown_ms: window.__labShownAt,
            first_frame_ms: window.ganLab.firstFrameAt }; }"""

@@ -12,8 +12,8 @@ import gradio as gr
 
 from playground import host, i18n
 
-SWITCH = ('<div class="gp-lang" role="group" aria-label="Language / 언어"><button type="button" data-lang="en" lang="en">English</button>'
-          '<button type="button" data-lang="ko" lang="ko">한국어</button></div>')
+SWITCH = ('<div class="gp-lang" role="group" aria-label="Language / 언어">'
+          '<button type="button" data-lang="en" lang="en">English</button><button type="button" data-lang="ko" lang="ko">한국어</button></div>')
 CSS = (".gp-lang { display: flex; gap: 4px; justify-content: flex-end; } .gp-lang button { padding: 4px 12px; "
        "border: 1px solid #bbb; border-radius: 6px; background: white; font-size: 15px; cursor: pointer; } "
        ".gp-lang button[aria-pressed=true] { background: #2c6e2f; border-color: #2c6e2f; color: white; }")

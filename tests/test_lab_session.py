@@ -245,7 +245,8 @@ def test_a_presets_story_lasts_while_it_runs_and_latches_what_happened(monkeypat
         if got["story"]["happened"]:
             break
     happened = got["story"]["happened"]
-    assert happened["key"] == "happened.circles" and "circled" in catalogue.t(happened["key"], "en", **happened["fields"])
+    assert happened["key"] == "happened.circles"
+    assert "circled" in catalogue.t(happened["key"], "en", **happened["fields"])
     assert PRESETS["oscillation"].sign(s.track)  # the page's line is the sign's verdict on this run
     assert reply(s, action="step")["story"]["happened"] == happened  # latched: said once, kept
     s.change(s.config.replace(lr_g=s.config.lr_g / 2))  # now the user's own run

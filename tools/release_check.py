@@ -4,8 +4,8 @@
    present, short_description within Spaces' 60 characters.
 2. `python app.py` honours GRADIO_SERVER_NAME and GRADIO_SERVER_PORT: it answers on the given port, listening on
    the given address only.
-3. (--platforms) Every requirement has a wheel for a school's Windows PC and an Apple-silicon Mac (macOS 14+): requirements.txt's
-   environment markers evaluated for that platform (pip's own --platform evaluates them for this Linux machine,
+3. (--platforms) Every requirement has a wheel for a school's Windows PC and an Apple-silicon Mac (macOS 14+):
+   requirements.txt's environment markers evaluated for that platform (pip's own --platform evaluates them for this Linux machine,
    so it asks Windows for uvloop), then `pip install --dry-run --no-deps --only-binary=:all: --platform …` on what
    applies there (needs the package index; the dependencies of our dependencies are not checked).
 4. (--space-requirements cpu|zerogpu) Prints the requirements.txt a Space of that hardware installs: a CPU Space
@@ -133,7 +133,7 @@ def space_requirements(hardware: str, root: Path = ROOT) -> str:
         lines[torch[0]] = f"torch=={version}+cpu"
         lines.insert(0, f"--extra-index-url {TORCH_CPU_INDEX}  # PyTorch's CPU builds: no CUDA libraries")
     else:
-        lines.append(f"# ZeroGPU attaches a GPU to functions decorated with spaces.GPU (models/device.py)\n{SPACES_PIN}")
+        lines += ["# ZeroGPU attaches a GPU to functions decorated with spaces.GPU (models/device.py)", SPACES_PIN]
     return "\n".join(lines) + "\n"
 
 

@@ -11,7 +11,8 @@ MAX_CSV_BYTES = 8 * 1024 * 1024  # ~100 000 rows of "x,y": anything bigger is re
 
 
 # What spreadsheets save a CSV as: UTF-8 (with Excel's BOM or without), "Unicode text" (UTF-16 with a BOM), and
-# Korean Windows' ANSI code page, CP949 (a superset of EUC-KR): a Korean header such as "x좌표,y좌표" must not refuse it.
+# Korean Windows' ANSI code page, CP949 (a superset of EUC-KR): a Korean header such as "x좌표,y좌표" must not
+# refuse it.
 TEXT_ENCODINGS = ("utf-8-sig", "cp949")
 
 

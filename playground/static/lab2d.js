@@ -15,8 +15,8 @@
   };
   window.ganLab = state; // read by the browser tests and benchmarks/live_fps.py
   const PING_MS = __PING_MS__;  // limits.PAGE_PING_S, filled in by lab2d.build
-  const PARENT_ORIGIN = __PARENT_ORIGIN__;  // lab2d.PARENT_ORIGIN: the page that may embed the lab (a Space's)
-  // The lab's words in both languages, from the app's one catalogue (i18n.for_script("lab.")); the header's switch
+  const PARENT_ORIGIN = __PARENT_ORIGIN__;  // host.parent_origin(): the page that may embed the lab (a Space's)
+  // The lab's words in both languages, from the app's one catalogue (i18n.for_script in lab2d.py); the header's switch
   // says which with a "gp-lang" event (playground/header.py).
   const CATALOGUE = __CATALOGUE__;
   let lang = window.gpLang || ((navigator.language || "").toLowerCase().startsWith("ko") ? "ko" : "en");
