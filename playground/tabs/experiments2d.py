@@ -278,9 +278,9 @@ def single_step(run: Any) -> tuple:
 def _controls(prefix: str, default_speed: int) -> tuple:
     with gr.Row():
         play = gr.Button(live_loop.PLAY_LABEL, variant="primary", elem_id=f"{prefix}-play")
-        step = gr.Button(i18n.text("ex.step"), elem_id=f"{prefix}-step")
+        step = gr.Button(i18n.text("live.step"), elem_id=f"{prefix}-step")
         reset = gr.Button(i18n.text("ex.reset"), elem_id=f"{prefix}-reset")
-        speed = gr.Slider(1, 50, default_speed, step=1, label=i18n.text("ex.speed"), elem_id=f"{prefix}-speed")
+        speed = gr.Slider(1, 50, default_speed, step=1, label=i18n.text("live.speed"), elem_id=f"{prefix}-speed")
     return play, step, reset, speed
 
 
@@ -318,7 +318,7 @@ def _build_ab(tabs: list[gr.Tab]) -> None:
     with gr.Row():
         pair = gr.Dropdown(list(PAIRS), value=DEFAULT_PAIR, label=i18n.text("ex.pair"), elem_id="ab-pair",
                            scale=2)
-        data = gr.Dropdown(DATA_SETS, value=data0, label=i18n.text("ex.data"), elem_id="ab-data")
+        data = gr.Dropdown(DATA_SETS, value=data0, label=i18n.text("setting.data"), elem_id="ab-data")
         seed = gr.Number(0, label=i18n.text("ex.seed_both"), precision=0, elem_id="ab-seed")
     play, step, reset, speed = _controls("ab", 10)
     picture = gr.Image(label="A and B", show_label=False, interactive=False, format="jpeg", elem_id="ab-frame")
@@ -340,8 +340,8 @@ def _build_ab(tabs: list[gr.Tab]) -> None:
 def _build_vae(tab: gr.Tab) -> None:
     gr.Markdown(i18n.text("ex.intro.vae"))
     with gr.Row():
-        data = gr.Dropdown(DATA_SETS, value="ring8", label=i18n.text("ex.data"), elem_id="vae-data")
-        seed = gr.Number(0, label=i18n.text("ex.seed"), precision=0, elem_id="vae-seed")
+        data = gr.Dropdown(DATA_SETS, value="ring8", label=i18n.text("setting.data"), elem_id="vae-data")
+        seed = gr.Number(0, label=i18n.text("setting.seed"), precision=0, elem_id="vae-seed")
         loss = gr.Dropdown(list(losses.LOSS_NAMES), value="nonsaturating", label=i18n.text("ex.gan_loss"),
                            elem_id="vae-loss")
         beta = fields.number_box(VAE_SETTING["beta"], 1.0, "vae-beta", "setting.vae")
@@ -357,10 +357,10 @@ def _build_vae(tab: gr.Tab) -> None:
 def _build_cgan(tab: gr.Tab) -> None:
     gr.Markdown(i18n.text("ex.intro.cgan"))
     with gr.Row():
-        data = gr.Dropdown(list(distributions.MIXTURE_NAMES), value="ring8", label=i18n.text("ex.data"),
+        data = gr.Dropdown(list(distributions.MIXTURE_NAMES), value="ring8", label=i18n.text("setting.data"),
                            elem_id="cgan-data")
-        seed = gr.Number(0, label=i18n.text("ex.seed"), precision=0, elem_id="cgan-seed")
-        loss = gr.Dropdown(list(losses.LOSS_NAMES), value="nonsaturating", label=i18n.text("ex.loss"),
+        seed = gr.Number(0, label=i18n.text("setting.seed"), precision=0, elem_id="cgan-seed")
+        loss = gr.Dropdown(list(losses.LOSS_NAMES), value="nonsaturating", label=i18n.text("setting.loss"),
                            elem_id="cgan-loss")
         label = gr.Dropdown(list(range(8)), value=0, label=i18n.text("ex.class"), elem_id="cgan-label")
     play, step, reset, speed = _controls("cgan", 10)

@@ -164,9 +164,9 @@ def create(page: Page) -> None:
     run = gr.State(None, time_to_live=limits.STATE_TTL_S)  # a run a raw API call left behind is dropped
     with gr.Row():
         play = gr.Button(live_loop.PLAY_LABEL, variant="primary", elem_id="img-play")
-        step = gr.Button(i18n.text("img.step"), elem_id="img-step")
+        step = gr.Button(i18n.text("live.step"), elem_id="img-step")
         reset = gr.Button(i18n.text("img.reset"), elem_id="img-reset")
-        speed = gr.Slider(1, 100, 4, step=1, label=i18n.text("img.speed"), elem_id="img-speed")
+        speed = gr.Slider(1, 100, 4, step=1, label=i18n.text("live.speed"), elem_id="img-speed")
     picture = gr.Image(label="live", show_label=False, interactive=False, format="jpeg", elem_id="img-frame")
     line = gr.Markdown(elem_id="img-metrics")
     with gr.Row():
