@@ -57,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "list":
         for ck in CHECKPOINTS.values():
-            print(f"{ck.name:22} {ck.requirement:28} {ck.licence:4} {store.status(ck.name, paths=True)}")
+            print(f"{ck.name:22} {ck.requirement:28} {ck.licence:4} {store.status(ck.name)}")
         return 0
     if args.command == "fetch":
         names = list(CHECKPOINTS) if args.all else args.names

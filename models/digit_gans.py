@@ -16,6 +16,7 @@ from toy2d import losses, settings
 from toy2d.settings import setting
 
 from . import digits
+from .refusals import refused
 
 MODELS = ("dcgan", "cgan", "cyclegan")
 OPTIMIZERS = ("adam", "sgd", "rmsprop")
@@ -112,7 +113,7 @@ class DigitConfig:
         config = replace(self, **settings.whole_numbers(self))
         settings.check_all(config)
         if config.model == "cyclegan" and config.domain_a == config.domain_b:
-            raise ValueError("CycleGAN needs two different digits")
+            raise refused("same_digits")
         return config
 
     def to_dict(self) -> dict:
@@ -300,7 +301,7 @@ class DigitGAN:
     def walk(self, frames: int = 10, seed: int = 0, label: int = 0) -> np.ndarray:
         """(frames, 8, 8) in [0, 1]: the live generator along a straight line between two seeded latents."""
         if self.config.model == "cyclegan":
-            raise ValueError("a CycleGAN has no latent space to walk")
+            raise refused("no_walk")
         gen = torch.Generator().manual_seed(seed)
         a, b = torch.randn(2, self.config.z_dim, generator=gen)
         t = torch.linspace(0, 1, frames)[:, None]

@@ -12,6 +12,7 @@ import threading
 import numpy as np
 from PIL import Image
 
+from .refusals import refused
 from .store import ModelUnavailable, fetch
 from .registry import get
 
@@ -68,7 +69,7 @@ def style_weights(weights: dict[int, float]) -> np.ndarray:
             raise ValueError("style weights must be numbers ≥ 0")
         w[int(index)] += value
     if w.sum() <= 0:
-        raise ValueError("give at least one style a weight above 0")
+        raise refused("no_style_weight")
     return w / w.sum()
 
 

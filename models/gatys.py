@@ -20,6 +20,7 @@ from PIL import Image
 
 from .device import best_device, on_device_change
 from .efficientnet_lite import EfficientNetLite0
+from .refusals import refused
 from .store import load_torch
 
 # Found by experiment on this CPU (see the README): raw RGB keeps dark styles dark; the stem and the expanded
@@ -105,7 +106,7 @@ class GatysConfig:
             raise ValueError(f"unknown layer(s) {', '.join(unknown)}; known: {', '.join(layers)}")
         weights = list(self.style_layers.values())
         if any(not math.isfinite(w) or w < 0 for w in weights) or (self.style_weight > 0 and sum(weights) <= 0):
-            raise ValueError("style layer weights must be ≥ 0 and at least one above 0")
+            raise refused("no_layer_weight")
         return replace(self, size=int(self.size), iterations=int(self.iterations))
 
 

@@ -8,8 +8,18 @@ import re
 
 import torch
 
+from toy2d import reasons
+
 MAX_SEED = 2**31 - 1
 INTERPOLATIONS = ("slerp", "linear")
+# Why typed seeds were refused, in English (the UI's catalogue: seeds.<kind>; toy2d/reasons.py)
+reasons.TABLES["seeds"] = {
+    "not_seed": "{part} is not a seed: use whole numbers like 3, 7 or a range like 10-15",
+    "backwards": "the range {part} runs backwards",
+    "too_high": "seeds go up to {most}",
+    "too_many": "at most {most} seeds at a time",
+    "none": "give at least one seed, e.g. 3, 7",
+}
 
 
 def parse_seeds(text: str, limit: int = 64) -> list[int]:
@@ -20,17 +30,17 @@ def parse_seeds(text: str, limit: int = 64) -> list[int]:
             continue
         m = re.fullmatch(r"(\d+)(?:-(\d+))?", part)
         if not m:
-            raise ValueError(f"{part!r} is not a seed: use whole numbers like 3, 7 or a range like 10-15")
+            raise reasons.Refused("not_seed", "seeds", part=repr(part))
         lo, hi = int(m.group(1)), int(m.group(2) or m.group(1))
         if hi < lo:
-            raise ValueError(f"the range {part!r} runs backwards")
+            raise reasons.Refused("backwards", "seeds", part=repr(part))
         if hi > MAX_SEED:
-            raise ValueError(f"seeds go up to {MAX_SEED}")
+            raise reasons.Refused("too_high", "seeds", most=MAX_SEED)
         if len(seeds) + hi - lo + 1 > limit:
-            raise ValueError(f"at most {limit} seeds at a time")
+            raise reasons.Refused("too_many", "seeds", most=limit)
         seeds.extend(range(lo, hi + 1))
     if not seeds:
-        raise ValueError("give at least one seed, e.g. 3, 7")
+        raise reasons.Refused("none", "seeds")
     return seeds
 
 

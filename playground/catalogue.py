@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+from models import image_input, latent, refusals  # noqa: F401  (they add their sentences to reasons.TABLES)
 from models.digit_gans import DigitConfig
-from toy2d import phenomena, settings
+from toy2d import phenomena, reasons, settings
 from toy2d.config import SETTINGS
 from toy2d.presets import PRESETS
 from toy2d.vae import VAEConfig
@@ -67,6 +68,10 @@ def _derive() -> set[str]:
     for kind, saying in phenomena.SAYINGS.items():  # what a preset's sign says happened: English in phenomena.py
         CATALOGUE["en"][f"happened.{kind}"] = saying
         made.add(f"happened.{kind}")
+    for table, sentences in reasons.TABLES.items():  # refusals and upload notes: English in toy2d, models
+        for kind, sentence in sentences.items():
+            CATALOGUE["en"][f"{table}.{kind}"] = sentence
+            made.add(f"{table}.{kind}")
     return made
 
 
@@ -105,7 +110,7 @@ class Phrase:
 
     def wire(self) -> dict[str, Any]:
         """For a page script that formats it itself (its keys must be among those the script has)."""
-        return {"key": self.key, "fields": {k: str(v) if isinstance(v, Phrase) else v for k, v in self.fields}}
+        return {"key": self.key, "fields": {k: v.wire() if isinstance(v, Phrase) else v for k, v in self.fields}}
 
 
 def phrase(key: str, **fields: Any) -> Phrase:
@@ -114,9 +119,34 @@ def phrase(key: str, **fields: Any) -> Phrase:
     return Phrase(key, tuple(fields.items()))
 
 
-def in_lang(message: "str | Phrase", lang: str) -> str:
-    """A message that may be a Phrase, in ``lang`` (a plain string as it is)."""
-    return message.in_(lang) if isinstance(message, Phrase) else message
+def in_lang(message: "str | Phrase | BaseException | reasons.Reason", lang: str) -> str:
+    """A message that may be a Phrase or a refusal, in ``lang`` (a plain string or other error as it is)."""
+    said = because(message) if isinstance(message, (BaseException, reasons.Reason)) else message
+    return said.in_(lang) if isinstance(said, Phrase) else str(said)
+
+
+def _labels() -> dict[str, str]:
+    """A setting's English label, field name or noun → its catalogue key, so a refusal naming a setting names it in the page's words."""
+    named = {}
+    for words, table in reversed(SETTING_TABLES.items()):  # the 2D lab's words win where names are shared
+        for s in table:
+            named.update({n: f"{words}.{s.name}" for n in (s.label, s.name, s.noun) if n})
+    return named
+
+
+LABELS = _labels()
+
+
+def because(said: "BaseException | reasons.Reason") -> "Phrase | str":
+    """A refusal (toy2d.reasons.Refused) or a note (Reason) as a Phrase, the setting it names translated too; any
+    other error's own English text."""
+    if isinstance(said, BaseException) and said.args and isinstance(said.args[0], Phrase):
+        return said.args[0]  # our own error, raised with its words
+    why = said.reason if isinstance(said, reasons.Refused) else said
+    if not isinstance(why, reasons.Reason):
+        return str(said)
+    fields = {k: Phrase(LABELS[v]) if k == "name" and v in LABELS else v for k, v in why.fields}
+    return Phrase(f"{why.table}.{why.kind}", tuple(fields.items()))
 
 
 def for_script(*prefixes: str) -> str:

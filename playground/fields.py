@@ -13,18 +13,24 @@ from toy2d import settings
 from playground import i18n, messages
 
 
+def _name(name: str) -> str:
+    """A field's name for a message: a catalogue key said in the page's language, else as given."""
+    return i18n.say(name) if name in i18n.CATALOGUE["en"] else name
+
+
 def number(value: object, name: str, lo: float, hi: float, lo_open: bool = False) -> float:
+    """``value`` if a finite number in range, else gr.Error naming the field (``name``: a catalogue key)."""
     try:
-        return settings.parse_number(value, name, lo, hi, lo_open)
+        return settings.parse_number(value, _name(name), lo, hi, lo_open)
     except ValueError as exc:
-        raise messages.error(str(exc)) from None
+        raise messages.error(exc) from None
 
 
 def whole(value: object, name: str, lo: int, hi: int) -> int:
     try:
-        return settings.parse_whole(value, name, lo, hi)
+        return settings.parse_whole(value, _name(name), lo, hi)
     except ValueError as exc:
-        raise messages.error(str(exc)) from None
+        raise messages.error(exc) from None
 
 
 def declared(setting: settings.Setting, value: Any, prefix: str = "") -> Any:
@@ -32,7 +38,7 @@ def declared(setting: settings.Setting, value: Any, prefix: str = "") -> Any:
     try:
         return setting.parse(value)
     except ValueError as exc:
-        raise messages.error(f"{prefix}{exc}") from None
+        raise messages.error(f"{prefix}{i18n.said(exc)}") from None
 
 
 def number_box(setting: settings.Setting, value: Any, elem_id: str, words: str, **kwargs: Any) -> gr.Number:

@@ -25,6 +25,8 @@ import numpy as np
 from toy2d.metrics import Box
 from toy2d.probe import Frame, colour_range
 
+from playground.catalogue import Phrase
+
 ARROW_SCALE = 0.08  # the reference (largest recent) gradient is drawn this long, as a fraction of the view width
 ACTIONS = ("frame", "play", "step", "d", "g", "slow", "reset")
 MAX_COUNT = 2**53  # the largest whole number a page's JSON carries exactly
@@ -253,9 +255,9 @@ class LabFrame:
         return packer.pack(self.wire(packer))
 
 
-def error_reply(message: str) -> bytes:
-    """A reply the page shows in its message line (and stops playing)."""
-    return pack({"error": message})
+def error_reply(message: "str | Phrase") -> bytes:
+    """A reply the page shows in its message line (and stops playing); a Phrase is said in the page's language."""
+    return pack({"error": message.wire() if isinstance(message, Phrase) else message})
 
 
 BUSY_REPLY = pack({"busy": True})

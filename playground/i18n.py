@@ -12,8 +12,8 @@ from typing import Any
 
 import gradio as gr
 
-from playground.catalogue import (CATALOGUE, DERIVED, LANGS, Phrase, for_script, in_lang,  # noqa: F401
-                                  lang_of, phrase, slug, t)
+from playground.catalogue import (CATALOGUE, DERIVED, LANGS, Phrase, because, for_script,  # noqa: F401
+                                  in_lang, lang_of, phrase, slug, t)
 
 I18N = gr.I18n(**CATALOGUE)  # passed to launch(): component text is translated in the browser
 
@@ -36,5 +36,10 @@ def current_lang() -> str:
 def say(key: str, **fields: Any) -> str:
     """``key`` in the language of the page whose event is running: for messages and pictures."""
     return t(key, current_lang(), **fields)
+
+
+def said(message: "str | Phrase | BaseException") -> str:
+    """A message (our Phrase, a refusal, or plain text) in the language of the page whose event is running."""
+    return in_lang(message, current_lang())
 
 

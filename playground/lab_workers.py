@@ -26,6 +26,7 @@ from typing import Any
 
 from toy2d import threads
 from toy2d.config import TrainConfig
+from toy2d.reasons import Refused
 
 from . import lab_session
 from .lab_groups import Groups
@@ -96,6 +97,8 @@ def _give_back_memory() -> None:
 def _portable(exc: Exception) -> Exception:
     """An exception that surely crosses the socket: bad input stays ValueError/TypeError (the tab catches those),
     anything else becomes a RuntimeError naming what it was."""
+    if isinstance(exc, Refused):
+        return exc  # it pickles with its reason, to be said in the page's language
     for kind in (_Gone, ValueError, TypeError):
         if isinstance(exc, kind):
             return kind(str(exc))

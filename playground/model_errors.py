@@ -14,12 +14,19 @@ from typing import Iterator
 import gradio as gr
 
 from models import device, store
-from playground import messages
+from playground import i18n, messages
 
 log = logging.getLogger(__name__)
 
 
-def reports_unavailable(outputs: int, title: str = "Model unavailable"):
+def model_line(name: str) -> "i18n.Phrase":
+    """Whether a model is here, for a tab's status line (no server paths: store.status has them for the shell)."""
+    ck, where = store.get(name), store.state(name)
+    return i18n.phrase(f"model.{where}", title=ck.title, package=ck.package or "",
+                       requirement=ck.requirement, mb=f"{ck.size / 1e6:.1f}")
+
+
+def reports_unavailable(outputs: int):
     def decorate(fn):
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
@@ -27,7 +34,7 @@ def reports_unavailable(outputs: int, title: str = "Model unavailable"):
                 return fn(*args, **kwargs)
             except store.ModelUnavailable as e:
                 log.warning("%s", e)  # the server's log keeps the paths; the page shows none of them
-                messages.warning(store.redact(str(e)), title=title, duration=None)
+                messages.warning(store.redact(str(e)), title="msg.title.unavailable", duration=None)
                 return (*[gr.skip()] * (outputs - 1), f"⚠️ {store.redact(str(e))}")
             except FileNotFoundError as e:
                 raise missing_weights(e) from None
@@ -36,7 +43,7 @@ def reports_unavailable(outputs: int, title: str = "Model unavailable"):
 
 
 def missing_weights(e: FileNotFoundError) -> gr.Error:
-    return messages.error(f"Trained weights are missing: {store.redact(str(e))}", title="Weights missing")
+    return messages.error(i18n.phrase("msg.weights_missing", file=store.redact(str(e))), title="msg.title.weights")
 
 
 def gpu_call(duration):
@@ -59,6 +66,6 @@ def _our_messages() -> Iterator[None]:
     try:
         yield
     except store.ModelUnavailable as e:
-        raise messages.error(store.redact(str(e)), title="Model unavailable") from None
+        raise messages.error(store.redact(str(e)), title="msg.title.unavailable") from None
     except FileNotFoundError as e:
         raise missing_weights(e) from None

@@ -11,6 +11,7 @@ import time
 from toy2d.config import TrainConfig
 
 from . import limits
+from .catalogue import phrase
 from . import lab_session
 from .lab_session import LabSession, Run
 from .lab_workers import Pool, RemoteSession
@@ -69,8 +70,7 @@ class Registry:
         if full:
             self.reap()
             if len(self) >= self.max_runs:
-                raise ServerFull(f"The server is full: {self.max_runs} live runs of the 2D lab are open. Close "
-                                 f"other tabs of this app, or try again in a few minutes.")
+                raise ServerFull(phrase("lab.msg.server_full", runs=self.max_runs))
         if s is None:
             if self._pool is None:
                 s = LabSession(config)  # built outside the registry lock: it takes a moment

@@ -71,7 +71,7 @@ def rewrite(saved, tmp_path, **changes):
 @pytest.mark.parametrize("changes, message", [
     (dict(config=None), "settings are missing"),
     (dict(config={"data": "ring8"}), "settings are missing or not in this lab's form"),
-    (dict(config='{"batch": 100000}'), "batch must be between"),
+    (dict(config='{"batch": 100000}'), "batch must be a whole number from"),
     (dict(config='{"d_width": 512, "d_depth": 8}'), "weights"),  # too costly for the shared server
     (dict(config="not json"), "not valid JSON"),
     (dict(g=None), "no g weights"),

@@ -52,8 +52,8 @@ def test_diverged_run_reports_it_and_exits_cleanly():
 
 
 @pytest.mark.parametrize("args, message", [
-    (("--lr-d", "-1"), "lr_d must be in"),
-    (("--set", "noise_dim=0"), "noise_dim must be between"),
+    (("--lr-d", "-1"), "lr_d must be a number more than 0"),
+    (("--set", "noise_dim=0"), "noise_dim must be a whole number from"),
     (("--set", "nonsense"), "FIELD=VALUE"),
     (("--data", "points"), "needs a point cloud"),
 ])

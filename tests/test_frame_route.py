@@ -55,10 +55,10 @@ def test_the_server_function_answers_the_same_bytes_in_base64(page):
 
 
 @pytest.mark.parametrize("body, said", [(b"not json", "not JSON"), (b'{"token": 3}', "token"),
-                                        (b'{"token": "no-such-page"}', "has ended"), (b"[]", "object")])
+                                        (b'{"token": "no-such-page"}', "lab.msg.run_ended"), (b"[]", "object")])
 def test_bad_requests_get_a_message_not_a_traceback(page, body, said):
     status, data = raw(page["base"], "POST", body)
-    assert status == 200 and said in unpack(data)["error"]
+    assert status == 200 and said in json.dumps(unpack(data)["error"])
 
 
 def test_a_long_body_is_refused_unread_and_other_methods_are_not_served(page):

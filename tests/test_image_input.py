@@ -39,12 +39,13 @@ def test_exif_rotation_is_applied():
     exif = Image.Exif()
     exif[0x0112] = 6  # rotate 90° clockwise to view
     a, notes = read(encode(im, "JPEG", exif=exif), 512)
-    assert a.shape == (60, 40, 3) and any("EXIF" in n for n in notes)
+    assert a.shape == (60, 40, 3) and any("EXIF" in str(n) for n in notes)
 
 
 def test_long_side_is_capped_with_a_note_and_tiny_or_absurd_pictures_are_refused():
     a, notes = read(encode(Image.new("RGB", (2000, 1000))), 1024)
-    assert a.shape == (512, 1024, 3) and notes == ["scaled from 2000×1000 to 1024×512 (long side at most 1024 px)"]
+    assert a.shape == (512, 1024, 3) and list(map(str, notes)) == [
+        "scaled from 2000×1000 to 1024×512 (long side at most 1024 px)"]
     with pytest.raises(ImageRejected, match="only 10×10 pixels"):
         read(encode(Image.new("RGB", (10, 10))), 512)
     bomb = encode(Image.new("1", (20_000, 20_000)))  # a few KB on disk, 400 MP when decoded

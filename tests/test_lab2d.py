@@ -72,7 +72,7 @@ def test_a_broken_link_warns_and_starts_the_default(page):
     page.request.query_params = {"lr_d": "-3"}
     reply = page.lab.on_load(page.request)
     assert page.lab.registry.get("test-page").config == default_config()
-    assert "link's settings were not used" in frame_of(reply)["message"] and "lr_d" in frame_of(reply)["message"]
+    assert "link's settings were not used" in frame_of(reply)["message"] and "D learning rate" in frame_of(reply)["message"]
 
 
 def test_settings_apply_live_or_restart_and_bad_values_change_nothing(page):
@@ -189,7 +189,7 @@ def test_tick_serves_the_page_loop_by_token_only(page):
     token = frame_of(reply)["token"]
     p = tick(page, token, "play", 4)
     assert p["iteration"] == 4 and p["query"] == page.lab.registry.get("test-page").config.to_query()
-    assert "run has ended" in tick(page, "forged", "play", 4)["error"]
+    assert tick(page, "forged", "play", 4)["error"]["key"] == "lab.msg.run_ended"  # said in the page's language
     assert "error" in unpack(asyncio.run(page.lab.frame([token, "play"])))
     assert "unknown action" in tick(page, token, "rm -rf")["error"]
 

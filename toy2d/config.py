@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from . import budget, distributions, losses, nets, settings
+from .reasons import Refused
 from .settings import setting
 
 OPTIMIZERS = ("sgd", "adam", "rmsprop")
@@ -72,13 +73,12 @@ class TrainConfig:
         settings.check_all(self)
         if self.data == "points":
             if self.points is None:
-                raise ValueError("the 'points' data set needs a point cloud (draw one or upload a CSV)")
+                raise Refused("points_needed")
             distributions.validate_points(self.points)
         if self.batch % self.pack:
-            raise ValueError(f"the batch size ({self.batch}) must be a multiple of the packing ({self.pack}): D "
-                             f"judges the batch in packs of {self.pack} samples")
+            raise Refused("batch_pack", batch=self.batch, pack=self.pack)
         if self.k_d + self.k_g == 0:
-            raise ValueError("k_d and k_g cannot both be 0: an iteration would do nothing")
+            raise Refused("no_steps")
         budget.check(self)  # last: it needs every number in range
         return self
 

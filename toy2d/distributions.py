@@ -10,6 +10,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from .reasons import Refused
+
 Sampler = Callable[[np.random.Generator, int], np.ndarray]
 
 POINTS_JITTER = 0.01  # std of the jitter added around user points, as a fraction of the cloud's extent
@@ -128,19 +130,19 @@ def validate_points(points: Sequence[Sequence[float]] | np.ndarray) -> np.ndarra
     try:
         arr = np.asarray(points, dtype=np.float64)
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"points must be numbers in two columns (x, y): {exc}") from None
+        raise Refused("points_numbers") from None
     if arr.size == 0:
-        raise ValueError("the point cloud is empty: draw or upload at least 2 points")
+        raise Refused("points_empty")
     if arr.ndim != 2 or arr.shape[1] != 2:
-        raise ValueError(f"points must have exactly two columns (x, y); got shape {arr.shape}")
+        raise Refused("points_columns", shape=f"shape {arr.shape}")
     if len(arr) < 2:
-        raise ValueError("at least 2 points are needed to define a distribution")
+        raise Refused("points_two")
     if len(arr) > MAX_POINTS:
-        raise ValueError(f"too many points ({len(arr):,}); at most {MAX_POINTS:,} are accepted")
+        raise Refused("points_many", count=f"{len(arr):,}", most=f"{MAX_POINTS:,}")
     if not np.isfinite(arr).all():
-        raise ValueError("points contain NaN or infinite values")
+        raise Refused("points_finite")
     if np.abs(arr).max() > 1e6:
-        raise ValueError("point coordinates must lie within ±1e6")
+        raise Refused("points_far")
     return arr
 
 
@@ -160,7 +162,7 @@ def get(name: str, points: Sequence[Sequence[float]] | np.ndarray | None = None)
     """Look up a data set by name; ``points`` is required for (and only used by) ``points``."""
     if name == "points":
         if points is None:
-            raise ValueError("the 'points' data set needs a point cloud (draw one or upload a CSV)")
+            raise Refused("points_needed")
         return points_distribution(points)
     if name in _MIXTURES:
         desc, mix = _MIXTURES[name]

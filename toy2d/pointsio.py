@@ -6,6 +6,7 @@ import os
 import numpy as np
 
 from . import distributions
+from .reasons import Refused
 
 MAX_CSV_BYTES = 8 * 1024 * 1024  # ~100 000 rows of "x,y": anything bigger is refused before parsing
 
@@ -29,7 +30,7 @@ def decode_text(raw: bytes) -> str:
                 return raw.decode(encoding)
             except UnicodeDecodeError:
                 continue
-    raise ValueError("the points file is not text: expected CSV rows of x,y numbers")
+    raise Refused("csv_text")
 
 
 def read_points_csv(path: str | os.PathLike) -> np.ndarray:
@@ -38,12 +39,12 @@ def read_points_csv(path: str | os.PathLike) -> np.ndarray:
     try:
         size = os.path.getsize(path)
         if size > MAX_CSV_BYTES:
-            raise ValueError(f"the file is {size / 2**20:.1f} MB; at most {MAX_CSV_BYTES // 2**20} MB "
-                             f"({distributions.MAX_POINTS:,} points) is accepted")
+            raise Refused("csv_big", mb=f"{size / 2**20:.1f}", most_mb=f"{MAX_CSV_BYTES // 2**20}",
+                          most=f"{distributions.MAX_POINTS:,}")
         with open(path, "rb") as fh:
             raw = fh.read()
     except OSError as exc:
-        raise ValueError(f"could not read the points file: {exc.strerror or exc}") from None
+        raise Refused("csv_unread", why=str(exc.strerror or exc)) from None
     text = decode_text(raw)
     rows = []
     for number, line in enumerate(text.splitlines(), 1):
@@ -56,9 +57,9 @@ def read_points_csv(path: str | os.PathLike) -> np.ndarray:
         except ValueError:
             if not rows and number == 1:
                 continue  # a header line such as "x,y"
-            raise ValueError(f"line {number} is not numbers: {line[:40]!r}") from None
+            raise Refused("csv_line", line=number, text=repr(line[:40])) from None
         if len(rows[-1]) != 2:
-            raise ValueError(f"line {number} has {len(rows[-1])} values; each row must be x,y")
+            raise Refused("csv_pairs", line=number, count=len(rows[-1]))
         if len(rows) > distributions.MAX_POINTS:
-            raise ValueError(f"too many points; at most {distributions.MAX_POINTS:,} are accepted")
+            raise Refused("points_many", count=f"> {distributions.MAX_POINTS:,}", most=f"{distributions.MAX_POINTS:,}")
     return distributions.validate_points(rows)

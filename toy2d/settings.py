@@ -12,6 +12,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from .reasons import Refused
+
 _KEY = "setting"
 
 
@@ -39,25 +41,25 @@ class Setting:
         return self.noun or self.name
 
     def check(self, value: Any) -> None:
-        """ValueError naming the setting when ``value`` (already of the field's type) is not allowed."""
+        """A reason (Refused, naming the setting) when ``value`` (already of the field's type) is not allowed."""
         n = self.called
         if self.kind == "choice":
             if value not in self.choices:
-                raise ValueError(f"{n} must be one of {', '.join(self.choices)}; got {value!r}")
+                raise Refused("choice", name=n, choices=", ".join(self.choices), value=repr(value))
         elif self.kind == "bool":
             if not isinstance(value, bool):
-                raise ValueError(f"{n} must be true or false")
+                raise Refused("bool", name=n, value=repr(value))
         elif self.kind == "int":
             if not isinstance(value, int) or isinstance(value, bool):
-                raise ValueError(f"{n} must be a whole number, got {value!r}")
+                raise Refused("whole", name=n, value=repr(value))
             if not self.lo <= value <= self.hi:
-                raise ValueError(f"{n} must be between {self.lo:g} and {self.hi:g}, got {value}")
+                raise Refused("whole_range", name=n, lo=int(self.lo), hi=int(self.hi), value=repr(value))
         else:
             if not (isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)):
-                raise ValueError(f"{n} must be a finite number, got {value!r}")
+                raise Refused("finite", name=n, value=repr(value))
             if not ((value > self.lo if self.lo_open else value >= self.lo) and value <= self.hi):
-                raise ValueError(f"{n} must be in {'(' if self.lo_open else '['}{self.lo:g}, {self.hi:g}], "
-                                 f"got {value!r}")
+                raise Refused("number_open" if self.lo_open else "number_range", name=n, lo=f"{self.lo:g}",
+                              hi=f"{self.hi:g}", value=repr(value))
 
     def coerce(self, value: Any) -> Any:
         """A JSON, query-string or panel value as the field's type (ValueError naming the setting)."""
@@ -83,7 +85,7 @@ class Setting:
                 return float(value)
             return str(value)
         except (TypeError, ValueError, OverflowError):
-            raise ValueError(f"{self.called} must be a {_TYPE_WORD[self.kind]}, got {value!r}") from None
+            raise Refused("type", name=self.called, word=_TYPE_WORD[self.kind], value=repr(value)) from None
 
     def parse(self, value: Any) -> Any:
         """A value typed into a panel (or sent by a crafted request) as the field's type, or a ValueError in the
@@ -94,10 +96,10 @@ class Setting:
             return parse_number(value, self.label, self.lo, self.hi, self.lo_open)
         if self.kind == "bool":
             if not isinstance(value, bool):
-                raise ValueError(f"{self.label} must be on or off, got {value!r}")
+                raise Refused("bool", name=self.label, value=repr(value))
             return value
         if value not in self.choices:
-            raise ValueError(f"{self.label} must be one of {', '.join(self.choices)}, got {value!r}")
+            raise Refused("choice", name=self.label, choices=", ".join(self.choices), value=repr(value))
         return value
 
     @property
@@ -120,15 +122,15 @@ def parse_number(value: object, label: str, lo: float, hi: float, lo_open: bool 
     ok = (isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
           and (value > lo if lo_open else value >= lo) and value <= hi)
     if not ok:
-        span = f"more than {lo:g} and at most {hi:g}" if lo_open else f"from {lo:g} to {hi:g}"
-        raise ValueError(f"{label} must be a number {span}, got {value!r}.")
+        raise Refused("number_open" if lo_open else "number_range", name=label, lo=f"{lo:g}", hi=f"{hi:g}",
+                      value=repr(value))
     return float(value)
 
 
 def parse_whole(value: object, label: str, lo: int, hi: int) -> int:
     if not (isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
             and int(value) == value and lo <= value <= hi):
-        raise ValueError(f"{label} must be a whole number from {lo} to {hi}, got {value!r}.")
+        raise Refused("whole_range", name=label, lo=int(lo), hi=int(hi), value=repr(value))
     return int(value)
 
 

@@ -21,7 +21,8 @@
   const CATALOGUE = __CATALOGUE__;
   let lang = window.gpLang || ((navigator.language || "").toLowerCase().startsWith("ko") ? "ko" : "en");
   const T = (key, fields) => String((CATALOGUE[lang] || {})[key] || CATALOGUE.en[key] || key)
-    .replace(/\{(\w+)\}/g, (m, k) => (fields && k in fields ? fields[k] : m));
+    .replace(/\{(\w+)\}/g, (m, k) => (fields && k in fields ? said(fields[k]) : m));
+  const said = (v) => (v && typeof v === "object" ? T(v.key, v.fields) : v);  // a server's phrase: {key, fields}
   function applyLang() {
     element.querySelectorAll("[data-i18n]").forEach((e) => { e.textContent = T(e.dataset.i18n); });
     element.querySelectorAll("[data-i18n-title]").forEach((e) => { e.title = T(e.dataset.i18nTitle); });
@@ -314,7 +315,7 @@
   }
   function accept(p) {
     if (!p || typeof p !== "object") return;
-    if (p.error) { info("⚠ " + p.error); setPlaying(false); return; }
+    if (p.error) { info("⚠ " + said(p.error)); setPlaying(false); return; }
     if (p.run !== state.run) {
       state.run = p.run; state.losses = { start: 0, rows: [] }; state.metrics = { start: 0, rows: [] }; state.userZoom = false;
     }

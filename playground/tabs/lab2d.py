@@ -142,7 +142,7 @@ class Lab:
         try:
             return self.registry.get(request.session_hash or "anonymous")
         except ServerFull as exc:
-            raise messages.error(str(exc)) from None
+            raise messages.error(exc) from None
 
     def _reply(self, session: Run, message: "str | i18n.Phrase", request: gr.Request) -> list:
         """The view's value with ``message`` in the page's language, and the panel's values."""
@@ -162,11 +162,12 @@ class Lab:
                 config = TrainConfig.from_query(urlencode(query)).validate()
                 message = i18n.phrase("lab.msg.link_restored")
             except ValueError as exc:  # said in the lab's own line: a page load runs outside the queue, which
-                message = i18n.phrase("lab.msg.link_refused", reason=str(exc))  # carries Gradio's toasts
+                message = i18n.phrase("lab.msg.link_refused", reason=i18n.because(exc))  # carries Gradio's toasts
         try:
             session = self.registry.get(request.session_hash or "anonymous", config)
         except ServerFull as exc:
-            return [view_value(None, f"⚠ {exc}", self.route), *values_of(config or default_config())]
+            said = "⚠ " + i18n.in_lang(exc, i18n.lang_of(request.headers))
+            return [view_value(None, said, self.route), *values_of(config or default_config())]
         if config is not None and session.config != config:
             session.restart(config)
         return self._reply(session, message, request)
@@ -180,7 +181,7 @@ class Lab:
         try:
             message = session.change(config_from_values(values, session.config))
         except (ValueError, TypeError) as exc:
-            messages.warning(str(exc))
+            messages.warning(exc)
             return self._unchanged(session)
         if not message:
             return [gr.update()] * (1 + len(PANEL))
@@ -200,7 +201,7 @@ class Lab:
             overrides = {"points": session.config.points} if data == "points" else None
             config, _ = resolve(data, loss, overrides=overrides)
         except ValueError as exc:
-            messages.warning(str(exc))
+            messages.warning(exc)
             return self._unchanged(session)
         session.restart(config)
         return self._reply(session, i18n.phrase("lab.msg.recommended", data=data, loss=loss), request)
@@ -217,7 +218,7 @@ class Lab:
         try:
             message = self._use_points(getattr(evt, "points", None) or [], session, "lab.msg.training_on_drawn")
         except (ValueError, TypeError) as exc:
-            messages.warning(i18n.say("lab.msg.drawing_refused", reason=exc))
+            messages.warning(i18n.phrase("lab.msg.drawing_refused", reason=i18n.because(exc)))
             return self._unchanged(session)
         return self._reply(session, message, request)
 
@@ -225,10 +226,10 @@ class Lab:
         session = self._session(request)
         try:
             if not path:
-                raise ValueError(i18n.say("lab.msg.no_file"))
+                raise ValueError(i18n.phrase("lab.msg.no_file"))
             message = self._use_points(pointsio.read_points_csv(path), session, "lab.msg.training_on_uploaded")
         except ValueError as exc:
-            messages.warning(i18n.say("lab.msg.csv_refused", reason=exc))
+            messages.warning(i18n.phrase("lab.msg.csv_refused", reason=i18n.because(exc)))
             return self._unchanged(session)
         return self._reply(session, message, request)
 
@@ -243,10 +244,10 @@ class Lab:
         session = self._session(request)
         try:
             if not path:
-                raise ValueError(i18n.say("lab.msg.no_file"))
+                raise ValueError(i18n.phrase("lab.msg.no_file"))
             iteration = session.load_file(path)
         except ValueError as exc:
-            messages.warning(i18n.say("lab.msg.run_refused", reason=exc))
+            messages.warning(i18n.phrase("lab.msg.run_refused", reason=i18n.because(exc)))
             return self._unchanged(session)
         return self._reply(session, i18n.phrase("lab.msg.run_loaded", iteration=iteration), request)
 
@@ -274,17 +275,15 @@ class Lab:
         """One frame for the page, packed. Errors come back as {"error": …}, never as a traceback."""
         session = self.registry.by_token(request.token)
         if session is None:
-            return error_reply("This page's run has ended: the server restarted, or the page was away for over "
-                               f"{self.registry.idle_s / 60:.0f} minutes. Reload the page to start again.")
+            return error_reply(i18n.phrase("lab.msg.run_ended", minutes=f"{self.registry.idle_s / 60:.0f}"))
         try:
             self.registry.share_budget(session, playing=request.action == "play")
             return session.reply(request)
         except (ValueError, TypeError, RunLost) as exc:
-            return error_reply(str(exc))
+            return error_reply(i18n.because(exc))
         except Exception as exc:  # noqa: BLE001 — a fault in one page's run must reach that page, not the server
             log.exception("the 2D lab's frame failed")
-            return error_reply(f"This run hit an internal error and was paused ({type(exc).__name__}: {exc}). "
-                               "Press Reset to start again.")
+            return error_reply(i18n.phrase("lab.msg.internal", error=f"{type(exc).__name__}: {exc}"))
 
     async def frame(self, obj: Any) -> bytes:
         """The page's frame request (a FrameRequest object), answered packed. At most one frame per page is computed
@@ -349,7 +348,7 @@ class Lab:
         def fields(_args: Any = None) -> str:
             return self.fields(_args)
 
-        words = i18n.for_script("lab.", "preset.", "happened.")  # the page's own words, both languages
+        words = i18n.for_script("lab.", "preset.", "happened.", "invalid.", "setting.")  # the page's own words, both languages
         js = (STATIC / "lab2d.js").read_text().replace("__PING_MS__", str(round(limits.PAGE_PING_S * 1000))) \
             .replace("__PARENT_ORIGIN__", json.dumps(host.parent_origin())).replace("__CATALOGUE__", words)
         components: dict[str, gr.components.Component] = {}

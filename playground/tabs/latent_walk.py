@@ -13,8 +13,8 @@ import torch
 
 from models import latent, montage, store, video, walks
 from models.dcgan import FacesDCGAN, load_faces
-from playground import exports, fields, messages
-from playground.model_errors import gpu_call, reports_unavailable
+from playground import exports, fields, fonts, i18n, messages
+from playground.model_errors import gpu_call, model_line, reports_unavailable
 from playground.tabs import Page
 
 MODEL = "dcgan-faces"
@@ -32,14 +32,15 @@ def _model() -> FacesDCGAN:
 
 
 def _seeds(text: str, what: str, limit: int = 64) -> list[int]:
+    """Typed seeds, or gr.Error naming the field (``what``: words already in the page's language)."""
     try:
         return latent.parse_seeds(text, limit)
     except ValueError as e:
-        raise messages.error(f"{what}: {e}") from None
+        raise messages.error(f"{what}: {i18n.said(e)}") from None
 
 
 def _truncation(value: float | None) -> float:
-    return fields.number(value, "Truncation", 0, 3, lo_open=True)
+    return fields.number(value, "walk.truncation", 0, 3, lo_open=True)
 
 
 def _scratch(suffix: str) -> Path:
@@ -52,7 +53,9 @@ GRID_GPU_S, WALK_GPU_S = 10, 30
 
 
 def model_status() -> str:
-    return f"**Model** · {store.status(MODEL)} · gan-face-generate 1.1.1, MIT licence, sha256-checked."
+    ck = store.get(MODEL)
+    return i18n.say("walk.status", state=i18n.said(model_line(MODEL)), requirement=ck.requirement,
+                    licence=ck.licence)
 
 
 def reroll() -> str:
@@ -60,13 +63,13 @@ def reroll() -> str:
     return ", ".join(str(secrets.randbelow(100_000)) for _ in range(16))
 
 
-@reports_unavailable(3, "Faces DCGAN unavailable")
+@reports_unavailable(3)
 @gpu_call(GRID_GPU_S)
 def show_grid(seeds_text: str, truncation: float) -> tuple[list, list[int], str]:
-    seeds = _seeds(seeds_text, "Seeds", MAX_GRID)
+    seeds = _seeds(seeds_text, i18n.say("walk.seeds"), MAX_GRID)
     model = _model()
     faces = montage.upscale(model.images(latent.from_seeds(seeds, model.nz, _truncation(truncation))), GRID_SIZE)
-    return [(f, f"seed {s}") for f, s in zip(faces, seeds)], seeds, model_status()
+    return [(f, i18n.say("walk.seed_caption", seed=s)) for f, s in zip(faces, seeds)], seeds, model_status()
 
 
 def first_grid(seeds_text: str, truncation: float, shown: list[int]) -> tuple:
@@ -87,15 +90,16 @@ def walk_command(seeds: list[int], frames: int, mode: str, truncation: float, fp
             f"--truncation {truncation:g} --fps {fps} --out walk.mp4")
 
 
-@reports_unavailable(5, "Faces DCGAN unavailable")
+@reports_unavailable(5)
 @gpu_call(WALK_GPU_S)
 def make_walk(keyframes: str, mode: str, frames: float, fps: float, truncation: float) -> tuple:
-    seeds = _seeds(keyframes, "Keyframes")
+    seeds = _seeds(keyframes, i18n.say("walk.keyframes"))
     if len(seeds) < 2:
-        raise messages.error("Keyframes: a walk needs at least two seeds (click two faces in the grid).")
+        raise messages.error(i18n.phrase("walk.msg.two_seeds"))
     if mode not in latent.INTERPOLATIONS:
-        raise messages.error(f"Interpolation must be one of {', '.join(latent.INTERPOLATIONS)}.")
-    frames, fps = fields.whole(frames, "Frames", 2, walks.MAX_FRAMES), fields.whole(fps, "Frames per second", 1, 60)
+        raise messages.error(i18n.phrase("walk.msg.interpolation", choices=", ".join(latent.INTERPOLATIONS)))
+    frames = fields.whole(frames, "walk.frames", 2, walks.MAX_FRAMES)
+    fps = fields.whole(fps, "walk.fps", 1, 60)
     trunc = _truncation(truncation)
     model = _model()
     try:
@@ -104,47 +108,50 @@ def make_walk(keyframes: str, mode: str, frames: float, fps: float, truncation: 
         raise messages.error(str(e)) from None
     gif = _scratch(".gif")
     video.write(result.frames[:, ::2, ::2], gif, fps)  # half size: GIFs are big
-    info = (f"{len(result.frames)} frames through seeds {', '.join(map(str, seeds))} ({mode}) in "
-            f"{result.seconds:.2f} s. Same video from a shell:\n\n"
-            f"`{walk_command(seeds, frames, mode, trunc, fps)}`")
+    info = i18n.say("walk.info", frames=len(result.frames), seeds=", ".join(map(str, seeds)), mode=mode,
+                    seconds=f"{result.seconds:.2f}", command=walk_command(seeds, frames, mode, trunc, fps))
     return montage.strip(result.frames[:, ::2, ::2], STRIP_FRAMES), str(result.path), str(gif), info, model_status()
 
 
 def _term(model: FacesDCGAN, text: str, name: str, truncation: float) -> tuple[torch.Tensor, list[int]]:
-    seeds = _seeds(text, f"Term {name}", 16)
+    """A term of the arithmetic (``name``: words in the page's language): its seeds' mean z."""
+    seeds = _seeds(text, name, 16)
     return latent.mean_latent(latent.from_seeds(seeds, model.nz, truncation)), seeds
 
 
 def _label(name: str, seeds: list[int]) -> str:
     shown = ",".join(map(str, seeds[:4])) + ("…" if len(seeds) > 4 else "")
-    return f"{name}: {'mean ' if len(seeds) > 1 else 'seed '}{shown}"
+    return i18n.say("walk.term.mean" if len(seeds) > 1 else "walk.term.seed", name=name, seeds=shown)
 
 
-@reports_unavailable(2, "Faces DCGAN unavailable")
+@reports_unavailable(2)
 @gpu_call(GRID_GPU_S)
 def compute_arithmetic(a_text: str, b_text: str, c_text: str, truncation: float) -> tuple:
     trunc, model = _truncation(truncation), _model()
-    (a, sa), (b, sb), (c, sc) = (_term(model, t, n, trunc) for t, n in ((a_text, "A"), (b_text, "B"), (c_text, "C")))
+    (a, sa), (b, sb), (c, sc) = (_term(model, t, i18n.say("walk.term", name=n), trunc)
+                                 for t, n in ((a_text, "A"), (b_text, "B"), (c_text, "C")))
     z = torch.stack([a, b, c, latent.arithmetic(a, b, c)])
     tiles = list(montage.upscale(model.images(z), TILE_SIZE))
     picture = montage.equation(tiles, [_label("A", sa), _label("B", sb), _label("C", sc), "A - B + C"],
-                               ["-", "+", "="])  # the bundled font has no U+2212
+                               ["-", "+", "="],  # Pillow's own font has no U+2212
+                               font=fonts.font(max(12, TILE_SIZE // 8), i18n.current_lang()))
     return picture, model_status()
 
 
-@reports_unavailable(3, "Faces DCGAN unavailable")
+@reports_unavailable(3)
 @gpu_call(GRID_GPU_S)
 def explore(source: str, direction_seed: float, a_text: str, b_text: str, start_text: str, amount: float,
             truncation: float) -> tuple:
     trunc, model = _truncation(truncation), _model()
-    amount = fields.number(amount, "The step along the direction", -1e3, 1e3)
-    start, _ = _term(model, start_text, "Start", trunc)
+    amount = fields.number(amount, "walk.amount", -1e3, 1e3)
+    start, _ = _term(model, start_text, i18n.say("walk.start"), trunc)
     if source == "A − B":
-        direction = _term(model, a_text, "A", trunc)[0] - _term(model, b_text, "B", trunc)[0]
+        a, b = (_term(model, t, i18n.say("walk.term", name=n), trunc)[0] for t, n in ((a_text, "A"), (b_text, "B")))
+        direction = a - b
         if float(direction.norm()) < 1e-6:
-            raise messages.error("A and B are the same, so A − B has no direction: pick different seeds.")
+            raise messages.error(i18n.phrase("walk.msg.same_terms"))
     else:
-        seed = fields.whole(direction_seed, "The direction seed", 0, latent.MAX_SEED)
+        seed = fields.whole(direction_seed, "walk.direction_seed", 0, latent.MAX_SEED)
         direction = latent.from_seeds([seed], model.nz)[0]
     steps = torch.linspace(-DIRECTION_RANGE, DIRECTION_RANGE, 7)
     faces = model.images(latent.along(start, direction, torch.cat([torch.tensor([float(amount)]), steps])))
@@ -153,69 +160,62 @@ def explore(source: str, direction_seed: float, a_text: str, b_text: str, start_
     return big, context, model_status()
 
 
-INTRO = """\
-A **DCGAN** turns a vector *z* of 100 random numbers into a 64×64 face. Each face below comes from a **seed**: the
-seed picks *z*, so the same seed always gives the same face. Nearby *z* give similar faces, which is why
-**walking** from one *z* to another changes the face smoothly, and why **arithmetic** on *z* (A − B + C) and
-**directions** in *z*-space can mean something. Click faces to use their seeds as keyframes.
-"""
-
-
 def create(page: Page) -> None:
     """The tab's layout and events; the grid is drawn the first time the tab is opened."""
-    gr.Markdown(INTRO)
+    T = i18n.text
+    gr.Markdown(T("walk.intro"))
     status = gr.Markdown(model_status, elem_id="walk-status")
     shown = gr.State([])
     with gr.Row(equal_height=True):
-        seeds = gr.Textbox(GRID_SEEDS, label="Seeds", info="whole numbers or ranges, e.g. 3, 7, 20-25",
-                           elem_id="walk-seeds", scale=4)
-        truncation = gr.Slider(0.1, 1.5, 1.0, step=0.05, label="Truncation (scale of z)", elem_id="walk-trunc",
-                               info="below 1: plainer, safer faces; above 1: wilder ones", scale=3)
-        reroll_btn = gr.Button("Re-roll seeds", elem_id="walk-reroll", scale=1)
-        grid_btn = gr.Button("Show faces", variant="primary", elem_id="walk-grid-btn", scale=1)
-    gallery = gr.Gallery(label="Faces (click to add a seed to the keyframes)", columns=8, height=320,
+        seeds = gr.Textbox(GRID_SEEDS, label=T("walk.seeds"), info=T("walk.seeds.info"), elem_id="walk-seeds",
+                           scale=4)
+        truncation = gr.Slider(0.1, 1.5, 1.0, step=0.05, label=T("walk.truncation"), elem_id="walk-trunc",
+                               info=T("walk.truncation.info"), scale=3)
+        reroll_btn = gr.Button(T("walk.reroll"), elem_id="walk-reroll", scale=1)
+        grid_btn = gr.Button(T("walk.show"), variant="primary", elem_id="walk-grid-btn", scale=1)
+    gallery = gr.Gallery(label=T("walk.gallery"), columns=8, height=320,
                          allow_preview=False, elem_id="walk-grid", object_fit="contain")
 
-    with gr.Tab("Walk"):
+    with gr.Tab(T("walk.tab.walk")):
         with gr.Row():
-            keyframes = gr.Textbox("0, 1", label="Keyframes (seeds, in order)", elem_id="walk-keys", scale=3)
-            mode = gr.Radio(list(latent.INTERPOLATIONS), value="slerp", label="Interpolation",
-                            info="slerp stays on the sphere where the faces live", elem_id="walk-mode", scale=2)
-            frames = gr.Slider(2, walks.MAX_FRAMES, 64, step=1, label="Frames", elem_id="walk-frames", scale=2)
-            fps = gr.Slider(1, 60, 24, step=1, label="Frames per second", elem_id="walk-fps", scale=2)
-        walk_btn = gr.Button("Walk", variant="primary", elem_id="walk-btn")
-        strip = gr.Image(label="The walk, 10 frames", elem_id="walk-strip", interactive=False, format="png")
+            keyframes = gr.Textbox("0, 1", label=T("walk.keyframes"), elem_id="walk-keys", scale=3)
+            mode = gr.Radio([(T(f"walk.mode.{m}"), m) for m in latent.INTERPOLATIONS], value="slerp",
+                            label=T("walk.interpolation"), info=T("walk.interpolation.info"), elem_id="walk-mode",
+                            scale=2)
+            frames = gr.Slider(2, walks.MAX_FRAMES, 64, step=1, label=T("walk.frames"), elem_id="walk-frames",
+                               scale=2)
+            fps = gr.Slider(1, 60, 24, step=1, label=T("walk.fps"), elem_id="walk-fps", scale=2)
+        walk_btn = gr.Button(T("walk.walk"), variant="primary", elem_id="walk-btn")
+        strip = gr.Image(label=T("walk.strip"), elem_id="walk-strip", interactive=False, format="png")
         with gr.Row():
-            walk_video = gr.Video(label="Walk (MP4)", autoplay=True, loop=True, elem_id="walk-video", height=300,
-                             interactive=False)
+            walk_video = gr.Video(label=T("walk.video"), autoplay=True, loop=True, elem_id="walk-video", height=300,
+                                  interactive=False)
             with gr.Column():
-                gif = gr.File(label="GIF for slides", elem_id="walk-gif", interactive=False)
+                gif = gr.File(label=T("walk.gif"), elem_id="walk-gif", interactive=False)
                 walk_info = gr.Markdown(elem_id="walk-info")
 
-    with gr.Tab("Arithmetic"):
-        gr.Markdown("Each term is the average *z* of one or more seeds (averaging makes a concept robust, as in "
-                    "the DCGAN paper). **A − B + C** takes what separates A from B and adds it to C.")
+    with gr.Tab(T("walk.tab.arithmetic")):
+        gr.Markdown(T("walk.arithmetic.intro"))
         with gr.Row():
             a = gr.Textbox("0, 1", label="A", elem_id="walk-a")
             b = gr.Textbox("2, 3", label="B", elem_id="walk-b")
             c = gr.Textbox("4", label="C", elem_id="walk-c")
-        arith_btn = gr.Button("Compute A − B + C", variant="primary", elem_id="walk-arith-btn")
+        arith_btn = gr.Button(T("walk.compute"), variant="primary", elem_id="walk-arith-btn")
         equation = gr.Image(label="A − B + C", elem_id="walk-equation", interactive=False, format="png")
 
-    with gr.Tab("Direction"):
-        gr.Markdown("Move a face along one direction in *z*-space. A random direction changes many things at once; "
-                    "**A − B** (the terms from the Arithmetic tab) moves along what separates them. One step is "
-                    "the typical length of a whole *z*.")
+    with gr.Tab(T("walk.tab.direction")):
+        gr.Markdown(T("walk.direction.intro"))
         with gr.Row():
-            source = gr.Radio(["random", "A − B"], value="random", label="Direction", elem_id="walk-dir-source")
-            direction_seed = gr.Number(7, label="Direction seed (random)", precision=0, elem_id="walk-dir-seed")
-            start = gr.Textbox("4", label="Start (seeds, averaged)", elem_id="walk-start")
-        amount = gr.Slider(-DIRECTION_RANGE, DIRECTION_RANGE, 0.0, step=0.05, label="Step along the direction",
+            source = gr.Radio([(T("walk.direction.random"), "random"), ("A − B", "A − B")], value="random",
+                              label=T("walk.direction"), elem_id="walk-dir-source")
+            direction_seed = gr.Number(7, label=T("walk.direction_seed"), precision=0, elem_id="walk-dir-seed")
+            start = gr.Textbox("4", label=T("walk.start"), elem_id="walk-start")
+        amount = gr.Slider(-DIRECTION_RANGE, DIRECTION_RANGE, 0.0, step=0.05, label=T("walk.amount"),
                            elem_id="walk-amount")
         with gr.Row():
-            moved = gr.Image(label="Start + step × direction", elem_id="walk-moved", interactive=False,
+            moved = gr.Image(label=T("walk.moved"), elem_id="walk-moved", interactive=False,
                              format="png", scale=1)
-            context = gr.Image(label=f"From −{DIRECTION_RANGE:g} to +{DIRECTION_RANGE:g}", elem_id="walk-context",
+            context = gr.Image(label=T("walk.context"), elem_id="walk-context",
                                interactive=False, format="png", scale=2)
 
     grid_event = dict(fn=show_grid, inputs=[seeds, truncation], outputs=[gallery, shown, status])

@@ -189,7 +189,7 @@ def run_gatys(photo: str | None, style: str | None, backbone_name: str, size, it
         net, config = gatys_config(backbone_name, size, iterations, alpha, log_beta, tv, start, optimizer,
                                    *layer_weights)
     except store.ModelUnavailable as e:
-        messages.warning(str(e), title="Model unavailable", duration=None)
+        messages.warning(str(e), title="msg.title.unavailable", duration=None)
         yield gr.skip(), gr.skip(), f"⚠️ {e}"
         return
     content = read_upload(photo, "photo", 1024)
