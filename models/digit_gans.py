@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from toy2d import losses, settings
+from toy2d import losses, reasons, settings
 from toy2d.settings import setting
 
 from . import digits
@@ -23,7 +23,7 @@ OPTIMIZERS = ("adam", "sgd", "rmsprop")
 PIXELS = digits.SIDE * digits.SIDE
 GRID = 10          # the fixed-noise grid is GRID × GRID samples
 METRIC_SAMPLES = 1000
-LOSS_LABELS = {"d": "D", "g": "G"}  # a step record's keys as a message names them
+LOSS_LABELS = {"d": "D", "g": "G"}  # a step record's keys as a message names them (reasons.STOPPED's net.*)
 
 
 class Generator(nn.Module):
@@ -235,11 +235,13 @@ class DigitGAN:
         self.iteration += 1
         record["iteration"] = self.iteration
         self.history.append(record)
-        reasons = {name: losses.broken(value) for name, value in record.items() if name != "iteration"}
-        if any(reasons.values()):
-            bad = " and ".join(f"the {LOSS_LABELS.get(name, name)} loss {why}" for name, why in reasons.items() if why)
-            self.diverged = (f"{bad} at iteration {self.iteration}: the learning rates are probably too high for "
-                             f"{self.config.optimizer}; lower them and reset")
+        broke = [(name, why) for name, value in record.items() if name != "iteration"
+                 and (why := losses.broken(value)) is not None]
+        if broke:
+            name, why = broke[0]  # the first loss that broke
+            loss = reasons.stopped("loss", net=reasons.stopped(f"net.{LOSS_LABELS.get(name, name)}"), why=why)
+            self.diverged = reasons.stopped("digits", why=loss, iteration=self.iteration,
+                                            optimizer=self.config.optimizer)
         return record
 
     def run(self, iterations: int) -> None:

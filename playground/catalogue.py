@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from models import image_input, latent, refusals  # noqa: F401  (they add their sentences to reasons.TABLES)
+from models import fast_style, image_input, latent, refusals  # noqa: F401  (they add their sentences to reasons.TABLES)
 from models.digit_gans import DigitConfig
 from toy2d import phenomena, reasons, settings
 from toy2d.config import SETTINGS
@@ -68,6 +68,10 @@ def _derive() -> set[str]:
     for kind, saying in phenomena.SAYINGS.items():  # what a preset's sign says happened: English in phenomena.py
         CATALOGUE["en"][f"happened.{kind}"] = saying
         made.add(f"happened.{kind}")
+    for i in range(fast_style.NUM_STYLES):  # the built-in styles' names, for choices (no fields there)
+        for lang in LANGS:
+            CATALOGUE[lang][f"style.name.{i}"] = CATALOGUE[lang]["style.name"].format(number=i)
+        made.add(f"style.name.{i}")
     for table, sentences in reasons.TABLES.items():  # refusals and upload notes: English in toy2d, models
         for kind, sentence in sentences.items():
             CATALOGUE["en"][f"{table}.{kind}"] = sentence
@@ -145,7 +149,8 @@ def because(said: "BaseException | reasons.Reason") -> "Phrase | str":
     why = said.reason if isinstance(said, reasons.Refused) else said
     if not isinstance(why, reasons.Reason):
         return str(said)
-    fields = {k: Phrase(LABELS[v]) if k == "name" and v in LABELS else v for k, v in why.fields}
+    fields = {k: because(v) if isinstance(v, reasons.Reason) else Phrase(LABELS[v]) if k == "name" and v in LABELS
+              else v for k, v in why.fields}
     return Phrase(f"{why.table}.{why.kind}", tuple(fields.items()))
 
 

@@ -22,7 +22,7 @@ from toy2d.compare import LockStep, Track
 from toy2d.conditional import ClassScore, ConditionalTrainer
 
 from . import fonts, render
-from .catalogue import t
+from .catalogue import in_lang, t
 from .frame_protocol import ViewLayers
 
 TEXT = 18  # px: every text in these pictures
@@ -146,7 +146,7 @@ def panel(model, box: probe.Box, title: str, colour: tuple[int, int, int],
     for i, line in enumerate(lines):
         draw.text((6, PANEL + 3 + i * (TEXT + 4)), line, fill="white", font=f)
     if model.diverged:
-        notice = [t("picture.diverged", lang), *wrap(model.diverged.reason, PANEL - 12, lang=lang)[:2]]
+        notice = [t("picture.diverged", lang), *wrap(in_lang(model.diverged.why, lang), PANEL - 12, lang=lang)[:2]]
         draw.rectangle((0, TEXT + 10, PANEL, TEXT + 16 + len(notice) * (TEXT + 4)), fill=(255, 235, 200))
         for i, line in enumerate(notice):
             draw.text((6, TEXT + 13 + i * (TEXT + 4)), line, fill=(160, 60, 0), font=f)

@@ -5,10 +5,11 @@ several times faster than a Plotly figure per frame (../shared/notes/live-render
 """
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
+
+from playground import fonts
+from playground.catalogue import t
 
 CELL = 40            # on-screen pixels per generated 8×8 digit
 GAP = 3
@@ -19,15 +20,14 @@ COLOURS = {"d": (214, 39, 40), "g": (31, 119, 180), "cycle": (44, 160, 44), "ide
 CYCLE_ROWS = ("a", "G(a)", "F(G(a))", "b", "F(b)", "G(F(b))")
 
 
-@functools.lru_cache(maxsize=8)
-def _font(size: int) -> ImageFont.ImageFont:
-    return ImageFont.load_default(size=size)
+def _font(size: int, lang: str) -> ImageFont.ImageFont:
+    return fonts.font(size, lang)
 
 
-def grid_picture(grid: np.ndarray, row_labels: list[str]) -> Image.Image:
+def grid_picture(grid: np.ndarray, row_labels: list[str], lang: str = "en") -> Image.Image:
     """(rows, cols, 8, 8) in [0, 1] → white-on-black digits with a label left of each row."""
     rows, cols = grid.shape[:2]
-    font = _font(TEXT)
+    font = _font(TEXT, lang)
     draw = ImageDraw.Draw(Image.new("RGB", (1, 1)))
     left = 12 + max((draw.textlength(label, font=font) for label in row_labels), default=-12)
     left = int(left)
@@ -43,11 +43,11 @@ def grid_picture(grid: np.ndarray, row_labels: list[str]) -> Image.Image:
     return im
 
 
-def loss_chart(history: list[dict[str, float]], keys: list[str]) -> Image.Image:
+def loss_chart(history: list[dict[str, float]], keys: list[str], lang: str = "en") -> Image.Image:
     im = Image.new("RGB", (CHART_W, CHART_H), "white")
     draw = ImageDraw.Draw(im)
-    font = _font(TEXT)
-    draw.text((4, 2), "losses, last 500 iterations", fill=INK, font=font)
+    font = _font(TEXT, lang)
+    draw.text((4, 2), t("img.picture.losses", lang, n=500), fill=INK, font=font)
     tail = history[-500:]
     if len(tail) >= 2:
         values = np.array([[h.get(k, np.nan) for k in keys] for h in tail], dtype=float)
@@ -58,7 +58,7 @@ def loss_chart(history: list[dict[str, float]], keys: list[str]) -> Image.Image:
         left = 10 + max(draw.textlength(f"{v:.2g}", font=font) for v in (lo, hi))
         x = 4
         for j, key in enumerate(keys):  # the legend, one row under the title, with each loss's latest value
-            label = f"{key} {values[-1, j]:.3g}"
+            label = f"{t(f'img.loss.{key}', lang)} {values[-1, j]:.3g}"
             draw.text((x, TEXT + 6), label, fill=COLOURS.get(key, INK), font=font)
             x += draw.textlength(label, font=font) + 14
         for j, key in enumerate(keys):
@@ -72,14 +72,14 @@ def loss_chart(history: list[dict[str, float]], keys: list[str]) -> Image.Image:
     return im
 
 
-def histogram_chart(metrics: dict | None, title: str) -> Image.Image:
+def histogram_chart(metrics: dict | None, title: str, lang: str = "en") -> Image.Image:
     im = Image.new("RGB", (CHART_W, CHART_H), "white")
     draw = ImageDraw.Draw(im)
-    font = _font(TEXT)
+    font = _font(TEXT, lang)
     for i, line in enumerate(title.split("\n")):
         draw.text((4, 2 + i * (TEXT + 4)), line, fill=INK, font=font)
     if not metrics:
-        draw.text((4, 80), "measuring…", fill=INK, font=font)
+        draw.text((4, 80), t("picture.measuring", lang), fill=INK, font=font)
         return im
     hist = metrics["histogram"]
     accuracy = metrics.get("accuracy_per_class")
@@ -96,12 +96,13 @@ def histogram_chart(metrics: dict | None, title: str) -> Image.Image:
 
 
 def frame(grid: np.ndarray, row_labels: list[str], history: list[dict[str, float]], keys: list[str],
-          metrics: dict | None, caption: str) -> Image.Image:
-    """The whole frame."""
-    left = grid_picture(grid, row_labels)
-    title = "digits the judge sees (grey line: 10 %)" + ("\ngreen: accuracy on the asked digit"
-                                                           if metrics and "accuracy" in metrics else "")
-    right = [loss_chart(history, keys), histogram_chart(metrics, title)]
+          metrics: dict | None, caption: str, lang: str = "en") -> Image.Image:
+    """The whole frame, its words in ``lang``."""
+    left = grid_picture(grid, row_labels, lang)
+    title = t("img.picture.judge", lang)
+    if metrics and "accuracy" in metrics:
+        title += "\n" + t("img.picture.accuracy", lang)
+    right = [loss_chart(history, keys, lang), histogram_chart(metrics, title, lang)]
     height = max(left.height, sum(r.height for r in right)) + TEXT + 10
     im = Image.new("RGB", (left.width + CHART_W + 16, height), "white")
     im.paste(left, (0, 0))
@@ -109,5 +110,5 @@ def frame(grid: np.ndarray, row_labels: list[str], history: list[dict[str, float
     for r in right:
         im.paste(r, (left.width + 12, y))
         y += r.height
-    ImageDraw.Draw(im).text((4, height - TEXT - 4), caption, fill=INK, font=_font(TEXT))
+    ImageDraw.Draw(im).text((4, height - TEXT - 4), caption, fill=INK, font=_font(TEXT, lang))
     return im

@@ -50,11 +50,6 @@ MAX_ITERATIONS_PER_CALL = 2_000  # a request for more is clipped: one call must 
 # iterations per second actually reached.
 FRAME_TRAIN_BUDGET_S = 0.05
 
-# the likely cause of a divergence and how to recover, per phase, for the message the page shows
-RECOVERY = ("Lower the learning rates (or switch to Adam), then press Reset. A WGAN without a penalty or weight "
-            "clipping, or a very small batch, can also blow up.")
-
-
 @dataclass(frozen=True)
 class Recording:
     """What the GIF export draws: recorded views with their iterations, over the run's real points."""
@@ -328,7 +323,8 @@ class LabSession:
             run=self.run_id, iteration=t.iteration, d_steps=t.d_steps, g_steps=t.g_steps,
             d_loss=number(t.d_loss), g_loss=number(t.g_loss), loss=self.config.loss,
             next_phase=self.next_phase(), k_d=self.config.k_d, k_g=self.config.k_g,
-            diverged=None if t.diverged is None else f"{t.diverged.message()}. {RECOVERY}",
+            diverged=None if t.diverged is None else i18n.phrase(  # with how to recover: lab.msg.diverged
+                "lab.msg.diverged", why=i18n.because(t.diverged.said())).wire(),
             ips=round(self.iterations_per_second(), 1), per_frame=self.per_frame(),
             floors=dict(kl=self.reference.kl_floor_bits, js=self.reference.js_floor_bits),
             modes_total=None if mixture is None else len(mixture.centres), mode_window=modes.DEFAULT_WINDOW,

@@ -11,12 +11,15 @@ from typing import Any, Callable, Iterator
 
 import gradio as gr
 
+from playground import i18n
+from playground.catalogue import t
+
 FRAME_S = 1 / 15  # at most 15 frames/s: Chromium paints these JPEG frames as fast (benchmarks/experiments2d.py)
 TRAIN_BUDGET_S = 0.04  # a frame trains at most this long, so a costly setting slows training, not the picture
 
 
-PAUSE_LABEL = "‖ Pause"  # not ⏸: Debian's fonts (and older Windows ones) have no glyph for it, only a box
-PLAY_LABEL = "▶ Play"
+# The button's words: "‖ Pause", not ⏸ (Debian's fonts and older Windows ones have no glyph for it, only a box).
+PAUSE_LABEL, PLAY_LABEL = i18n.text("live.pause"), i18n.text("live.play")
 
 
 def play_button(playing: bool) -> gr.Button:
@@ -55,12 +58,11 @@ def train(step: Callable[[], Any], n: int, budget_s: float | None = None) -> int
     return n
 
 
-def short(done: int, asked: int) -> str:
+def short(done: int, asked: int, lang: str = "en") -> str:
     """What the view says when a frame trained fewer iterations than the speed slider asks."""
     if done >= asked:
         return ""
-    return (f" · {done} of {asked} iterations per frame: each frame trains at most {TRAIN_BUDGET_S * 1000:.0f} ms, "
-            f"so the picture stays fluid")
+    return " · " + t("live.short", lang, done=done, asked=asked, ms=f"{TRAIN_BUDGET_S * 1000:.0f}")
 
 
 def iterations(speed: float | None, most: int = 200) -> int:

@@ -11,20 +11,22 @@ import gradio as gr
 import numpy as np
 
 from models import image_input
-from playground import limits, messages
+from playground import i18n, limits, messages
 
 
 def read_upload(path: str | None, what: str, max_side: int, quiet: bool = False) -> np.ndarray:
     """An uploaded picture as RGB uint8, with a toast for anything that was changed on the way (unless quiet:
-    thumbnails are scaled on purpose). A missing or unusable file is a gr.Error that says why."""
+    thumbnails are scaled on purpose). A missing or unusable file is a gr.Error that says why. ``what``: the
+    picture's name, a catalogue key (upload.what.*)."""
+    name = i18n.say(what)
     if not path:
-        raise messages.error(f"Add a {what} first (upload one or click an example).")
+        raise messages.error(i18n.phrase("upload.missing", what=name))
     try:
         picture, notes = image_input.read(path, max_side)
     except image_input.ImageRejected as e:
-        raise messages.error(f"The {what} was not used: {e}.") from None
+        raise messages.error(i18n.phrase("upload.refused", what=name, reason=i18n.because(e))) from None
     for note in notes if not quiet else ():
-        messages.info(f"{what.capitalize()}: {note}.")
+        messages.info(i18n.phrase("upload.note", what=name, note=i18n.because(note)))
     return picture
 
 
@@ -35,7 +37,7 @@ def chosen_size(value: object, allowed: tuple[int, ...]) -> int:
     except (TypeError, ValueError, OverflowError):
         size = -1
     if size not in allowed:
-        raise messages.error(f"Size must be one of {', '.join(map(str, allowed))} pixels.")
+        raise messages.error(i18n.phrase("upload.size", sizes=", ".join(map(str, allowed))))
     return size
 
 
@@ -73,7 +75,7 @@ def drawing_as_sent(pad: gr.Sketchpad, max_side: int) -> gr.Sketchpad:
         try:
             picture, _ = image_input.read(source, max_side)
         except image_input.ImageRejected as e:
-            raise messages.error(f"The drawing was not used: {e}.") from None
+            raise messages.error(i18n.phrase("upload.refused", what=i18n.say("upload.what.drawing"), reason=i18n.because(e))) from None
         return {"composite": picture}
     pad.preprocess = preprocess
     return pad
@@ -83,11 +85,11 @@ def _data_url_file(url: str, cache_dir: str) -> str:
     """A picture sent inline (data:…;base64,…) as a file, capped like an upload."""
     header, _, data = url.partition(",")
     if len(data) > 4 * limits.MAX_UPLOAD_MB * 1e6 / 3 + 4 or ";base64" not in header:
-        raise messages.error("The picture was not used: inline pictures are limited to the upload size.")
+        raise messages.error(i18n.phrase("upload.inline_big"))
     try:
         raw = base64.b64decode(data, validate=True)
     except (binascii.Error, ValueError):
-        raise messages.error("The picture was not used: its inline data is not valid base64.") from None
+        raise messages.error(i18n.phrase("upload.inline_bad")) from None
     path = Path(cache_dir) / "inline" / hashlib.sha256(raw).hexdigest()[:20]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(raw)

@@ -6,7 +6,9 @@ import numpy as np
 from PIL import Image, ImageDraw
 import pytest
 
-from playground import compare_frames
+from playground import compare_frames, live_loop
+from toy2d import reasons
+from toy2d.trainer import Divergence
 from playground.tabs import experiments2d as ex
 from toy2d.modes import ModeHistory
 from toy2d.compare import Track
@@ -52,13 +54,13 @@ def test_bad_panel_values_raise_a_message_and_build_nothing(index, bad):
 def test_play_streams_frames_until_pause_and_reset_ends_the_old_stream():
     run, *_ = ab()
     run, button = ex.toggle(run)
-    assert run.playing and "Pause" in button.value
+    assert run.playing and button.value == str(live_loop.PAUSE_LABEL)
     frames = ex.stream(run, 3)
     first = next(frames)
     assert run.lock.iteration == 3 and first[0].size[0] > 600
     new, *_ = ex.ab_new(run, *ex.ab_pair(ex.DEFAULT_PAIR)[:1], 0, *ex.ab_pair(ex.DEFAULT_PAIR)[1:])
     assert not run.playing and not new.playing
-    assert [out[-1].value for out in frames] in ([], ["▶ Play"])  # the old stream ends at once
+    assert [out[-1].value for out in frames] in ([], [str(live_loop.PLAY_LABEL)])  # the old stream ends at once
 
 
 def test_picking_a_pair_fills_the_panel_and_builds_its_runs_in_one_event():
@@ -68,7 +70,7 @@ def test_picking_a_pair_fills_the_panel_and_builds_its_runs_in_one_event():
     out = ex.ab_pick(old, name, 4)
     assert out[:-4] == ex.ab_pair(name)
     run, picture, line, button = out[-4:]
-    assert not old.playing and not run.playing and button.value == "▶ Play"
+    assert not old.playing and not run.playing and button.value == str(live_loop.PLAY_LABEL)
     assert [t.model.config.k_d for t in run.lock.tracks] == [1, 5] and run.lock.tracks[0].model.config.seed == 4
     assert all(isinstance(v, type(gr.skip())) for v in ex.ab_pick(old, "no such pair", 4))
 
@@ -78,7 +80,7 @@ def test_play_on_a_run_that_a_reset_paused_answers_play_and_keeps_the_view():
     generator that yields nothing, so it must yield once: the view untouched, the button back to Play."""
     run, *_ = ab()
     out = list(ex.stream(run, 3))
-    assert len(out) == 1 and out[0][-1].value == "▶ Play"
+    assert len(out) == 1 and out[0][-1].value == str(live_loop.PLAY_LABEL)
     assert all(isinstance(v, type(gr.skip())) for v in out[0][:-1]) and len(out[0]) == 3
     assert run.lock.iteration == 0
 
@@ -124,10 +126,10 @@ def test_a_diverging_conditional_run_pauses_with_a_warning(monkeypatch):
     run, *_ = ex.cgan_new(None, "ring8", 0, "nonsaturating", 0)
     run.playing = True
     warnings = []
-    monkeypatch.setattr(gr, "Warning", lambda m: warnings.append(m))
-    run.trainer.diverged = type("D", (), {"message": lambda self: "training diverged at iteration 3"})()
+    monkeypatch.setattr(gr, "Warning", lambda m, **kw: warnings.append(m))
+    run.trainer.diverged = Divergence(3, "D", reasons.stopped("became", value="nan"))
     run.render()
-    assert not run.playing and "diverged" in warnings[0]
+    assert not run.playing and "diverged at iteration 3" in warnings[0] and "became nan" in warnings[0]
 
 
 def test_mode_timeline_paints_covered_modes_only():

@@ -5,6 +5,7 @@ import gradio as gr
 import pytest
 from PIL import Image
 
+from playground import live_loop
 from playground.tabs import image_lab as tab
 
 DEFAULTS = ("cgan", "nonsaturating", "adam", 1e-3, 1e-3, 1, 1, 64, 32, 0, 3, 8, 10.0, 5.0)
@@ -20,18 +21,18 @@ def test_reset_builds_a_paused_run_and_a_frame_with_metrics():
     run, picture, line, button = tab.new_run(None, *settings())
     assert isinstance(picture, Image.Image) and picture.width > 500
     assert run.gan.iteration == 0 and not run.playing and "cGAN accuracy" in line and "judge" in line
-    assert button.value == "▶ Play"
+    assert button.value == str(live_loop.PLAY_LABEL)
 
 
 def test_play_streams_frames_until_pause():
     run, button = tab.toggle(None, *settings())
-    assert run.playing and "Pause" in button.value
+    assert run.playing and button.value == str(live_loop.PAUSE_LABEL)
     frames = tab.stream(run, 5)
     next(frames)
     next(frames)
     assert run.gan.iteration == 10
     run, button = tab.toggle(run, *settings())
-    assert not run.playing and "Play" in button.value
+    assert not run.playing and button.value == str(live_loop.PLAY_LABEL)
     assert list(frames) == []  # the stream ends once paused
     run2, *_ = tab.new_run(run, *settings())
     assert run2 is not run and not run.playing
@@ -65,7 +66,7 @@ def test_divergence_pauses_with_a_message():
     run.gan.loss = dataclasses.replace(run.gan.loss, d_loss=lambda r, f: (r - f).mean() * float("nan"))
     with pytest.warns(UserWarning, match="Training stopped"):
         out = list(tab.stream(run, 3))
-    assert len(out) == 1 and not run.playing and out[0][2].value == "▶ Play"
+    assert len(out) == 1 and not run.playing and out[0][2].value == str(live_loop.PLAY_LABEL)
 
 
 def test_cyclegan_rows_and_the_live_walk():

@@ -4,6 +4,7 @@ import pytest
 
 from playground import lab_session as session_module
 from playground.frame_protocol import FrameRequest, unpack
+from playground.catalogue import t
 from playground.lab_session import LabSession
 from toy2d import probe
 from toy2d.config import TrainConfig
@@ -148,10 +149,17 @@ def test_live_changes_keep_the_run_and_structural_ones_restart_it(session):
     assert session.config == before
 
 
+def words(wire: dict, lang: str) -> str:
+    """A phrase sent to the page ({key, fields}, fields possibly phrases too), said as lab2d.js says it."""
+    return t(wire["key"], lang, **{k: words(v, lang) if isinstance(v, dict) else v for k, v in wire["fields"].items()})
+
+
 def test_a_diverging_run_stops_with_a_message_and_the_session_keeps_working():
     s = LabSession(SMALL.replace(opt_d="sgd", opt_g="sgd", lr_d=10.0, lr_g=10.0, loss="least-squares"))
     p = s.act("play", 500)
-    assert p.diverged and "Lower the learning rates" in p.diverged and "Reset" in p.diverged
+    said = {lang: words(p.diverged, lang) for lang in ("en", "ko")}  # as the page's script says it
+    assert "diverged at iteration" in said["en"] and "Lower the learning rates" in said["en"] and "Reset" in said["en"]
+    assert "발산" in said["ko"] and "초기화" in said["ko"] and "학습률" in said["ko"]
     assert p.iteration < 500
     assert s.act("play", 5).iteration == p.iteration  # a diverged run does nothing more…
     s.change(s.config.replace(lr_d=1e-3, lr_g=1e-3, opt_d="adam", opt_g="adam"))

@@ -32,7 +32,7 @@ def test_every_upload_reaches_the_reader_as_sent(demo, tmp_path):
     path = rgba(tmp_path / "transparent.png")
     for image in inputs:
         assert image.preprocess(FileData(path=path, orig_name="transparent.png")) == path, image.elem_id
-    picture = uploads.read_upload(path, "photo", 256, quiet=True)
+    picture = uploads.read_upload(path, "upload.what.photo", 256, quiet=True)
     assert picture.mean() > 180  # onto white (Gradio's RGB conversion made the same file black: mean ~20)
 
 
@@ -40,7 +40,7 @@ def test_a_16_bit_ramp_keeps_its_grey_levels(tmp_path):
     ramp = (np.linspace(0, 65535, 64 * 64).reshape(64, 64)).astype(np.uint16)
     path = tmp_path / "ramp16.png"
     Image.fromarray(ramp).save(path)
-    picture = uploads.read_upload(str(path), "photo", 256, quiet=True)
+    picture = uploads.read_upload(str(path), "upload.what.photo", 256, quiet=True)
     assert 100 < picture.mean() < 155 and picture.min() < 10 and picture.max() > 245
 
 
@@ -51,7 +51,7 @@ def test_a_huge_greyscale_png_is_refused_from_its_header(demo, tmp_path):
     image = picture_inputs(demo)[0]
     assert image.preprocess(FileData(path=str(path), orig_name="huge.png")) == str(path)
     with pytest.raises(Exception, match="169 MP"):
-        uploads.read_upload(str(path), "photo", 256)
+        uploads.read_upload(str(path), "upload.what.photo", 256)
 
 
 @pytest.mark.parametrize("content", [b"", b"garbage, not a picture"])
@@ -60,7 +60,7 @@ def test_garbage_is_refused_with_a_reason(demo, tmp_path, content):
     path.write_bytes(content)
     assert picture_inputs(demo)[0].preprocess(FileData(path=str(path), orig_name="bad.png")) == str(path)
     with pytest.raises(Exception, match="not a picture this app can read"):
-        uploads.read_upload(str(path), "photo", 256)
+        uploads.read_upload(str(path), "upload.what.photo", 256)
 
 
 def test_the_sketch_pad_reads_its_drawing_with_the_same_reader(demo, tmp_path):

@@ -63,7 +63,7 @@ def test_builtin_result_strength_and_colours(photo):
 
 @pytest.mark.parametrize("kw, message", [
     ({"s1": tab.NONE}, "at least one style"),
-    ({"w1": -1.0}, "style weight must be a number from 0"),
+    ({"w1": -1.0}, "(?i)style weight must be a number from 0"),
     ({"strength": 2.0}, "Strength"),
     ({"size": 300}, "Size must be one of"),
 ])

@@ -14,6 +14,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from . import reasons
+
 Tensor = torch.Tensor
 Array = np.ndarray
 
@@ -23,12 +25,12 @@ Array = np.ndarray
 LOSS_LIMIT = 1e5
 
 
-def broken(value: float) -> str | None:
+def broken(value: float) -> "reasons.Reason | None":
     """Why a loss value ends the run ("became nan", "reached 2.6e+06, beyond ±10000…"), or None if it is usable."""
     if not math.isfinite(value):
-        return f"became {value}"
+        return reasons.stopped("became", value=str(value))
     if abs(value) > LOSS_LIMIT:
-        return f"reached {value:.3g}, beyond ±{LOSS_LIMIT:g}: the network's outputs have blown up"
+        return reasons.stopped("beyond", value=f"{value:.3g}", limit=f"{LOSS_LIMIT:g}")
     return None
 
 

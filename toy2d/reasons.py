@@ -1,4 +1,4 @@
-"""Why a value was refused, or what was changed on the way, in words a page can translate.
+"""Why a value was refused, what was changed on the way, or why a run stopped, in words a page can translate.
 
 A ``Reason`` is a sentence's kind and fields; ``str()`` is its English. ``Refused`` is a ValueError carrying one.
 Each table of sentences is registered under a name (``invalid`` here; models.image_input adds ``image``) and the
@@ -42,7 +42,24 @@ REASONS = {
     "csv_line": "line {line} is not numbers: {text}",
     "csv_pairs": "line {line} has {count} values; each row must be x,y",
 }
-TABLES: dict[str, dict[str, str]] = {"invalid": REASONS}  # every table, by its catalogue prefix (others add theirs)
+# Why a run stopped (toy2d.trainer, toy2d.vae, models.digit_gans): a loss or weight that broke
+STOPPED = {
+    "message": "training diverged at iteration {iteration} ({phase} step): {why}",
+    "loss": "the {net} loss {why}",
+    "weight": "a {net} weight became NaN or infinite (learning rate too high?)",
+    "became": "became {value}",
+    "beyond": "reached {value}, beyond ±{limit}: the network's outputs have blown up",
+    "digits": "{why} at iteration {iteration}: the learning rates are probably too high for {optimizer}; lower them "
+              "and reset",
+    "net.discriminator": "discriminator",
+    "net.generator": "generator",
+    "net.VAE": "VAE",
+    "net.D": "D",
+    "net.G": "G",
+    "net.cycle": "cycle",
+    "net.identity": "identity",
+}
+TABLES: dict[str, dict[str, str]] = {"invalid": REASONS, "stopped": STOPPED}  # every table, by its catalogue prefix (others add theirs)
 
 
 @dataclass(frozen=True)
@@ -54,6 +71,11 @@ class Reason:
 
     def __str__(self) -> str:
         return TABLES[self.table][self.kind].format(**dict(self.fields))
+
+
+def stopped(kind: str, **fields: Any) -> Reason:
+    """Why a run stopped (the STOPPED table)."""
+    return reason(kind, "stopped", **fields)
 
 
 def reason(kind: str, table: str = "invalid", **fields: Any) -> Reason:

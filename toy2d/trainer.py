@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from torch.func import functional_call
 
-from . import distributions, fastpath, losses, nets
+from . import distributions, fastpath, losses, nets, reasons
 from .config import TrainConfig
 
 LR_FLOOR = 0.01  # the learning-rate factor a cosine decay ends at
@@ -25,11 +25,19 @@ HISTORY_KEPT = 20_000  # loss history rows kept: a live session can run for hour
 @dataclass(frozen=True)
 class Divergence:
     iteration: int
-    phase: str  # "D" or "G"
-    reason: str
+    phase: str  # "D", "G" or "VAE"
+    why: reasons.Reason
+
+    @property
+    def reason(self) -> str:
+        return str(self.why)
+
+    def said(self) -> reasons.Reason:
+        """The whole message, for a page to say in its language."""
+        return reasons.stopped("message", iteration=self.iteration, phase=self.phase, why=self.why)
 
     def message(self) -> str:
-        return f"training diverged at iteration {self.iteration} ({self.phase} step): {self.reason}"
+        return str(self.said())
 
 
 def make_optimizer(name: str, params, lr: float, beta1: float, beta2: float) -> torch.optim.Optimizer:
@@ -184,7 +192,7 @@ class GANTrainer:
         set_lr(self.opt_d, self.opt_g, self.config, self.lr_factor())
 
     # ---- steps --------------------------------------------------------------------------------------------------
-    def _diverge(self, phase: str, reason: str) -> bool:
+    def _diverge(self, phase: str, reason: reasons.Reason) -> bool:
         self.diverged = Divergence(self.iteration + 1, phase, reason)
         return False
 
@@ -209,7 +217,7 @@ class GANTrainer:
         if all_finite(self.all_params):
             return True
         phase, net = ("D", "discriminator") if not all_finite(self.d_params) else ("G", "generator")
-        return self._diverge(phase, f"a {net} weight became NaN or infinite (learning rate too high?)")
+        return self._diverge(phase, reasons.stopped("weight", net=reasons.stopped(f"net.{net}")))
 
     def r1_due(self) -> bool:
         """Does this D step carry the R1 penalty? (Lazy R1: every r1_every-th D step.)"""
@@ -231,7 +239,7 @@ class GANTrainer:
         """Count a D update whose loss was ``value`` (toy2d/batched.py makes them for many runs at once); a broken
         loss ends the run. False when it did."""
         if (reason := losses.broken(value)) is not None:
-            return self._check_weights() and self._diverge("D", f"the discriminator loss {reason}")
+            return self._check_weights() and self._diverge("D", reasons.stopped("loss", net=reasons.stopped("net.discriminator"), why=reason))
         self.d_loss = value
         self.d_steps += 1
         return True
@@ -278,7 +286,7 @@ class GANTrainer:
     def took_g_step(self, value: float) -> bool:
         """Count a G update whose loss was ``value`` (see took_d_step)."""
         if (reason := losses.broken(value)) is not None:
-            return self._check_weights() and self._diverge("G", f"the generator loss {reason}")
+            return self._check_weights() and self._diverge("G", reasons.stopped("loss", net=reasons.stopped("net.generator"), why=reason))
         self.g_loss = value
         self.g_steps += 1
         return True

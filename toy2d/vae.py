@@ -15,7 +15,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from . import distributions, losses, nets, settings
+from . import distributions, losses, nets, reasons, settings
 from .config import TrainConfig
 from .settings import setting
 from .trainer import POOL_SIZE, Divergence, all_finite, run_steps
@@ -112,14 +112,15 @@ class VAE:
         recon, kl = self.losses(x)
         loss = recon + self.config.beta * kl
         if (reason := losses.broken(loss.item())) is not None:
-            self.diverged = Divergence(self.iteration + 1, "VAE", f"the loss {reason}")
+            self.diverged = Divergence(self.iteration + 1, "VAE",
+                                       reasons.stopped("loss", net=reasons.stopped("net.VAE"), why=reason))
             return False
         self.opt.zero_grad(set_to_none=True)
         loss.backward()
         self.opt.step()
         if not all_finite(self.params):
-            self.diverged = Divergence(self.iteration + 1, "VAE", "a weight became NaN or infinite (learning rate "
-                                                                  "too high?)")
+            self.diverged = Divergence(self.iteration + 1, "VAE",
+                                       reasons.stopped("weight", net=reasons.stopped("net.VAE")))
             return False
         self.iteration += 1
         self.recon, self.kl = recon.item(), kl.item()

@@ -280,7 +280,7 @@
     $(".legend-heat").textContent = T(heat, { lo, hi });
     $(".legend-arrows").textContent = T("lab.legend.arrows", { max: fmt(v.arrow_max, 4) });
     const msg = $(".lab-msg");
-    if (f.diverged) { msg.textContent = "⚠ " + f.diverged; msg.classList.add("show"); }
+    if (f.diverged) { msg.textContent = "⚠ " + said(f.diverged); msg.classList.add("show"); }
     else if (msg.dataset.kind !== "info") { msg.textContent = ""; msg.classList.remove("show"); }
   }
 

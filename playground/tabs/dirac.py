@@ -34,9 +34,9 @@ def draw(loss: str, regulariser: str, gamma: float, lr: float, steps: float, the
     try:
         game = dirac.DiracGame(loss, regulariser, fields.number(gamma, "γ", 0, 10))
     except ValueError as e:
-        raise messages.error(str(e)) from None
-    lr, steps = fields.number(lr, "Learning rate", 1e-4, 2), int(fields.number(steps, "Steps", 1, 20000))
-    start = (fields.number(theta0, "Start θ", -BOX, BOX), fields.number(psi0, "Start ψ", -BOX, BOX))
+        raise messages.error(e) from None
+    lr, steps = fields.number(lr, "dirac.lr", 1e-4, 2), int(fields.number(steps, "dirac.steps", 1, 20000))
+    start = (fields.number(theta0, "dirac.theta", -BOX, BOX), fields.number(psi0, "dirac.psi", -BOX, BOX))
     if not set(updates or []) <= set(TRACE_NAMES):  # a crafted request: say so, no traceback
         raise messages.error(i18n.say("dirac.bad_updates", allowed=", ".join(TRACE_NAMES)))
     paths = {update: game.trajectory(start, lr, steps, update) for update in updates or []}

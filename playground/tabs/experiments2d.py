@@ -75,10 +75,11 @@ class Comparison:
         for t in self.lock.tracks:
             if t.model.diverged and t.name not in self.warned:
                 self.warned.add(t.name)
-                messages.warning(f"{t.name} stopped: {t.model.diverged.message()}. The other run goes on.")
+                messages.warning(i18n.phrase("ex.msg.one_stopped", name=t.name,
+                                             why=i18n.because(t.model.diverged.said())))
         if all(m.diverged for m in models):
             self.playing = False
-        return picture, self.lock.summary().replace("\n", "  \n") + live_loop.short(*self.trained)
+        return picture, summary(self.lock, self.lang) + live_loop.short(*self.trained, lang=self.lang)
 
 
 @dataclass
@@ -105,26 +106,44 @@ class Conditional:
         picture = compare_frames.conditional_picture(t, self.label, self.box, self.scores, self.lang)
         if t.diverged:
             self.playing = False
-            messages.warning(f"Training stopped: {t.diverged.message()}. Lower the learning rates and press Reset.")
-            return picture, conditional_line(self.scores, self.label)
-        return picture, conditional_line(self.scores, self.label) + live_loop.short(*self.trained)
+            messages.warning(i18n.phrase("ex.msg.stopped", why=i18n.because(t.diverged.said())))
+            return picture, conditional_line(self.scores, self.label, self.lang)
+        return picture, (conditional_line(self.scores, self.label, self.lang)
+                         + live_loop.short(*self.trained, lang=self.lang))
 
 
-def conditional_line(scores: list[ClassScore], label: int) -> str:
+def summary(lock: LockStep, lang: str) -> str:
+    """One line per run under the view, with its latest numbers (toy2d.compare's summary, in ``lang``)."""
+    lines = []
+    for t in lock.tracks:
+        row = t.rows[-1] if t.rows else {}
+        js = row.get("js")
+        parts = [i18n.t("ex.summary.run", lang, name=t.name, iteration=t.model.iteration,
+                        js="–" if js is None or not math.isfinite(js) else f"{js:.3f}")]
+        if row.get("modes_now") is not None:
+            parts.append(i18n.t("ex.summary.modes", lang, now=row["modes_now"], recent=row["modes_recent"],
+                                window=t.mode_history.window, hq=f"{100 * row['hq']:.0f}"))
+        if t.model.diverged:
+            parts.append(i18n.t("ex.summary.diverged", lang, why=i18n.in_lang(t.model.diverged.said(), lang)))
+        lines.append(", ".join(parts))
+    return "  \n".join(lines)
+
+
+def conditional_line(scores: list[ClassScore], label: int, lang: str = "en") -> str:
     if not scores:
         return ""
     mean = sum(s.on_mode for s in scores) / len(scores)
     worst = min(scores, key=lambda s: s.on_mode)
     s = scores[label]
-    elsewhere = f", mostly near mode {s.nearest}" if s.nearest != label else ""
-    return (f"Class {label}: **{s.on_mode:.0%}** of G(z, {label}) on mode {label}{elsewhere}. All classes: mean "
-            f"**{mean:.0%}** on their own mode; worst class {worst.label} at {worst.on_mode:.0%}.")
+    elsewhere = i18n.t("ex.cgan.elsewhere", lang, mode=s.nearest) if s.nearest != label else ""
+    return i18n.t("ex.cgan.line", lang, label=label, share=f"{s.on_mode:.0%}", elsewhere=elsewhere,
+                  mean=f"{mean:.0%}", worst=worst.label, worst_share=f"{worst.on_mode:.0%}")
 
 
 # ---- settings → configs (gr.Error names a bad setting) ------------------------------------------------------------
 def _data(data: Any, allowed: list[str]) -> str:
     if data not in allowed:
-        raise messages.error(f"Choose a data set from the list ({', '.join(allowed)}).")
+        raise messages.error(i18n.phrase("ex.msg.data", choices=", ".join(allowed)))
     return data
 
 
@@ -132,7 +151,7 @@ def side_config(data: str, seed: Any, base: str, loss: str, opt: str, lr_d: Any,
                 r1_gamma: Any, name: str = "run") -> TrainConfig:
     """One side of the A/B panel → a validated config: the base (recipe or preset) with the panel's numbers."""
     if base not in BASES:
-        raise messages.error(f"{name}: choose a starting point from the list.")
+        raise messages.error(i18n.phrase("ex.msg.base", name=name))
     side = f"{name}: "
     opt = fields.declared(SETTING["opt_d"], opt, side)
     overrides = dict(seed=fields.declared(SETTING["seed"], seed), opt_d=opt, opt_g=opt,
@@ -141,7 +160,7 @@ def side_config(data: str, seed: Any, base: str, loss: str, opt: str, lr_d: Any,
     try:
         config, _ = resolve(data=data, loss=loss, preset=None if base == RECIPE else base, overrides=overrides)
     except ValueError as e:
-        raise messages.error(f"{name}: {e}") from None
+        raise messages.error(f"{name}: {i18n.said(e)}") from None
     return config
 
 
@@ -192,26 +211,27 @@ def ab_side(data: str, base: str, loss: str | None = None) -> list[Any]:
     try:
         values = side_values(_data(data, DATA_SETS), base, loss)
     except ValueError as e:
-        raise messages.error(str(e)) from None
+        raise messages.error(e) from None
     return values[1:]
 
 
 def vae_new(old: Comparison | None, data: str, seed: Any, loss: str, beta: Any, learn_sigma: bool) -> tuple:
     data = _data(data, DATA_SETS)
     if loss not in losses.LOSS_NAMES:
-        raise messages.error("Choose the GAN's loss from the list.")
-    gan, _ = resolve(data=data, loss=loss, overrides={"seed": fields.whole(seed, "seed", 0, 2**31 - 1)})
+        raise messages.error(i18n.phrase("ex.msg.loss"))
+    gan, _ = resolve(data=data, loss=loss, overrides={"seed": fields.whole(seed, "setting.seed", 0, 2**31 - 1)})
     vae = VAEConfig.like(gan, beta=fields.declared(VAE_SETTING["beta"], beta), learn_sigma=bool(learn_sigma))
     run = Comparison(LockStep({"GAN": Trainer(gan), "VAE": VAE(vae)}),
-                     [f"GAN ({loss})", f"VAE (beta {vae.beta:g}, sigma {'learned' if vae.learn_sigma else 'fixed'})"])
+                     [f"GAN ({loss})", i18n.say("ex.title.vae_learned" if vae.learn_sigma else "ex.title.vae_fixed",
+                                                beta=f"{vae.beta:g}")])
     return _replace(old, run)
 
 
 def cgan_new(old: Conditional | None, data: str, seed: Any, loss: str, label: Any) -> tuple:
     data = _data(data, list(distributions.MIXTURE_NAMES))
     if loss not in losses.LOSS_NAMES:
-        raise messages.error("Choose a loss from the list.")
-    config, _ = resolve(data=data, loss=loss, overrides={"seed": fields.whole(seed, "seed", 0, 2**31 - 1)})
+        raise messages.error(i18n.phrase("ex.msg.loss"))
+    config, _ = resolve(data=data, loss=loss, overrides={"seed": fields.whole(seed, "setting.seed", 0, 2**31 - 1)})
     trainer = ConditionalTrainer(config)
     run = Conditional(trainer, fields.whole(label, "class", 0, trainer.classes - 1))
     return _replace(old, run)
@@ -249,7 +269,7 @@ def first_visit(new):
 
 def toggle(run: Any) -> tuple:
     if run is None:
-        raise messages.error("Press Reset to build the runs first.")
+        raise messages.error(i18n.phrase("ex.msg.reset_first"))
     run.playing = not run.playing
     run.lang = i18n.current_lang()  # the stream draws in the page's language as it is now
     return run, live_loop.play_button(run.playing)
@@ -266,7 +286,7 @@ def stream(run: Any, speed: float):
 
 def single_step(run: Any) -> tuple:
     if run is None:
-        raise messages.error("Press Reset to build the runs first.")
+        raise messages.error(i18n.phrase("ex.msg.reset_first"))
     run.advance(1, budget_s=math.inf)
     if isinstance(run, Comparison):
         run.lock.measure()  # a step by hand is looked at closely: measure it

@@ -17,7 +17,9 @@ from models import digit_gans, digits
 from models.digit_gans import DigitConfig, DigitGAN
 from playground import digit_frames, fields, i18n, limits, live_loop, messages
 from playground.tabs import Page
+from playground.catalogue import t
 from toy2d import settings
+from toy2d.reasons import Refused
 
 METRICS_EVERY_S = 0.5
 TABLE = settings.by_name(DigitConfig)  # the panel's settings, in its order, declared in models/digit_gans.py
@@ -36,6 +38,7 @@ class LabRun:
     iterations_at_start: int = 0
     playing: bool = False
     trained: tuple[int, int] = (0, 0)  # the last frame's iterations, done and asked
+    lang: str = "en"  # the page's, for the words in its pictures (set by each of its events)
 
 
 def config_from(values: tuple) -> DigitConfig:
@@ -43,24 +46,23 @@ def config_from(values: tuple) -> DigitConfig:
     kwargs = {}
     for name, value in zip(SETTINGS, values):
         if name in INTS:
-            if value is None or not isinstance(value, (int, float)) or not math.isfinite(value):
-                raise messages.error(f"{name.replace('_', ' ')} must be a whole number.")
-            if int(value) != value:
-                raise messages.error(f"{name.replace('_', ' ')} must be a whole number, not {value}.")
+            if value is None or not isinstance(value, (int, float)) or not math.isfinite(value) \
+                    or int(value) != value:
+                raise messages.error(Refused("whole", name=TABLE[name].label, value=repr(value)))
             value = int(value)
         elif isinstance(value, float) and not math.isfinite(value):
-            raise messages.error(f"{name.replace('_', ' ')} must be a finite number.")
+            raise messages.error(Refused("finite", name=TABLE[name].label, value=repr(value)))
         kwargs[name] = value
     try:
         return DigitConfig(**kwargs).validate()
     except (ValueError, TypeError) as e:
-        raise messages.error(f"Settings not used: {e}.") from None
+        raise messages.error(i18n.phrase("img.msg.not_used", reason=i18n.because(e))) from None
 
 
-def _labels(gan: DigitGAN) -> list[str]:
+def _labels(gan: DigitGAN, lang: str) -> list[str]:
     cfg = gan.config
     if cfg.model == "cgan":
-        return [f"digit {i}" for i in range(digit_gans.GRID)]
+        return [t("img.picture.digit", lang, digit=i) for i in range(digit_gans.GRID)]
     if cfg.model == "cyclegan":
         return [r.replace("a", str(cfg.domain_a)).replace("b", str(cfg.domain_b)) for r in digit_frames.CYCLE_ROWS]
     return []
@@ -70,15 +72,16 @@ def _keys(gan: DigitGAN) -> list[str]:
     return ["d", "g", "cycle", "identity"] if gan.config.model == "cyclegan" else ["d", "g"]
 
 
-def metrics_line(gan: DigitGAN, m: dict | None) -> str:
+def metrics_line(gan: DigitGAN, m: dict | None, lang: str = "en") -> str:
     if not m:
         return ""
-    parts = [f"judge (accuracy {digits.judge().test_accuracy:.0%} on held-out real digits) sees "
-             f"**{m['classes_covered']}/10** classes", f"Fréchet distance **{m['frechet']:.1f}**"]
+    parts = [t("img.metric.judge", lang, accuracy=f"{digits.judge().test_accuracy:.0%}",
+               classes=m["classes_covered"]), t("img.metric.frechet", lang, frechet=f"{m['frechet']:.1f}")]
     if "accuracy" in m:
-        parts.append(f"cGAN accuracy on the asked digit **{m['accuracy']:.0%}**")
+        parts.append(t("img.metric.accuracy", lang, accuracy=f"{m['accuracy']:.0%}"))
     if "translated_as_b" in m:
-        parts.append(f"G({gan.config.domain_a}) read as {gan.config.domain_b}: **{m['translated_as_b']:.0%}**")
+        parts.append(t("img.metric.translated", lang, a=gan.config.domain_a, b=gan.config.domain_b,
+                       share=f"{m['translated_as_b']:.0%}"))
     return " · ".join(parts)
 
 
@@ -88,14 +91,16 @@ def render(run: LabRun) -> tuple[Image.Image, str]:
     if run.metrics is None or now - run.metrics_at >= METRICS_EVERY_S:
         run.metrics, run.metrics_at = gan.metrics(), now
     rate = (gan.iteration - run.iterations_at_start) / max(1e-6, now - run.started)
-    caption = f"iteration {gan.iteration} · {rate:.0f} it/s · {gan.config.model}, {gan.config.loss}"
-    picture = digit_frames.frame(gan.grid(), _labels(gan), gan.history, _keys(gan), run.metrics, caption)
-    return picture, metrics_line(gan, run.metrics) + live_loop.short(*run.trained)
+    caption = t("img.caption", run.lang, iteration=gan.iteration, rate=f"{rate:.0f}", model=gan.config.model,
+                loss=gan.config.loss)
+    picture = digit_frames.frame(gan.grid(), _labels(gan, run.lang), gan.history, _keys(gan), run.metrics, caption,
+                                 run.lang)
+    return picture, metrics_line(gan, run.metrics, run.lang) + live_loop.short(*run.trained, lang=run.lang)
 
 
 def new_run(old: LabRun | None, *values) -> tuple:
     """Reset: a fresh, paused run with the panel's settings; the old run's stream, if any, ends."""
-    run = LabRun(DigitGAN(config_from(values)))
+    run = LabRun(DigitGAN(config_from(values)), lang=i18n.current_lang())
     if old is not None:
         old.playing = False
     picture, line = render(run)
@@ -111,7 +116,7 @@ def frame(run: LabRun, speed: float) -> tuple:
     picture, line = render(run)
     if run.gan.diverged:
         run.playing = False
-        messages.warning(f"Training stopped: {run.gan.diverged}.")
+        messages.warning(i18n.phrase("img.msg.stopped", reason=run.gan.diverged))
     return picture, line
 
 
@@ -119,6 +124,7 @@ def toggle(run: LabRun | None, *values) -> tuple:
     """Play ⇄ Pause. Pausing only clears the flag; the running stream sees it and ends."""
     if run is None:
         run = LabRun(DigitGAN(config_from(values)))
+    run.lang = i18n.current_lang()
     run.playing = not run.playing
     if run.playing:
         run.started, run.iterations_at_start = time.perf_counter(), run.gan.iteration
@@ -133,21 +139,22 @@ def stream(run: LabRun | None, speed: float):
 def single_step(run: LabRun | None, *values) -> tuple:
     if run is None:
         run = LabRun(DigitGAN(config_from(values)))
+    run.lang = i18n.current_lang()
     run.gan.step()
     run.trained = (1, 1)
     picture, line = render(run)
     if run.gan.diverged:
-        messages.warning(f"Training stopped: {run.gan.diverged}.")
+        messages.warning(i18n.phrase("img.msg.stopped", reason=run.gan.diverged))
     return run, picture, line
 
 
 def walk(run: LabRun | None, seed: float, label: float) -> Image.Image:
     if run is None:
-        raise messages.error("Start a run first (Play or Step).")
+        raise messages.error(i18n.phrase("img.msg.no_run"))
     try:
         frames = run.gan.walk(10, int(seed or 0), int(label or 0) % 10)
     except ValueError as e:
-        raise messages.error(str(e)) from None
+        raise messages.error(e) from None
     return digit_frames.grid_picture(frames[None], [])
 
 

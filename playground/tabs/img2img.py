@@ -12,10 +12,10 @@ import gradio as gr
 import numpy as np
 from PIL import Image
 
-from models import facepairs, latent, montage, store, translation
+from models import facepairs, latent, montage, translation
 from models.dcgan import load_faces
-from playground import examples, messages, uploads
-from playground.model_errors import gpu_call, missing_weights, reports_unavailable
+from playground import examples, fonts, i18n, messages, uploads
+from playground.model_errors import gpu_call, missing_weights, model_line, reports_unavailable
 from playground.uploads import chosen_size, read_upload
 from playground.tabs import Page
 
@@ -38,21 +38,22 @@ def _drawing(value: dict | np.ndarray | None) -> np.ndarray:
     if isinstance(value, dict):
         value = value.get("composite")
     if value is None or not isinstance(value, np.ndarray) or value.size == 0:
-        raise messages.error("Draw a face on the pad first (or load an example sketch).")
+        raise messages.error(i18n.phrase("p2p.msg.draw_first"))
     drawing = translation.on_white(value)
     ink = drawing if drawing.ndim == 2 else drawing.min(axis=-1)
     if (ink < 200).sum() < 20:
-        raise messages.error("The pad is empty: draw some lines (eyes, mouth, outline of the face).")
+        raise messages.error(i18n.phrase("p2p.msg.empty"))
     return drawing
 
 
 def three_generators(sk: np.ndarray) -> np.ndarray:
     """The same sketch through the GAN-trained, the L1-only and an untrained U-Net, side by side."""
-    nets = ((translation.pix2pix(translation.PIX2PIX), "pix2pix (cGAN + L1)"),  # the bundled font has no λ
-            (translation.pix2pix(translation.PIX2PIX_L1), "L1 only (blurry)"),
-            (translation.untrained_pix2pix(), "untrained"))
+    nets = ((translation.pix2pix(translation.PIX2PIX), "p2p.three.gan"),  # Pillow's own font has no λ
+            (translation.pix2pix(translation.PIX2PIX_L1), "p2p.three.l1"),
+            (translation.untrained_pix2pix(), "p2p.three.untrained"))
     tiles = [_up(translation.sketch_to_face(net, sk)[0], 160) for net, _ in nets]
-    return montage.equation(tiles, [label for _, label in nets], ["", ""])
+    return montage.equation(tiles, [i18n.say(key) for _, key in nets], ["", ""],
+                            font=fonts.font(20, i18n.current_lang()))
 
 
 def colour(pad: dict | None) -> tuple:
@@ -86,12 +87,12 @@ def load_example(index: int) -> tuple:
     sketches = example_sketches()
     picture = sketches[index % len(sketches)]
     value = {"background": picture, "layers": [], "composite": picture}
-    return value, (index + 1) % len(sketches), "Example sketch loaded: draw on it, or press **Colour it**."
+    return value, (index + 1) % len(sketches), i18n.say("p2p.example_loaded")
 
 
 @reports_unavailable(4)
 def photo_pipeline(photo: str | None) -> tuple:
-    picture = read_upload(photo, "photo", 2048, quiet=True)  # only its centre square at 64 px is used
+    picture = read_upload(photo, "upload.what.photo", 2048, quiet=True)  # only its centre square at 64 px is used
     crop = translation.square(picture, translation.SIDE)
     sk = translation.photo_to_sketch(picture)
     face = translation.sketch_to_face(translation.pix2pix(translation.PIX2PIX), sk)[0]
@@ -101,22 +102,25 @@ def photo_pipeline(photo: str | None) -> tuple:
 @reports_unavailable(4)
 @gpu_call(VINTAGE_GPU_S)
 def run_vintage(photo: str | None, size: object) -> tuple:
-    picture = read_upload(photo, "photo", chosen_size(size, VINTAGE_SIZES))
+    picture = read_upload(photo, "upload.what.photo", chosen_size(size, VINTAGE_SIZES))
     out = translation.vintage(picture)
     picture = picture[: out.shape[0], : out.shape[1]]
     diff = np.clip(np.abs(out.astype(np.int16) - picture) * DIFF_GAIN, 0, 255).astype(np.uint8)
     mean = float(np.abs(out.astype(np.int16) - picture).mean())
-    return out, diff, f"mean change {mean:.1f} of 255 per channel (the difference view multiplies it by " \
-                      f"{DIFF_GAIN})", store.status("cyclegan-vintage")
+    return out, diff, i18n.say("cg.change", mean=f"{mean:.1f}", gain=DIFF_GAIN), vintage_status()
+
+
+def vintage_status() -> str:
+    return i18n.said(model_line("cyclegan-vintage"))
 
 
 def _labelled_rows(rows: list[np.ndarray], labels: list[str]) -> np.ndarray:
     """Rows of 64-px pictures, each with its label on the left."""
-    from PIL import ImageDraw, ImageFont
+    from PIL import ImageDraw
 
     tile = 96
     width = 150
-    font = ImageFont.load_default(size=13)
+    font = fonts.font(13, i18n.current_lang())
     pictures = [montage.grid(montage.upscale(r, tile), cols=len(r)) for r in rows]
     canvas = Image.new("RGB", (width + pictures[0].shape[1], sum(p.shape[0] + 4 for p in pictures)), "white")
     draw = ImageDraw.Draw(canvas)
@@ -134,32 +138,18 @@ def run_own_cyclegan(seeds_text: str) -> tuple:
     try:
         seeds = latent.parse_seeds(seeds_text, limit=8)
     except ValueError as e:
-        raise messages.error(f"Seeds: {e}") from None
+        raise messages.error(f"{i18n.say('cg.seeds.short')}: {i18n.said(e)}") from None
     g, f, meta = translation.own_cyclegan(translation.CYCLEGAN)
     faces = facepairs.faces(load_faces(), seeds)
     painted = facepairs.paint(facepairs.faces(load_faces(), [s + 1 for s in seeds]), int(meta.get("style", 19)))
     gx, fgx = translation.cycle(g, f, faces)
     fy, gfy = translation.cycle(f, g, painted)
-    x_rows = _labelled_rows([faces, gx, fgx], ["Original (face)", "Translated G(x)", "Reconstructed F(G(x))"])
-    y_rows = _labelled_rows([painted, fy, gfy], ["Original (painting)", "Translated F(y)", "Reconstructed G(F(y))"])
-    info = (f"Trained with `{meta.get('command', '?')}` — λ_cyc = {meta.get('lambda_cyc')}, λ_id = "
-            f"{meta.get('lambda_id')}, {meta.get('steps')} steps in {meta.get('seconds', 0) / 60:.0f} min; final "
-            f"losses {meta.get('final')}.")
+    rows = [i18n.say(f"cg.row.{row}") for row in ("x", "gx", "fgx", "y", "fy", "gfy")]
+    x_rows, y_rows = _labelled_rows([faces, gx, fgx], rows[:3]), _labelled_rows([painted, fy, gfy], rows[3:])
+    info = i18n.say("cg.trained", command=meta.get("command", "?"), cyc=meta.get("lambda_cyc"),
+                    id=meta.get("lambda_id"), steps=meta.get("steps"), minutes=f"{meta.get('seconds', 0) / 60:.0f}",
+                    final=meta.get("final"))
     return x_rows, y_rows, info
-
-
-PIX2PIX_INTRO = """\
-**pix2pix** learns from *pairs*: here 6 000 faces of the pretrained DCGAN and their line drawings (XDoG). A
-U-Net turns the drawing into a face; a PatchGAN discriminator judges 34×34-pixel patches of (drawing, face) pairs
-and forces sharp detail; an L1 term (λ = 100) keeps the colours near the real face. Trained by this project on a
-2-core CPU (the command is in the README). Draw a face (outline, eyes, nose, mouth, hair), or load an example.
-"""
-CYCLEGAN_INTRO = """\
-**CycleGAN** learns from two *unpaired* sets: G: X → Y, F: Y → X, a discriminator in each domain, and the cycle
-loss F(G(x)) ≈ x that replaces the missing pairs. The pretrained **vintage** model only released G (modern →
-vintage), so no reconstruction can be shown for it. Our own CycleGAN below has both directions: X = DCGAN faces,
-Y = *other* DCGAN faces painted by built-in style 19 of the style-transfer network ("photo ↔ painting").
-"""
 
 
 # The editor opens with no tool chosen ("select the draw tool to start"); a sketch pad should just draw.
@@ -175,64 +165,61 @@ PICK_BRUSH = """() => {
 
 
 def create(page: Page) -> None:
-    with gr.Tab("pix2pix: sketch → face") as p2p_tab:
-        gr.Markdown(PIX2PIX_INTRO)
+    T = i18n.text
+    with gr.Tab(T("p2p.tab")) as p2p_tab:
+        gr.Markdown(T("p2p.intro"))
         with gr.Row():
-            pad = gr.Sketchpad(label="Draw here", canvas_size=(PAD, PAD), fixed_canvas=True, image_mode="RGB",
+            pad = gr.Sketchpad(label=T("p2p.pad"), canvas_size=(PAD, PAD), fixed_canvas=True, image_mode="RGB",
                                type="numpy", elem_id="p2p-pad", height=360, layers=False,
                                brush=gr.Brush(colors=["#000000"], color_mode="fixed", default_size=3),
-                               placeholder="# Draw a face\nWith the brush (left): outline, eyes, nose, mouth, hair.")
+                               placeholder=T("p2p.pad.placeholder"))
             uploads.drawing_as_sent(pad, max_side=PAD)
             with gr.Column():
-                face = gr.Image(label="pix2pix's face", interactive=False, elem_id="p2p-face", format="png",
+                face = gr.Image(label=T("p2p.face"), interactive=False, elem_id="p2p-face", format="png",
                                 height=280)
-                seen = gr.Image(label="what the network reads (64×64)", interactive=False, elem_id="p2p-seen",
+                seen = gr.Image(label=T("p2p.seen"), interactive=False, elem_id="p2p-seen",
                                 format="png", height=140)
         with gr.Row():
-            colour_btn = gr.Button("Colour it", variant="primary", elem_id="p2p-btn")
-            example_btn = gr.Button("Load an example sketch", elem_id="p2p-example")
-            live = gr.Checkbox(True, label="Colour live while drawing", elem_id="p2p-live")
+            colour_btn = gr.Button(T("p2p.colour"), variant="primary", elem_id="p2p-btn")
+            example_btn = gr.Button(T("p2p.example"), elem_id="p2p-example")
+            live = gr.Checkbox(True, label=T("p2p.live"), elem_id="p2p-live")
         example_note = gr.Markdown(elem_id="p2p-note")
         example_index = gr.State(0)
-        compare = gr.Image(label="The same sketch through three generators", interactive=False,
+        compare = gr.Image(label=T("p2p.compare"), interactive=False,
                            elem_id="p2p-compare", format="png", height=230)
-        gr.Markdown("**A photo → its sketch → colour.** The pairing the network learnt, applied to any photo "
-                    "(it has only seen DCGAN faces, so faces work best).")
+        gr.Markdown(T("p2p.photo.intro"))
         with gr.Row():
-            photo = gr.Image(type="filepath", label="Photo", elem_id="p2p-photo", height=220)
+            photo = gr.Image(type="filepath", label=T("p2p.photo"), elem_id="p2p-photo", height=220)
             uploads.as_sent(photo)
-            crop = gr.Image(label="centre crop, 64 px", interactive=False, elem_id="p2p-crop", format="png")
-            photo_sketch = gr.Image(label="its XDoG sketch", interactive=False, elem_id="p2p-photo-sketch",
+            crop = gr.Image(label=T("p2p.crop"), interactive=False, elem_id="p2p-crop", format="png")
+            photo_sketch = gr.Image(label=T("p2p.photo_sketch"), interactive=False, elem_id="p2p-photo-sketch",
                                     format="png")
-            photo_face = gr.Image(label="pix2pix's colouring", interactive=False, elem_id="p2p-photo-face",
+            photo_face = gr.Image(label=T("p2p.photo_face"), interactive=False, elem_id="p2p-photo-face",
                                   format="png")
-        gr.Examples(examples.photos(), inputs=photo, label="Example photos")
+        gr.Examples(examples.photos(), inputs=photo, label=T("examples.photos"))
         photo_status = gr.Markdown()
 
-    with gr.Tab("CycleGAN: Original → Translated → Reconstructed"):
-        gr.Markdown(CYCLEGAN_INTRO)
-        gr.Markdown("### Pretrained: modern photo → vintage photo (G only)")
+    with gr.Tab(T("cg.tab")):
+        gr.Markdown(T("cg.intro"))
+        gr.Markdown(T("cg.pretrained"))
         with gr.Row():
-            v_photo = gr.Image(type="filepath", label="Photo", elem_id="cg-photo", height=260)
+            v_photo = gr.Image(type="filepath", label=T("p2p.photo"), elem_id="cg-photo", height=260)
             uploads.as_sent(v_photo)
-            v_out = gr.Image(label="G(photo): vintage", interactive=False, elem_id="cg-vintage", format="png",
+            v_out = gr.Image(label=T("cg.vintage"), interactive=False, elem_id="cg-vintage", format="png",
                              height=260)
-            v_diff = gr.Image(label=f"difference × {DIFF_GAIN}", interactive=False, elem_id="cg-diff",
-                              format="png", height=260)
+            v_diff = gr.Image(label=T("cg.diff"), interactive=False, elem_id="cg-diff", format="png", height=260)
         with gr.Row():
-            gr.Examples(examples.photos(), inputs=v_photo, label="Example photos")
-            v_size = gr.Radio(list(VINTAGE_SIZES), value=256, label="Size (px; 512 takes ~15 s on a CPU)",
-                              elem_id="cg-size")
-        v_btn = gr.Button("Make it vintage", variant="primary", elem_id="cg-btn")
+            gr.Examples(examples.photos(), inputs=v_photo, label=T("examples.photos"))
+            v_size = gr.Radio(list(VINTAGE_SIZES), value=256, label=T("cg.size"), elem_id="cg-size")
+        v_btn = gr.Button(T("cg.btn"), variant="primary", elem_id="cg-btn")
         v_info = gr.Markdown(elem_id="cg-info")
-        v_status = gr.Markdown(lambda: store.status("cyclegan-vintage"), elem_id="cg-status")
-        gr.Markdown("### Ours: faces ↔ painted faces, both directions")
+        v_status = gr.Markdown(vintage_status, elem_id="cg-status")
+        gr.Markdown(T("cg.ours"))
         with gr.Row():
-            cg_seeds = gr.Textbox("1000000-1000005", label="Face seeds (up to 8; painted faces use seed + 1)",
-                                  elem_id="cg-seeds", scale=3)
-            cg_btn = gr.Button("Translate and reconstruct", variant="primary", elem_id="cg-own-btn", scale=1)
-        cg_x = gr.Image(label="X = faces: x → G(x) → F(G(x))", interactive=False, elem_id="cg-x", format="png")
-        cg_y = gr.Image(label="Y = paintings: y → F(y) → G(F(y))", interactive=False, elem_id="cg-y", format="png")
+            cg_seeds = gr.Textbox("1000000-1000005", label=T("cg.seeds"), elem_id="cg-seeds", scale=3)
+            cg_btn = gr.Button(T("cg.own_btn"), variant="primary", elem_id="cg-own-btn", scale=1)
+        cg_x = gr.Image(label=T("cg.x"), interactive=False, elem_id="cg-x", format="png")
+        cg_y = gr.Image(label=T("cg.y"), interactive=False, elem_id="cg-y", format="png")
         cg_info = gr.Markdown(elem_id="cg-own-info")
 
     for opened in (page.tab, p2p_tab):

@@ -348,7 +348,7 @@ class Lab:
         def fields(_args: Any = None) -> str:
             return self.fields(_args)
 
-        words = i18n.for_script("lab.", "preset.", "happened.", "invalid.", "setting.")  # the page's own words, both languages
+        words = i18n.for_script("lab.", "preset.", "happened.", "invalid.", "setting.", "stopped.")  # the page's own words, both languages
         js = (STATIC / "lab2d.js").read_text().replace("__PING_MS__", str(round(limits.PAGE_PING_S * 1000))) \
             .replace("__PARENT_ORIGIN__", json.dumps(host.parent_origin())).replace("__CATALOGUE__", words)
         components: dict[str, gr.components.Component] = {}

@@ -105,7 +105,7 @@ def make_walk(keyframes: str, mode: str, frames: float, fps: float, truncation: 
     try:
         result = walks.render(model, seeds, frames, mode, trunc, size=256, fps=fps, out=_scratch(".mp4"))
     except ValueError as e:
-        raise messages.error(str(e)) from None
+        raise messages.error(e) from None
     gif = _scratch(".gif")
     video.write(result.frames[:, ::2, ::2], gif, fps)  # half size: GIFs are big
     info = i18n.say("walk.info", frames=len(result.frames), seeds=", ".join(map(str, seeds)), mode=mode,
