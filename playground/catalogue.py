@@ -62,7 +62,7 @@ def _derive() -> set[str]:
                     CATALOGUE[lang][f"{words}.{s.name}.range"] = _range(s, lang)
                 made.add(f"{words}.{s.name}.range")
     for name, preset in PRESETS.items():  # the teaching presets' stories: English in toy2d/presets.py
-        for part in ("explanation", "watch"):
+        for part in ("title", "explanation", "watch"):
             CATALOGUE["en"][f"preset.{name}.{part}"] = getattr(preset, part)
             made.add(f"preset.{name}.{part}")
     for kind, saying in phenomena.SAYINGS.items():  # what a preset's sign says happened: English in phenomena.py
@@ -107,14 +107,34 @@ class Phrase:
     fields: tuple[tuple[str, Any], ...] = ()
 
     def in_(self, lang: str) -> str:
-        return t(self.key, lang, **{k: v.in_(lang) if isinstance(v, Phrase) else v for k, v in self.fields})
+        return t(self.key, lang, **{k: _said(v, lang) for k, v in self.fields})
 
     def __str__(self) -> str:
         return self.in_("en")
 
     def wire(self) -> dict[str, Any]:
         """For a page script that formats it itself (its keys must be among those the script has)."""
-        return {"key": self.key, "fields": {k: v.wire() if isinstance(v, Phrase) else v for k, v in self.fields}}
+        return {"key": self.key, "fields": {k: _wire(v) for k, v in self.fields}}
+
+
+def _said(value: Any, lang: str) -> Any:
+    """A Phrase's field in ``lang``: a Phrase said, a tuple of them listed, anything else as it is."""
+    if isinstance(value, Phrase):
+        return value.in_(lang)
+    if isinstance(value, tuple):
+        return ", ".join(str(_said(v, lang)) for v in value)
+    return value
+
+
+def _wire(value: Any) -> Any:
+    if isinstance(value, Phrase):
+        return value.wire()
+    return [_wire(v) for v in value] if isinstance(value, tuple) else value
+
+
+def setting_names(names: list[str]) -> tuple["Phrase | str", ...]:
+    """The 2D lab's settings by field name, as the panel labels them (a field without a label as its name)."""
+    return tuple(Phrase(f"setting.{n}") if f"setting.{n}" in CATALOGUE["en"] else n for n in names)
 
 
 def phrase(key: str, **fields: Any) -> Phrase:

@@ -195,13 +195,13 @@ class LabSession:
             if old.needs_restart(config):
                 restart_fields = [f for f in changed if f not in LIVE_FIELDS]
                 self.restart(config)
-                return i18n.phrase("lab.msg.restarted", names=", ".join(restart_fields))
+                return i18n.phrase("lab.msg.restarted", names=i18n.setting_names(restart_fields))
             self.trainer.apply(config)
             self.config = config
             self.preset = presets.matching(config)  # a changed preset is the user's own run: its story ends
             self._slow_cursor = 0
             self._layers_at = -math.inf  # the next frame shows the new settings' layers (and carries its query)
-            return i18n.phrase("lab.msg.applied", names=", ".join(changed))
+            return i18n.phrase("lab.msg.applied", names=i18n.setting_names(changed))
 
     # ---- actions ------------------------------------------------------------------------------------------------
     def act(self, action: str, n: int = 1) -> LabFrame:

@@ -29,7 +29,7 @@ def test_every_ready_made_pair_builds_two_different_runs_on_one_data_set():
 
 
 def test_the_panel_numbers_reach_the_runs():
-    values = ex.ab_pair("one D step vs five (kD = 1 vs 5)")
+    values = ex.ab_pair("kd-1-5")
     run, *_ = ex.ab_new(None, values[0], 3, *values[1:])
     a, b = (t.model.config for t in run.lock.tracks)
     assert (a.k_d, b.k_d, a.seed, b.seed) == (1, 5, 3, 3)
@@ -66,7 +66,7 @@ def test_play_streams_frames_until_pause_and_reset_ends_the_old_stream():
 def test_picking_a_pair_fills_the_panel_and_builds_its_runs_in_one_event():
     old, *_ = ab()
     old.playing = True
-    name = "one D step vs five (kD = 1 vs 5)"
+    name = "kd-1-5"
     out = ex.ab_pick(old, name, 4)
     assert out[:-4] == ex.ab_pair(name)
     run, picture, line, button = out[-4:]

@@ -88,7 +88,7 @@ def test_the_labs_messages_reach_a_korean_page_in_korean(lab):
     ko = SimpleNamespace(session_hash="ko-page", query_params={}, headers={"referer": "http://x/?lang=ko"})
     lab.on_load(ko)
     reply = lab.on_preset("collapse", ko)
-    assert "프리셋 “collapse”" in json.loads(reply[0])["message"]
+    assert "프리셋 “Mode Collapse”" in json.loads(reply[0])["message"]
     reply = lab.on_settings(ko, *[getattr(lab.registry.get("ko-page").config, n) if n != "lr_d" else 0.001
                                   for n in __import__("playground.tabs.lab2d", fromlist=["x"]).FIELD_NAMES])
     assert json.loads(reply[0])["message"].startswith("실시간 적용")

@@ -82,7 +82,7 @@ def test_settings_apply_live_or_restart_and_bad_values_change_nothing(page):
     v = values(session.config)
     v[lab2d.FIELD_NAMES.index("lr_g")] = 0.01
     reply = page.lab.on_settings(page.request, *v)
-    assert "Applied live: lr_g" in frame_of(reply)["message"] and session.trainer.iteration == 3
+    assert "Applied live: G learning rate" in frame_of(reply)["message"] and session.trainer.iteration == 3
     v[lab2d.FIELD_NAMES.index("g_depth")] = 1
     reply = page.lab.on_settings(page.request, *v)
     assert "Restarted" in frame_of(reply)["message"] and session.trainer.iteration == 0
@@ -211,7 +211,7 @@ def test_a_settings_change_on_a_big_point_cloud_keeps_the_cloud_without_copying_
     v = values(session.config)
     v[lab2d.FIELD_NAMES.index("lr_d")] = 0.002
     reply = page.lab.on_settings(page.request, *v)
-    assert "Applied live: lr_d" in frame_of(reply)["message"]
+    assert "Applied live: D learning rate" in frame_of(reply)["message"]
     assert session.config.points is points and session.config.lr_d == 0.002  # the same tuple, not a copy
 
 

@@ -138,10 +138,10 @@ def test_chart_series_hand_out_rows_by_serial_even_once_full(monkeypatch):
 
 def test_live_changes_keep_the_run_and_structural_ones_restart_it(session):
     session.act("play", 3)
-    assert str(session.change(SMALL.replace(lr_d=5e-4, k_d=2))) == "Applied live: lr_d, k_d."
+    assert str(session.change(SMALL.replace(lr_d=5e-4, k_d=2))) == "Applied live: D learning rate, D steps per iteration (kD)."
     assert session.trainer.iteration == 3 and session.trainer.opt_d.param_groups[0]["lr"] == 5e-4
     message = str(session.change(session.config.replace(g_width=8)))
-    assert message.startswith("Restarted") and "g_width" in message and session.trainer.iteration == 0
+    assert message.startswith("Restarted") and "G neurons per layer" in message and session.trainer.iteration == 0
     assert session.change(session.config) == ""
     before = session.config
     with pytest.raises(ValueError, match="lr_g"):

@@ -26,6 +26,7 @@ class Preset:
     it holds, and the tests check it holds within ``steps`` iterations on several seeds."""
 
     name: str
+    title: str  # its name in a list
     explanation: str  # what the run is, shown while it runs
     watch: str  # what to look at
     settings: dict[str, Any]
@@ -78,35 +79,42 @@ _DIRAC = dict(data="disjoint", g_depth=0, d_depth=0, noise_dim=2, opt_d="sgd", o
 _VANISH = dict(data="ring8", g_depth=2, g_width=32, d_depth=2, d_width=32, lr_d=5e-3, opt_g="sgd", lr_g=0.01, k_d=5)
 
 PRESETS: dict[str, Preset] = {p.name: p for p in [
-    Preset("ganlab", "GAN Lab's own default: two Gaussians, 1×8 ReLU nets, SGD (D 0.1, G 0.03), 2 D steps per "
+    Preset("ganlab", "GAN Lab's default",
+           "GAN Lab's own default: two Gaussians, 1×8 ReLU nets, SGD (D 0.1, G 0.03), 2 D steps per "
            "G step, for side-by-side comparisons.",
            "the fakes (purple) split in two and settle on both Gaussians; the heatmap fades to white as D loses "
            "track of which is which.", _GANLAB, steps=3000, sign=phenomena.covers_all(0.9)),
-    Preset("collapse", "G learns 50× faster than D: it piles all its samples onto whatever spot D currently "
+    Preset("collapse", "Mode collapse",
+           "G learns 50× faster than D: it piles all its samples onto whatever spot D currently "
            "rates most real, D slowly catches up, and G jumps to the next spot (mode collapse).",
            "the fakes shrink to one tight clump that hops round the ring; the modes chart stays near zero.", _SLOW_D,
            steps=1500, sign=phenomena.collapsed(after=300, below=0.15), pair="collapse-fixed"),
-    Preset("collapse-fixed", "The same nets with D as fast as G and an R1 penalty keeping D smooth: G spreads over "
+    Preset("collapse-fixed", "Mode collapse, fixed",
+           "The same nets with D as fast as G and an R1 penalty keeping D smooth: G spreads over "
            "the eight modes.", "the fakes spread round the whole ring and the modes chart climbs towards 8.",
            dict(_SLOW_D, lr_d=3e-3, lr_g=3e-3, r1_gamma=0.01), steps=1500, sign=phenomena.covers_most(7),
            pair="collapse"),
-    Preset("vanishing", "The original minimax G loss with a quick, confident D: log(1 − D(G(z))) is flat where D "
+    Preset("vanishing", "Vanishing gradients",
+           "The original minimax G loss with a quick, confident D: log(1 − D(G(z))) is flat where D "
            "rejects fakes, so G gets almost no gradient and stays stuck in the middle of the ring.",
            "the arrows: almost none. The fakes stay in the middle while the heatmap turns pink around them.",
            dict(_VANISH, loss="minimax"), steps=600, sign=phenomena.stuck(after=300, reach_below=0.4,
                                                                           arrow_below=0.01),
            pair="vanishing-fixed"),
-    Preset("vanishing-fixed", "The same run with the non-saturating G loss −log D(G(z)): strong gradients where D "
+    Preset("vanishing-fixed", "Vanishing gradients, fixed",
+           "The same run with the non-saturating G loss −log D(G(z)): strong gradients where D "
            "is confident, so G leaves the middle at once. It cures vanishing gradients, not mode collapse: the fakes "
            "then bunch up and chase this quick D round the ring.",
            "long arrows from the first iterations, pulling the fakes out of the middle onto the ring.",
            dict(_VANISH, loss="nonsaturating"), steps=600, sign=phenomena.reached(at_least=0.6, arrow_above=0.1),
            pair="vanishing"),
-    Preset("oscillation", "A linear critic against an affine G, WGAN loss, plain gradient steps: the two chase "
+    Preset("oscillation", "Oscillation",
+           "A linear critic against an affine G, WGAN loss, plain gradient steps: the two chase "
            "each other round the data instead of settling (the Dirac-GAN cycle).",
            "the fakes' centre circling the data's centre, lap after lap, never stopping.", _DIRAC, steps=2000,
            sign=phenomena.circles(2), pair="oscillation-fixed"),
-    Preset("oscillation-fixed", "The same run with an R1 gradient penalty on D: the cycle is damped. A linear "
+    Preset("oscillation-fixed", "Oscillation, damped",
+           "The same run with an R1 gradient penalty on D: the cycle is damped. A linear "
            "critic compares only the two centres, so the fakes settle as one blob on the data's centre, between "
            "the clusters: matching the mean is all this D can ask.",
            "the fakes' centre drifting in and stopping on the data's centre, with no laps.",

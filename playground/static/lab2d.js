@@ -22,7 +22,8 @@
   let lang = window.gpLang || ((navigator.language || "").toLowerCase().startsWith("ko") ? "ko" : "en");
   const T = (key, fields) => String((CATALOGUE[lang] || {})[key] || CATALOGUE.en[key] || key)
     .replace(/\{(\w+)\}/g, (m, k) => (fields && k in fields ? said(fields[k]) : m));
-  const said = (v) => (v && typeof v === "object" ? T(v.key, v.fields) : v);  // a server's phrase: {key, fields}
+  // a server's phrase ({key, fields}; a list of them is listed)
+  const said = (v) => (Array.isArray(v) ? v.map(said).join(", ") : v && typeof v === "object" ? T(v.key, v.fields) : v);
   function applyLang() {
     element.querySelectorAll("[data-i18n]").forEach((e) => { e.textContent = T(e.dataset.i18n); });
     element.querySelectorAll("[data-i18n-title]").forEach((e) => { e.title = T(e.dataset.i18nTitle); });

@@ -27,7 +27,7 @@ from playground import compare_frames, fields, i18n, limits, live_loop, messages
 from playground.tabs import Page
 
 DATA_SETS = [d for d in distributions.NAMES if d != "points"]
-RECIPE = "recipe for the data set"
+RECIPE = "recipe"  # a side's base: the data set's tuned recipe, or a preset (named in the page's words)
 BASES = [RECIPE, *PRESET_NAMES]
 SETTING = settings.by_name(TrainConfig)
 VAE_SETTING = settings.by_name(VAEConfig)
@@ -38,17 +38,20 @@ def box(name: str, value: Any, elem_id: str) -> gr.Number:
 SIDE_FIELDS = ("base", "loss", "opt", "lr_d", "lr_g", "k_d", "k_g", "r1_gamma")
 SCORES_EVERY_S = 0.5
 
-# (data set, side A, side B); a side is (base, loss or None, overrides)
+# (data set, side A, side B); a side is (base, loss or None, overrides); named in the page by ex.pair.<name>
 PAIRS: dict[str, tuple[str, tuple, tuple]] = {
-    "non-saturating vs WGAN-GP": ("ring8", (RECIPE, "nonsaturating", {}), (RECIPE, "wgan-gp", {})),
-    "one D step vs five (kD = 1 vs 5)": ("ring8", (RECIPE, "nonsaturating", {}),
-                                         (RECIPE, "nonsaturating", {"k_d": 5})),
-    "mode hopping: slow D vs fixed": ("ring8", ("collapse", None, {}), ("collapse-fixed", None, {})),
-    "vanishing gradients: minimax vs non-saturating": ("ring8", ("vanishing", None, {}),
-                                                       ("vanishing-fixed", None, {})),
-    "oscillation: no R1 vs R1": ("disjoint", ("oscillation", None, {}), ("oscillation-fixed", None, {})),
+    "ns-wgan-gp": ("ring8", (RECIPE, "nonsaturating", {}), (RECIPE, "wgan-gp", {})),
+    "kd-1-5": ("ring8", (RECIPE, "nonsaturating", {}), (RECIPE, "nonsaturating", {"k_d": 5})),
+    "collapse": ("ring8", ("collapse", None, {}), ("collapse-fixed", None, {})),
+    "vanishing": ("ring8", ("vanishing", None, {}), ("vanishing-fixed", None, {})),
+    "oscillation": ("disjoint", ("oscillation", None, {}), ("oscillation-fixed", None, {})),
 }
-DEFAULT_PAIR = "non-saturating vs WGAN-GP"
+DEFAULT_PAIR = "ns-wgan-gp"
+
+
+def _base_name(base: str) -> Any:
+    """A base's name in a list (translated in the browser)."""
+    return i18n.text("ex.base.recipe" if base == RECIPE else f"preset.{base}.title")
 
 
 # ---- runs ----------------------------------------------------------------------------------------------------------
@@ -171,7 +174,7 @@ def side_values(data: str, base: str, loss: str | None, overrides: dict | None =
 
 
 def _describe(name: str, config: TrainConfig, base: str) -> str:
-    start = "" if base == RECIPE else f"{base}, "
+    start = "" if base == RECIPE else f"{i18n.say(f'preset.{base}.title')}, "
     return f"{name}: {start}{config.loss}, {config.opt_d} {config.lr_d:g}/{config.lr_g:g}, kD {config.k_d}"
 
 
@@ -320,7 +323,7 @@ def _side(name: str, values: list[Any]) -> list[gr.components.Component]:
     p = f"ab-{name.lower()}"
     with gr.Column(min_width=260):
         gr.Markdown(i18n.text({"A": "ex.run_a", "B": "ex.run_b"}[name]))
-        fields = [gr.Dropdown(BASES, value=base, label=i18n.text("ex.start_from"), elem_id=f"{p}-base"),
+        fields = [gr.Dropdown([(_base_name(b), b) for b in BASES], value=base, label=i18n.text("ex.start_from"), elem_id=f"{p}-base"),
                   gr.Dropdown(list(SETTING["loss"].choices), value=loss, label=i18n.text("setting.loss"),
                               elem_id=f"{p}-loss"),
                   gr.Dropdown(list(SETTING["opt_d"].choices), value=opt, label=i18n.text("ex.optimiser"),
@@ -336,7 +339,7 @@ def _build_ab(tabs: list[gr.Tab]) -> None:
     gr.Markdown(i18n.text("ex.intro.ab"))
     data0, a0, b0 = PAIRS[DEFAULT_PAIR]
     with gr.Row():
-        pair = gr.Dropdown(list(PAIRS), value=DEFAULT_PAIR, label=i18n.text("ex.pair"), elem_id="ab-pair",
+        pair = gr.Dropdown([(i18n.text(f"ex.pair.{p}"), p) for p in PAIRS], value=DEFAULT_PAIR, label=i18n.text("ex.pair"), elem_id="ab-pair",
                            scale=2)
         data = gr.Dropdown(DATA_SETS, value=data0, label=i18n.text("setting.data"), elem_id="ab-data")
         seed = gr.Number(0, label=i18n.text("ex.seed_both"), precision=0, elem_id="ab-seed")

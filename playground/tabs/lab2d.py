@@ -192,7 +192,7 @@ class Lab:
         if name not in PRESETS:
             return self._unchanged(session)
         session.restart(resolve(preset=name)[0])  # the view tells the preset's story (LabSession.story)
-        return self._reply(session, i18n.phrase("lab.msg.preset_loaded", name=name), request)
+        return self._reply(session, i18n.phrase("lab.msg.preset_loaded", name=i18n.phrase(f"preset.{name}.title")), request)
 
     def on_recommended(self, data: str, loss: str, request: gr.Request) -> list:
         """The tuned recipe for the chosen data set and loss (presets.resolve), keeping the user's points."""
@@ -358,9 +358,9 @@ class Lab:
                                css_template=(STATIC / "lab2d.css").read_text(), js_on_load=js,
                                server_functions=[tick, alive, fields], elem_id="lab-view", head=head())
             with gr.Column(scale=1, min_width=240, elem_id="lab-quick"):
-                preset = gr.Dropdown(["choose a teaching scenario…", *PRESET_NAMES],
-                                     value="choose a teaching scenario…", label=i18n.text("lab.preset"),
-                                     elem_id="lab-preset")
+                preset = gr.Dropdown([(i18n.text("lab.preset.choose"), ""),
+                                      *[(i18n.text(f"preset.{n}.title"), n) for n in PRESET_NAMES]],
+                                     value="", label=i18n.text("lab.preset"), elem_id="lab-preset")
                 for pair in QUICK:  # two to a row where they pair up (D's and G's), so all fit beside the view
                     with gr.Row():
                         for name in pair:
