@@ -25,6 +25,12 @@ def text(key: str) -> Any:
     return I18N(key)
 
 
+def choices(values: "list[str] | tuple[str, ...]") -> list[tuple[Any, str]]:
+    """A list's choices, each named in the page's language where the catalogue names it (choice.<value>: data
+    sets, noise…); technical names the courses keep in English (losses, optimisers, activations) by value."""
+    return [(text(f"choice.{v}"), v) if f"choice.{v}" in CATALOGUE["en"] else (v, v) for v in values]
+
+
 def current_lang() -> str:
     """The language of the page whose event is running (English outside an event)."""
     from gradio.context import LocalContext

@@ -143,3 +143,88 @@ def test_a_korean_gif_export_and_ab_view_carry_hangul(tmp_path):
     run.lang, run.book = "en", compare_frames.Sketchbook()
     english = np.asarray(run.render()[0].convert("L"))[:24, 2 * compare_frames.PANEL + 20:]
     assert (title < 128).sum() > 50 and not np.array_equal(title, english)
+
+
+# ---- no untranslated English ---------------------------------------------------------------------------------------
+# English the Korean UI keeps, as the course decks do (../shared/notes/korean-terms.md): model and method names,
+# symbols, units, file formats, the data sets' and settings' code names shown beside their Korean names.
+KEPT = set("""
+a A b B C D F G k x X y Y z L L1 R1 TV HQ KL JS VAE GAN cGAN DCGAN CycleGAN WGAN WGAN-GP Dirac-GAN PacGAN PatchGAN
+Lab Mode Collapse Content critic cycle identity stem Adam SGD RMSprop L-BFGS ReLU EMA ELBO AdaIN Gatys EfficientNet-Lite0
+VGG-19 relu1 relu5 U-Net XDoG pix2pix slerp linear minimax non-saturating beta sigma bits log id cyc kD kG ms MB MP
+CPU CSV PNG JPEG WebP GIF BMP TIFF MP4 EXIF NaN RGB sha256 base64 pt e6 e-06 Esc present README scikit-learn Mescheder
+ring8 grid25 line gaussians ellipse disjoint moons spiral swissroll points
+""".split())
+
+
+def english_words(text: str) -> set[str]:
+    """The English words of a text, leaving out {fields}, `code`, URLs and HTML tags."""
+    text = re.sub(r"\{[a-z_]+\}|`[^`]*`|https?://\S+|<[^>]+>", " ", str(text))
+    return set(re.findall(r"[A-Za-z][A-Za-z0-9]*(?:[-'][A-Za-z0-9]+)*", text))
+
+
+def test_the_korean_catalogue_keeps_only_the_courses_english_terms():
+    left = {k: sorted(english_words(v) - KEPT) for k, v in i18n.CATALOGUE["ko"].items()}
+    assert {k: w for k, w in left.items() if w} == {}
+
+
+def code_names() -> set[str]:
+    """The settings' choice values (losses, optimisers, activations…): code names the lists show as they are."""
+    from models.digit_gans import DigitConfig
+    from toy2d import dirac, settings as table
+    from toy2d.config import TrainConfig
+
+    names = {c for config in (TrainConfig, DigitConfig) for s in table.by_name(config).values() for c in s.choices}
+    return {w for n in names | set(dirac.LOSSES) | set(dirac.REGULARISERS) for w in english_words(n)}
+
+
+def test_every_visible_string_of_the_built_app_comes_from_the_catalogue():
+    """Walk the built Blocks: each label, info, placeholder, choice name and text shown is a catalogue entry
+    (translated in the browser), a value filled in on page load (said in the page's language), or kept terms."""
+    import gradio as gr
+    from gradio.i18n import I18nData
+
+    import app
+
+    allowed = KEPT | code_names()
+    untranslated = []
+    for block in app.build_app().blocks.values():
+        texts = [getattr(block, a, None) for a in ("label", "info", "placeholder")]
+        if isinstance(block, (gr.Markdown, gr.Button, gr.Textbox)) and block.load_event_to_attach is None:
+            texts.append(block.value)
+        texts += [c[0] if isinstance(c, (tuple, list)) else c for c in getattr(block, "choices", None) or []]
+        for text in texts:
+            if text is None or isinstance(text, I18nData) or not isinstance(text, str) or text.startswith("__i18n__"):
+                continue
+            if english_words(text) - allowed:
+                untranslated.append((type(block).__name__, block.elem_id, text[:60]))
+    assert untranslated == []
+
+
+def test_the_labs_template_has_every_text_in_the_catalogue():
+    """lab2d.html: every text, title and aria-label carries its key (data-i18n*), so lab2d.js can say it."""
+    from html.parser import HTMLParser
+
+    missing = []
+
+    class Walk(HTMLParser):
+        stack: list[dict] = []
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            for attr, key in (("title", "data-i18n-title"), ("aria-label", "data-i18n-aria")):
+                if english_words(a.get(attr) or "") - KEPT and key not in a:
+                    missing.append((tag, attr, a[attr][:40]))
+            if tag not in ("input", "br", "img", "path", "line", "circle", "rect", "meta"):
+                self.stack.append(a)
+
+        def handle_endtag(self, tag):
+            if self.stack and tag not in ("input", "br", "img", "path", "line", "circle", "rect", "meta"):
+                self.stack.pop()
+
+        def handle_data(self, data):
+            if english_words(data) - KEPT and not (self.stack and "data-i18n" in self.stack[-1]):
+                missing.append(("text", data.strip()[:40]))
+
+    Walk().feed(ROOT.joinpath("playground", "static", "lab2d.html").read_text("utf-8"))
+    assert missing == []

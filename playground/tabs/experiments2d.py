@@ -341,10 +341,10 @@ def _build_ab(tabs: list[gr.Tab]) -> None:
     with gr.Row():
         pair = gr.Dropdown([(i18n.text(f"ex.pair.{p}"), p) for p in PAIRS], value=DEFAULT_PAIR, label=i18n.text("ex.pair"), elem_id="ab-pair",
                            scale=2)
-        data = gr.Dropdown(DATA_SETS, value=data0, label=i18n.text("setting.data"), elem_id="ab-data")
+        data = gr.Dropdown(i18n.choices(DATA_SETS), value=data0, label=i18n.text("setting.data"), elem_id="ab-data")
         seed = gr.Number(0, label=i18n.text("ex.seed_both"), precision=0, elem_id="ab-seed")
     play, step, reset, speed = _controls("ab", 10)
-    picture = gr.Image(label="A and B", show_label=False, interactive=False, format="jpeg", elem_id="ab-frame")
+    picture = gr.Image(label=i18n.text("ex.view.ab"), show_label=False, interactive=False, format="jpeg", elem_id="ab-frame")
     line = gr.Markdown(elem_id="ab-line")
     # under the view, one click away: the pair's picture fits a 1366×768 screen under the controls
     with gr.Accordion(i18n.text("ex.sides"), open=False, elem_id="ab-sides"):
@@ -363,14 +363,14 @@ def _build_ab(tabs: list[gr.Tab]) -> None:
 def _build_vae(tab: gr.Tab) -> None:
     gr.Markdown(i18n.text("ex.intro.vae"))
     with gr.Row():
-        data = gr.Dropdown(DATA_SETS, value="ring8", label=i18n.text("setting.data"), elem_id="vae-data")
+        data = gr.Dropdown(i18n.choices(DATA_SETS), value="ring8", label=i18n.text("setting.data"), elem_id="vae-data")
         seed = gr.Number(0, label=i18n.text("setting.seed"), precision=0, elem_id="vae-seed")
         loss = gr.Dropdown(list(losses.LOSS_NAMES), value="nonsaturating", label=i18n.text("ex.gan_loss"),
                            elem_id="vae-loss")
         beta = fields.number_box(VAE_SETTING["beta"], 1.0, "vae-beta", "setting.vae")
         learn_sigma = gr.Checkbox(True, label=i18n.text("setting.vae.learn_sigma"), elem_id="vae-sigma")
     play, step, reset, speed = _controls("vae", 10)
-    picture = gr.Image(label="GAN and VAE", show_label=False, interactive=False, format="jpeg",
+    picture = gr.Image(label=i18n.text("ex.view.vae"), show_label=False, interactive=False, format="jpeg",
                        elem_id="vae-frame")
     line = gr.Markdown(elem_id="vae-line")
     run = gr.State(None, time_to_live=limits.STATE_TTL_S)  # a run a raw API call left behind is dropped
@@ -380,14 +380,14 @@ def _build_vae(tab: gr.Tab) -> None:
 def _build_cgan(tab: gr.Tab) -> None:
     gr.Markdown(i18n.text("ex.intro.cgan"))
     with gr.Row():
-        data = gr.Dropdown(list(distributions.MIXTURE_NAMES), value="ring8", label=i18n.text("setting.data"),
+        data = gr.Dropdown(i18n.choices(distributions.MIXTURE_NAMES), value="ring8", label=i18n.text("setting.data"),
                            elem_id="cgan-data")
         seed = gr.Number(0, label=i18n.text("setting.seed"), precision=0, elem_id="cgan-seed")
         loss = gr.Dropdown(list(losses.LOSS_NAMES), value="nonsaturating", label=i18n.text("setting.loss"),
                            elem_id="cgan-loss")
         label = gr.Dropdown(list(range(8)), value=0, label=i18n.text("ex.class"), elem_id="cgan-label")
     play, step, reset, speed = _controls("cgan", 10)
-    picture = gr.Image(label="conditional GAN", show_label=False, interactive=False, format="jpeg",
+    picture = gr.Image(label=i18n.text("ex.view.cgan"), show_label=False, interactive=False, format="jpeg",
                        elem_id="cgan-frame")
     line = gr.Markdown(elem_id="cgan-line")
     run = gr.State(None, time_to_live=limits.STATE_TTL_S)  # a run a raw API call left behind is dropped

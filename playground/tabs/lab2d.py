@@ -97,7 +97,7 @@ def _component(s: settings.Setting, value: Any, min_width: int = 160, info: bool
     elem_id, label = f"lab-{s.name}", i18n.text(f"setting.{s.name}")
     info = None if s.kind in ("choice", "bool") or not info else i18n.text(f"setting.{s.name}.range")
     if s.kind == "choice":
-        return gr.Dropdown(list(s.choices), value=value, label=label, elem_id=elem_id, min_width=min_width)
+        return gr.Dropdown(i18n.choices(s.choices), value=value, label=label, elem_id=elem_id, min_width=min_width)
     if s.kind == "bool":
         return gr.Checkbox(value=value, label=label, elem_id=elem_id, min_width=min_width)
     return gr.Number(value=value, label=label, precision=0 if s.kind == "int" else None, elem_id=elem_id,
