@@ -64,6 +64,8 @@ def launch(demo: gr.Blocks, queue_max: int = limits.QUEUE_MAX, workers: int | No
     # (gr.HTML js_on_load) and has only ever run rendered in the browser, so say it here rather than inherit it.
     kwargs.setdefault("ssr_mode", False)
     kwargs.setdefault("i18n", i18n.I18N)  # component text in the page's language (playground/i18n.py)
+    # Gradio's "Runs" link (run history saved in the browser) has no translation and nothing of ours to show
+    kwargs.setdefault("footer_links", ["api", "gradio", "settings"])
     preload_weights()
     return demo.launch(max_file_size=limits.MAX_FILE_SIZE, **kwargs)
 

@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlparse
 
 from models import fast_style, image_input, latent, refusals  # noqa: F401  (they add their sentences to reasons.TABLES)
 from models.digit_gans import DigitConfig
+from models.registry import CHECKPOINTS
 from toy2d import phenomena, reasons, settings
 from toy2d.config import SETTINGS
 from toy2d.presets import PRESETS
@@ -61,6 +62,9 @@ def _derive() -> set[str]:
                 for lang in LANGS:
                     CATALOGUE[lang][f"{words}.{s.name}.range"] = _range(s, lang)
                 made.add(f"{words}.{s.name}.range")
+    for name, checkpoint in CHECKPOINTS.items():  # the models' names: English in models/registry.py
+        CATALOGUE["en"][f"model.title.{name}"] = checkpoint.title
+        made.add(f"model.title.{name}")
     for name, preset in PRESETS.items():  # the teaching presets' stories: English in toy2d/presets.py
         for part in ("title", "explanation", "watch"):
             CATALOGUE["en"][f"preset.{name}.{part}"] = getattr(preset, part)

@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 def model_line(name: str) -> "i18n.Phrase":
     """Whether a model is here, for a tab's status line (no server paths: store.status has them for the shell)."""
     ck, where = store.get(name), store.state(name)
-    return i18n.phrase(f"model.{where}", title=ck.title, package=ck.package or "",
+    return i18n.phrase(f"model.{where}", title=i18n.phrase(f"model.title.{name}"), package=ck.package or "",
                        requirement=ck.requirement, mb=f"{ck.size / 1e6:.1f}")
 
 

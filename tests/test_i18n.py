@@ -151,7 +151,7 @@ def test_a_korean_gif_export_and_ab_view_carry_hangul(tmp_path):
 KEPT = set("""
 a A b B C D F G k x X y Y z L L1 R1 TV HQ KL JS VAE GAN cGAN DCGAN CycleGAN WGAN WGAN-GP Dirac-GAN PacGAN PatchGAN
 Lab Mode Collapse Content critic cycle identity stem Adam SGD RMSprop L-BFGS ReLU EMA ELBO AdaIN Gatys EfficientNet-Lite0
-VGG-19 relu1 relu5 U-Net XDoG pix2pix slerp linear minimax non-saturating beta sigma bits log id cyc kD kG ms MB MP
+VGG-19 ImageNet MIT Noto Sans KR relu1 relu5 U-Net XDoG pix2pix slerp linear minimax non-saturating beta sigma bits log id cyc kD kG ms MB MP
 CPU CSV PNG JPEG WebP GIF BMP TIFF MP4 EXIF NaN RGB sha256 base64 pt e6 e-06 Esc present README scikit-learn Mescheder
 ring8 grid25 line gaussians ellipse disjoint moons spiral swissroll points
 """.split())
