@@ -14,6 +14,11 @@ def test_quick_start_has_exactly_two_commands_and_ci_runs_the_test_one():
     assert ci[-1] == test_cmd
 
 
+def test_the_korean_readme_gives_the_same_two_commands():
+    assert release_check.quick_start(readme="README.ko.md", heading="## 빠른 시작") == release_check.quick_start()
+    assert "README.ko.md" in (ROOT / "README.md").read_text("utf-8")
+
+
 def test_the_browser_tests_find_a_browser_where_it_is_installed(monkeypatch, tmp_path):
     """Debian's /usr/bin/chromium here; Chrome or Edge on a school's Mac or Windows PC, or the one named in
     $GAN_PLAYGROUND_CHROMIUM; none: the browser tests are skipped with that advice."""

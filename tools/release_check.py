@@ -149,8 +149,9 @@ def preload_front_matter(repo: str, revision: str) -> str:
             f"# and in the Space's settings, variables: {ENV_HUB_REPO}={repo} {ENV_HUB_REVISION}={revision}\n")
 
 
-def quick_start(root: Path = ROOT) -> list[str]:
-    section = (root / "README.md").read_text().split("## Quick start", 1)[1].split("\n## ", 1)[0]
+def quick_start(root: Path = ROOT, readme: str = "README.md", heading: str = "## Quick start") -> list[str]:
+    """The bash commands of a README's quick start (README.ko.md's is "## 빠른 시작")."""
+    section = (root / readme).read_text("utf-8").split(heading, 1)[1].split("\n## ", 1)[0]
     return re.findall(r"```bash\n(.+?)\n```", section, flags=re.S)
 
 
