@@ -163,6 +163,7 @@ def _labels() -> dict[str, str]:
 
 
 LABELS = _labels()
+NAMED = ("name", "width", "depth")  # a refusal's fields that name a setting
 
 
 def because(said: "BaseException | reasons.Reason") -> "Phrase | str":
@@ -173,7 +174,7 @@ def because(said: "BaseException | reasons.Reason") -> "Phrase | str":
     why = said.reason if isinstance(said, reasons.Refused) else said
     if not isinstance(why, reasons.Reason):
         return str(said)
-    fields = {k: because(v) if isinstance(v, reasons.Reason) else Phrase(LABELS[v]) if k == "name" and v in LABELS
+    fields = {k: because(v) if isinstance(v, reasons.Reason) else Phrase(LABELS[v]) if k in NAMED and v in LABELS
               else v for k, v in why.fields}
     return Phrase(f"{why.table}.{why.kind}", tuple(fields.items()))
 

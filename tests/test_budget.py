@@ -9,7 +9,7 @@ from toy2d.trainer import Trainer
 HEAVY = [  # the reproductions: each one froze its worker for seconds to minutes
     (dict(g_depth=8, d_depth=8, g_width=512, d_width=512, batch=4096, noise_dim=64), "g_width (512)"),
     (dict(k_d=50, k_g=50, unrolled_k=20, batch=4096, loss="wgan-gp", r1_gamma=1.0), "k_d (50)"),
-    (dict(batch=4096, k_d=20), "k_d (20) or batch (4096)"),
+    (dict(batch=4096, k_d=20), "k_d (20), batch (4096)"),
     (dict(unrolled_k=20, batch=2048), "unrolled_k (20)"),
     (dict(d_width=512, d_depth=1, d_spectral_norm=True, k_d=10, batch=4096), "k_d (10)"),
 ]

@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .reasons import Refused
+
 if TYPE_CHECKING:
     from .config import TrainConfig
 
@@ -73,17 +75,15 @@ def check(config: "TrainConfig", extra_inputs: int = 0) -> None:
     for net, weights, depth, width in (("G", cost.g_weights, "g_depth", "g_width"),
                                        ("D", cost.d_weights, "d_depth", "d_width")):
         if weights > NET_WEIGHTS_LIMIT:
-            raise ValueError(
-                f"{net} would have {weights:,} weights; at most {NET_WEIGHTS_LIMIT:,} are allowed on this shared "
-                f"server (e.g. 2 hidden layers of 150 neurons, 3 of 110 or 4 of 85): lower {width} "
-                f"({getattr(config, width)}) or {depth} ({getattr(config, depth)})")
+            raise Refused("too_many_weights", net=net, weights=f"{weights:,}", most=f"{NET_WEIGHTS_LIMIT:,}",
+                          width=width, width_value=getattr(config, width), depth=depth,
+                          depth_value=getattr(config, depth))
     if cost.iteration_ms > ITERATION_MS_LIMIT:
-        raise ValueError(
-            f"one iteration would take about {cost.iteration_ms:,.0f} ms of a shared CPU core; at most "
-            f"{ITERATION_MS_LIMIT:.0f} ms is allowed: lower {_heaviest(config)}")
+        raise Refused("too_slow", ms=f"{cost.iteration_ms:,.0f}", most=f"{ITERATION_MS_LIMIT:.0f}",
+                      what=_heaviest(config))
 
 
-def _heaviest(config: "TrainConfig") -> str:
+def _heaviest(config: "TrainConfig") -> tuple[str, ...]:
     """The settings that multiply the cost most, relative to the default run's, heaviest first."""
     c = config
     factors = {"batch": c.batch / 256, "k_d": float(c.k_d), "k_g": float(c.k_g),
@@ -92,6 +92,4 @@ def _heaviest(config: "TrainConfig") -> str:
     if c.r1_gamma > 0:
         factors["r1_every"] = 1.0 + 1.0 / c.r1_every  # raising r1_every lowers the cost
     heavy = sorted((f for f in factors if factors[f] > 1), key=lambda f: -factors[f])[:3] or ["batch"]
-    named = [f"{f} ({getattr(c, f)})" if f != "r1_every" else f"the R1 work (raise r1_every from {c.r1_every})"
-             for f in heavy]
-    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " or " + named[-1]
+    return tuple(f"{f} ({getattr(c, f)})" if f != "r1_every" else f"r1_every ({c.r1_every}: raise it)" for f in heavy)

@@ -23,7 +23,12 @@ REASONS = {
     "number_range": "{name} must be a number from {lo} to {hi}, got {value}",
     "number_open": "{name} must be a number more than {lo} and at most {hi}, got {value}",
     "type": "{name} must be a {word}, got {value}",
-    # settings that do not go together (toy2d.config)
+    # settings that do not go together (toy2d.config), or cost too much on a shared server (toy2d.budget)
+    "too_many_weights": "{net} would have {weights} weights; at most {most} are allowed on this shared server (e.g. 2 "
+                        "hidden layers of 150 neurons, 3 of 110 or 4 of 85): lower {width} ({width_value}) or "
+                        "{depth} ({depth_value})",
+    "too_slow": "one iteration would take about {ms} ms of a shared CPU core; at most {most} ms is allowed: lower "
+                "one of {what}",
     "batch_pack": "the batch size ({batch}) must be a multiple of the packing ({pack}): D judges the batch in packs "
                   "of {pack} samples",
     "no_steps": "k_d and k_g cannot both be 0: an iteration would do nothing",
@@ -70,7 +75,8 @@ class Reason:
     fields: tuple[tuple[str, Any], ...] = ()
 
     def __str__(self) -> str:
-        return TABLES[self.table][self.kind].format(**dict(self.fields))
+        return TABLES[self.table][self.kind].format(**{k: ", ".join(map(str, v)) if isinstance(v, tuple) else v
+                                                       for k, v in self.fields})
 
 
 def stopped(kind: str, **fields: Any) -> Reason:
