@@ -16,8 +16,8 @@ from playground.catalogue import (CATALOGUE, DERIVED, LANGS, Phrase, because, fo
                                   in_lang, lang_of, phrase, slug, t)
 
 # Keys Gradio's own page asks for but its locales lack (its status tracker announces "common.complete" to screen
-# readers as it is): ours fill them.
-GRADIO_GAPS = ("common.complete",)
+# readers as it is; Korean has no "In queue: 1 of 3"): ours fill them.
+GRADIO_GAPS = ("common.complete", "status.queue_position")
 I18N = gr.I18n(**CATALOGUE)  # passed to launch(): component text is translated in the browser
 
 

@@ -8,7 +8,10 @@ from playwright.sync_api import expect, sync_playwright
 
 from tools.served_app import BROWSER_VAR, EXECUTABLE, FLAGS
 from playground.frame_protocol import FrameRequest, unpack
+from toy2d.config import SETTINGS
 from toy2d.presets import resolve
+
+SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
 
 
 @pytest.fixture(scope="module")
@@ -178,10 +181,11 @@ def test_charts_hold_every_iteration_once_through_live_changes_and_a_loaded_run(
         wait_for(page, f"() => window.ganLab.frames >= {frames}")
         page.locator(f"#lab-{field} input").fill(value)
         page.locator(f"#lab-{field} input").press("Enter")
-        expect(page.locator(".lab-msg")).to_contain_text(f"Applied live: {field}", timeout=30_000)
+        said = f"Applied live: {SETTINGS_BY_NAME[field].label}"  # the field's label, as the panel names it
+        expect(page.locator(".lab-msg")).to_contain_text(said, timeout=30_000)
         # and under the field itself, which may be far from the view's message line
         note = page.locator(".lab-field-note")
-        expect(note).to_contain_text(f"Applied live: {field}")
+        expect(note).to_contain_text(said)
         box, under = page.locator(f"#lab-{field}").bounding_box(), note.bounding_box()
         assert 0 <= under["y"] - (box["y"] + box["height"]) <= 30 and under["x"] <= box["x"] + box["width"]
     wait_for(page, "() => window.ganLab.frames >= 120")

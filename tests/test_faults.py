@@ -8,6 +8,7 @@ from models import device
 from playground import messages
 from conftest import frame_request
 from playground.tabs import latent_walk
+from playground.catalogue import t
 from playground.frame_protocol import unpack
 
 
@@ -82,7 +83,8 @@ def test_one_pages_broken_run_does_not_stop_another(monkeypatch, lab):
             raise RuntimeError("simulated fault in the training step")
         monkeypatch.setattr(broken.trainer, "step", explode)
         reply = unpack(asyncio.run(lab.frame(frame_request(broken.token, "play", 5))))
-        assert "internal error" in reply["error"] and "Reset" in reply["error"]
+        said = t(reply["error"]["key"], "en", **reply["error"]["fields"])  # as the page's script says it
+        assert "internal error" in said and "Reset" in said and "simulated fault" in said
         ok = unpack(asyncio.run(lab.frame(frame_request(healthy.token, "play", 5))))
         assert ok["iteration"] == 5
         again = unpack(asyncio.run(lab.frame(frame_request(broken.token, "reset"))))  # a new, working run

@@ -5,7 +5,7 @@ import pytest
 import spaces
 
 import app
-from models import device, preload, store
+from models import device, gatys, preload, store
 from playground import model_errors
 from playground.tabs import img2img, latent_walk, style_transfer
 
@@ -92,7 +92,7 @@ def test_after_preloading_the_gpu_functions_fetch_nothing(monkeypatch):
     img2img.run_vintage(photo, 256)
     latent_walk.show_grid("1,2,3,4", 0.7)
     frames = list(style_transfer.run_gatys(photo, photo, "efficientnet-lite0", 128, 4, 1.0, 3.0, 10.0, "content",
-                                           "adam", *[1.0] * len(style_transfer.LAYER_LABELS)))
+                                           "adam", *[1.0] * len(gatys.DEFAULT_STYLE_LAYERS)))
     assert len(frames) >= 2 and store.FETCHED_INSIDE_GPU_CALLS == []
 
 
