@@ -704,9 +704,9 @@ def test_a_lang_link_opens_in_that_language_in_any_browser(browser, url):
 
 # What a Korean page may show in English besides the catalogue's kept terms (tests/test_i18n.py KEPT): the switch's
 # "English", Gradio's own footer ("API를 통해 사용", "Gradio로 제작됨"), Gradio's progress display ("processing |
-# 0.3s": hard-coded English in Gradio 6's status tracker, with no key to translate), the imaginary unit of the
-# Dirac-GAN's eigenvalues, and the model packages' pinned names in the status lines.
-PAGE_KEPT = {"English", "API", "Gradio", "processing", "s", "i"}
+# 0.3s", "queue: 2/3 |": hard-coded English in Gradio 6's status tracker, with no key to translate), the imaginary
+# unit of the Dirac-GAN's eigenvalues, and the model packages' pinned names in the status lines.
+PAGE_KEPT = {"English", "API", "Gradio", "processing", "queue", "s", "i"}
 # each tab's sign that it has drawn what it shows on opening
 TAB_READY = ["#lab-view .lab-play", "#ab-play", "#dirac-loss", "#walk-grid img", "#style-sheet-btn", "#p2p-pad",
              "#img-play"]
