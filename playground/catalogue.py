@@ -154,7 +154,8 @@ def in_lang(message: "str | Phrase | BaseException | reasons.Reason", lang: str)
 
 
 def _labels() -> dict[str, str]:
-    """A setting's English label, field name or noun → its catalogue key, so a refusal naming a setting names it in the page's words."""
+    """A setting's English label, field name or noun → its catalogue key, so a refusal naming a setting names it in
+    the page's words."""
     named = {}
     for words, table in reversed(SETTING_TABLES.items()):  # the 2D lab's words win where names are shared
         for s in table:

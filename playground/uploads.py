@@ -75,7 +75,8 @@ def drawing_as_sent(pad: gr.Sketchpad, max_side: int) -> gr.Sketchpad:
         try:
             picture, _ = image_input.read(source, max_side)
         except image_input.ImageRejected as e:
-            raise messages.error(i18n.phrase("upload.refused", what=i18n.say("upload.what.drawing"), reason=i18n.because(e))) from None
+            raise messages.error(i18n.phrase("upload.refused", what=i18n.say("upload.what.drawing"),
+                                             reason=i18n.because(e))) from None
         return {"composite": picture}
     pad.preprocess = preprocess
     return pad

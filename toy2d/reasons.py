@@ -64,7 +64,8 @@ STOPPED = {
     "net.cycle": "cycle",
     "net.identity": "identity",
 }
-TABLES: dict[str, dict[str, str]] = {"invalid": REASONS, "stopped": STOPPED}  # every table, by its catalogue prefix (others add theirs)
+# every table, by its catalogue prefix (models/image_input.py, latent.py and refusals.py add theirs)
+TABLES: dict[str, dict[str, str]] = {"invalid": REASONS, "stopped": STOPPED}
 
 
 @dataclass(frozen=True)

@@ -239,7 +239,8 @@ class GANTrainer:
         """Count a D update whose loss was ``value`` (toy2d/batched.py makes them for many runs at once); a broken
         loss ends the run. False when it did."""
         if (reason := losses.broken(value)) is not None:
-            return self._check_weights() and self._diverge("D", reasons.stopped("loss", net=reasons.stopped("net.discriminator"), why=reason))
+            why = reasons.stopped("loss", net=reasons.stopped("net.discriminator"), why=reason)
+            return self._check_weights() and self._diverge("D", why)
         self.d_loss = value
         self.d_steps += 1
         return True
@@ -286,7 +287,8 @@ class GANTrainer:
     def took_g_step(self, value: float) -> bool:
         """Count a G update whose loss was ``value`` (see took_d_step)."""
         if (reason := losses.broken(value)) is not None:
-            return self._check_weights() and self._diverge("G", reasons.stopped("loss", net=reasons.stopped("net.generator"), why=reason))
+            why = reasons.stopped("loss", net=reasons.stopped("net.generator"), why=reason)
+            return self._check_weights() and self._diverge("G", why)
         self.g_loss = value
         self.g_steps += 1
         return True

@@ -85,7 +85,8 @@ def create(page: Page) -> None:
         regulariser = gr.Radio(i18n.choices(dirac.REGULARISERS), value="none", label=i18n.text("dirac.regulariser"),
                                elem_id="dirac-reg")
         gamma = gr.Slider(0, 2, 0.3, step=0.05, label="γ", elem_id="dirac-gamma")
-        updates = gr.CheckboxGroup([(i18n.text(f"dirac.trace.{u}"), u) for u in dirac.UPDATES], value=list(dirac.UPDATES), label=i18n.text("dirac.updates"),
+        updates = gr.CheckboxGroup([(i18n.text(f"dirac.trace.{u}"), u) for u in dirac.UPDATES],
+                                   value=list(dirac.UPDATES), label=i18n.text("dirac.updates"),
                                    elem_id="dirac-updates")
     with gr.Row():
         lr = gr.Slider(0.01, 0.5, 0.1, step=0.01, label=i18n.text("dirac.lr"), elem_id="dirac-lr")

@@ -323,7 +323,8 @@ def _side(name: str, values: list[Any]) -> list[gr.components.Component]:
     p = f"ab-{name.lower()}"
     with gr.Column(min_width=260):
         gr.Markdown(i18n.text({"A": "ex.run_a", "B": "ex.run_b"}[name]))
-        fields = [gr.Dropdown([(_base_name(b), b) for b in BASES], value=base, label=i18n.text("ex.start_from"), elem_id=f"{p}-base"),
+        fields = [gr.Dropdown([(_base_name(b), b) for b in BASES], value=base, label=i18n.text("ex.start_from"),
+                              elem_id=f"{p}-base"),
                   gr.Dropdown(list(SETTING["loss"].choices), value=loss, label=i18n.text("setting.loss"),
                               elem_id=f"{p}-loss"),
                   gr.Dropdown(list(SETTING["opt_d"].choices), value=opt, label=i18n.text("ex.optimiser"),
@@ -339,12 +340,14 @@ def _build_ab(tabs: list[gr.Tab]) -> None:
     gr.Markdown(i18n.text("ex.intro.ab"))
     data0, a0, b0 = PAIRS[DEFAULT_PAIR]
     with gr.Row():
-        pair = gr.Dropdown([(i18n.text(f"ex.pair.{p}"), p) for p in PAIRS], value=DEFAULT_PAIR, label=i18n.text("ex.pair"), elem_id="ab-pair",
+        pair = gr.Dropdown([(i18n.text(f"ex.pair.{p}"), p) for p in PAIRS], value=DEFAULT_PAIR,
+                           label=i18n.text("ex.pair"), elem_id="ab-pair",
                            scale=2)
         data = gr.Dropdown(i18n.choices(DATA_SETS), value=data0, label=i18n.text("setting.data"), elem_id="ab-data")
         seed = gr.Number(0, label=i18n.text("ex.seed_both"), precision=0, elem_id="ab-seed")
     play, step, reset, speed = _controls("ab", 10)
-    picture = gr.Image(label=i18n.text("ex.view.ab"), show_label=False, interactive=False, format="jpeg", elem_id="ab-frame")
+    picture = gr.Image(label=i18n.text("ex.view.ab"), show_label=False, interactive=False, format="jpeg",
+                       elem_id="ab-frame")
     line = gr.Markdown(elem_id="ab-line")
     # under the view, one click away: the pair's picture fits a 1366×768 screen under the controls
     with gr.Accordion(i18n.text("ex.sides"), open=False, elem_id="ab-sides"):

@@ -174,7 +174,8 @@ def create(page: Page) -> None:
         step = gr.Button(i18n.text("live.step"), elem_id="img-step")
         reset = gr.Button(i18n.text("img.reset"), elem_id="img-reset")
         speed = gr.Slider(1, 100, 4, step=1, label=i18n.text("live.speed"), elem_id="img-speed")
-    picture = gr.Image(label=i18n.text("img.view"), show_label=False, interactive=False, format="jpeg", elem_id="img-frame")
+    picture = gr.Image(label=i18n.text("img.view"), show_label=False, interactive=False, format="jpeg",
+                       elem_id="img-frame")
     line = gr.Markdown(elem_id="img-metrics")
     with gr.Row():
         model = gr.Radio([("DCGAN", "dcgan"), (i18n.text("img.model.cgan"), "cgan"), ("CycleGAN", "cyclegan")],

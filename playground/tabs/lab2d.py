@@ -192,7 +192,8 @@ class Lab:
         if name not in PRESETS:
             return self._unchanged(session)
         session.restart(resolve(preset=name)[0])  # the view tells the preset's story (LabSession.story)
-        return self._reply(session, i18n.phrase("lab.msg.preset_loaded", name=i18n.phrase(f"preset.{name}.title")), request)
+        title = i18n.phrase(f"preset.{name}.title")
+        return self._reply(session, i18n.phrase("lab.msg.preset_loaded", name=title), request)
 
     def on_recommended(self, data: str, loss: str, request: gr.Request) -> list:
         """The tuned recipe for the chosen data set and loss (presets.resolve), keeping the user's points."""
@@ -348,7 +349,8 @@ class Lab:
         def fields(_args: Any = None) -> str:
             return self.fields(_args)
 
-        words = i18n.for_script("lab.", "preset.", "happened.", "invalid.", "setting.", "stopped.")  # the page's own words, both languages
+        # the page's own words, both languages
+        words = i18n.for_script("lab.", "preset.", "happened.", "invalid.", "setting.", "stopped.")
         js = (STATIC / "lab2d.js").read_text().replace("__PING_MS__", str(round(limits.PAGE_PING_S * 1000))) \
             .replace("__PARENT_ORIGIN__", json.dumps(host.parent_origin())).replace("__CATALOGUE__", words)
         components: dict[str, gr.components.Component] = {}

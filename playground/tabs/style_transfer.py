@@ -153,7 +153,8 @@ def loss_chart(history: list[dict[str, float]], alpha: float, beta: float) -> go
 def gatys_config(backbone_name: str, size, iterations, alpha, log_beta, tv, start, optimizer, *layer_weights):
     net = gatys.backbone(backbone_name)
     if backbone_name == "efficientnet-lite0":
-        layers = {name: fields.number(w, f"style.layer.{name}", 0, 1e6) for name, w in zip(gatys.DEFAULT_STYLE_LAYERS, layer_weights)}
+        layers = {name: fields.number(w, f"style.layer.{name}", 0, 1e6)
+                  for name, w in zip(gatys.DEFAULT_STYLE_LAYERS, layer_weights)}
     else:
         layers = dict(net.default_style_layers)
     config = gatys.GatysConfig(size=chosen_size(size, GATYS_SIZES),
