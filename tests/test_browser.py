@@ -664,17 +664,19 @@ def test_inside_a_spaces_iframe_the_link_reaches_the_parent_page(browser):
 
 
 # ---- languages: the browser's, the switch, ?lang= ------------------------------------------------------------------
-def tab_names(page) -> list[str]:
-    return [t.strip() for t in page.get_by_role("tab").all_inner_texts()]
-
-
-def test_a_korean_browser_gets_korean_and_the_switch_changes_it_while_the_lab_plays(browser, url):
+def korean_page(browser, url: str):
+    """A Korean browser (ko-KR) on a school laptop's screen, its page errors collected, the lab started."""
     context = browser.new_context(locale="ko-KR", viewport={"width": 1366, "height": 768})
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(url)
-    wait_for(page, "() => window.ganLab && window.ganLab.token")
+    wait_for(page, "() => window.ganLab && window.ganLab.token && window.ganLab.frame")
+    return context, page, errors
+
+
+def test_a_korean_browser_gets_korean_and_the_switch_changes_it_while_the_lab_plays(browser, url):
+    context, page, errors = korean_page(browser, url)
     expect(page.get_by_role("tab", name="2D GAN 랩")).to_be_visible()
     expect(page.locator("#gp-title")).to_contain_text("GAN 플레이그라운드")
     expect(page.locator("#gp-lang [data-lang=ko]")).to_have_attribute("aria-pressed", "true")
@@ -717,12 +719,7 @@ def test_a_korean_page_shows_no_untranslated_english_on_any_tab(browser, url):
     from test_i18n import KEPT, code_names, english_words
 
     allowed = KEPT | code_names() | PAGE_KEPT | {w for c in CHECKPOINTS.values() for w in english_words(c.requirement)}
-    context = browser.new_context(locale="ko-KR", viewport={"width": 1366, "height": 768})
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(url)
-    wait_for(page, "() => window.ganLab && window.ganLab.frame")
+    context, page, errors = korean_page(browser, url)
     tabs = page.locator(".tab-container[role=tablist]").first.get_by_role("tab")
     assert tabs.count() == len(TAB_READY)
     left = {}
