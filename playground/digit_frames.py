@@ -6,7 +6,7 @@ several times faster than a Plotly figure per frame (../shared/notes/live-render
 from __future__ import annotations
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from playground import fonts
 from playground.catalogue import t
@@ -20,14 +20,10 @@ COLOURS = {"d": (214, 39, 40), "g": (31, 119, 180), "cycle": (44, 160, 44), "ide
 CYCLE_ROWS = ("a", "G(a)", "F(G(a))", "b", "F(b)", "G(F(b))")
 
 
-def _font(size: int, lang: str) -> ImageFont.ImageFont:
-    return fonts.font(size, lang)
-
-
 def grid_picture(grid: np.ndarray, row_labels: list[str], lang: str = "en") -> Image.Image:
     """(rows, cols, 8, 8) in [0, 1] → white-on-black digits with a label left of each row."""
     rows, cols = grid.shape[:2]
-    font = _font(TEXT, lang)
+    font = fonts.font(TEXT, lang)
     draw = ImageDraw.Draw(Image.new("RGB", (1, 1)))
     left = 12 + max((draw.textlength(label, font=font) for label in row_labels), default=-12)
     left = int(left)
@@ -46,7 +42,7 @@ def grid_picture(grid: np.ndarray, row_labels: list[str], lang: str = "en") -> I
 def loss_chart(history: list[dict[str, float]], keys: list[str], lang: str = "en") -> Image.Image:
     im = Image.new("RGB", (CHART_W, CHART_H), "white")
     draw = ImageDraw.Draw(im)
-    font = _font(TEXT, lang)
+    font = fonts.font(TEXT, lang)
     draw.text((4, 2), t("img.picture.losses", lang, n=500), fill=INK, font=font)
     tail = history[-500:]
     if len(tail) >= 2:
@@ -75,7 +71,7 @@ def loss_chart(history: list[dict[str, float]], keys: list[str], lang: str = "en
 def histogram_chart(metrics: dict | None, title: str, lang: str = "en") -> Image.Image:
     im = Image.new("RGB", (CHART_W, CHART_H), "white")
     draw = ImageDraw.Draw(im)
-    font = _font(TEXT, lang)
+    font = fonts.font(TEXT, lang)
     for i, line in enumerate(title.split("\n")):
         draw.text((4, 2 + i * (TEXT + 4)), line, fill=INK, font=font)
     if not metrics:
@@ -110,5 +106,5 @@ def frame(grid: np.ndarray, row_labels: list[str], history: list[dict[str, float
     for r in right:
         im.paste(r, (left.width + 12, y))
         y += r.height
-    ImageDraw.Draw(im).text((4, height - TEXT - 4), caption, fill=INK, font=_font(TEXT, lang))
+    ImageDraw.Draw(im).text((4, height - TEXT - 4), caption, fill=INK, font=fonts.font(TEXT, lang))
     return im
