@@ -1,7 +1,7 @@
-"""``python -m models.train pix2pix|cyclegan …``: train the image-to-image models whose weights this repo ships.
+"""``python -m models.train pix2pix|cyclegan|srresnet|srgan …``: train the image models this repo ships.
 
-Data is made on the fly from the pinned faces DCGAN (see models/facepairs.py), so a run is reproducible from its
-command line alone. Each run writes a checkpoint (fp16 weights + config + the command and its numbers) every
+Image-to-image data is made on the fly from the pinned faces DCGAN (models/facepairs.py), super-resolution data from
+the sample photos our dependencies ship (models/srdata.py), so a run is reproducible from its command line alone. Each run writes a checkpoint (fp16 weights + config + the command and its numbers) every
 `--save-every` steps and at the end, and a sample grid on held-out faces to `--samples` as it goes.
 """
 from __future__ import annotations
@@ -16,16 +16,22 @@ from toy2d import threads
 
 from .train_cyclegan import train_cyclegan
 from .train_pix2pix import LAMBDA_L1, train_pix2pix
+from .train_sr import train_srgan, train_srresnet
+
+TRAINERS = {"pix2pix": train_pix2pix, "cyclegan": train_cyclegan, "srresnet": train_srresnet, "srgan": train_srgan}
+HELP = {"pix2pix": "sketch → face U-Net with a PatchGAN (or --l1-only)",
+        "cyclegan": "faces ↔ painted faces, unpaired, with cycle and identity losses",
+        "srresnet": "4x super-resolution on the pixel loss (MSE) alone",
+        "srgan": "4x super-resolution with content and adversarial losses, from --init"}
+
 
 def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="python -m models.train", description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="model", required=True)
-    for name, helptext in (("pix2pix", "sketch → face U-Net with a PatchGAN (or --l1-only)"),
-                           ("cyclegan", "faces ↔ painted faces, unpaired, with cycle and identity losses")):
-        p = sub.add_parser(name, help=helptext)
-        p.add_argument("--steps", type=int, default=4000)
+    for name, helptext in HELP.items():
+        p = sub.add_parser(name, help=helptext)  # what every loop takes
+        p.add_argument("--steps", type=int, default=6000 if name.startswith("sr") else 4000)
         p.add_argument("--batch", type=int, default=16)
-        p.add_argument("--faces", type=int, default=6000, help="training faces (seeds 0 … n−1)")
         p.add_argument("--seed", type=int, default=0)
         p.add_argument("--lr", type=float, default=2e-4)
         p.add_argument("--threads", type=int, default=1)
@@ -33,15 +39,29 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--samples", default="runs/samples", help="folder for sample grids")
         p.add_argument("--save-every", type=int, default=500)
         p.add_argument("--json", action="store_true", help="end with one JSON line of the run's numbers")
+        if name in ("pix2pix", "cyclegan"):
+            p.add_argument("--faces", type=int, default=6000, help="training faces (seeds 0 … n−1)")
         if name == "pix2pix":
             p.add_argument("--l1-only", action="store_true", help="no discriminator: the blurry baseline")
             p.add_argument("--lambda-l1", type=float, default=LAMBDA_L1)
-        else:
+        if name == "cyclegan":
             p.add_argument("--style", type=int, default=19, help="built-in style that paints domain Y")
             p.add_argument("--lambda-cyc", type=float, default=10.0)
             p.add_argument("--lambda-id", type=float, default=5.0)
             p.add_argument("--ngf", type=int, default=16)
             p.add_argument("--blocks", type=int, default=4)
+        if name.startswith("sr"):
+            p.add_argument("--patch", type=int, default=96, help="high-resolution patch side (a multiple of 4)")
+            p.add_argument("--blur", type=float, default=0.0, help="Gaussian blur before the ×¼ downscale")
+            p.add_argument("--channels", type=int, default=32)
+            p.add_argument("--blocks", type=int, default=8)
+            p.add_argument("--device", default="cpu", help="cpu, or cuda for a bigger variant on a GPU")
+        if name == "srgan":
+            p.add_argument("--init", help="the SRResNet checkpoint to start from (as the paper does)")
+            p.add_argument("--d-channels", type=int, default=32)
+            p.add_argument("--lambda-content", type=float, default=1.0)
+            p.add_argument("--lambda-adv", type=float, default=5e-3)
+            p.add_argument("--lambda-pixel", type=float, default=1.0)
     return ap
 
 
@@ -50,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     threads.limit(args.threads)
     command = "python -m models.train " + " ".join(shlex.quote(a) for a in argv)
-    meta = (train_pix2pix if args.model == "pix2pix" else train_cyclegan)(args, command)
+    meta = TRAINERS[args.model](args, command)
     print(f"wrote {args.out} after {meta['steps']} steps in {meta['seconds']:.0f} s", file=sys.stderr)
     if args.json:
         print(json.dumps(meta))

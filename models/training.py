@@ -12,7 +12,8 @@ from torch import nn
 
 def half_state(net: nn.Module) -> dict[str, torch.Tensor]:
     """fp16 copies of the floating tensors: halves the file; inference casts back to float32."""
-    return {k: v.detach().half() if v.is_floating_point() else v.detach().clone() for k, v in net.state_dict().items()}
+    return {k: (v.detach().half() if v.is_floating_point() else v.detach().clone()).cpu()
+            for k, v in net.state_dict().items()}
 
 
 def save(path: str | Path, kind: str, nets: dict[str, nn.Module], meta: dict) -> None:
@@ -51,7 +52,7 @@ def meta(command: str, args: argparse.Namespace, step: int, seconds: float, data
 
     def mean_of(rows: list[dict[str, float]]) -> dict[str, float]:
         return {k: round(float(np.mean([h[k] for h in rows])), 4) for k in rows[-1]} if rows else {}
-    return {"command": command, "seed": args.seed, "steps": step, "batch": args.batch, "faces": args.faces,
+    return {"command": command, "seed": args.seed, "steps": step, "batch": args.batch, "faces": getattr(args, "faces", None),
             "seconds": round(seconds, 1), "data_seconds": round(data_s, 1), "threads": args.threads,
             "first": mean_of(history[:10]), "last": mean_of(history[-10:]), "final": mean_of(tail),
             "torch": str(torch.__version__)}
