@@ -69,3 +69,19 @@ def paintings() -> list[str]:
     if not path.exists():
         Image.fromarray(data.hubble_deep_field()).save(path)
     return out + [str(path)]
+
+
+@functools.cache
+def held_out_photos() -> list[str]:
+    """The photos super-resolution training never saw (models/srdata.py HELD_OUT): the tab's examples, so what it
+    shows is what the nets do on new pictures."""
+    from models import srdata
+
+    FOLDER.mkdir(parents=True, exist_ok=True)
+    out = []
+    for name in srdata.HELD_OUT:
+        path = FOLDER / f"held-out-{name.split(':')[-1].split('.')[0]}.png"
+        if not path.exists():
+            Image.fromarray(srdata.photo(name)).save(path)
+        out.append(str(path))
+    return out

@@ -711,7 +711,7 @@ def test_a_lang_link_opens_in_that_language_in_any_browser(browser, url):
 PAGE_KEPT = {"English", "API", "Gradio", "processing", "queue", "s", "i"}
 # each tab's sign that it has drawn what it shows on opening
 TAB_READY = ["#lab-view .lab-play", "#ab-play", "#dirac-loss", "#walk-grid img", "#style-sheet-btn", "#p2p-pad",
-             "#img-play"]
+             "#sr-go", "#img-play"]
 
 
 def test_a_korean_page_shows_no_untranslated_english_on_any_tab(browser, url):
@@ -737,3 +737,18 @@ def test_a_korean_page_shows_no_untranslated_english_on_any_tab(browser, url):
                 left[f"{tabs.nth(i).inner_text()} / {subs.nth(j).inner_text() if subs.count() else ''}"] = words
     assert left == {} and errors == []
     context.close()
+
+
+def test_super_resolution_compares_an_example_four_ways_with_numbers(browser, url):
+    page, errors = open_tab(browser, url, "Super-resolution (SRGAN)")
+    page.locator("img[src*='held-out-coffee']").first.click()  # an example photo the nets never saw
+    numbers = page.locator("#sr-numbers")
+    expect(numbers).to_contain_text("SRGAN", timeout=60_000)
+    assert re.findall(r"\d+\.\d+ dB", numbers.inner_text()).__len__() == 3
+    figure = page.locator("#sr-figure img")
+    expect(figure).to_be_visible()
+    assert page.evaluate("() => document.querySelector('#sr-figure img').naturalWidth") > 4 * 240
+    expect(page.locator("#sr-tradeoff")).to_contain_text("perception")  # with the measured table
+    expect(page.locator("#sr-tradeoff table")).to_contain_text("SRResNet")
+    assert errors == []
+    page.close()

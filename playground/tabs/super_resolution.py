@@ -1,0 +1,143 @@
+"""The super-resolution tab, "흐린 사진을 선명하게": a photo made 4× smaller, then brought back by bicubic
+interpolation, SRResNet (pixel loss) and SRGAN (content + adversarial loss), beside the original, with PSNR and
+SSIM under each and the same region magnified, as in the SRGAN paper's figure. And a small picture of one's own,
+upscaled the three ways.
+"""
+from __future__ import annotations
+
+import functools
+
+import gradio as gr
+import numpy as np
+
+from models import quality, srdata, upscaling
+from playground import examples, fields, i18n, messages, sr_figure, uploads
+from playground.model_errors import missing_weights
+from playground.tabs import Page
+from playground.uploads import chosen_size, read_upload
+
+SIDES = (128, 256, 384)  # the original's side: the input is a quarter of it
+OWN_MOST = 256           # a picture of one's own is upscaled from at most this side (→ 1024)
+PAPER = {"bicubic": (28.43, 0.8109), "srresnet": (32.05, 0.9019), "srgan": (29.40, 0.8472)}  # Set5, 4×
+
+
+def _nets() -> dict[str, upscaling.SRResNet]:
+    try:
+        return {kind: upscaling.generator(kind) for kind in upscaling.CHECKPOINTS}
+    except FileNotFoundError as e:
+        raise missing_weights(e) from None
+
+
+def _three(small: np.ndarray) -> dict[str, np.ndarray]:
+    """Bicubic, SRResNet and SRGAN 4× of ``small``."""
+    nets = _nets()
+    return {"bicubic": srdata.bicubic(small), **{k: upscaling.upscale(net, small) for k, net in nets.items()}}
+
+
+def _caption(sr: np.ndarray, original: np.ndarray) -> str:
+    return i18n.say("sr.caption", psnr=f"{quality.psnr_y(sr, original):.2f}", ssim=f"{quality.ssim_y(sr, original):.3f}")
+
+
+def crop(picture: np.ndarray, side: int, x: float, y: float) -> np.ndarray:
+    """The ``side``-pixel square of ``picture`` centred near (x, y), its side a multiple of 4 (smaller pictures:
+    as much as fits)."""
+    side = min(side, *picture.shape[:2]) // srdata.SCALE * srdata.SCALE
+    left, top, right, bottom = sr_figure.zoom_box(picture.shape, x, y, side)
+    return picture[top:bottom, left:right]
+
+
+def compare(photo: str | None, side: object, x: float, y: float, zoom_x: float, zoom_y: float) -> tuple:
+    """The four panels for a crop of ``photo`` with the region (zoom_x, zoom_y) of each magnified, and their
+    numbers as text (for screen readers and for copying onto a slide)."""
+    picture = read_upload(photo, "upload.what.photo", 1024, quiet=True)
+    side = chosen_size(side, SIDES)
+    where = [fields.number(v, "sr.where", 0, 1) for v in (x, y, zoom_x, zoom_y)]
+    original = crop(picture, side, where[0], where[1])
+    if min(original.shape[:2]) < 32:
+        raise messages.error(i18n.phrase("sr.msg.small"))
+    small = srdata.downscale(original)
+    made = _three(small)
+    panels = [sr_figure.Panel(i18n.say("sr.panel.input"), srdata.nearest(small)),
+              *[sr_figure.Panel(i18n.say(f"sr.panel.{k}"), v, _caption(v, original)) for k, v in made.items()],
+              sr_figure.Panel(i18n.say("sr.panel.original"), original, i18n.say("sr.caption.original"))]
+    box = sr_figure.zoom_box(original.shape, where[2], where[3], max(16, original.shape[0] // 6))
+    numbers = " · ".join(f"**{p.name}** {p.caption}" for p in panels[1:-1])
+    return sr_figure.figure(panels, box, i18n.current_lang(), panel_side=256), numbers
+
+
+def when_photo(photo: str | None, *rest) -> tuple:
+    """A photo chosen or a position moved: compare again, once there is a photo (nothing to say before)."""
+    return compare(photo, *rest) if photo else (gr.skip(), gr.skip())
+
+
+def own(photo: str | None, zoom_x: float, zoom_y: float) -> object:
+    """A picture of one's own (no original to compare with): bicubic, SRResNet and SRGAN 4×."""
+    small = read_upload(photo, "upload.what.small", OWN_MOST)
+    if min(small.shape[:2]) < 8:
+        raise messages.error(i18n.phrase("sr.msg.small"))
+    made = _three(small)
+    panels = [sr_figure.Panel(i18n.say(f"sr.panel.{k}"), v) for k, v in made.items()]
+    box = sr_figure.zoom_box(panels[0].picture.shape, fields.number(zoom_x, "sr.where", 0, 1),
+                             fields.number(zoom_y, "sr.where", 0, 1), max(16, min(small.shape[:2]) * 4 // 6))
+    return sr_figure.figure(panels, box, i18n.current_lang(), panel_side=320)
+
+
+@functools.cache
+def held_out_numbers() -> dict[str, tuple[float, float, float]]:
+    """PSNR, SSIM and sharpness (÷ the original's) of each method on the held-out photos, measured once."""
+    rows: dict[str, list[tuple[float, float, float]]] = {}
+    for name in srdata.HELD_OUT:
+        original = srdata.crop_to_scale(srdata.photo(name))
+        for k, sr in _three(srdata.downscale(original)).items():
+            rows.setdefault(k, []).append((quality.psnr_y(sr, original), quality.ssim_y(sr, original),
+                                           quality.sharpness(sr[None]) / quality.sharpness(original[None])))
+    return {k: tuple(float(np.mean(col)) for col in zip(*v)) for k, v in rows.items()}
+
+
+def trade_off() -> str:
+    """The perception–distortion explanation with this app's numbers beside the paper's."""
+    try:
+        ours = held_out_numbers()
+    except gr.Error:
+        return i18n.say("sr.tradeoff")
+    table = "\n".join(i18n.say("sr.table.row", method=i18n.say(f"sr.panel.{k}"), psnr=f"{ours[k][0]:.2f}",
+                               ssim=f"{ours[k][1]:.3f}", sharp=f"{ours[k][2]:.2f}", paper_psnr=f"{PAPER[k][0]:.2f}",
+                               paper_ssim=f"{PAPER[k][1]:.4f}") for k in PAPER)
+    return f"{i18n.say('sr.tradeoff')}\n\n{i18n.say('sr.table.head')}\n{table}"
+
+
+def create(page: Page) -> None:
+    T = i18n.text
+    gr.Markdown(T("sr.intro"))
+    with gr.Row():
+        photo = gr.Image(type="filepath", label=T("p2p.photo"), elem_id="sr-photo", height=260,
+                         sources=["upload", "clipboard", "webcam"])
+        uploads.as_sent(photo)
+        with gr.Column():
+            gr.Examples(examples.held_out_photos(), inputs=photo, label=T("sr.examples"))
+            side = gr.Radio(list(SIDES), value=256, label=T("sr.side"), info=T("sr.side.info"), elem_id="sr-side")
+    with gr.Row():
+        x = gr.Slider(0, 1, 0.5, step=0.01, label=T("sr.x"), elem_id="sr-x")
+        y = gr.Slider(0, 1, 0.5, step=0.01, label=T("sr.y"), elem_id="sr-y")
+        zoom_x = gr.Slider(0, 1, 0.5, step=0.01, label=T("sr.zoom_x"), elem_id="sr-zoom-x")
+        zoom_y = gr.Slider(0, 1, 0.5, step=0.01, label=T("sr.zoom_y"), elem_id="sr-zoom-y")
+    go = gr.Button(T("sr.go"), variant="primary", elem_id="sr-go")
+    out = gr.Image(label=T("sr.figure"), interactive=False, format="png", elem_id="sr-figure")
+    numbers = gr.Markdown(elem_id="sr-numbers")
+    explanation = gr.Markdown(elem_id="sr-tradeoff")
+    with gr.Accordion(T("sr.own"), open=False):
+        with gr.Row():
+            small = gr.Image(type="filepath", label=T("sr.own.picture"), elem_id="sr-own", height=200)
+            uploads.as_sent(small)
+            own_btn = gr.Button(T("sr.own.go"), variant="primary", elem_id="sr-own-go")
+        own_out = gr.Image(label=T("sr.own.figure"), interactive=False, format="png", elem_id="sr-own-figure")
+
+    inputs = [photo, side, x, y, zoom_x, zoom_y]
+    shown = [out, numbers]
+    go.click(compare, inputs=inputs, outputs=shown, concurrency_limit=4)
+    photo.change(when_photo, inputs=inputs, outputs=shown, concurrency_limit=4)
+    for control in (side, x, y, zoom_x, zoom_y):
+        getattr(control, "release", control.change)(when_photo, inputs=inputs, outputs=shown, show_progress="hidden",
+                                                    concurrency_limit=4)
+    page.tab.select(trade_off, outputs=explanation)
+    own_btn.click(own, inputs=[small, zoom_x, zoom_y], outputs=own_out, concurrency_limit=4)
