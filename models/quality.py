@@ -43,3 +43,13 @@ def ssim_y(a: np.ndarray, b: np.ndarray, border: int = 4) -> float:
     ya, yb = (luma(p)[border:-border or None, border:-border or None] for p in (a, b))
     return float(structural_similarity(ya, yb, data_range=255, gaussian_weights=True, sigma=1.5,
                                        use_sample_covariance=False))
+
+
+def line_agreement(a: np.ndarray, b: np.ndarray) -> float:
+    """How well two pictures' XDoG line drawings agree (correlation of the drawings, 1 = the same lines): a
+    translation that keeps the face keeps its lines, whatever it does to colour and texture."""
+    from .sketch import xdog
+
+    la, lb = (xdog(p).astype(np.float64).ravel() for p in (a, b))
+    la, lb = la - la.mean(), lb - lb.mean()
+    return float((la @ lb) / (np.linalg.norm(la) * np.linalg.norm(lb) + 1e-12))

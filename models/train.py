@@ -17,12 +17,15 @@ from toy2d import threads
 from .train_cyclegan import train_cyclegan
 from .train_pix2pix import LAMBDA_L1, train_pix2pix
 from .train_sr import train_srgan, train_srresnet
+from .train_stargan import train_stargan
 
-TRAINERS = {"pix2pix": train_pix2pix, "cyclegan": train_cyclegan, "srresnet": train_srresnet, "srgan": train_srgan}
+TRAINERS = {"pix2pix": train_pix2pix, "cyclegan": train_cyclegan, "srresnet": train_srresnet, "srgan": train_srgan,
+            "stargan": train_stargan}
 HELP = {"pix2pix": "sketch → face U-Net with a PatchGAN (or --l1-only)",
         "cyclegan": "faces ↔ painted faces, unpaired, with cycle and identity losses",
         "srresnet": "4x super-resolution on the pixel loss (MSE) alone",
-        "srgan": "4x super-resolution with content and adversarial losses, from --init"}
+        "srgan": "4x super-resolution with content and adversarial losses, from --init",
+        "stargan": "one generator for photo and three painted domains of faces"}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,8 +42,9 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--samples", default="runs/samples", help="folder for sample grids")
         p.add_argument("--save-every", type=int, default=500)
         p.add_argument("--json", action="store_true", help="end with one JSON line of the run's numbers")
-        if name in ("pix2pix", "cyclegan"):
-            p.add_argument("--faces", type=int, default=6000, help="training faces (seeds 0 … n−1)")
+        if name in ("pix2pix", "cyclegan", "stargan"):
+            p.add_argument("--faces", type=int, default=1500 if name == "stargan" else 6000,
+                           help="training faces (per domain for stargan)")
         if name == "pix2pix":
             p.add_argument("--l1-only", action="store_true", help="no discriminator: the blurry baseline")
             p.add_argument("--lambda-l1", type=float, default=LAMBDA_L1)
@@ -50,6 +54,15 @@ def _parser() -> argparse.ArgumentParser:
             p.add_argument("--lambda-id", type=float, default=5.0)
             p.add_argument("--ngf", type=int, default=16)
             p.add_argument("--blocks", type=int, default=4)
+        if name == "stargan":
+            p.add_argument("--ngf", type=int, default=16)
+            p.add_argument("--ndf", type=int, default=32)
+            p.add_argument("--blocks", type=int, default=3)
+            p.add_argument("--n-critic", type=int, default=2)
+            p.add_argument("--lambda-cls", type=float, default=1.0)
+            p.add_argument("--lambda-rec", type=float, default=10.0)
+            p.add_argument("--lambda-gp", type=float, default=10.0)
+            p.add_argument("--device", default="cpu", help="cpu, or cuda for a bigger variant on a GPU")
         if name.startswith("sr"):
             p.add_argument("--patch", type=int, default=96, help="high-resolution patch side (a multiple of 4)")
             p.add_argument("--blur", type=float, default=0.0, help="Gaussian blur before the ×¼ downscale")

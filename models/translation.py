@@ -14,6 +14,7 @@ from . import facepairs, sketch
 from .cyclegan import ResnetGenerator, round_trip
 from .device import best_device, loaded_once
 from .pix2pix import UNetGenerator
+from .stargan import StarGenerator
 from .registry import get
 from .store import ModelUnavailable, load_torch
 
@@ -21,6 +22,7 @@ WEIGHTS = Path(__file__).resolve().parent / "weights"
 PIX2PIX = WEIGHTS / "pix2pix_sketch2face.pt"
 PIX2PIX_L1 = WEIGHTS / "pix2pix_l1only.pt"
 CYCLEGAN = WEIGHTS / "cyclegan_faces_painting.pt"
+STARGAN = WEIGHTS / "stargan_faces4.pt"
 SIDE = 64
 
 
@@ -53,6 +55,21 @@ def own_cyclegan(path: Path = CYCLEGAN) -> tuple[ResnetGenerator, ResnetGenerato
     g = _build(ResnetGenerator(**ck["configs"]["g"]), ck["states"]["g"])
     f = _build(ResnetGenerator(**ck["configs"]["f"]), ck["states"]["f"])
     return g, f, ck["meta"]
+
+
+@functools.cache
+def stargan(path: Path = STARGAN) -> tuple[StarGenerator, dict]:
+    """Our StarGAN generator (one for all domains of models/stardata.py) and its run's record."""
+    ck = read_checkpoint(path)
+    return _build(StarGenerator(**ck["configs"]["generator"]), ck["states"]["generator"]), ck["meta"]
+
+
+def to_domains(g: StarGenerator, pictures: np.ndarray, domains: "list[int]") -> np.ndarray:
+    """(N, 64, 64, 3) uint8 pictures, each translated to its domain in ``domains`` (indices), by one generator."""
+    from .stardata import one_hot
+
+    with torch.no_grad():
+        return facepairs.to_pictures(g(facepairs.to_tensor(pictures), one_hot(domains, g.config["domains"])))
 
 
 @loaded_once
