@@ -711,7 +711,7 @@ def test_a_lang_link_opens_in_that_language_in_any_browser(browser, url):
 PAGE_KEPT = {"English", "API", "Gradio", "processing", "queue", "s", "i"}
 # each tab's sign that it has drawn what it shows on opening
 TAB_READY = ["#lab-view .lab-play", "#ab-play", "#dirac-loss", "#walk-grid img", "#style-sheet-btn", "#p2p-pad",
-             "#sr-go", "#img-play"]
+             "#star-go", "#sr-go", "#img-play"]
 
 
 def test_a_korean_page_shows_no_untranslated_english_on_any_tab(browser, url):
@@ -722,6 +722,7 @@ def test_a_korean_page_shows_no_untranslated_english_on_any_tab(browser, url):
     context, page, errors = korean_page(browser, url)
     tabs = page.locator(".tab-container[role=tablist]").first.get_by_role("tab")
     assert tabs.count() == len(TAB_READY)
+    assert all(tabs.nth(i).is_visible() for i in range(tabs.count()))  # none folded into an overflow menu at 1366
     left = {}
     for i, ready in enumerate(TAB_READY):
         tabs.nth(i).click()
@@ -740,7 +741,7 @@ def test_a_korean_page_shows_no_untranslated_english_on_any_tab(browser, url):
 
 
 def test_super_resolution_compares_an_example_four_ways_with_numbers(browser, url):
-    page, errors = open_tab(browser, url, "Super-resolution (SRGAN)")
+    page, errors = open_tab(browser, url, "Super-resolution")
     page.locator("img[src*='held-out-coffee']").first.click()  # an example photo the nets never saw
     numbers = page.locator("#sr-numbers")
     expect(numbers).to_contain_text("SRGAN", timeout=60_000)
@@ -750,5 +751,19 @@ def test_super_resolution_compares_an_example_four_ways_with_numbers(browser, ur
     assert page.evaluate("() => document.querySelector('#sr-figure img').naturalWidth") > 4 * 240
     expect(page.locator("#sr-tradeoff")).to_contain_text("perception")  # with the measured table
     expect(page.locator("#sr-tradeoff table")).to_contain_text("SRResNet")
+    assert errors == []
+    page.close()
+
+
+def test_stargan_shows_one_generator_translating_into_every_domain(browser, url):
+    page, errors = open_tab(browser, url, "StarGAN")
+    figure = page.locator("#star-figure img")
+    expect(figure).to_be_visible(timeout=60_000)  # drawn when the tab opens, for a held-out face
+    wait_for(page, "() => document.querySelector('#star-figure img').naturalWidth > 5 * 160")
+    expect(page.locator("#star-count")).to_contain_text("12")
+    seed = page.locator("#star-seed input")
+    seed.fill("-4")
+    page.click("#star-go")
+    expect(page.get_by_text("must be a whole number").first).to_be_visible(timeout=30_000)
     assert errors == []
     page.close()
