@@ -46,7 +46,8 @@ def train_stargan(args: argparse.Namespace, command: str) -> dict:
     d = StarDiscriminator(k, args.ndf).to(device)
     opt_g = torch.optim.Adam(g.parameters(), lr=args.lr, betas=(0.5, 0.999))
     opt_d = torch.optim.Adam(d.parameters(), lr=args.lr, betas=(0.5, 0.999))
-    scheds = [torch.optim.lr_scheduler.LambdaLR(o, lambda s: training.linear_decay(s, args.steps)) for o in (opt_g, opt_d)]
+    scheds = [torch.optim.lr_scheduler.LambdaLR(o, lambda s: training.linear_decay(s, args.steps))
+              for o in (opt_g, opt_d)]
     history: list[dict[str, float]] = []
     t0 = time.perf_counter()
     bar = tqdm(range(1, args.steps + 1), desc="stargan", unit="step")
@@ -85,12 +86,16 @@ def train_stargan(args: argparse.Namespace, command: str) -> dict:
             keys = ("d", "d_cls", "g_cls", "rec")
             bar.set_postfix({key: f"{np.mean([h[key] for h in history[-50:] if key in h]):.3f}" for key in keys})
         if step % args.save_every == 0 or step == args.steps:
-            meta = training.meta(command, args, step, time.perf_counter() - t0, data_s,
-                                 [h for h in history if "rec" in h])
-            meta.update(domains=list(stardata.DOMAINS), device=str(device))
+            meta = _meta(command, args, step, time.perf_counter() - t0, data_s, history, device)
             training.save(args.out, "stargan", {"generator": g, "discriminator": d}, meta)
             _sample_grid(g, shown, Path(args.samples) / f"stargan_{step:06d}.png")
-    meta = training.meta(command, args, args.steps, time.perf_counter() - t0, data_s, [h for h in history if "rec" in h])
+    return _meta(command, args, args.steps, time.perf_counter() - t0, data_s, history, device)
+
+
+def _meta(command: str, args: argparse.Namespace, step: int, seconds: float, data_s: float,
+          history: list[dict[str, float]], device: torch.device) -> dict:
+    """The run's record, its losses averaged over the iterations that updated G (they carry every loss)."""
+    meta = training.meta(command, args, step, seconds, data_s, [h for h in history if "rec" in h])
     meta.update(domains=list(stardata.DOMAINS), device=str(device))
     return meta
 

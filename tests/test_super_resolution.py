@@ -90,7 +90,8 @@ def test_each_committed_checkpoint_records_the_command_that_made_it(kind):
     words = shlex.split(meta["command"])
     assert words[:4] == ["python", "-m", "models.train", kind]
     args = train._parser().parse_args(words[3:])
-    assert (args.steps, args.seed, args.batch, args.patch) == (meta["steps"], meta["seed"], meta["batch"], meta["patch"])
+    assert (args.steps, args.seed, args.batch, args.patch) == (meta["steps"], meta["seed"], meta["batch"],
+                                                                meta["patch"])
     assert Path(args.out) == upscaling.CHECKPOINTS[kind].relative_to(Path(__file__).resolve().parents[1])
     assert meta["held_out"] == list(srdata.HELD_OUT) and meta["train_photos"] == list(srdata.TRAIN)
     architecture = (Path(__file__).resolve().parents[1] / "ARCHITECTURE.md").read_text()

@@ -35,7 +35,8 @@ def _three(small: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def _caption(sr: np.ndarray, original: np.ndarray) -> str:
-    return i18n.say("sr.caption", psnr=f"{quality.psnr_y(sr, original):.2f}", ssim=f"{quality.ssim_y(sr, original):.3f}")
+    return i18n.say("sr.caption", psnr=f"{quality.psnr_y(sr, original):.2f}",
+                    ssim=f"{quality.ssim_y(sr, original):.3f}")
 
 
 def crop(picture: np.ndarray, side: int, x: float, y: float) -> np.ndarray:
