@@ -17,20 +17,15 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from PIL import Image
-from torch import nn
 from tqdm import tqdm
 
 from . import montage, quality, srdata, training
 from .gatys import efficientnet_backbone
 from .super_resolution import SRDiscriminator, SRResNet
-from .upscaling import to_picture, to_tensor
+from .upscaling import from_checkpoint, to_picture, to_tensor
 
 CONTENT_LAYER = "block.4"
 EVAL_SIDE = 256  # held-out centre crops measured while training (the benchmark measures whole photos)
-
-
-def _device(args: argparse.Namespace) -> torch.device:
-    return torch.device(args.device if args.device != "cuda" or torch.cuda.is_available() else "cpu")
 
 
 def held_out_crops() -> list[np.ndarray]:
@@ -62,8 +57,8 @@ def _sample_grid(g: SRResNet, crops: list[np.ndarray], path: Path) -> None:
     device = next(g.parameters()).device
     g.eval()
     with torch.no_grad():
-        rows = [[srdata.bicubic(srdata.downscale(hr)), to_picture(g(to_tensor(srdata.downscale(hr)).to(device)).cpu()),
-                 hr] for hr in crops]
+        rows = [[srdata.bicubic(lr), to_picture(g(to_tensor(lr).to(device)).cpu()), hr]
+                for hr, lr in ((hr, srdata.downscale(hr)) for hr in crops)]
     g.train()
     path.parent.mkdir(parents=True, exist_ok=True)
     Image.fromarray(montage.grid(np.stack([p for row in zip(*rows) for p in row]), cols=len(crops))).save(path)
@@ -79,27 +74,21 @@ def train_srgan(args: argparse.Namespace, command: str) -> dict:
 
 def _train(args: argparse.Namespace, command: str, adversarial: bool) -> dict:
     torch.manual_seed(args.seed)
-    device = _device(args)
+    device = training.device(args.device)
     t0 = time.perf_counter()
     patches = srdata.Patches(seed=args.seed, blur=args.blur)
     crops = held_out_crops()
     data_s = time.perf_counter() - t0
-    g = SRResNet(args.channels, args.blocks)
-    if adversarial and args.init:
-        init = torch.load(args.init, map_location="cpu", weights_only=True)
-        g = SRResNet(**init["configs"]["generator"])
-        g.load_state_dict({k: v.float() for k, v in init["states"]["generator"].items()})
-    g.to(device)
+    g = (from_checkpoint(args.init) if adversarial and args.init else SRResNet(args.channels, args.blocks)).to(device)
     opt_g = torch.optim.Adam(g.parameters(), lr=args.lr, betas=(0.9, 0.999))
-    nets: dict[str, nn.Module] = {"generator": g}
     if adversarial:
         d = SRDiscriminator(args.d_channels).to(device)
         opt_d = torch.optim.Adam(d.parameters(), lr=args.lr, betas=(0.9, 0.999))
         features = efficientnet_backbone()
         features.net.to(device)
-        nets["discriminator"] = d
     optimisers = [opt_g, opt_d] if adversarial else [opt_g]
-    scheds = [torch.optim.lr_scheduler.LambdaLR(o, lambda s: training.linear_decay(s, args.steps)) for o in optimisers]
+    scheds = [torch.optim.lr_scheduler.LambdaLR(o, lambda s: training.linear_decay(s, args.steps))
+              for o in optimisers]
     kind = "srgan" if adversarial else "srresnet"
     history: list[dict[str, float]] = []
     evaluations: list[dict] = []
@@ -120,7 +109,8 @@ def _train(args: argparse.Namespace, command: str, adversarial: bool) -> dict:
             with torch.no_grad():
                 target = features.extract(hr, {CONTENT_LAYER})[CONTENT_LAYER]
             # relative to the features' own size, so λ_content does not depend on the feature net's scale
-            content = F.mse_loss(features.extract(sr, {CONTENT_LAYER})[CONTENT_LAYER], target) / target.pow(2).mean()
+            features_sr = features.extract(sr, {CONTENT_LAYER})[CONTENT_LAYER]
+            content = F.mse_loss(features_sr, target) / target.pow(2).mean()
             adv_logits = d(sr)
             adv = F.binary_cross_entropy_with_logits(adv_logits, torch.ones_like(adv_logits))
             loss_g = args.lambda_content * content + args.lambda_adv * adv + args.lambda_pixel * pixel
@@ -147,5 +137,5 @@ def _meta(command: str, args: argparse.Namespace, step: int, seconds: float, dat
           history: list[dict[str, float]], evaluations: list[dict]) -> dict:
     meta = training.meta(command, args, step, seconds, data_s, history)
     meta.update(patch=args.patch, blur=args.blur, held_out=list(srdata.HELD_OUT), train_photos=list(srdata.TRAIN),
-                evaluations=evaluations, device=str(_device(args)))
+                evaluations=evaluations, device=str(training.device(args.device)))
     return meta

@@ -33,7 +33,7 @@ def gradient_penalty(d: StarDiscriminator, real: torch.Tensor, fake: torch.Tenso
 def train_stargan(args: argparse.Namespace, command: str) -> dict:
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
-    device = torch.device(args.device if args.device != "cuda" or torch.cuda.is_available() else "cpu")
+    device = training.device(args.device)
     k = len(stardata.DOMAINS)
     t0 = time.perf_counter()
     model = load_faces()

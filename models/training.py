@@ -25,6 +25,11 @@ def save(path: str | Path, kind: str, nets: dict[str, nn.Module], meta: dict) ->
     tmp.replace(path)
 
 
+def device(name: str) -> torch.device:
+    """Where a loop trains: ``name`` (cpu or cuda), the CPU where CUDA was asked for but there is none."""
+    return torch.device(name if name != "cuda" or torch.cuda.is_available() else "cpu")
+
+
 def linear_decay(step: int, steps: int) -> float:
     """pix2pix's schedule: constant for the first half, then linearly to zero."""
     half = steps // 2
@@ -52,7 +57,8 @@ def meta(command: str, args: argparse.Namespace, step: int, seconds: float, data
 
     def mean_of(rows: list[dict[str, float]]) -> dict[str, float]:
         return {k: round(float(np.mean([h[k] for h in rows])), 4) for k in rows[-1]} if rows else {}
-    return {"command": command, "seed": args.seed, "steps": step, "batch": args.batch, "faces": getattr(args, "faces", None),
+    return {"command": command, "seed": args.seed, "steps": step, "batch": args.batch,
+            "faces": getattr(args, "faces", None),
             "seconds": round(seconds, 1), "data_seconds": round(data_s, 1), "threads": args.threads,
             "first": mean_of(history[:10]), "last": mean_of(history[-10:]), "final": mean_of(tail),
             "torch": str(torch.__version__)}

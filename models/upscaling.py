@@ -17,10 +17,15 @@ CHECKPOINTS = {"srresnet": WEIGHTS / "sr_srresnet.pt", "srgan": WEIGHTS / "sr_sr
 @functools.cache
 def generator(kind: str) -> SRResNet:
     """The trained generator ``kind`` (srresnet or srgan), on the CPU, in eval mode."""
-    ck = read_checkpoint(Path(CHECKPOINTS[kind]))
+    return from_checkpoint(Path(CHECKPOINTS[kind])).eval().requires_grad_(False)
+
+
+def from_checkpoint(path: Path) -> SRResNet:
+    """The generator a checkpoint holds, in float32 (as SRGAN's training starts from SRResNet's)."""
+    ck = read_checkpoint(Path(path))
     net = SRResNet(**ck["configs"]["generator"])
     net.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in ck["states"]["generator"].items()})
-    return net.eval().requires_grad_(False)
+    return net
 
 
 def meta(kind: str) -> dict:
