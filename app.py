@@ -19,13 +19,13 @@ from toy2d import threads  # noqa: E402
 from playground import header, i18n, limits, queue_guard  # noqa: E402
 from playground.registry import Registry  # noqa: E402
 from playground.tabs import Page, dirac, experiments2d, image_lab, img2img, lab2d, latent_walk  # noqa: E402
-from playground.tabs import stargan, style_transfer, super_resolution  # noqa: E402
+from playground.tabs import stargan, style_transfer, stylegan, super_resolution  # noqa: E402
 
 threads.limit(1)  # every pool (torch, OpenMP, BLAS): the nets are tiny and sessions run in parallel
 
 TABS = [("tab.experiments2d", experiments2d), ("tab.dirac", dirac), ("tab.latent_walk", latent_walk),
         ("tab.style_transfer", style_transfer), ("tab.img2img", img2img), ("tab.stargan", stargan),
-        ("tab.super_resolution", super_resolution),
+        ("tab.stylegan", stylegan), ("tab.super_resolution", super_resolution),
         ("tab.image_lab", image_lab)]
 
 

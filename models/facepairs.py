@@ -19,6 +19,11 @@ def faces(model: FacesDCGAN, seeds: list[int]) -> np.ndarray:
     return np.concatenate(out) if out else np.zeros((0, 64, 64, 3), np.uint8)
 
 
+def shrink(pictures: np.ndarray, side: int) -> np.ndarray:
+    """(N, H, W, 3) uint8 pictures at ``side`` px, Lanczos-filtered so nothing aliases: StyleGAN's 32-px training faces."""
+    return np.stack([np.asarray(Image.fromarray(p).resize((side, side), Image.LANCZOS)) for p in pictures])
+
+
 def sketches(pictures: np.ndarray) -> np.ndarray:
     """(N, 64, 64) uint8 XDoG line drawings."""
     return np.stack([sketch.xdog(p) for p in pictures])

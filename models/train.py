@@ -1,4 +1,4 @@
-"""``python -m models.train pix2pix|cyclegan|srresnet|srgan …``: train the image models this repo ships.
+"""``python -m models.train pix2pix|cyclegan|srresnet|srgan|stargan|stylegan …``: train the image models this repo ships.
 
 Image-to-image data is made on the fly from the pinned faces DCGAN (models/facepairs.py), super-resolution data from
 the sample photos our dependencies ship (models/srdata.py), so a run is reproducible from its command line alone. Each run writes a checkpoint (fp16 weights + config + the command and its numbers) every
@@ -18,14 +18,16 @@ from .train_cyclegan import train_cyclegan
 from .train_pix2pix import LAMBDA_L1, train_pix2pix
 from .train_sr import train_srgan, train_srresnet
 from .train_stargan import train_stargan
+from .train_stylegan import train_stylegan
 
 TRAINERS = {"pix2pix": train_pix2pix, "cyclegan": train_cyclegan, "srresnet": train_srresnet, "srgan": train_srgan,
-            "stargan": train_stargan}
+            "stargan": train_stargan, "stylegan": train_stylegan}
 HELP = {"pix2pix": "sketch → face U-Net with a PatchGAN (or --l1-only)",
         "cyclegan": "faces ↔ painted faces, unpaired, with cycle and identity losses",
         "srresnet": "4x super-resolution on the pixel loss (MSE) alone",
         "srgan": "4x super-resolution with content and adversarial losses, from --init",
-        "stargan": "one generator for photo and three painted domains of faces"}
+        "stargan": "one generator for photo and three painted domains of faces",
+        "stylegan": "a style-based generator of 32-px faces (mapping network, styles per resolution, noise)"}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -36,14 +38,14 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--steps", type=int, default=6000 if name.startswith("sr") else 4000)
         p.add_argument("--batch", type=int, default=16)
         p.add_argument("--seed", type=int, default=0)
-        p.add_argument("--lr", type=float, default=2e-4)
+        p.add_argument("--lr", type=float, default=2.5e-3 if name == "stylegan" else 2e-4)
         p.add_argument("--threads", type=int, default=1)
         p.add_argument("--out", required=True, help="checkpoint path (.pt)")
         p.add_argument("--samples", default="runs/samples", help="folder for sample grids")
         p.add_argument("--save-every", type=int, default=500)
         p.add_argument("--json", action="store_true", help="end with one JSON line of the run's numbers")
-        if name in ("pix2pix", "cyclegan", "stargan"):
-            p.add_argument("--faces", type=int, default=1500 if name == "stargan" else 6000,
+        if name in ("pix2pix", "cyclegan", "stargan", "stylegan"):
+            p.add_argument("--faces", type=int, default={"stargan": 1500, "stylegan": 30000}.get(name, 6000),
                            help="training faces (per domain for stargan)")
         if name == "pix2pix":
             p.add_argument("--l1-only", action="store_true", help="no discriminator: the blurry baseline")
@@ -62,6 +64,14 @@ def _parser() -> argparse.ArgumentParser:
             p.add_argument("--lambda-cls", type=float, default=1.0)
             p.add_argument("--lambda-rec", type=float, default=10.0)
             p.add_argument("--lambda-gp", type=float, default=10.0)
+            p.add_argument("--device", default="cpu", help="cpu, or cuda for a bigger variant on a GPU")
+        if name == "stylegan":
+            p.add_argument("--size", type=int, default=32, choices=(32,), help="picture side")
+            p.add_argument("--channels", type=int, default=128, help="widest layer (4×4, 8×8); ½ at 16, ¼ at 32")
+            p.add_argument("--r1-gamma", type=float, default=0.01)
+            p.add_argument("--ema-kimg", type=float, default=10.0, help="half-life of the generator's average, "
+                           "in thousands of pictures")
+            p.add_argument("--init", help="a stylegan checkpoint to go on from (its generator and discriminator)")
             p.add_argument("--device", default="cpu", help="cpu, or cuda for a bigger variant on a GPU")
         if name.startswith("sr"):
             p.add_argument("--patch", type=int, default=96, help="high-resolution patch side (a multiple of 4)")

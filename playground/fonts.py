@@ -13,6 +13,13 @@ log = logging.getLogger(__name__)
 HANGUL = "font-kr"
 
 
+def font_for(size: int, lang: str, texts: "list[str] | tuple[str, ...]") -> ImageFont.ImageFont:
+    """``font`` for ``lang``, or Noto Sans KR for any language when the texts hold letters beyond Latin (Pillow's
+    font draws ψ as a box)."""
+    beyond = any(ord(c) > 0x24F for text in texts for c in text)
+    return font(size, "ko" if beyond else lang)
+
+
 @functools.lru_cache(maxsize=32)
 def font(size: int, lang: str = "en") -> ImageFont.ImageFont:
     """A font of ``size`` px for text in ``lang``. Korean without its font (offline, say) falls back to Pillow's,

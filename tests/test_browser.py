@@ -711,7 +711,7 @@ def test_a_lang_link_opens_in_that_language_in_any_browser(browser, url):
 PAGE_KEPT = {"English", "API", "Gradio", "processing", "queue", "s", "i"}
 # each tab's sign that it has drawn what it shows on opening
 TAB_READY = ["#lab-view .lab-play", "#ab-play", "#dirac-loss", "#walk-grid img", "#style-sheet-btn", "#p2p-pad",
-             "#star-go", "#sr-go", "#img-play"]
+             "#star-go", "#sg-mixing img", "#sr-go", "#img-play"]
 
 
 def test_a_korean_page_shows_no_untranslated_english_on_any_tab(browser, url):
@@ -751,6 +751,25 @@ def test_super_resolution_compares_an_example_four_ways_with_numbers(browser, ur
     assert page.evaluate("() => document.querySelector('#sr-figure img').naturalWidth") > 4 * 240
     expect(page.locator("#sr-tradeoff")).to_contain_text("perception")  # with the measured table
     expect(page.locator("#sr-tradeoff table")).to_contain_text("SRResNet")
+    assert errors == []
+    page.close()
+
+
+def test_stylegan_mixes_styles_by_band_and_refuses_bad_seeds(browser, url):
+    page, errors = open_tab(browser, url, "StyleGAN")
+    for figure in ("#sg-mixing", "#sg-truncation", "#sg-noise", "#sg-walk"):  # all drawn when the tab opens
+        expect(page.locator(f"{figure} img")).to_be_visible(timeout=60_000)
+    expect(page.locator("#sg-walk-line")).to_contain_text("in W")
+    first = page.locator("#sg-mixing img").get_attribute("src")
+    page.locator("#sg-band").get_by_text("fine").click()
+    wait_for(page, f"() => document.querySelector('#sg-mixing img').src !== {first!r}")
+    noise = page.locator("#sg-noise img").get_attribute("src")
+    page.click("#sg-resample")
+    wait_for(page, f"() => document.querySelector('#sg-noise img').src !== {noise!r}")
+    expect(page.locator("#sg-noise")).to_be_visible()
+    page.locator("#sg-seeds-a textarea").fill("1, banana")
+    page.click("#sg-go")
+    expect(page.get_by_text("not a seed").first).to_be_visible(timeout=30_000)
     assert errors == []
     page.close()
 

@@ -155,6 +155,7 @@ VGG-19 ImageNet MIT Noto Sans KR relu1 relu5 U-Net XDoG pix2pix slerp linear min
 CPU CSV PNG JPEG WebP GIF BMP TIFF MP4 EXIF NaN RGB sha256 base64 pt e6 e-06 Esc present README scikit-learn Mescheder
 ring8 grid25 line gaussians ellipse disjoint moons spiral swissroll points
 SRGAN SRResNet bicubic PSNR SSIM dB MSE Set5 Blau Michaeli perception distortion trade-off StarGAN c
+StyleGAN px w W Z disentangled
 """.split())
 
 

@@ -10,7 +10,7 @@ import numpy as np
 
 from models import facepairs, latent, stardata, translation
 from models.dcgan import load_faces
-from playground import fields, i18n, messages, star_figure, uploads
+from playground import fields, i18n, messages, picture_grid, uploads
 from playground.model_errors import missing_weights
 from playground.tabs import Page
 from playground.uploads import read_upload
@@ -46,7 +46,7 @@ def translate(source: str, seed: object, domain: str, photo: str | None):
     back = translation.to_domains(g, there, [index] * k)
     names = [i18n.say(f"star.domain.{d}") for d in stardata.DOMAINS]
     rows = [[x, *there], [None, *back]]
-    return star_figure.labelled_grid(rows, [i18n.say("star.input"), *[i18n.say("star.to", domain=n) for n in names]],
+    return picture_grid.labelled_grid(rows, [i18n.say("star.input"), *[i18n.say("star.to", domain=n) for n in names]],
                                      [i18n.say("star.row.translated"), i18n.say("star.row.back", domain=names[index])],
                                      i18n.current_lang())
 
