@@ -65,6 +65,8 @@ def ema_update(g_ema: StyleGenerator, g: StyleGenerator, beta: float) -> None:
 
 
 def train_stylegan(args: argparse.Namespace, command: str) -> dict:
+    # Seeded before the data, as the committed run was: building the DCGAN draws from this seed in a fresh process
+    # (the documented command), so a run inside a process that already holds the DCGAN starts elsewhere.
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
     gen = torch.Generator().manual_seed(args.seed)
