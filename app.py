@@ -19,7 +19,8 @@ from toy2d import threads  # noqa: E402
 from playground import header, i18n, limits, queue_guard  # noqa: E402
 from playground.registry import Registry  # noqa: E402
 from playground.tabs import Page, dirac, experiments2d, image_lab, img2img, lab2d, latent_walk  # noqa: E402
-from playground.tabs import stargan, style_transfer, stylegan, super_resolution  # noqa: E402
+from playground.tabs import classroom, stargan, style_transfer, stylegan, super_resolution  # noqa: E402
+from playground.classroom import Classes  # noqa: E402
 
 threads.limit(1)  # every pool (torch, OpenMP, BLAS): the nets are tiny and sessions run in parallel
 
@@ -29,17 +30,22 @@ TABS = [("tab.experiments2d", experiments2d), ("tab.dirac", dirac), ("tab.latent
         ("tab.image_lab", image_lab)]
 
 
-def build_app(registry: Registry | None = None) -> gr.Blocks:
-    """The whole page. The 2D lab's runs live in ``registry`` (a new one by default); the built lab tab is kept
-    as ``demo.lab`` so launch() can start its workers."""
+def build_app(registry: Registry | None = None, classes: Classes | None = None) -> gr.Blocks:
+    """The whole page. The 2D lab's runs live in ``registry`` (a new one by default), the open classes in
+    ``classes``; the built lab tab is kept as ``demo.lab`` so launch() can start its workers."""
     gr.set_static_paths([lab2d.PLOTLY_JS])  # plotly.js from the installed plotly package: no CDN needed
     with gr.Blocks(title="GAN Playground", delete_cache=limits.GRADIO_CACHE_CLEANUP) as demo:
         header.create()
         with gr.Tab(i18n.text("tab.lab2d")) as tab:
+            join = classroom.join_box()  # a student's way into a class, above the lab (pages opened with ?class=)
             demo.lab = lab2d.create(Page(demo, tab), registry or Registry())
+        class_mode = classroom.ClassMode(demo.lab, classes or Classes())
+        class_mode.wire_join(join, Page(demo, tab))
         for title, module in TABS:
             with gr.Tab(i18n.text(title)) as tab:
                 module.create(Page(demo, tab))
+        with gr.Tab(i18n.text("tab.classroom"), elem_id="tab-classroom") as tab:
+            classroom.create(Page(demo, tab), class_mode)
     return demo
 
 

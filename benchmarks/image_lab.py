@@ -46,7 +46,7 @@ def main() -> int:
     ap.add_argument("--browser", action="store_true", help="painted frames/s of the tab in Chromium")
     args = ap.parse_args()
     if args.browser:
-        out = painted.measure([painted.View("image_lab", ("Image lab (digits)",), "#img-play", "#img-frame",
+        out = painted.measure([painted.View("image_lab", ("Image lab",), "#img-play", "#img-frame",
                                             "#img-play")], args.seconds)["image_lab"]
         print(f"image lab: {out['painted_per_second']} painted frames/s; picture {out['natural']} shown at "
               f"{out['shown']}")

@@ -73,6 +73,7 @@ class Run(Protocol):
     def save_to(self, directory: str) -> str: ...
     def load_file(self, path: str) -> int: ...
     def recording(self) -> Recording: ...
+    def tile(self, goal_hq: float | None = None) -> "Tile": ...
     def close(self) -> None: ...
 
 
@@ -122,6 +123,29 @@ class Series:
             s.add(row)
         s.next_index = len(rows)
         return s
+
+
+COLLAPSED_BELOW = 0.15  # the mode-collapse preset's sign: the fakes in a clump under 15 % of the data's spread
+
+
+@dataclass(frozen=True)
+class Tile:
+    """What the class wall shows of a run, read without training it: the last view and the numbers."""
+
+    run: int
+    iteration: int
+    config: TrainConfig
+    d_loss: float | None
+    g_loss: float | None
+    modes: int | None
+    modes_total: int | None
+    hq: float | None  # fraction of samples near a mode
+    js: float | None  # bits
+    diverged: bool
+    collapsed: bool
+    met_at: int | None  # the first measured iteration with every mode covered at goal_hq (tile's argument)
+    view: ViewLayers | None  # None until the page has drawn a frame
+    real: np.ndarray
 
 
 def new_token() -> str:
@@ -388,6 +412,21 @@ class LabSession:
         """The frames recorded for the GIF export and the real points drawn under them."""
         with self.lock:
             return Recording(list(self.exported), self.trainer.pool[: probe.N_SHOWN].numpy())
+
+    def tile(self, goal_hq: float | None = None) -> Tile:
+        """The run as the class wall shows it. ``goal_hq``: a challenge's share of high-quality samples; the tile
+        says at which measured iteration the run first had every mode covered with at least that share."""
+        with self.lock:
+            t, track = self.trainer, self.track
+            met_at = None
+            if goal_hq is not None and track.modes_total:
+                met_at = next((row[0] for row in self.metrics.rows if row[3] == track.modes_total
+                               and row[4] is not None and row[4] >= 100 * goal_hq), None)
+            return Tile(run=self.run_id, iteration=t.iteration, config=self.config, d_loss=number(t.d_loss),
+                        g_loss=number(t.g_loss), modes=track.modes, modes_total=track.modes_total, hq=track.hq,
+                        js=track.js, diverged=t.diverged is not None,
+                        collapsed=t.iteration >= 300 and track.spread < COLLAPSED_BELOW, met_at=met_at,
+                        view=self._view, real=self.trainer.pool[: probe.N_SHOWN].numpy())
 
     def close(self) -> None:
         """Nothing to free but the object (a RemoteSession frees its run in a worker process)."""

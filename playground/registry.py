@@ -85,6 +85,11 @@ class Registry:
             s = kept
         return s
 
+    def peek(self, key: str) -> Run | None:
+        """The page's run if it has one (the class wall looks without making runs or keeping them alive)."""
+        with self._lock:
+            return self._sessions.get(key)
+
     def by_token(self, token: str) -> Run | None:
         """The run a page's frame loop names (and a sign that the page is still there)."""
         self._maybe_reap()

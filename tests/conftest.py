@@ -62,3 +62,13 @@ def lab():
 def frame_request(token: str, action: str = "frame", n: int = 1, **held) -> dict:
     """A frame request as the page sends it (frame_protocol.FrameRequest's fields)."""
     return dict(token=token, action=action, n=n, **held)
+
+
+class ManualClock:
+    """A clock the test moves by hand (``clock.now += …``), for code that takes a ``time.monotonic``-like callable."""
+
+    def __init__(self, now: float = 1000.0):
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now

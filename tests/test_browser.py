@@ -239,7 +239,7 @@ def test_drawing_your_own_data(browser, url):
 
 
 def test_latent_walk_tab_renders_a_grid_and_plays_a_walk(browser, url, faces):
-    page, errors = open_tab(browser, url, "Latent walk (faces DCGAN)", 1400)
+    page, errors = open_tab(browser, url, "Latent walk", 1400)
     faces_shown = page.locator("#walk-grid img")
     expect(faces_shown).to_have_count(16, timeout=60_000)  # opening the tab draws seeds 0-15
     assert page.locator("#walk-grid").get_by_text("seed 5", exact=True).count() == 1
@@ -326,7 +326,7 @@ def test_image_to_image_tab_colours_strokes_drawn_on_the_sketch_pad(browser, url
 
 
 def test_image_lab_plays_and_pauses_live_frames(browser, url):
-    page, errors = open_tab(browser, url, "Image lab (digits)", 1100)
+    page, errors = open_tab(browser, url, "Image lab", 1100)
     page.click("#img-play")
     frames = set()
     deadline = time.time() + 60
@@ -346,7 +346,7 @@ def test_image_lab_plays_and_pauses_live_frames(browser, url):
 
 
 def test_dirac_gan_view_draws_the_field_and_reacts_to_r1(browser, url):
-    page, errors = open_tab(browser, url, "GAN dynamics (Dirac-GAN)", 1200)
+    page, errors = open_tab(browser, url, "Dirac-GAN", 1200)
     expect(page.locator("#dirac-verdict")).to_contain_text("real parts 0", timeout=30_000)
     wait_for(page, "() => document.querySelectorAll('#dirac-field .scatterlayer .trace').length === 4")
     page.locator("#dirac-reg").get_by_text("r1", exact=True).click()
@@ -593,7 +593,7 @@ def test_the_experiment_pictures_are_legible_on_a_laptop_and_a_projector(browser
 
 
 def test_the_dirac_field_covers_the_square_it_shows_and_its_legend_stays_clear(browser, url):
-    page, errors = open_tab(browser, url, "GAN dynamics (Dirac-GAN)", 1000)
+    page, errors = open_tab(browser, url, "Dirac-GAN", 1000)
     wait_for(page, "() => document.querySelectorAll('#dirac-field .scatterlayer .trace').length === 4")
     s = page.evaluate("""() => { const f = document.querySelector('#dirac-field .js-plotly-plot')._fullLayout;
       const box = (e) => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
@@ -711,7 +711,7 @@ def test_a_lang_link_opens_in_that_language_in_any_browser(browser, url):
 PAGE_KEPT = {"English", "API", "Gradio", "processing", "queue", "s", "i"}
 # each tab's sign that it has drawn what it shows on opening
 TAB_READY = ["#lab-view .lab-play", "#ab-play", "#dirac-loss", "#walk-grid img", "#style-sheet-btn", "#p2p-pad",
-             "#star-go", "#sg-mixing img", "#sr-go", "#img-play"]
+             "#star-go", "#sg-mixing img", "#sr-go", "#img-play", "#class-start"]
 
 
 def test_a_korean_page_shows_no_untranslated_english_on_any_tab(browser, url):
@@ -786,3 +786,68 @@ def test_stargan_shows_one_generator_translating_into_every_domain(browser, url)
     expect(page.get_by_text("must be a whole number").first).to_be_visible(timeout=30_000)
     assert errors == []
     page.close()
+
+
+def tile_numbers(page) -> dict[str, dict]:
+    """Each tile of the class wall: its nickname → iteration, modes covered, rank, in the wall's order."""
+    return page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('#class-wall .gp-tile')].map((t, i) => {
+        const nums = t.querySelector('.nums') ? t.querySelector('.nums').innerText : '';
+        const it = /it ([\\d,]+)/.exec(nums), m = /(\\d+)\\/\\d+ modes/.exec(nums), r = t.querySelector('.rank');
+        return [t.querySelector('.who b').innerText, { order: i, it: it ? +it[1].replace(/,/g, '') : -1,
+                 modes: m ? +m[1] : -1, rank: r ? +r.innerText.slice(1) : null }];
+    }))""")
+
+
+def test_class_mode_wall_with_three_students(browser, url):
+    teacher = browser.new_page(viewport={"width": 1600, "height": 1200})
+    errors = []
+    teacher.on("pageerror", lambda e: errors.append(str(e)))
+    teacher.goto(url)
+    teacher.get_by_role("tab", name="Class").click()
+    teacher.click("#class-start")
+    code = teacher.locator("#class-card .code").inner_text(timeout=30_000).strip()
+    students = []
+    for name in ("Mina", "Jun", "Ara"):
+        s = browser.new_page(viewport={"width": 1300, "height": 900})
+        s.on("pageerror", lambda e: errors.append(str(e)))
+        s.goto(f"{url}?class={code}")
+        expect(s.locator("#class-join").first).to_be_visible(timeout=30_000)
+        expect(s.locator("#class-code input, #class-code textarea").first).to_have_value(code)
+        s.locator("#class-nickname textarea, #class-nickname input").first.fill(name)
+        s.click("#class-join-btn")
+        expect(s.locator("#class-join-intro")).to_contain_text(f"as {name}", timeout=30_000)
+        students.append(s)
+    for s in students[:2]:  # Ara's run stays at iteration 0
+        s.click(".lab-play")
+    wait_for(teacher, "() => document.querySelectorAll('#class-wall .gp-tile').length === 3", 30_000)
+    first = tile_numbers(teacher)
+    teacher.wait_for_function("(m) => { const t = [...document.querySelectorAll('#class-wall .gp-tile')]"
+                              ".find((x) => x.querySelector('.who b').innerText === 'Mina'); "
+                              "return t && +(/it ([\\d,]+)/.exec(t.innerText) || [0, '0'])[1].replace(/,/g, '') > m; }",
+                              arg=first["Mina"]["it"], timeout=30_000)  # the tiles are live
+    # sorted by modes covered: the wall's order follows the tiles' own numbers
+    teacher.locator("#class-sort").get_by_text("modes covered").click()
+    wait_for(teacher, "() => document.querySelector('#class-wall .gp-wall').dataset.sort === 'modes'")
+    tiles = tile_numbers(teacher)  # one reading of the wall: its order and its numbers from the same refresh
+    ordered = sorted(tiles, key=lambda n: tiles[n]["order"])
+    assert [tiles[n]["modes"] for n in ordered] == sorted((tiles[n]["modes"] for n in ordered), reverse=True)
+    # a challenge the playing runs meet and Ara's (never played) does not: Ara is ranked below them
+    teacher.locator("#class-challenge").get_by_text("Challenge").first.click()
+    teacher.locator("#class-challenge-hq input[type=number]").fill("50")
+    teacher.locator("#class-challenge-hq input[type=number]").press("Enter")
+    teacher.click("#class-challenge-set")
+    expect(teacher.locator("#class-challenge-line")).to_contain_text("ring8", timeout=30_000)
+    teacher.wait_for_function("() => document.querySelectorAll('#class-wall .gp-tile .rank').length >= 1",
+                              timeout=90_000)
+    tiles = tile_numbers(teacher)
+    ranked = [n for n in tiles if tiles[n]["rank"] is not None]
+    assert "Ara" not in ranked and all(tiles["Ara"]["order"] > tiles[n]["order"] for n in ranked)
+    # project one: full size, live
+    teacher.locator("#class-wall .gp-tile", has_text="Mina").click()
+    expect(teacher.locator("#class-projected h2")).to_have_text("Mina", timeout=30_000)
+    wait_for(teacher, "() => document.querySelector('#class-projected img') && "
+                      "document.querySelector('#class-projected img').naturalWidth >= 640")
+    expect(teacher.locator("#class-send")).to_be_visible()
+    assert errors == []
+    for p in (teacher, *students):
+        p.close()

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import anyio
 import pytest
 
-from conftest import frame_request
+from conftest import ManualClock, frame_request
 from playground import lab_session, registry as registry_module
 from playground.frame_protocol import pack, unpack
 from playground.registry import Registry, ServerFull
@@ -64,17 +64,9 @@ def test_frames_never_take_threads_from_the_pool_page_loads_use(pages, monkeypat
     assert frames == 2 and shared == 0 and loaded == "page load"
 
 
-class Clock:
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self):
-        return self.now
-
-
 @pytest.fixture
 def clock(monkeypatch):
-    c = Clock()
+    c = ManualClock()
     monkeypatch.setattr(registry_module.time, "monotonic", c)
     return c
 

@@ -125,6 +125,7 @@ class Lab:
         self.limiter = anyio.CapacityLimiter(frame_slots(0))
         self._in_flight: dict[str, asyncio.Event] = {}  # token → set when its frame is done (event loop only)
         self.route: str | None = None  # FRAME_ROUTE (relative) once routes() has been added to the app
+        self.outputs: list[gr.components.Component] = []  # the view and the panel's fields (layout)
 
     def routes(self) -> list[Route]:
         """The lab's own routes, for the app (app.launch passes them to Gradio's FastAPI app, ahead of its own)."""
@@ -148,6 +149,11 @@ class Lab:
         """The view's value with ``message`` in the page's language, and the panel's values."""
         text = i18n.in_lang(message, i18n.lang_of(request.headers))
         return [view_value(session, text, self.route), *values_of(session.config)]
+
+    def page_reply(self, message: "str | i18n.Phrase", request: gr.Request) -> list:
+        """The values of ``outputs`` for the page's run as it is now, with ``message`` (for other tabs' events that
+        changed the run, e.g. joining a class)."""
+        return self._reply(self._session(request), message, request)
 
     def _unchanged(self, session: Run) -> list:
         """Nothing happened: the panel goes back to the run's settings."""
@@ -393,6 +399,7 @@ class Lab:
                             components[name] = _component(TABLE[name], getattr(config, name))
         fields_out = [components[n] for n in FIELD_NAMES]
         outputs = [view, *fields_out]
+        self.outputs = outputs  # what a reply to the page's run updates (the class mode's pushes use it too)
         # No progress overlay on the view: it would cover the lab while the event runs, and a click on Pause
         # right after typing a value (the field's blur starts an event) landed on the overlay and was lost.
         quiet = dict(show_progress="hidden")

@@ -1,0 +1,355 @@
+"""Class mode. The teacher starts a class (a join code and a link for the slide, a secret teacher link), students
+join from the 2D lab with a nickname, and the teacher's wall shows every student's run live: sorted or filtered by
+a metric, one projected full-size, its settings sent to everyone, a challenge the wall ranks by.
+
+The classes are playground/classroom.py's, the wall's HTML playground/class_wall.py's; this module wires them to
+the lab's runs (the registry) and to the page. The wall refreshes every WALL_EVERY_S (a tile's picture is drawn
+again only when its run moved); a student's page asks every POLL_EVERY_S whether the teacher sent settings.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import gradio as gr
+
+from toy2d import distributions
+
+from playground import class_wall, classroom, i18n, messages
+from playground.class_wall import Entry, Pictures
+from playground.classroom import Challenge, Class, Classes, Refusal
+from playground.lab_session import default_config
+from playground.tabs import Page
+from playground.tabs.lab2d import Lab
+
+WALL_EVERY_S = 1.0
+PROJECT_EVERY_S = 0.25
+POLL_EVERY_S = 2.0
+CHALLENGE_HQ = (0.5, 1.0)
+MODE_DATA = distributions.MIXTURE_NAMES  # a challenge needs modes to cover
+
+CSS = """
+.gp-wall { display: grid; grid-template-columns: repeat(auto-fill, minmax(172px, 1fr)); gap: 6px; }
+.gp-tile { display: flex; flex-direction: column; align-items: center; gap: 2px; padding: 6px; border: 3px solid #ccc;
+  border-radius: 8px; background: white; cursor: pointer; font: inherit; color: #111; text-align: center; }
+.gp-tile:hover, .gp-tile:focus { border-color: #555; }
+.gp-tile .who { font-size: 21px; max-width: 164px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.gp-tile .rank { color: #7a4f00; }
+.gp-tile .nums { font-size: 17px; line-height: 1.25; } .gp-tile .data { font-size: 15px; }
+.gp-tile .diff { font-size: 15px; color: #8a1c1c; }
+.gp-tile .wait { width: 140px; height: 140px; display: flex; align-items: center; justify-content: center; color: #666; }
+.gp-tile.good { border-color: #2c6e2f; } .gp-tile.warn { border-color: #d08a00; } .gp-tile.bad { border-color: #b3261e; }
+.gp-tile.goal { border-color: #7a4f00; background: #fff8e1; } .gp-tile.gone { opacity: 0.6; }
+.badge { font-size: 15px; padding: 1px 6px; border-radius: 4px; color: white; margin: 1px; }
+.badge.good { background: #2c6e2f; } .badge.warn { background: #b86e00; } .badge.bad { background: #b3261e; }
+.badge.goal { background: #7a4f00; }
+.counts { font-size: 18px; } .empty { font-size: 18px; color: #555; }
+.gp-projected { display: flex; gap: 16px; flex-wrap: wrap; } .gp-projected h2 { font-size: 28px; margin: 0; }
+.gp-projected p { font-size: 18px; } .gp-settings { font-size: 15px; } .gp-settings th { text-align: left; padding-right: 8px; }
+.gp-card { font-size: 18px; } .gp-card .code { font-size: 44px; font-weight: bold; letter-spacing: 4px; }
+.gp-card .secret { color: #8a1c1c; }
+"""
+# the wall's tiles are buttons: a click projects that student's run (→ on_pick)
+WALL_JS = """
+element.addEventListener("click", (e) => {
+  const tile = e.target.closest(".gp-tile");
+  if (tile) trigger("submit", { id: tile.dataset.id });
+});
+"""
+# links in the card are relative (?class=CODE); show them as the full address the browser resolves
+CARD_JS = """
+const fill = () => element.querySelectorAll("a.gp-link").forEach((a) => { if (a.textContent !== a.href) a.textContent = a.href; });
+new MutationObserver(fill).observe(element, { childList: true, subtree: true, characterData: true });
+fill();
+"""
+
+
+def address(request: gr.Request) -> str:
+    """The client's address for the wrong-code limit: the last X-Forwarded-For entry (the one the Space's own
+    proxy added; earlier ones are the client's word), else the socket's peer."""
+    forwarded = (request.headers.get("x-forwarded-for") or "").split(",")
+    return forwarded[-1].strip() or (request.client.host if request.client else "?")
+
+
+def _said(exc: Refusal) -> gr.Error:
+    return messages.error(exc.phrase)
+
+
+@dataclass
+class JoinBox:
+    """The student's side, at the top of the 2D lab: shown for pages opened with ?class=CODE."""
+
+    group: gr.Group
+    intro: gr.Markdown
+    code: gr.Textbox
+    nickname: gr.Textbox
+    join: gr.Button
+    leave: gr.Button
+    state: gr.State
+    poll: gr.Timer
+
+
+def join_box() -> JoinBox:
+    """Lay out the join box (inside the lab's tab, above the lab); ClassMode.wire_join wires it."""
+    T = i18n.text
+    with gr.Group(visible=False, elem_id="class-join") as group:
+        intro = gr.Markdown(elem_id="class-join-intro")
+        with gr.Row():
+            code = gr.Textbox(label=T("class.code"), max_length=16, scale=1, elem_id="class-code")
+            nickname = gr.Textbox(label=T("class.nickname"), max_length=classroom.NICKNAME_MAX, scale=2,
+                                  elem_id="class-nickname")
+            join = gr.Button(T("class.join"), variant="primary", scale=1, elem_id="class-join-btn")
+            leave = gr.Button(T("class.leave"), visible=False, scale=1, elem_id="class-leave")
+    return JoinBox(group, intro, code, nickname, join, leave, gr.State(None), gr.Timer(POLL_EVERY_S, active=False))
+
+
+class ClassMode:
+    """The handlers of both sides over the app's classes and the lab's runs."""
+
+    def __init__(self, lab: Lab, classes: Classes) -> None:
+        self.lab, self.classes, self.registry = lab, classes, lab.registry
+        self._pictures: dict[str, Pictures] = {}
+        self._lock = threading.Lock()  # walls of several classes refresh on different server threads
+
+    # ---- the teacher's side ---------------------------------------------------------------------------------
+    def _class(self, state: Any) -> Class:
+        if not state:
+            raise messages.error(i18n.phrase("class.msg.start_first"))
+        try:
+            return self.classes.teacher(state.get("code"), state.get("secret"))
+        except Refusal as exc:
+            raise _said(exc) from None
+
+    def card(self, c: Class) -> str:
+        """The code in large letters, the students' link, and the teacher's own link (kept off the projector)."""
+        say = i18n.say
+        return (f"<div class='gp-card'><div>{say('class.card.code')}</div><div class='code'>{c.code}</div>"
+                f"<div>{say('class.card.students')} <a class='gp-link' href='?class={c.code}' target='_blank'>"
+                f"?class={c.code}</a></div>"
+                f"<div class='secret'>{say('class.card.teacher')} <a class='gp-link' "
+                f"href='?teach={c.code}.{c.secret}' target='_blank'>?teach=…</a></div></div>")
+
+    def on_start(self, request: gr.Request) -> list:
+        """A new class whose starting point is the teacher's own lab settings (the default run if none)."""
+        own = self.registry.peek(request.session_hash or "")
+        try:
+            c = self.classes.start(own.config if own is not None else default_config())
+        except Refusal as exc:
+            raise _said(exc) from None
+        state = {"code": c.code, "secret": c.secret}
+        return [state, self.card(c), gr.Timer(active=True), self.challenge_line(c)]
+
+    def on_load(self, request: gr.Request) -> list:
+        """A page opened with the teacher link (?teach=CODE.SECRET) holds that class's wall."""
+        teach = dict(request.query_params).get("teach")
+        if not teach:
+            return [gr.skip()] * 4
+        code, _, secret = str(teach).partition(".")
+        try:
+            c = self.classes.teacher(code, secret)
+        except Refusal as exc:
+            return [None, f"<p>⚠ {i18n.said(exc.phrase)}</p>", gr.Timer(active=False), ""]
+        return [{"code": c.code, "secret": c.secret}, self.card(c), gr.Timer(active=True), self.challenge_line(c)]
+
+    def entry(self, student: classroom.Student, goal: float | None = None) -> Entry:
+        """The student's run as the wall shows it; no tile when the page has no run (closed, freed, or lost with
+        its worker process: the wall goes on)."""
+        run = self.registry.peek(student.page)
+        try:
+            tile = run.tile(goal) if run is not None else None
+        except Exception:  # noqa: BLE001
+            tile = None
+        return Entry(student.id, student.nickname, tile)
+
+    def entries(self, c: Class) -> list[Entry]:
+        goal = c.challenge.hq if c.challenge else None
+        return [self.entry(s, goal) for s in list(c.students.values())]
+
+    def pictures(self, c: Class) -> Pictures:
+        """The class's tile pictures; those of classes that ended on their own (timed out) are let go here."""
+        with self._lock:
+            for code in [k for k in self._pictures if k != c.code and k not in self.classes]:
+                del self._pictures[code]
+            return self._pictures.setdefault(c.code, Pictures())
+
+    def on_wall(self, state: Any, sort: str, shown: str) -> str:
+        if not state:
+            return gr.skip()
+        c = self._class(state)
+        pictures = self.pictures(c)
+        sort = sort if sort in class_wall.SORTS else "name"
+        shown = shown if shown in class_wall.SHOWN else "all"
+        return class_wall.wall_html(self.entries(c), pictures, c.start, sort, shown, c.challenge,
+                                    i18n.current_lang())
+
+    def on_pick(self, state: Any, evt: gr.EventData) -> list:
+        c = self._class(state)
+        student = c.by_id(getattr(evt, "id", None))
+        if student is None:
+            raise messages.error(i18n.phrase("class.msg.no_student"))
+        c.projected = student.id
+        return [self.on_project(state), gr.Timer(active=True), gr.Button(visible=True), gr.Button(visible=True)]
+
+    def on_project(self, state: Any) -> str:
+        if not state:
+            return gr.skip()
+        c = self._class(state)
+        student = c.by_id(c.projected)
+        if student is None:
+            return ""
+        return class_wall.project_html(self.entry(student), self.pictures(c), i18n.current_lang())
+
+    def on_unproject(self, state: Any) -> list:
+        c = self._class(state)
+        c.projected = None
+        return ["", gr.Timer(active=False), gr.Button(visible=False), gr.Button(visible=False)]
+
+    def on_send(self, state: Any) -> None:
+        """The projected run's settings to every student: each run restarts with them (their pages catch up at
+        their next poll), and they become the class's starting point."""
+        c = self._class(state)
+        student = c.by_id(c.projected)
+        run = self.registry.peek(student.page) if student else None
+        if run is None:
+            raise messages.error(i18n.phrase("class.msg.no_student"))
+        config = run.config
+        sent = 0
+        for s in list(c.students.values()):
+            other = self.registry.peek(s.page)
+            if other is not None:
+                other.restart(config)
+                sent += 1
+        c.start = config
+        c.pushed += 1
+        messages.info(i18n.phrase("class.msg.sent", n=sent))
+
+    def challenge_line(self, c: Class) -> str:
+        if c.challenge is None:
+            return i18n.say("class.challenge.none")
+        return i18n.say("class.challenge.now", data=i18n.say(f"choice.{c.challenge.data}"),
+                        hq=f"{100 * c.challenge.hq:.0f}")
+
+    def on_challenge(self, state: Any, data: str, hq: Any) -> list:
+        c = self._class(state)
+        if data not in MODE_DATA:
+            raise messages.error(i18n.phrase("class.msg.challenge_data"))
+        share = float(hq) / 100 if isinstance(hq, (int, float)) else -1
+        if not CHALLENGE_HQ[0] <= share <= CHALLENGE_HQ[1]:
+            raise messages.error(i18n.phrase("class.msg.challenge_hq", lo=int(100 * CHALLENGE_HQ[0]),
+                                             hi=int(100 * CHALLENGE_HQ[1])))
+        c.challenge = Challenge(data, share)
+        return [self.challenge_line(c), gr.Radio(value="challenge")]
+
+    def on_end(self, state: Any) -> list:
+        c = self._class(state)
+        self.classes.end(c.code, c.secret)
+        with self._lock:
+            self._pictures.pop(c.code, None)
+        messages.info(i18n.phrase("class.msg.ended"))
+        return [None, "", gr.Timer(active=False), "", "", gr.Timer(active=False)]
+
+    # ---- the student's side ---------------------------------------------------------------------------------
+    def on_student_load(self, request: gr.Request) -> list:
+        code = classroom.normal_code(dict(request.query_params).get("class"))[:16]
+        if not code:
+            return [gr.skip(), gr.skip(), gr.skip()]
+        return [gr.Group(visible=True), i18n.say("class.join.intro", code=code), code]
+
+    def on_join(self, code: str, nickname: str, request: gr.Request) -> list:
+        """Join with the typed (or linked) code; the page's run restarts from the class's settings."""
+        page = request.session_hash or "anonymous"
+        try:
+            c = self.classes.join(code, nickname, page, address(request), gone=lambda p: p not in self.registry)
+        except Refusal as exc:
+            raise _said(exc) from None
+        self.lab.page_reply("", request)  # makes the page's run if it had none
+        run = self.registry.peek(page)
+        if run is not None:
+            run.restart(c.start)  # everyone starts from the class's settings
+        name = c.students[page].nickname
+        return [{"code": c.code, "pushed": c.pushed}, i18n.say("class.joined", code=c.code, name=name),
+                gr.Timer(active=True), gr.Button(visible=False), gr.Button(visible=True), gr.Textbox(interactive=False),
+                gr.Textbox(interactive=False), *self.lab.page_reply(i18n.phrase("class.msg.joined", code=c.code),
+                                                                    request)]
+
+    def on_leave(self, request: gr.Request) -> list:
+        self.classes.leave(request.session_hash or "anonymous")
+        return [None, i18n.say("class.left"), gr.Timer(active=False), gr.Button(visible=True), gr.Button(visible=False),
+                gr.Textbox(interactive=True), gr.Textbox(interactive=True)]
+
+    def on_poll(self, state: Any, request: gr.Request) -> list:
+        """Every POLL_EVERY_S while in a class: catch up with settings the teacher sent, notice the class ended."""
+        skip = [gr.skip()] * (3 + len(self.lab.outputs))
+        if not state:
+            return skip
+        c = self.classes.class_of(request.session_hash or "anonymous")
+        if c is None:
+            return [None, i18n.say("class.ended"), gr.Timer(active=False), *[gr.skip()] * len(self.lab.outputs)]
+        if c.pushed == state.get("pushed"):
+            return skip
+        return [{"code": c.code, "pushed": c.pushed}, gr.skip(), gr.skip(),
+                *self.lab.page_reply(i18n.phrase("class.msg.pushed"), request)]
+
+    def on_unload(self, request: gr.Request) -> None:
+        self.classes.leave(request.session_hash or "anonymous")
+
+    # ---- layout ------------------------------------------------------------------------------------------------
+    def wire_join(self, box: JoinBox, page: Page) -> None:
+        outputs = [box.state, box.intro, box.poll, box.join, box.leave, box.nickname, box.code]
+        for event in (box.join.click, box.nickname.submit):
+            event(self.on_join, [box.code, box.nickname], outputs + self.lab.outputs, show_progress="hidden")
+        box.leave.click(self.on_leave, None, outputs)
+        box.poll.tick(self.on_poll, [box.state], [box.state, box.intro, box.poll, *self.lab.outputs],
+                      show_progress="hidden")
+        page.demo.load(self.on_student_load, None, [box.group, box.intro, box.code], queue=False)
+        page.demo.unload(self.on_unload)
+
+    def create(self, page: Page) -> None:
+        """The class tab: the teacher's controls, the wall, the projected run, the challenge."""
+        T = i18n.text
+        gr.Markdown(T("class.intro"))
+        state = gr.State(None)
+        with gr.Row():
+            start = gr.Button(T("class.start"), variant="primary", elem_id="class-start", scale=0)
+            end = gr.Button(T("class.end"), variant="stop", elem_id="class-end", scale=0)
+        card = gr.HTML("", elem_id="class-card", js_on_load=CARD_JS, css_template=CSS)
+        with gr.Row():
+            sort = gr.Radio([(T(f"class.sort.{s}"), s) for s in class_wall.SORTS], value="name",
+                            label=T("class.sort"), elem_id="class-sort")
+            shown = gr.Radio([(T(f"class.shown.{s}"), s) for s in class_wall.SHOWN], value="all",
+                             label=T("class.shown"), elem_id="class-shown")
+        with gr.Accordion(T("class.challenge"), open=False, elem_id="class-challenge"):
+            with gr.Row():
+                data = gr.Dropdown(i18n.choices(MODE_DATA), value="ring8", label=T("class.challenge.data"),
+                                   elem_id="class-challenge-data")
+                hq = gr.Slider(100 * CHALLENGE_HQ[0], 100 * CHALLENGE_HQ[1], value=90, step=5,
+                               label=T("class.challenge.hq"), elem_id="class-challenge-hq")
+                set_goal = gr.Button(T("class.challenge.set"), elem_id="class-challenge-set", scale=0)
+            goal_line = gr.Markdown(elem_id="class-challenge-line")
+        with gr.Row():
+            unproject = gr.Button(T("class.unproject"), visible=False, elem_id="class-unproject", scale=0)
+            send = gr.Button(T("class.send"), visible=False, variant="primary", elem_id="class-send", scale=0)
+        projected = gr.HTML("", elem_id="class-projected", css_template=CSS)
+        wall = gr.HTML("", elem_id="class-wall", css_template=CSS, js_on_load=WALL_JS)
+        wall_timer, project_timer = gr.Timer(WALL_EVERY_S, active=False), gr.Timer(PROJECT_EVERY_S, active=False)
+
+        quiet = dict(show_progress="hidden")
+        start.click(self.on_start, None, [state, card, wall_timer, goal_line]).then(
+            self.on_wall, [state, sort, shown], wall, **quiet)
+        for timer_or_control in (wall_timer.tick, sort.change, shown.change):
+            timer_or_control(self.on_wall, [state, sort, shown], wall, **quiet)
+        wall.submit(self.on_pick, [state], [projected, project_timer, unproject, send], **quiet)
+        project_timer.tick(self.on_project, [state], projected, **quiet)
+        unproject.click(self.on_unproject, [state], [projected, project_timer, unproject, send])
+        send.click(self.on_send, [state], None)
+        set_goal.click(self.on_challenge, [state, data, hq], [goal_line, sort])
+        end.click(self.on_end, [state], [state, card, wall_timer, wall, projected, project_timer])
+        page.demo.load(self.on_load, None, [state, card, wall_timer, goal_line], queue=False)
+
+
+
+
+def create(page: Page, mode: ClassMode) -> None:
+    """The class tab (app.py builds ``mode`` over the lab, as it hands the lab its registry)."""
+    mode.create(page)

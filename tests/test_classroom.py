@@ -1,0 +1,349 @@
+"""Class mode: joining with valid, invalid and expired codes, the rate limits, nicknames, the teacher's secret,
+leaving and re-joining, ending a class, the wall's tiles, sorting, filtering, the challenge's ranking, and sending
+settings to everyone."""
+import html
+
+import pytest
+
+from conftest import ManualClock
+from toy2d.config import TrainConfig
+
+from playground import class_wall, classroom
+from playground.class_wall import Entry, Pictures
+from playground.classroom import Challenge, Classes, Refusal
+from playground.lab_session import LabSession
+
+
+@pytest.fixture
+def clock():
+    return ManualClock()
+
+
+@pytest.fixture
+def classes(clock):
+    return Classes(clock)
+
+
+def refused(key):
+    return pytest.raises(Refusal, match=key.replace(".", r"\."))
+
+
+def test_a_class_has_an_unambiguous_code_and_a_separate_secret(classes):
+    c = classes.start(TrainConfig())
+    assert len(c.code) == classroom.CODE_LENGTH and set(c.code) <= set(classroom.ALPHABET)
+    assert not set("01OIL") & set(classroom.ALPHABET)
+    assert len(c.secret) >= 20 and c.secret != c.code
+    assert classes.teacher(c.code.lower(), c.secret) is c  # a code typed in lower case is the same code
+    with refused("class.msg.not_teacher"):
+        classes.teacher(c.code, c.secret[:-1] + ("x" if c.secret[-1] != "x" else "y"))
+    with refused("class.msg.not_teacher"):
+        classes.teacher(c.code, None)
+
+
+def test_joining_with_a_valid_code_an_invalid_one_and_an_expired_one(classes, clock):
+    c = classes.start(TrainConfig())
+    assert classes.join(f" {c.code[:4]}-{c.code[4:].lower()} ", "Mina", "page-1", "10.0.0.1") is c
+    assert classes.class_of("page-1") is c and c.students["page-1"].nickname == "Mina"
+    with refused("class.msg.no_class"):
+        classes.join("ZZZZZZZZ", "Jun", "page-2", "10.0.0.1")
+    clock.now += classroom.CLASS_IDLE_S + 1  # nobody looked at the wall for half an hour
+    with refused("class.msg.no_class"):
+        classes.join(c.code, "Jun", "page-2", "10.0.0.1")
+    assert classes.class_of("page-1") is None and len(classes) == 0
+
+
+def test_a_watched_class_still_ends_after_its_longest_time(classes, clock):
+    c = classes.start(TrainConfig())
+    for _ in range(int(classroom.CLASS_MAX_S // classroom.CLASS_IDLE_S) + 1):
+        clock.now += classroom.CLASS_IDLE_S - 1
+        if classes.reap():
+            break
+        classes.teacher(c.code, c.secret)  # the wall refreshes
+    assert len(classes) == 0
+
+
+def test_wrong_codes_are_limited_per_address_but_a_class_behind_one_router_can_join(classes, clock):
+    c = classes.start(TrainConfig())
+    for i in range(40):  # a class of 40 on one school address
+        classes.join(c.code, f"student {i}", f"page-{i}", "school")
+    for i in range(classroom.WRONG_TRIES):
+        with refused("class.msg.no_class"):
+            classes.join("AAAAAAAA", "guess", "prober", "stranger")
+    with refused("class.msg.slow_down"):
+        classes.join(c.code, "guess", "prober-2", "stranger")  # even the right code, until the minute is over
+    clock.now += classroom.JOIN_WINDOW_S + 1
+    assert classes.join(c.code, "late", "prober-3", "stranger") is c
+
+
+def test_one_page_cannot_hammer_the_join(classes):
+    c = classes.start(TrainConfig())
+    for i in range(classroom.PAGE_TRIES):
+        classes.join(c.code, f"name {i}", "page", f"addr-{i}")
+    with refused("class.msg.slow_down"):
+        classes.join(c.code, "again", "page", "addr-x")
+
+
+@pytest.mark.parametrize("nickname, key", [("", "class.msg.nickname_empty"), ("   \u200b\n", "class.msg.nickname_empty"),
+                                           ("x" * 21, "class.msg.nickname_long")])
+def test_bad_nicknames_are_refused(classes, nickname, key):
+    c = classes.start(TrainConfig())
+    with refused(key):
+        classes.join(c.code, nickname, "page", "a")
+
+
+def test_nicknames_are_unique_in_a_class_and_a_reloaded_page_takes_its_own_back(classes):
+    c = classes.start(TrainConfig())
+    classes.join(c.code, "Mina", "old-page", "a")
+    with refused("class.msg.nickname_taken"):
+        classes.join(c.code, "mina", "new-page", "a")
+    classes.join(c.code, "Mina", "new-page", "a", gone=lambda page: page == "old-page")  # the old page closed
+    assert list(c.students) == ["new-page"]
+
+
+def test_leaving_and_rejoining_keeps_one_entry_and_its_id(classes):
+    c = classes.start(TrainConfig())
+    classes.join(c.code, "Mina", "p", "a")
+    first = c.students["p"].id
+    classes.join(c.code, "Mina K", "p", "a")  # the same page again: renamed, same place on the wall
+    assert len(c.students) == 1 and c.students["p"].id == first and c.students["p"].nickname == "Mina K"
+    classes.leave("p")
+    assert classes.class_of("p") is None
+    classes.join(c.code, "Mina", "p", "a")
+    assert classes.class_of("p") is c
+
+
+def test_ending_a_class_frees_it_and_needs_the_secret(classes):
+    c = classes.start(TrainConfig())
+    classes.join(c.code, "Mina", "p", "a")
+    with refused("class.msg.not_teacher"):
+        classes.end(c.code, "guess")
+    assert classes.end(c.code, c.secret) == ["p"]
+    assert len(classes) == 0 and classes.class_of("p") is None
+    with refused("class.msg.no_class"):
+        classes.join(c.code, "Jun", "q", "a")
+
+
+def test_a_page_is_in_one_class_at_a_time(classes):
+    a, b = classes.start(TrainConfig()), classes.start(TrainConfig())
+    classes.join(a.code, "Mina", "p", "x")
+    classes.join(b.code, "Mina", "p", "x")
+    assert classes.class_of("p") is b and "p" not in a.students
+
+
+# ---- the wall -------------------------------------------------------------------------------------------------
+def trained(config: TrainConfig, iterations: int) -> LabSession:
+    from playground.frame_protocol import FrameRequest
+
+    s = LabSession(config)
+    while s.trainer.iteration < iterations:
+        s.frame(FrameRequest(token=s.token, action="step", n=min(200, iterations - s.trainer.iteration)))
+    s.frame(FrameRequest(token=s.token, action="frame", n=1))
+    return s
+
+
+@pytest.fixture(scope="module")
+def sessions():
+    good = TrainConfig(data="ring8", seed=0)
+    return {"fresh": LabSession(good), "trained": trained(good, 1500)}
+
+
+@pytest.fixture(scope="module")
+def tiles(sessions):
+    return {name: s.tile() for name, s in sessions.items()}
+
+
+def test_a_tile_reads_the_run_without_training_it(tiles):
+    t = tiles["trained"]
+    assert t.iteration == 1500 and t.view is not None and t.modes_total == 8
+    assert len(class_wall.picture(t)) > 1000  # a JPEG of the view
+
+
+def test_markup_in_a_nickname_is_shown_as_text(tiles):
+    evil = "<img src=x onerror=alert(1)>"
+    out = class_wall.wall_html([Entry("id1", evil, tiles["fresh"])], Pictures(), TrainConfig(), "name", "all", None,
+                               "en")
+    assert evil not in out and html.escape(evil) in out
+
+
+def test_a_tile_names_the_settings_that_differ_from_the_class_start(tiles):
+    changed = class_wall.changes(TrainConfig(lr_d=0.01, data="grid25"), TrainConfig(), "ko")
+    assert any("D 학습률" in c and "0.01" in c for c in changed) and any("grid25" in c for c in changed)
+    assert class_wall.changes(TrainConfig(), TrainConfig(), "en") == []
+
+
+def entry(name, tile, **changes):
+    import dataclasses
+
+    return Entry(name, name, dataclasses.replace(tile, **changes) if tile is not None else None)
+
+
+def test_sorting_by_modes_covered_and_filtering(tiles):
+    t = tiles["trained"]
+    es = [entry("a", t, modes=3, hq=0.9), entry("b", t, modes=8, hq=0.95), entry("c", t, modes=5, hq=0.2,
+                                                                                   collapsed=True),
+          entry("d", None)]
+    assert [e.id for e in class_wall.order(es, "modes")] == ["b", "c", "a", "d"]
+    assert [e.id for e in class_wall.keep(es, "covered")] == ["b"]
+    assert [e.id for e in class_wall.keep(es, "collapsed")] == ["c"]
+
+
+def test_the_challenge_ranks_a_run_that_met_it_above_ones_that_did_not(tiles):
+    t = tiles["trained"]
+    goal = Challenge("ring8", 0.9)
+    es = [entry("slow", t, met_at=None, modes=7), entry("fast", t, met_at=900), entry("later", t, met_at=1400),
+          entry("other data", t, met_at=100, config=TrainConfig(data="grid25"))]
+    ranked = [e.id for e in class_wall.order(es, "challenge", goal)]
+    assert ranked[:2] == ["fast", "later"] and ranked.index("slow") > 1
+    out = class_wall.wall_html(es, Pictures(), TrainConfig(), "challenge", "all", goal, "en")
+    assert out.index("fast") < out.index("later") and "#1" in out and "#2" in out
+
+
+def test_met_at_is_the_first_measured_iteration_with_every_mode_at_the_goal(sessions):
+    s = sessions["trained"]
+    rows = s.metrics.rows  # [iteration, kl, js, modes covered, hq %, …]
+    best = max(r[4] or 0 for r in rows if r[3] == 8)
+    goal = best / 100 - 0.01  # a goal this run met: at its first row with 8 modes and that quality
+    assert s.tile(goal).met_at == next(r[0] for r in rows if r[3] == 8 and (r[4] or 0) >= 100 * goal)
+    assert s.tile(best / 100 + 0.01).met_at is None and s.tile(None).met_at is None
+
+
+def test_tile_pictures_are_drawn_again_only_when_the_run_moved(tiles):
+    pics = Pictures()
+    e = Entry("x", "x", tiles["trained"])
+    first = pics.uri(e)
+    assert first is pics.uri(e) and first.startswith("data:image/jpeg;base64,")
+    assert pics.uri(entry("x", tiles["trained"], iteration=1501)) is not first
+
+
+# ---- the tab's handlers, as Gradio calls them (no browser) -----------------------------------------------------
+def request(page: str, address: str = "10.0.0.9", **query):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(session_hash=page, query_params=query, headers={"x-forwarded-for": f"1.2.3.4, {address}"},
+                           client=SimpleNamespace(host="127.0.0.1"))
+
+
+@pytest.fixture
+def mode(lab, monkeypatch):
+    from playground.tabs import classroom as tab
+
+    monkeypatch.setattr(tab.messages, "info", lambda *a, **k: None)
+    return tab.ClassMode(lab, Classes())
+
+
+def started(mode, teacher="teacher-page"):
+    state, card, _, _ = mode.on_start(request(teacher))
+    return state, card
+
+
+def joined(mode, state, page, name):
+    code = mode.on_student_load(request(page, **{"class": state["code"]}))[2]
+    return mode.on_join(code, name, request(page))[0]
+
+
+def test_the_teachers_card_gives_the_code_and_both_links_and_the_class_starts_from_the_teachers_settings(mode):
+    mode.lab.page_reply("", request("teacher-page"))
+    mode.registry.peek("teacher-page").restart(TrainConfig(data="grid25"))
+    state, card = started(mode)
+    c = mode.classes.teacher(state["code"], state["secret"])
+    assert state["code"] in card and f"?class={state['code']}" in card and state["secret"] in card
+    assert c.start.data == "grid25"
+
+
+def test_a_student_joins_and_their_run_starts_from_the_class_settings(mode):
+    mode.lab.page_reply("", request("teacher-page"))
+    mode.registry.peek("teacher-page").restart(TrainConfig(data="grid25"))
+    state, _ = started(mode)
+    student = joined(mode, state, "s1", "Mina")
+    assert student["code"] == state["code"]
+    assert mode.registry.peek("s1").config.data == "grid25"
+    html_out = mode.on_wall(state, "name", "all")
+    assert "Mina" in html_out and html_out.count("gp-tile") == 1
+
+
+def test_a_wrong_code_gets_a_message_and_joins_nothing(mode):
+    import gradio as gr
+
+    started(mode)
+    with pytest.raises(gr.Error, match="no running class"):
+        mode.on_join("AAAAAAAA", "Mina", request("s1"))
+    assert mode.classes.class_of("s1") is None
+
+
+def test_only_the_teacher_link_opens_the_wall(mode):
+    import gradio as gr
+
+    state, _ = started(mode)
+    joined(mode, state, "s1", "Mina")
+    for fake in ({"code": state["code"]}, {"code": state["code"], "secret": "guess"},
+                 {"code": state["code"], "secret": state["code"]}):
+        with pytest.raises(gr.Error, match="not a teacher link"):
+            mode.on_wall(fake, "name", "all")
+    assert mode.on_load(request("other", teach=f"{state['code']}.wrong"))[0] is None
+    opened = mode.on_load(request("projector-pc", teach=f"{state['code']}.{state['secret']}"))
+    assert opened[0] == state  # the teacher link on another computer holds the same wall
+
+
+def test_projecting_a_tile_and_sending_its_settings_to_everyone(mode):
+    state, _ = started(mode)
+    for page, name in (("s1", "Mina"), ("s2", "Jun"), ("s3", "Ara")):
+        joined(mode, state, page, name)
+    mode.registry.peek("s2").restart(TrainConfig(lr_g=0.01, data="ring8"))
+    c = mode.classes.teacher(state["code"], state["secret"])
+    jun = next(s for s in c.students.values() if s.nickname == "Jun")
+    projected = mode.on_pick(state, type("Evt", (), {"id": jun.id})())[0]
+    assert "Jun" in projected and "0.01" in projected
+    runs_before = {p: mode.registry.peek(p).run_id for p in ("s1", "s3")}
+    mode.on_send(state)
+    for page in ("s1", "s3"):
+        run = mode.registry.peek(page)
+        assert run.config.lr_g == 0.01 and run.run_id > runs_before[page]  # restarted with Jun's settings
+    assert c.start.lr_g == 0.01 and c.pushed == 1
+    polled = mode.on_poll({"code": c.code, "pushed": 0}, request("s1"))
+    assert polled[0]["pushed"] == 1 and "teacher sent new settings" in json_message(polled[3])
+    assert all(v == gr_skip() for v in mode.on_poll({"code": c.code, "pushed": 1}, request("s1")))
+
+
+def test_markup_in_a_nickname_stays_text_on_the_wall_and_the_projection(mode):
+    state, _ = started(mode)
+    evil = "<b onclick=x>M</b>"
+    joined(mode, state, "s1", evil)
+    c = mode.classes.teacher(state["code"], state["secret"])
+    wall = mode.on_wall(state, "name", "all")
+    projected = mode.on_pick(state, type("Evt", (), {"id": c.students["s1"].id})())[0]
+    assert evil not in wall and evil not in projected and html.escape(evil) in wall
+
+
+def test_leaving_rejoining_and_ending_the_class(mode):
+    state, _ = started(mode)
+    student = joined(mode, state, "s1", "Mina")
+    mode.on_leave(request("s1"))
+    assert "Mina" not in mode.on_wall(state, "name", "all")
+    joined(mode, state, "s1", "Mina")
+    assert "Mina" in mode.on_wall(state, "name", "all")
+    mode.on_end(state)
+    assert len(mode.classes) == 0 and mode.registry.peek("s1") is not None  # the run goes on
+    ended = mode.on_poll({"code": state["code"], "pushed": 0}, request("s1"))
+    assert ended[0] is None and "ended" in ended[1]
+
+
+def gr_skip():
+    import gradio as gr
+
+    return gr.skip()
+
+
+def json_message(view_value: str) -> str:
+    import json
+
+    return json.loads(view_value)["message"]
+
+
+def test_a_class_that_ended_on_its_own_lets_its_tile_pictures_go(mode):
+    a, _ = started(mode, "teacher-a")
+    b, _ = started(mode, "teacher-b")
+    mode.on_wall(a, "name", "all")
+    assert a["code"] in mode._pictures
+    mode.classes.end(a["code"], a["secret"])  # as a timeout does: not through the tab
+    mode.on_wall(b, "name", "all")
+    assert a["code"] not in mode._pictures and b["code"] in mode._pictures
