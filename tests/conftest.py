@@ -4,7 +4,8 @@ from pathlib import Path
 
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 torch.set_num_threads(1)
 
@@ -72,3 +73,17 @@ class ManualClock:
 
     def __call__(self) -> float:
         return self.now
+
+
+def assert_reproducible(meta: dict, model: str) -> None:
+    """The checkpoint records the command that made it, and that command, run again, asks for this very run; and
+    ARCHITECTURE.md gives it."""
+    import shlex
+
+    from models import train
+
+    words = shlex.split(meta["command"])
+    assert words[:4] == ["python", "-m", "models.train", model]
+    args = train._parser().parse_args(words[3:])
+    assert (args.steps, args.seed, args.batch, args.faces) == (meta["steps"], meta["seed"], meta["batch"], meta["faces"])
+    assert meta["command"].replace("python", ".venv/bin/python", 1) in (ROOT / "ARCHITECTURE.md").read_text()

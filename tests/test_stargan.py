@@ -1,17 +1,14 @@
 """StarGAN: the nets' shapes, the domains it is trained on, training that lowers its losses and writes a loadable
 checkpoint, the committed generator against the issue's targets, and the tab's handlers."""
-import shlex
-from pathlib import Path
 
 import gradio as gr
 import numpy as np
 import pytest
 import torch
 
+from conftest import assert_reproducible
 from models import facepairs, stardata, train, translation
 from models.stargan import StarDiscriminator, StarGenerator
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -66,13 +63,7 @@ def test_the_committed_generator_reaches_every_domain_and_keeps_the_face():
 
 
 def test_the_committed_checkpoint_records_its_command():
-    meta = translation.stargan()[1]
-    words = shlex.split(meta["command"])
-    args = train._parser().parse_args(words[3:])
-    assert words[:4] == ["python", "-m", "models.train", "stargan"]
-    assert (args.steps, args.seed, args.batch, args.faces) == (meta["steps"], meta["seed"], meta["batch"],
-                                                                meta["faces"])
-    assert meta["command"].replace("python", ".venv/bin/python", 1) in (ROOT / "ARCHITECTURE.md").read_text()
+    assert_reproducible(translation.stargan()[1], "stargan")
 
 
 # ---- the tab -------------------------------------------------------------------------------------------------------

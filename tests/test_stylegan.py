@@ -1,18 +1,15 @@
 """StyleGAN: the nets' shapes and what each part does (mapping, per-resolution styles, noise, truncation), training
-that lowers its losses and writes a loadable checkpoint, the committed generator against the issue's targets, and
-the tab's handlers."""
-import shlex
-from pathlib import Path
+that moves the generator towards the faces and writes a loadable checkpoint, the committed generator against the
+issue's targets, and the tab's handlers."""
 
 import gradio as gr
 import numpy as np
 import pytest
 import torch
 
+from conftest import assert_reproducible
 from models import style_mixing, train, translation
 from models.stylegan import GROUPS, RESOLUTIONS, StyleDiscriminator, StyleGenerator, minibatch_stddev, mix
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -114,13 +111,7 @@ def test_the_committed_checkpoint_loads_strictly_and_records_its_command():
     ck = translation.read_checkpoint(style_mixing.STYLEGAN)
     StyleGenerator(**ck["configs"]["generator"]).load_state_dict(ck["states"]["generator"], strict=True)
     StyleDiscriminator(**ck["configs"]["discriminator"]).load_state_dict(ck["states"]["discriminator"], strict=True)
-    meta = ck["meta"]
-    words = shlex.split(meta["command"])
-    args = train._parser().parse_args(words[3:])
-    assert words[:4] == ["python", "-m", "models.train", "stylegan"]
-    assert (args.steps, args.seed, args.batch, args.faces) == (meta["steps"], meta["seed"], meta["batch"],
-                                                                meta["faces"])
-    assert meta["command"].replace("python", ".venv/bin/python", 1) in (ROOT / "ARCHITECTURE.md").read_text()
+    assert_reproducible(ck["meta"], "stylegan")
 
 
 def test_the_committed_generator_meets_the_measured_lower_bounds():

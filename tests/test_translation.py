@@ -1,16 +1,13 @@
 """pix2pix and CycleGAN: architectures, a few training steps, the committed weights' quality, the vintage model."""
-import shlex
-from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 
+from conftest import assert_reproducible
 from models import facepairs, quality, sketch, train, translation
 from models.cyclegan import ResnetGenerator
 from models.pix2pix import PatchDiscriminator, UNetGenerator
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_architectures_map_64_pixel_pictures_to_the_right_shapes():
@@ -71,15 +68,6 @@ def held_out(faces):
     first = facepairs.HELD_OUT_FIRST_SEED
     pictures = facepairs.faces(faces, list(range(first, first + 40)))
     return pictures, facepairs.sketches(pictures)
-
-
-def assert_reproducible(meta: dict, model: str) -> None:
-    """The checkpoint records the command that made it, and that command, run again, asks for this very run."""
-    words = shlex.split(meta["command"])
-    assert words[:4] == ["python", "-m", "models.train", model]
-    args = train._parser().parse_args(words[3:])
-    assert (args.steps, args.seed, args.batch, args.faces) == (meta["steps"], meta["seed"], meta["batch"], meta["faces"])
-    assert meta["command"].replace("python", ".venv/bin/python", 1) in (ROOT / "ARCHITECTURE.md").read_text()
 
 
 @pytest.mark.parametrize("model", ["pix2pix", "cyclegan"])
