@@ -66,12 +66,24 @@ def _gpu_section() -> Iterator[None]:
 
 
 def within(fn: F, section: Callable[[], ContextManager]) -> F:
-    """``fn`` run inside ``section()``; a generator function's whole iteration is inside it (Gradio streams)."""
+    """``fn`` run inside ``section()``; a generator function's every step (and its closing) inside its own
+    ``section()``: Gradio runs each step of a stream on whichever worker thread is free, and closes an abandoned
+    one on yet another, so a section held across steps would leave a thread-local state on the wrong thread."""
     if inspect.isgeneratorfunction(fn):
         @functools.wraps(fn)
         def gen(*args, **kwargs):
-            with section():
-                yield from fn(*args, **kwargs)
+            steps = fn(*args, **kwargs)
+            try:
+                while True:
+                    with section():
+                        try:
+                            item = next(steps)
+                        except StopIteration as done:
+                            return done.value
+                    yield item
+            finally:
+                with section():
+                    steps.close()
         return gen  # type: ignore[return-value]
 
     @functools.wraps(fn)

@@ -1,4 +1,5 @@
-"""Numbers typed into a tab, checked once: finite, in range, whole where needed, or a message naming the field.
+"""A tab's fields: numbers typed into it, checked once (finite, in range, whole where needed, or a message naming
+the field), and the one event a dropdown's pick answers to.
 
 The checks are toy2d.settings' (the settings table uses them too); here they become the message Gradio shows.
 """
@@ -16,6 +17,15 @@ from playground import i18n, messages
 def _name(name: str) -> str:
     """A field's name for a message: a catalogue key said in the page's language, else as given."""
     return i18n.say(name) if name in i18n.CATALOGUE["en"] else name
+
+
+def picked(dropdown: gr.Dropdown) -> Any:
+    """The event of a user picking an option of ``dropdown`` (call it like ``dropdown.input``).
+
+    Not ``input``: Gradio 6's dropdown fires ``input`` again when it loses focus, i.e. when the user goes on to
+    click Play, so a pick that rebuilds a run ran twice and the second build paused the run Play had just
+    started. ``select`` fires once per pick (mouse or keyboard), never on blur or on a value set by the server."""
+    return dropdown.select
 
 
 def number(value: object, name: str, lo: float, hi: float, lo_open: bool = False) -> float:

@@ -21,6 +21,18 @@ def test_app_builds_a_blocks_with_the_2d_lab_first():
             "img-metrics", "img-model"} <= ids
 
 
+def test_no_dropdown_answers_to_input_which_gradio_fires_again_on_blur():
+    """A pick must run its handler once: Gradio 6 fires a dropdown's ``input`` again when it loses focus, so a pair
+    picked in A/B and then Play pressed rebuilt the runs and paused the one Play started (a CI failure)."""
+    demo = app.build_app()
+    on_input = [(demo.blocks[block].elem_id, fn.name) for fn in demo.fns.values() for block, event in fn.targets
+                if event == "input" and isinstance(demo.blocks.get(block), gr.Dropdown)]
+    assert on_input == []
+    picks = {demo.blocks[block].elem_id for fn in demo.fns.values() for block, event in fn.targets
+             if event == "select" and isinstance(demo.blocks.get(block), gr.Dropdown)}
+    assert {"ab-pair", "ab-a-base", "lab-preset", "lab-data"} <= picks
+
+
 def test_building_and_opening_the_app_downloads_no_model(monkeypatch):
     """The 2D lab must work with no download at all: models load only when an image tab is used."""
     from models import dcgan, store

@@ -359,7 +359,12 @@ def _image_src(page, elem_id: str) -> str | None:
     return page.evaluate(f"() => {{ const i = document.querySelector('#{elem_id} img'); return i && i.src }}")
 
 
-def test_2d_experiments_open_each_view(browser, url):
+def test_2d_experiments_open_each_view(browser, url, monkeypatch):
+    from playground.tabs import experiments2d
+
+    picks = []
+    real_pair = experiments2d.ab_pair
+    monkeypatch.setattr(experiments2d, "ab_pair", lambda name: picks.append(name) or real_pair(name))
     page, errors = open_tab(browser, url, "2D experiments", 1500)
     # A/B compare is drawn when the tab opens; a ready-made pair rebuilds it; Play trains both in lock-step
     expect(page.locator("#ab-line")).to_contain_text("B: iteration 0", timeout=30_000)
@@ -367,8 +372,10 @@ def test_2d_experiments_open_each_view(browser, url):
     page.locator("#ab-pair input").click()
     page.get_by_role("option", name="mode hopping: slow D vs fixed").click()
     expect(page.locator("#ab-a-lr_d input")).to_have_value("0.0001", timeout=30_000)
-    page.click("#ab-play")
+    page.click("#ab-play")  # leaving the dropdown for Play must not pick the pair again (it paused the new run)
+    expect(page.locator("#ab-play")).to_have_text("‖ Pause")
     expect(page.locator("#ab-line")).to_contain_text(re.compile(r"A: iteration [1-9]\d{2}"), timeout=60_000)
+    assert picks == ["collapse"]
     page.click("#ab-play")
     expect(page.locator("#ab-play")).to_have_text("▶ Play")
     line = page.locator("#ab-line").inner_text()

@@ -47,6 +47,38 @@ def test_on_gpu_hands_the_real_spaces_decorator_its_duration(monkeypatch):
     assert double(4) == 8 and seen == [{"duration": 12}] and not device.inside_gpu_call()
 
 
+def test_a_stream_stepped_and_closed_on_other_threads_leaves_no_thread_marked():
+    """Gradio steps a generator on whichever worker thread is free and closes an abandoned one (a page closed
+    mid-stream) on another: each step is inside the GPU section on its own thread, and no thread stays marked."""
+    import threading
+
+    seen = []
+
+    @device.on_gpu(5)
+    def frames():
+        for i in range(5):
+            seen.append(device.inside_gpu_call())
+            yield i
+
+    stream = frames()
+
+    def on_a_thread(work):
+        t = threading.Thread(target=work)
+        t.start()
+        t.join()
+
+    errors = []
+    for _ in range(2):
+        on_a_thread(lambda: next(stream))
+    threading.excepthook, hook = (lambda args: errors.append(args.exc_value)), threading.excepthook
+    try:
+        on_a_thread(stream.close)
+    finally:
+        threading.excepthook = hook
+    assert seen == [True, True] and errors == [] and not device.inside_gpu_call()
+    assert list(device.on_gpu(5)(lambda: (yield from range(3)))()) == [0, 1, 2]
+
+
 def test_on_zerogpu_our_messages_survive_as_gr_error():
     ck = store.get("dcgan-faces")
 

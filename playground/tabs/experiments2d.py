@@ -357,10 +357,10 @@ def _build_ab(tabs: list[gr.Tab]) -> None:
     run = gr.State(None, time_to_live=limits.STATE_TTL_S)  # a run a raw API call left behind is dropped
     settings = [data, seed, *side_a, *side_b]
     _wire(tabs, run, play, step, reset, speed, picture, line, settings, ab_new, "ab")
-    pair.input(ab_pick, [run, pair, seed], [data, *side_a, *side_b, run, picture, line, play])
+    fields.picked(pair)(ab_pick, [run, pair, seed], [data, *side_a, *side_b, run, picture, line, play])
     for side in (side_a, side_b):  # a new base or loss refills the side's numbers from its recipe
-        side[0].input(ab_side, [data, side[0]], side[1:])
-        side[1].input(ab_side, [data, side[0], side[1]], side[1:])
+        fields.picked(side[0])(ab_side, [data, side[0]], side[1:])
+        fields.picked(side[1])(ab_side, [data, side[0], side[1]], side[1:])
 
 
 def _build_vae(tab: gr.Tab) -> None:
@@ -395,8 +395,8 @@ def _build_cgan(tab: gr.Tab) -> None:
     line = gr.Markdown(elem_id="cgan-line")
     run = gr.State(None, time_to_live=limits.STATE_TTL_S)  # a run a raw API call left behind is dropped
     _wire([tab], run, play, step, reset, speed, picture, line, [data, seed, loss, label], cgan_new, "cgan")
-    data.input(cgan_classes, data, label)
-    label.input(cgan_label, [run, label], [picture, line])
+    fields.picked(data)(cgan_classes, data, label)
+    fields.picked(label)(cgan_label, [run, label], [picture, line])
 
 
 def create(page: Page) -> None:

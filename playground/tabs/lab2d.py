@@ -34,6 +34,7 @@ from toy2d.config import SETTINGS, TrainConfig
 from toy2d.presets import PRESET_NAMES, PRESETS, resolve
 
 from playground import exports, host, i18n, limits, messages
+from playground.fields import picked
 from playground.frame_protocol import BUSY_REPLY, FrameRequest, error_reply
 from playground.lab_session import Run, default_config
 from playground.lab_workers import RunLost
@@ -404,11 +405,12 @@ class Lab:
         # right after typing a value (the field's blur starts an event) landed on the overlay and was lost.
         quiet = dict(show_progress="hidden")
         for comp in fields_out:
-            events = [comp.input] if isinstance(comp, (gr.Dropdown, gr.Checkbox)) else [comp.submit, comp.blur]
+            events = ([picked(comp)] if isinstance(comp, gr.Dropdown) else [comp.input]
+                      if isinstance(comp, gr.Checkbox) else [comp.submit, comp.blur])
             for event in events:
                 event(self.on_settings, fields_out, outputs, concurrency_limit=None, trigger_mode="always_last",
                       **quiet)
-        preset.input(self.on_preset, preset, outputs, **quiet)
+        picked(preset)(self.on_preset, preset, outputs, **quiet)
         recommended.click(self.on_recommended, [components["data"], components["loss"]], outputs, **quiet)
         view.submit(self.on_drawn, None, outputs, **quiet)
         csv.upload(self.on_csv, csv, outputs, **quiet)
