@@ -19,7 +19,7 @@ from toy2d import threads  # noqa: E402
 from playground import header, i18n, limits, queue_guard  # noqa: E402
 from playground.registry import Registry  # noqa: E402
 from playground.tabs import Page, dirac, experiments2d, image_lab, img2img, lab2d, latent_walk  # noqa: E402
-from playground.tabs import classroom, stargan, style_transfer, stylegan, super_resolution  # noqa: E402
+from playground.tabs import classroom, doodles, stargan, style_transfer, stylegan, super_resolution  # noqa: E402
 from playground.classroom import Classes  # noqa: E402
 
 threads.limit(1)  # every pool (torch, OpenMP, BLAS): the nets are tiny and sessions run in parallel
@@ -44,6 +44,8 @@ def build_app(registry: Registry | None = None, classes: Classes | None = None) 
         for title, module in TABS:
             with gr.Tab(i18n.text(title)) as tab:
                 module.create(Page(demo, tab))
+        with gr.Tab(i18n.text("tab.doodles"), elem_id="tab-doodles") as tab:
+            doodles.create(Page(demo, tab), class_mode.classes)  # a class's pages draw into the class's pool
         with gr.Tab(i18n.text("tab.classroom"), elem_id="tab-classroom") as tab:
             classroom.create(Page(demo, tab), class_mode)
     return demo

@@ -15,7 +15,7 @@ from torch import Tensor, nn
 from toy2d import losses, reasons, settings
 from toy2d.settings import setting
 
-from . import digits
+from . import digits, training
 from .refusals import refused
 
 MODELS = ("dcgan", "cgan", "cyclegan")
@@ -253,20 +253,9 @@ class DigitGAN:
     # ---- what the page shows ---------------------------------------------------------------------------------
 
     def _eval(self, fn):
-        """Run the generators for display without changing them. BatchNorm keeps normalising with the batch's
-        own statistics (the running averages lag far behind a generator that changes every step, and early
-        pictures would be garbage), but with momentum 0 so the running averages are left untouched."""
-        norms = [m for net in (self.g, getattr(self, "f", None)) if net is not None for m in net.modules()
-                 if isinstance(m, nn.modules.batchnorm._BatchNorm)]
-        saved = [m.momentum for m in norms]
-        for m in norms:
-            m.momentum = 0.0
-        try:
-            with torch.no_grad():
-                return fn()
-        finally:
-            for m, momentum in zip(norms, saved):
-                m.momentum = momentum
+        """Run the generators for display without changing them (training.with_batch_statistics)."""
+        return training.with_batch_statistics([net for net in (self.g, getattr(self, "f", None)) if net is not None],
+                                              fn)
 
     def grid(self) -> np.ndarray:
         """(GRID, GRID, 8, 8) in [0, 1] from fixed noise (cGAN: row r is digit r); for CycleGAN six rows:

@@ -36,6 +36,22 @@ def linear_decay(step: int, steps: int) -> float:
     return 1.0 if step < half else max(0.0, 1.0 - (step - half) / max(1, steps - half))
 
 
+def with_batch_statistics(nets: list[nn.Module], fn):
+    """``fn()`` under no_grad with BatchNorm normalising by the batch's own statistics and its running averages
+    left untouched (momentum 0): a generator that changes every step of a live run is drawn as it trains (its
+    running averages lag far behind and would draw garbage early on), and drawing does not change it."""
+    norms = [m for net in nets for m in net.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+    saved = [m.momentum for m in norms]
+    for m in norms:
+        m.momentum = 0.0
+    try:
+        with torch.no_grad():
+            return fn()
+    finally:
+        for m, momentum in zip(norms, saved):
+            m.momentum = momentum
+
+
 def adam(params, lr: float) -> torch.optim.Adam:
     return torch.optim.Adam(params, lr=lr, betas=(0.5, 0.999))
 

@@ -20,7 +20,7 @@ import time
 import unicodedata
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Callable
 
 from toy2d.config import TrainConfig
 
@@ -74,6 +74,7 @@ class Class:
     challenge: Challenge | None = None
     projected: str | None = None  # the id of the student whose run is on the projector
     pushed: int = 0  # how many times the teacher sent settings to everyone (pages catch up when it grows)
+    drawing: Any = None  # the class's doodles and their GAN (playground/tabs/doodles.py), made when first drawn
 
     def by_id(self, student_id: object) -> Student | None:
         return next((s for s in self.students.values() if s.id == student_id), None)

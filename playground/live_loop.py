@@ -26,9 +26,10 @@ def play_button(playing: bool) -> gr.Button:
     return gr.Button(PAUSE_LABEL if playing else PLAY_LABEL)
 
 
-def stream(run: Any, frame: Callable[[Any, float], tuple], speed: float, shown: int = 2) -> Iterator[tuple]:
+def stream(run: Any, frame: Callable[[Any, float], tuple], speed: float, shown: int = 2,
+           frame_s: float = FRAME_S) -> Iterator[tuple]:
     """While ``run.playing``: yield frame(run, speed) (``shown`` outputs) plus the play button's label when it
-    changes, then wait out the rest of FRAME_S. ``frame`` may clear ``run.playing`` (e.g. on divergence) to end the
+    changes, then wait out the rest of ``frame_s``. ``frame`` may clear ``run.playing`` (e.g. on divergence) to end the
     stream.
 
     A stream that finds its run paused still yields once: Gradio blanks every output of a generator that yields
@@ -39,7 +40,7 @@ def stream(run: Any, frame: Callable[[Any, float], tuple], speed: float, shown: 
         out = frame(run, speed)
         yield (*out, gr.skip() if run.playing else play_button(False))
         yielded = True
-        time.sleep(max(0.0, FRAME_S - (time.perf_counter() - t0)))
+        time.sleep(max(0.0, frame_s - (time.perf_counter() - t0)))
     if not yielded:
         yield (*[gr.skip()] * shown, play_button(False))
 

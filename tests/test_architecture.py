@@ -74,8 +74,8 @@ def test_every_tab_has_the_same_entry_point():
         assert params[0] == "page", name
     import app
 
-    # each tab is in the app; the lab and the class tab (which works on the lab's runs) are built apart
-    assert {m.__name__.rsplit(".", 1)[1] for _, m in app.TABS} | {"lab2d", "classroom"} == set(tabs)
+    # each tab is in the app; the lab, the class tab (on the lab's runs) and the doodles (on the classes) apart
+    assert {m.__name__.rsplit(".", 1)[1] for _, m in app.TABS} | {"lab2d", "classroom", "doodles"} == set(tabs)
 
 
 def test_a_2d_setting_is_declared_once_and_every_panel_follows_the_table():

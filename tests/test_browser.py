@@ -718,7 +718,8 @@ def test_a_lang_link_opens_in_that_language_in_any_browser(browser, url):
 PAGE_KEPT = {"English", "API", "Gradio", "processing", "queue", "s", "i"}
 # each tab's sign that it has drawn what it shows on opening
 TAB_READY = ["#lab-view .lab-play", "#ab-play", "#dirac-loss", "#walk-grid img", "#style-sheet-btn", "#p2p-pad",
-             "#star-go", "#sg-mixing img", "#sr-go", "#img-play", "#class-start"]
+             "#star-go", "#sg-mixing img", "#sr-go", "#img-play", "#dd-pad canvas",
+             "#class-start"]
 
 
 def test_a_korean_page_shows_no_untranslated_english_on_any_tab(browser, url):
@@ -805,25 +806,33 @@ def tile_numbers(page) -> dict[str, dict]:
     }))""")
 
 
-def test_class_mode_wall_with_three_students(browser, url):
-    teacher = browser.new_page(viewport={"width": 1600, "height": 1200})
-    errors = []
+def start_class(browser, url, errors: list, height: int = 1200):
+    """A teacher's page that started a class, and the class's code."""
+    teacher = browser.new_page(viewport={"width": 1600, "height": height})
     teacher.on("pageerror", lambda e: errors.append(str(e)))
     teacher.goto(url)
     teacher.get_by_role("tab", name="Class").click()
     teacher.click("#class-start")
-    code = teacher.locator("#class-card .code").inner_text(timeout=30_000).strip()
-    students = []
-    for name in ("Mina", "Jun", "Ara"):
-        s = browser.new_page(viewport={"width": 1300, "height": 900})
-        s.on("pageerror", lambda e: errors.append(str(e)))
-        s.goto(f"{url}?class={code}")
-        expect(s.locator("#class-join").first).to_be_visible(timeout=30_000)
-        expect(s.locator("#class-code input, #class-code textarea").first).to_have_value(code)
-        s.locator("#class-nickname textarea, #class-nickname input").first.fill(name)
-        s.click("#class-join-btn")
-        expect(s.locator("#class-join-intro")).to_contain_text(f"as {name}", timeout=30_000)
-        students.append(s)
+    return teacher, teacher.locator("#class-card .code").inner_text(timeout=30_000).strip()
+
+
+def join_class(browser, url, code: str, name: str, errors: list, height: int = 900):
+    """A student's page opened from the class's link, joined as ``name``."""
+    s = browser.new_page(viewport={"width": 1300, "height": height})
+    s.on("pageerror", lambda e: errors.append(str(e)))
+    s.goto(f"{url}?class={code}")
+    expect(s.locator("#class-join").first).to_be_visible(timeout=30_000)
+    expect(s.locator("#class-code input, #class-code textarea").first).to_have_value(code)
+    s.locator("#class-nickname textarea, #class-nickname input").first.fill(name)
+    s.click("#class-join-btn")
+    expect(s.locator("#class-join-intro")).to_contain_text(f"as {name}", timeout=30_000)
+    return s
+
+
+def test_class_mode_wall_with_three_students(browser, url):
+    errors = []
+    teacher, code = start_class(browser, url, errors)
+    students = [join_class(browser, url, code, name, errors) for name in ("Mina", "Jun", "Ara")]
     for s in students[:2]:  # Ara's run stays at iteration 0
         s.click(".lab-play")
     wait_for(teacher, "() => document.querySelectorAll('#class-wall .gp-tile').length === 3", 30_000)
@@ -855,6 +864,65 @@ def test_class_mode_wall_with_three_students(browser, url):
     wait_for(teacher, "() => document.querySelector('#class-projected img') && "
                       "document.querySelector('#class-projected img').naturalWidth >= 640")
     expect(teacher.locator("#class-send")).to_be_visible()
+    assert errors == []
+    for p in (teacher, *students):
+        p.close()
+
+
+def draw_house(page, n: int) -> None:
+    """A house on the doodle pad, by mouse: walls, roof, a door; each doodle a little different."""
+    box = page.locator("#dd-pad canvas").bounding_box()
+    x0, y0, side = box["x"] + box["width"] * (0.2 + 0.02 * (n % 5)), box["y"] + box["height"] * 0.35, \
+        box["width"] * (0.45 + 0.03 * (n % 4))
+    roof, door = 0.3 + 0.05 * (n % 5), 0.15 + 0.1 * (n % 6)  # hands differ
+    for stroke in (((0, 0), (1, 0), (1, 1), (0, 1), (0, 0)), ((-0.1, 0.05), (0.5, -roof), (1.1, 0.05)),
+                   ((door, 1), (door, 0.6), (door + 0.2, 0.6), (door + 0.2, 1))):
+        page.mouse.move(x0 + stroke[0][0] * side, y0 + stroke[0][1] * side)
+        page.mouse.down()
+        for x, y in stroke[1:]:
+            page.mouse.move(x0 + x * side, y0 + y * side, steps=4)
+        page.mouse.up()
+    page.click("#dd-add")
+
+
+def test_a_class_draws_a_pool_together_and_every_page_sees_its_gan(browser, url, tmp_path):
+    errors = []
+    teacher, code = start_class(browser, url, errors, height=1400)
+    teacher.get_by_text("Draw together: the class's doodles").click()
+    teacher.locator("#class-word input").fill("house")
+    teacher.locator("#class-word input").press("Enter")
+    teacher.click("#class-set-word")
+    expect(teacher.locator("#class-word-line")).to_contain_text("The class draws: house", timeout=30_000)
+    students = []
+    for name in ("Mina", "Jun"):
+        s = join_class(browser, url, code, name, errors, height=1000)
+        s.get_by_role("tab", name="Doodles").click()
+        expect(s.locator("#dd-word")).to_contain_text("Class: draw a house", timeout=30_000)
+        expect(s.locator("#dd-play")).to_be_hidden()  # the teacher trains the class's GAN
+        for n in range(10):
+            draw_house(s, n)
+            expect(s.locator("#dd-word")).to_contain_text(f"your doodles: {n + 1} ", timeout=30_000)
+        expect(s.locator("#dd-seen img")).to_be_visible()  # what the network saw of the last one
+        students.append(s)
+    # the wall shows all twenty, by word, and the teacher can remove one
+    wait_for(teacher, "() => document.querySelectorAll('#class-pool .dd-tile').length === 20", 30_000)
+    expect(teacher.locator("#class-pool .dd-count")).to_have_text("20 doodles in the pool")
+    teacher.locator("#class-pool button.dd-tile").first.click()
+    wait_for(teacher, "() => document.querySelectorAll('#class-pool .dd-tile').length === 19", 30_000)
+    # the teacher trains the class's GAN; its samples reach a student's page (polled), changing as it trains
+    teacher.click("#class-gan-play")
+    expect(teacher.locator("#class-gan-play")).to_have_text("‖ Pause")
+    wait_for(teacher, "() => document.querySelector('#class-gan-frame img')", 30_000)
+    first = students[1].evaluate("() => { const i = document.querySelector('#dd-frame img'); return i && i.src }")
+    students[1].wait_for_function("(s) => { const i = document.querySelector('#dd-frame img');"
+                                  " return i && i.src && i.src !== s }", arg=first, timeout=30_000)
+    students[1].wait_for_function("() => document.querySelector('#dd-frame img').naturalWidth > 600",
+                                  timeout=30_000)
+    expect(students[0].locator("#dd-pool .dd-count")).to_have_text("19 doodles in the pool", timeout=30_000)
+    teacher.click("#class-gan-play")
+    expect(teacher.locator("#class-gan-play")).to_have_text("▶ Play")
+    teacher.screenshot(path=str(tmp_path / "teacher.png"), full_page=True)  # looked at while writing this test
+    students[1].screenshot(path=str(tmp_path / "student.png"), full_page=True)
     assert errors == []
     for p in (teacher, *students):
         p.close()

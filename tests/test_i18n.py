@@ -156,6 +156,7 @@ CPU CSV PNG JPEG WebP GIF BMP TIFF MP4 EXIF NaN RGB sha256 base64 pt e6 e-06 Esc
 ring8 grid25 line gaussians ellipse disjoint moons spiral swissroll points
 SRGAN SRResNet bicubic PSNR SSIM dB MSE Set5 Blau Michaeli perception distortion trade-off StarGAN c
 StyleGAN px w W Z disentangled
+DiffAugment npz doodles words
 """.split())
 
 

@@ -20,7 +20,7 @@ from playground import class_wall, classroom, i18n, messages
 from playground.class_wall import Entry, Pictures
 from playground.classroom import Challenge, Class, Classes, Refusal
 from playground.lab_session import default_config
-from playground.tabs import Page
+from playground.tabs import Page, doodles
 from playground.tabs.lab2d import Lab
 
 WALL_EVERY_S = 1.0
@@ -244,6 +244,8 @@ class ClassMode:
     def on_end(self, state: Any) -> list:
         c = self._class(state)
         self.classes.end(c.code, c.secret)
+        if c.drawing is not None:
+            c.drawing.playing = False  # its GAN's stream ends; the pool goes with the class
         with self._lock:
             self._pictures.pop(c.code, None)
         messages.info(i18n.phrase("class.msg.ended"))
@@ -333,6 +335,7 @@ class ClassMode:
         projected = gr.HTML("", elem_id="class-projected", css_template=CSS)
         wall = gr.HTML("", elem_id="class-wall", css_template=CSS, js_on_load=WALL_JS)
         wall_timer, project_timer = gr.Timer(WALL_EVERY_S, active=False), gr.Timer(PROJECT_EVERY_S, active=False)
+        doodles.TeacherDoodles(self._class).layout(state, wall_timer)
 
         quiet = dict(show_progress="hidden")
         start.click(self.on_start, None, [state, card, wall_timer, goal_line]).then(
