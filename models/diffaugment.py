@@ -1,8 +1,9 @@
 """Differentiable augmentation (Zhao et al. 2020, "Differentiable Augmentation for Data-Efficient GAN Training"):
 the same random translation and cutout applied to real *and* fake pictures before D sees them, in a way gradients
-flow through to G. With a few dozen doodles D soon remembers each one and G learns to copy them; shown shifted and
+flow through to G. With few pictures D can remember each one and G is pushed towards copies of them (with five
+doodles our plain GAN's samples sit nearer the pool than new doodles would: benchmarks/RESULTS.md); shown shifted and
 partly hidden, the doodles stop being memorisable, and because fakes are treated the same way G is not taught to
-make shifted or holed pictures. The paper's policy for small sets is colour, translation and cutout; doodles have
+make shifted or holed pictures. The price here: samples become recognisable 3–4× later. The paper's policy for small sets is colour, translation and cutout; doodles have
 no colour, so translation (⅛ of the side) and cutout (half the side) are left.
 """
 from __future__ import annotations

@@ -37,7 +37,7 @@ def distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 class DoodleTrainer:
     """One live GAN on one pool. Not thread-safe: its owner (playground/doodle_pool.Drawing) holds a lock."""
 
-    def __init__(self, augment: bool = True, seed: int = 0, z_dim: int = 32):
+    def __init__(self, augment: bool = False, seed: int = 0, z_dim: int = 32):
         torch.manual_seed(seed)
         self.gen = torch.Generator().manual_seed(seed)
         self.g, self.d = Generator(z_dim), Discriminator()

@@ -40,43 +40,55 @@ def seen_picture(picture: np.ndarray, scale: int = 6) -> Image.Image:
 
 def gan_picture(view: View, lang: str = "en") -> Image.Image:
     """One row per word: each of the GAN's samples with its nearest doodle of that word on a blue ground (a red
-    frame where the sample is a copy), then the loss chart and the closeness numbers."""
+    frame where the sample is a copy), then the loss chart and the closeness numbers. A compared pair: the two
+    GANs' rows one above the other, each under its own numbers."""
+    views = [view] if view.twin is None else [view, view.twin]
     words = [f"{w} ({n})" for w, n in zip(view.words, view.counts)]
     font = fonts.font_for(TEXT, lang, words)
     probe = ImageDraw.Draw(Image.new("RGB", (1, 1)))
     left = int(12 + max(probe.textlength(w, font=font) for w in words))
     shown = view.samples.shape[1]
     pair_w = 2 * CELL + GAP + PAIR_GAP
-    head = 2 * (TEXT + 8)
-    grid_h = len(words) * (CELL + 2 * GAP)
+    row_h, line_h = CELL + 2 * GAP, TEXT + 10
+    block_h = line_h + len(words) * row_h
     chart = digit_frames.loss_chart(view.history, ["d", "g"], lang)
-    width = max(left + shown * pair_w, chart.width + 360)
-    im = Image.new("RGB", (width, head + grid_h + chart.height + 8), "white")
+    width = max(left + shown * pair_w, chart.width + 400)
+    head = line_h + 4
+    im = Image.new("RGB", (width, head + len(views) * block_h + chart.height + 8), "white")
     draw = ImageDraw.Draw(im)
-    draw.text((4, 4), t("doodle.picture.head", lang), fill=INK, font=font)
-    spacing = view.closeness.get("spacing", float("nan"))
-    for r, word in enumerate(words):
-        y = head + r * (CELL + 2 * GAP)
-        draw.text((left - 8, y + CELL / 2), word, fill=INK, font=font, anchor="rm")
-        for c in range(shown):
-            x = left + c * pair_w
-            im.paste(_cell(view.samples[r, c]), (x, y))
-            near, dist = view.nearest[r][c]
-            draw.rectangle((x + CELL, y - GAP, x + 2 * CELL + 2 * GAP, y + CELL + GAP - 1), fill=NEAR_BG)
-            im.paste(_cell(near), (x + CELL + GAP, y))
-            if near is not None and dist < COPY * spacing:
-                draw.rectangle((x - 2, y - 2, x + 2 * CELL + GAP + 1, y + CELL + 1), outline=COPY_RED, width=3)
-    y = head + grid_h + 4
+    draw.text((4, 4), t("doodle.picture.head", lang), fill=SOFT, font=font)
+    for b, v in enumerate(views):
+        top = head + b * block_h
+        draw.text((4, top + 2), _numbers(v, lang), fill=INK, font=font)
+        spacing = v.closeness.get("spacing", float("nan"))
+        for r, word in enumerate(words):
+            y = top + line_h + r * row_h
+            draw.text((left - 8, y + CELL / 2), word, fill=INK, font=font, anchor="rm")
+            for c in range(shown):
+                x = left + c * pair_w
+                im.paste(_cell(v.samples[r, c]), (x, y))
+                near, dist = v.nearest[r][c]
+                draw.rectangle((x + CELL, y - GAP, x + 2 * CELL + 2 * GAP, y + CELL + GAP - 1), fill=NEAR_BG)
+                im.paste(_cell(near), (x + CELL + GAP, y))
+                if near is not None and dist < COPY * spacing:
+                    draw.rectangle((x - 2, y - 2, x + 2 * CELL + GAP + 1, y + CELL + 1), outline=COPY_RED, width=3)
+    y = head + len(views) * block_h + 4
     im.paste(chart, (0, y))
-    lines = [t("doodle.picture.iteration", lang, iteration=view.iteration),
-             t("doodle.picture.augment_on" if view.augment else "doodle.picture.augment_off", lang)]
+    lines = [t("doodle.picture.iteration", lang, iteration=view.iteration)]
     if view.closeness:
-        lines += [t("doodle.picture.nearest", lang, nearest=f"{view.closeness['nearest']:.3f}",
-                    spacing=f"{spacing:.3f}"),
-                  t("doodle.picture.copies", lang, share=f"{view.closeness['copies']:.0%}")]
+        lines.append(t("doodle.picture.spacing", lang, spacing=f"{view.closeness['spacing']:.3f}"))
     for i, line in enumerate(lines):
-        draw.text((chart.width + 12, y + 8 + i * (TEXT + 10)), line, fill=INK if i else SOFT, font=font)
+        draw.text((chart.width + 12, y + 8 + i * line_h), line, fill=INK, font=font)
     return im
+
+
+def _numbers(v: View, lang: str) -> str:
+    """A GAN's line: augmentation on or off, how near its samples are, how many are copies."""
+    said = t("doodle.picture.augment_on" if v.augment else "doodle.picture.augment_off", lang)
+    if v.closeness:
+        said += " · " + t("doodle.picture.nearest", lang, nearest=f"{v.closeness['nearest']:.3f}") + " · " + \
+            t("doodle.picture.copies", lang, share=f"{v.closeness['copies']:.0%}")
+    return said
 
 
 _urls: dict[str, str] = {}  # doodle id → its picture as a data URL: a doodle never changes, so it is encoded once

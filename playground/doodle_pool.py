@@ -138,67 +138,92 @@ class Pool:
 
 
 class Drawing:
-    """A pool and the GAN learning it. ``advance`` trains (one caller at a time); the pictures a page shows are
-    drawn from ``state()``, which is cheap to ask for again and again."""
+    """A pool and the GAN learning it — or, to compare, two GANs from the same start on the same pool, one with
+    augmentation and one without, trained in turn. ``advance`` trains (one caller at a time); ``view`` is what a
+    page draws."""
 
-    def __init__(self, word: str = FIRST_WORD, augment: bool = True, seed: int = 0) -> None:
+    def __init__(self, word: str = FIRST_WORD, augment: bool = False, seed: int = 0) -> None:
         self.pool = Pool(word)
-        self.trainer = DoodleTrainer(augment=augment, seed=seed)
-        self.trained_on = -1  # the pool's version the GAN was last handed
+        self.trainers = [DoodleTrainer(augment=augment, seed=seed)]
+        self.seed = seed
+        self.trained_on = -1  # the pool's version the GANs were last handed
         self.lock = threading.Lock()
         self.playing = False  # a page's stream trains while this is set (live_loop)
         self.lang = "en"
 
-    def toggle(self, augment: bool, lang: str) -> bool:
-        """Play ⇄ pause (a page's stream trains while playing); the augmentation box counts until the first
-        iteration, after that only a new GAN changes it. Returns whether it plays now."""
-        if self.trainer.augment != augment and self.trainer.iteration == 0:
-            self.reset(augment)
+    @property
+    def trainer(self) -> DoodleTrainer:
+        """The GAN with the page's choice of augmentation (the first of a compared pair)."""
+        return self.trainers[0]
+
+    @property
+    def comparing(self) -> bool:
+        return len(self.trainers) == 2
+
+    def toggle(self, augment: bool, compare: bool, lang: str) -> bool:
+        """Play ⇄ pause (a page's stream trains while playing). The augmentation and comparison boxes count until
+        the first iteration; after that only a new GAN changes them. Returns whether it plays now."""
+        if self.trainer.iteration == 0 and (self.trainer.augment != augment or self.comparing != compare):
+            self.reset(augment, compare)
         self.playing, self.lang = not self.playing, lang
         return self.playing
 
-    def reset(self, augment: bool | None = None, seed: int = 0) -> None:
-        """A new GAN on the same pool (with or without augmentation); a stream training the old one ends."""
+    def reset(self, augment: bool | None = None, compare: bool | None = None) -> None:
+        """New GANs on the same pool; a stream training the old ones ends. A compared pair starts from the same
+        weights (the same seed), so augmentation is all that differs."""
         self.playing = False
+        augment = self.trainer.augment if augment is None else augment
+        compare = self.comparing if compare is None else compare
         with self.lock:
-            self.trainer = DoodleTrainer(augment=self.trainer.augment if augment is None else augment, seed=seed)
+            self.trainers = [DoodleTrainer(augment=a, seed=self.seed) for a in ([augment, not augment] if compare
+                                                                                else [augment])]
             self.trained_on = -1
 
     def _hand_pool(self) -> None:
         version, every, _, _ = self.pool.snapshot()
         if version != self.trained_on:
             pictures = np.stack([d.picture for d in every]) if every else np.zeros((0, 28, 28), np.uint8)
-            self.trainer.set_pool(pictures, np.array([d.word for d in every], dtype=np.int64))
+            for t in self.trainers:
+                t.set_pool(pictures, np.array([d.word for d in every], dtype=np.int64))
             self.trained_on = version
 
     def advance(self, budget_s: float) -> int:
-        """Train for up to ``budget_s`` on the pool as it is now; returns the iterations made (0 with an empty
-        pool, after divergence, or when another caller is training)."""
+        """Train for up to ``budget_s`` on the pool as it is now (a compared pair: half each, so they stay
+        within a few iterations of each other); returns the iterations the first GAN made (0 with an empty pool,
+        after divergence, or when another caller is training)."""
         if not self.lock.acquire(blocking=False):
             return 0
         try:
             self._hand_pool()
-            return self.trainer.train(budget_s)
+            done = [t.train(budget_s / len(self.trainers)) for t in self.trainers]
+            return done[0]
         finally:
             self.lock.release()
 
     def view(self) -> "View":
-        """What a page shows of the GAN now: samples per word, each with its nearest doodle, and the numbers."""
+        """What a page shows of the GAN now: samples per word, each with its nearest doodle, and the numbers;
+        the compared GAN's as ``twin``."""
         with self.lock:
             self._hand_pool()
             _, every, words, _ = self.pool.snapshot()
-            t = self.trainer
-            n_words = len(words)
-            samples = t.samples(n_words)
-            nearest = []
-            for w in range(n_words):
-                idx, dist = t.nearest(samples[w], w)
-                nearest.append([(every[i].picture.astype(np.float32) / 255 if i >= 0 else None, float(d))
-                                for i, d in zip(idx, dist)])
-            closeness = t.closeness(n_words) if every else {}
-            counts = [sum(d.word == w for d in every) for w in range(n_words)]
-            return View(t.iteration, list(t.history[-500:]), samples, nearest, words, counts, closeness,
-                        t.augment, t.diverged)
+            views = [_view(t, every, words) for t in self.trainers]
+        if len(views) == 2:
+            views[0].twin = views[1]
+        return views[0]
+
+
+def _view(t: DoodleTrainer, every: list[Doodle], words: list[str]) -> "View":
+    n_words = len(words)
+    samples = t.samples(n_words)
+    nearest = []
+    for w in range(n_words):
+        idx, dist = t.nearest(samples[w], w)
+        nearest.append([(every[i].picture.astype(np.float32) / 255 if i >= 0 else None, float(d))
+                        for i, d in zip(idx, dist)])
+    closeness = t.closeness(n_words) if every else {}
+    counts = [sum(d.word == w for d in every) for w in range(n_words)]
+    return View(t.iteration, list(t.history[-500:]), samples, nearest, words, counts, closeness, t.augment,
+                t.diverged)
 
 
 @dataclass
@@ -212,3 +237,4 @@ class View:
     closeness: dict[str, float]
     augment: bool
     diverged: object | None
+    twin: "View | None" = None  # the other GAN of a compared pair

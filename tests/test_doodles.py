@@ -318,7 +318,7 @@ def test_alone_a_page_draws_removes_and_trains_its_own_pool(tab):
         tab.on_add(own, stroke_event([]), request("p"))
     own, _, _ = tab.on_examples(own, "fish", request("p"))
     assert own.pool.count() == module.EXAMPLES and own.pool.words[own.pool.word] == "fish"
-    own, _ = tab.toggle(own, True, request("p"))
+    own, _ = tab.toggle(own, True, False, request("p"))
     frames = module.stream(own)
     first = next(frames)
     assert own.trainer.iteration > 0 and first[0].size[0] > 600
@@ -349,11 +349,11 @@ def test_in_a_class_students_draw_into_one_pool_and_only_the_teacher_removes(tab
     with pytest.raises(gr.Error):
         tab.on_word(None, "cat", request("s1"))
     with pytest.raises(gr.Error):
-        tab.toggle(None, True, request("s1"))
+        tab.toggle(None, True, False, request("s1"))
     line, mosaic, _ = teacher.on_remove(state, gr.EventData(None, {"id": doodle_id}))
     assert c.drawing.pool.count() == 1 and doodle_id not in mosaic
     # the teacher trains; a student's poll gets the picture, and the pool only when it changed
-    held, _ = teacher.toggle(state, True)
+    held, _ = teacher.toggle(state, True, True)  # a compared pair
     next(module.stream(held))
     held.playing = False
     out = tab.on_poll(None, None, request("s2"))
@@ -386,3 +386,23 @@ def test_the_pages_download_uploads_again_and_a_bad_upload_says_why_and_changes_
     assert other.pool.count() == own.pool.count()
     with pytest.raises(gr.Error):
         tab.on_upload(other, None, request("q"))
+
+
+def test_comparing_trains_two_gans_from_the_same_start_that_differ_only_in_augmentation():
+    drawing = Drawing("house")
+    for p in drawn("house", 12, 0):
+        drawing.pool.add(p, "")
+    single = doodle_frames.gan_picture(drawing.view())
+    assert drawing.toggle(True, True, "en") and drawing.comparing
+    with_aug, without = drawing.trainers
+    assert (with_aug.augment, without.augment) == (True, False)
+    assert np.array_equal(with_aug.samples(1), without.samples(1))  # the same start
+    drawing.playing = False
+    drawing.advance(1.0)
+    assert with_aug.iteration > 0 and without.iteration > 0
+    assert abs(with_aug.iteration - without.iteration) <= max(3, with_aug.iteration // 2)
+    view = drawing.view()
+    assert view.twin is not None and view.twin.augment is False and view.augment is True
+    assert doodle_frames.gan_picture(view).height >= single.height + doodle_frames.CELL  # both GANs' rows
+    drawing.reset(compare=False)
+    assert not drawing.comparing and drawing.trainer.augment is True and drawing.trainer.iteration == 0

@@ -230,13 +230,13 @@ class DoodleTab:
         return [*pool, picture, gr.skip(), now, *[gr.skip()] * ALONE_ONLY]
 
     # ---- the page's own GAN -----------------------------------------------------------------------------------
-    def toggle(self, own: Drawing | None, augment: bool, request: gr.Request) -> list:
+    def toggle(self, own: Drawing | None, augment: bool, compare: bool, request: gr.Request) -> list:
         drawing = self.alone(own, request, "doodle.msg.teacher_trains")
-        return [drawing, live_loop.play_button(drawing.toggle(bool(augment), i18n.current_lang()))]
+        return [drawing, live_loop.play_button(drawing.toggle(bool(augment), bool(compare), i18n.current_lang()))]
 
-    def on_reset(self, own: Drawing | None, augment: bool, request: gr.Request) -> list:
+    def on_reset(self, own: Drawing | None, augment: bool, compare: bool, request: gr.Request) -> list:
         drawing = self.alone(own, request, "doodle.msg.teacher_trains")
-        drawing.reset(augment=bool(augment))
+        drawing.reset(bool(augment), bool(compare))
         return [drawing, PICTURES.of(drawing, i18n.current_lang()), live_loop.play_button(False)]
 
 
@@ -245,13 +245,13 @@ def seen_now(drawing: Drawing, lang: str) -> dict:
     return {"pool": drawing.pool.version, "gan": Pictures.key(drawing, lang)}
 
 
-ALONE_ONLY = 5  # play, reset, augmentation, the word and examples, upload
+ALONE_ONLY = 6  # play, reset, augmentation, comparison, the word and examples, upload
 
 
 def alone_only(shown: bool) -> list:
     """Show or hide what only a page drawing alone uses."""
     return [gr.Button(visible=shown), gr.Button(visible=shown), gr.Checkbox(visible=shown),
-            gr.Accordion(visible=shown), gr.UploadButton(visible=shown)]
+            gr.Checkbox(visible=shown), gr.Accordion(visible=shown), gr.UploadButton(visible=shown)]
 
 
 def said_word(value: Any) -> str:
@@ -281,9 +281,10 @@ _made = threading.Lock()
 
 def frame(drawing: Drawing, _speed: Any = None) -> tuple:
     drawing.advance(TRAIN_S)
-    if drawing.trainer.diverged:
+    diverged = next((t.diverged for t in drawing.trainers if t.diverged), None)
+    if diverged:
         drawing.playing = False
-        messages.warning(i18n.phrase("doodle.msg.stopped", reason=drawing.trainer.diverged))
+        messages.warning(i18n.phrase("doodle.msg.stopped", reason=diverged))
     return (PICTURES.of(drawing, drawing.lang),)
 
 
@@ -345,8 +346,10 @@ def create(page: Page, classes: Classes) -> None:
             with gr.Row():
                 play = gr.Button(live_loop.PLAY_LABEL, variant="primary", elem_id="dd-play", scale=0)
                 reset = gr.Button(T("doodle.reset"), elem_id="dd-reset", scale=0)
-                augment = gr.Checkbox(True, label=T("doodle.augment"), info=T("doodle.augment.info"),
+                augment = gr.Checkbox(False, label=T("doodle.augment"), info=T("doodle.augment.info"),
                                       elem_id="dd-augment")
+                compare = gr.Checkbox(False, label=T("doodle.compare"), info=T("doodle.compare.info"),
+                                      elem_id="dd-compare")
             picture = gr.Image(label=T("doodle.view"), show_label=False, interactive=False, format="jpeg",
                                elem_id="dd-frame")
     pool = gr.HTML("", css_template=CSS, js_on_load=MOSAIC_JS, elem_id="dd-pool")
@@ -366,7 +369,7 @@ def create(page: Page, classes: Classes) -> None:
 
     quiet = dict(show_progress="hidden")
     mosaic_out = [word_line, pool]
-    alone_controls = [play, reset, augment, alone, upload]
+    alone_controls = [play, reset, augment, compare, alone, upload]
     page.tab.select(tab.on_open, [own], [own, *mosaic_out, picture, timer, seen, *alone_controls], **quiet)
     pad.submit(tab.on_add, [own], [own, seen_picture, *mosaic_out], **quiet)
     pool.submit(tab.on_remove, [own], [own, *mosaic_out], **quiet)
@@ -375,9 +378,9 @@ def create(page: Page, classes: Classes) -> None:
     download.click(tab.on_download, [own], file).success(lambda: gr.File(visible=True), None, file, queue=False)
     upload.upload(tab.on_upload, [own, upload], [own, *mosaic_out])
     timer.tick(tab.on_poll, [own, seen], [*mosaic_out, picture, timer, seen, *alone_controls], **quiet)
-    play.click(tab.toggle, [own, augment], [own, play]).then(
+    play.click(tab.toggle, [own, augment, compare], [own, play]).then(
         stream, [own], [picture, play], concurrency_limit=8, concurrency_id="doodle-stream", **quiet)
-    reset.click(tab.on_reset, [own, augment], [own, picture, play])
+    reset.click(tab.on_reset, [own, augment, compare], [own, picture, play])
 
 
 # ---- the teacher's side, in the Class tab ------------------------------------------------------------------------
@@ -422,13 +425,13 @@ class TeacherDoodles:
             raise _said(exc) from None
         return self._pool(drawing)
 
-    def toggle(self, state: Any, augment: bool) -> list:
+    def toggle(self, state: Any, augment: bool, compare: bool) -> list:
         drawing = self._drawing(state)
-        return [drawing, live_loop.play_button(drawing.toggle(bool(augment), i18n.current_lang()))]
+        return [drawing, live_loop.play_button(drawing.toggle(bool(augment), bool(compare), i18n.current_lang()))]
 
-    def on_reset(self, state: Any, augment: bool) -> list:
+    def on_reset(self, state: Any, augment: bool, compare: bool) -> list:
         drawing = self._drawing(state)
-        drawing.reset(augment=bool(augment))
+        drawing.reset(bool(augment), bool(compare))
         return [PICTURES.of(drawing, i18n.current_lang()), live_loop.play_button(False)]
 
     def on_download(self, state: Any, request: gr.Request) -> str:
@@ -451,8 +454,10 @@ class TeacherDoodles:
             with gr.Row():
                 play = gr.Button(live_loop.PLAY_LABEL, variant="primary", elem_id="class-gan-play", scale=0)
                 reset = gr.Button(T("doodle.reset"), elem_id="class-gan-reset", scale=0)
-                augment = gr.Checkbox(True, label=T("doodle.augment"), info=T("doodle.augment.info"),
+                augment = gr.Checkbox(False, label=T("doodle.augment"), info=T("doodle.augment.info"),
                                       elem_id="class-augment")
+                compare = gr.Checkbox(False, label=T("doodle.compare"), info=T("doodle.compare.info"),
+                                      elem_id="class-compare")
                 download = gr.Button(T("doodle.download"), elem_id="class-download", scale=0)
                 upload = gr.UploadButton(T("doodle.upload"), file_types=[".npz"], elem_id="class-upload", scale=0)
             file = gr.File(visible=False, elem_id="class-file")
@@ -465,9 +470,9 @@ class TeacherDoodles:
         set_word.click(self.on_word, [state, word], [line, pool, seen])
         wall_timer.tick(self.on_refresh, [state, seen], [line, pool, seen], **quiet)
         pool.submit(self.on_remove, [state], [line, pool, seen], **quiet)
-        play.click(self.toggle, [state, augment], [held, play]).then(
+        play.click(self.toggle, [state, augment, compare], [held, play]).then(
             stream, [held], [picture, play], concurrency_limit=8, concurrency_id="doodle-stream", **quiet)
-        reset.click(self.on_reset, [state, augment], [picture, play])
+        reset.click(self.on_reset, [state, augment, compare], [picture, play])
         download.click(self.on_download, [state], file).success(lambda: gr.File(visible=True), None, file,
                                                                 queue=False)
         upload.upload(self.on_upload, [state, upload], [line, pool, seen])
