@@ -319,9 +319,9 @@ def _file_word(word: str) -> str:
 def pad_buttons(prefix: str) -> tuple[gr.Button, gr.Button, gr.Button]:
     T = i18n.text
     with gr.Row():
-        undo = gr.Button(T("doodle.undo"), elem_id=f"{prefix}-undo", scale=0)
-        clear = gr.Button(T("doodle.clear"), elem_id=f"{prefix}-clear", scale=0)
-        add = gr.Button(T("doodle.add"), variant="primary", elem_id=f"{prefix}-add", scale=1)
+        undo = gr.Button(T("doodle.undo"), elem_id=f"{prefix}-undo", scale=1, min_width=90)
+        clear = gr.Button(T("doodle.clear"), elem_id=f"{prefix}-clear", scale=1, min_width=90)
+        add = gr.Button(T("doodle.add"), variant="primary", elem_id=f"{prefix}-add", scale=2, min_width=120)
     undo.click(None, js="() => window.gpPad && window.gpPad.undo()")
     clear.click(None, js="() => window.gpPad && window.gpPad.clear()")
     add.click(None, js="() => window.gpPad && window.gpPad.send()")
