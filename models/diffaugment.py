@@ -3,8 +3,9 @@ the same random translation and cutout applied to real *and* fake pictures befor
 flow through to G. With few pictures D can remember each one and G is pushed towards copies of them (with five
 doodles our plain GAN's samples sit nearer the pool than new doodles would: benchmarks/RESULTS.md); shown shifted and
 partly hidden, the doodles stop being memorisable, and because fakes are treated the same way G is not taught to
-make shifted or holed pictures. The price here: samples become recognisable 3–4× later. The paper's policy for small sets is colour, translation and cutout; doodles have
-no colour, so translation (⅛ of the side) and cutout (half the side) are left.
+make shifted or holed pictures. The price here: samples become recognisable 3–4× later. The paper's policy for
+small sets is colour, translation and cutout; doodles have no colour, so translation (⅛ of the side) and cutout
+(half the side) are left.
 """
 from __future__ import annotations
 

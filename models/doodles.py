@@ -10,7 +10,6 @@ drawn again with a PEN-pixel round pen at SUPER× the size and averaged down, so
 from __future__ import annotations
 
 import io
-import math
 import zipfile
 from dataclasses import dataclass
 
@@ -163,25 +162,16 @@ def load(data: bytes, most_words: int) -> Doodles:
         raise refused("file_many", count=len(pictures), most=MAX_FILE_DOODLES)
     if words.ndim == 0:
         words = words.reshape(1)
-    if words.dtype.kind != "U" or not 1 <= len(words) <= most_words:
-        raise refused("file_kind") if words.dtype.kind != "U" else refused("too_many_words", most=most_words)
+    if words.dtype.kind != "U" or len(words) == 0:
+        raise refused("file_kind")
+    if len(words) > most_words:
+        raise refused("too_many_words", most=most_words)
     words = tuple(clean_word(w) for w in words.tolist())
     if labels.shape != (len(pictures),) or labels.dtype.kind not in "ui" or labels.min() < 0 \
             or labels.max() >= len(words):
         raise refused("file_labels", most=len(words) - 1)
+    floats = pictures.dtype.kind == "f"
     pictures = np.nan_to_num(pictures.astype(np.float64))
-    if pictures.max() <= 1.0:  # saved as [0, 1] floats by another tool
+    if floats and pictures.max() <= 1.0:  # saved as [0, 1] floats by another tool
         pictures = pictures * 255
     return Doodles(np.clip(np.round(pictures), 0, 255).astype(np.uint8), labels.astype(np.int64), words)
-
-
-def ink_box(picture: np.ndarray, threshold: float = 0.1) -> tuple[int, int, int, int]:
-    """(top, left, bottom, right) of the ink in a read doodle, inclusive (tests check the recipe with it)."""
-    rows, cols = np.nonzero(picture > threshold)
-    return int(rows.min()), int(cols.min()), int(rows.max()), int(cols.max())
-
-
-def centre_of_ink(picture: np.ndarray) -> tuple[float, float]:
-    total = float(picture.sum()) or math.inf
-    ys, xs = np.indices(picture.shape)
-    return float((ys * picture).sum() / total), float((xs * picture).sum() / total)

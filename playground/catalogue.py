@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from models import doodles, fast_style, image_input, latent, refusals  # noqa: F401  (they add their sentences to reasons.TABLES)
+# they add their sentences to reasons.TABLES
+from models import doodles, fast_style, image_input, latent, refusals  # noqa: F401
 from models.digit_gans import DigitConfig
 from models.registry import CHECKPOINTS
 from toy2d import phenomena, reasons, settings

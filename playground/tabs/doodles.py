@@ -173,7 +173,8 @@ class DoodleTab:
             drawing.pool.add(picture, page, author)
         except Refused as exc:
             raise _said(exc) from None
-        return [own if c is not None else drawing, doodle_frames.seen_picture(picture), *self._reply(drawing, c, request)]
+        return [own if c is not None else drawing, doodle_frames.seen_picture(picture),
+                *self._reply(drawing, c, request)]
 
     def on_remove(self, own: Drawing | None, evt: gr.EventData, request: gr.Request) -> list:
         """Alone, a page removes any doodle of its pool (in a class only the teacher does, from the wall)."""
@@ -328,6 +329,21 @@ def pad_buttons(prefix: str) -> tuple[gr.Button, gr.Button, gr.Button]:
     return undo, clear, add
 
 
+def gan_controls(prefix: str) -> tuple[gr.Button, gr.Button, gr.Checkbox, gr.Checkbox]:
+    """Play, New GAN, augmentation and comparison, in the current row (a page's own GAN and the class's)."""
+    T = i18n.text
+    play = gr.Button(live_loop.PLAY_LABEL, variant="primary", elem_id=f"{prefix}-play", scale=0)
+    reset = gr.Button(T("doodle.reset"), elem_id=f"{prefix}-reset", scale=0)
+    augment = gr.Checkbox(False, label=T("doodle.augment"), info=T("doodle.augment.info"), elem_id=f"{prefix}-augment")
+    compare = gr.Checkbox(False, label=T("doodle.compare"), info=T("doodle.compare.info"), elem_id=f"{prefix}-compare")
+    return play, reset, augment, compare
+
+
+def gan_view(elem_id: str) -> gr.Image:
+    return gr.Image(label=i18n.text("doodle.view"), show_label=False, interactive=False, format="jpeg",
+                    elem_id=elem_id)
+
+
 def create(page: Page, classes: Classes) -> None:
     T = i18n.text
     tab = DoodleTab(classes)
@@ -344,14 +360,8 @@ def create(page: Page, classes: Classes) -> None:
             gr.Markdown(T("doodle.recipe"))
         with gr.Column(scale=3, min_width=320):
             with gr.Row():
-                play = gr.Button(live_loop.PLAY_LABEL, variant="primary", elem_id="dd-play", scale=0)
-                reset = gr.Button(T("doodle.reset"), elem_id="dd-reset", scale=0)
-                augment = gr.Checkbox(False, label=T("doodle.augment"), info=T("doodle.augment.info"),
-                                      elem_id="dd-augment")
-                compare = gr.Checkbox(False, label=T("doodle.compare"), info=T("doodle.compare.info"),
-                                      elem_id="dd-compare")
-            picture = gr.Image(label=T("doodle.view"), show_label=False, interactive=False, format="jpeg",
-                               elem_id="dd-frame")
+                play, reset, augment, compare = gan_controls("dd")
+            picture = gan_view("dd-frame")
     pool = gr.HTML("", css_template=CSS, js_on_load=MOSAIC_JS, elem_id="dd-pool")
     with gr.Accordion(T("doodle.alone"), open=False, elem_id="dd-alone") as alone:
         with gr.Row():
@@ -452,17 +462,11 @@ class TeacherDoodles:
                 set_word = gr.Button(T("doodle.set_word"), variant="primary", elem_id="class-set-word", scale=0)
             line = gr.Markdown(elem_id="class-word-line")
             with gr.Row():
-                play = gr.Button(live_loop.PLAY_LABEL, variant="primary", elem_id="class-gan-play", scale=0)
-                reset = gr.Button(T("doodle.reset"), elem_id="class-gan-reset", scale=0)
-                augment = gr.Checkbox(False, label=T("doodle.augment"), info=T("doodle.augment.info"),
-                                      elem_id="class-augment")
-                compare = gr.Checkbox(False, label=T("doodle.compare"), info=T("doodle.compare.info"),
-                                      elem_id="class-compare")
+                play, reset, augment, compare = gan_controls("class-gan")
                 download = gr.Button(T("doodle.download"), elem_id="class-download", scale=0)
                 upload = gr.UploadButton(T("doodle.upload"), file_types=[".npz"], elem_id="class-upload", scale=0)
             file = gr.File(visible=False, elem_id="class-file")
-            picture = gr.Image(label=T("doodle.view"), show_label=False, interactive=False, format="jpeg",
-                               elem_id="class-gan-frame")
+            picture = gan_view("class-gan-frame")
             pool = gr.HTML("", css_template=CSS, js_on_load=MOSAIC_JS, elem_id="class-pool")
         held = gr.State(None)  # the class's drawing, for its stream
         seen = gr.State(None)
