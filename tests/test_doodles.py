@@ -365,7 +365,12 @@ def test_in_a_class_students_draw_into_one_pool_and_only_the_teacher_removes(tab
     assert c.drawing.pool.count() == 1 and doodle_id not in mosaic
     # the teacher trains; a student's poll gets the picture, and the pool only when it changed
     held, _ = teacher.toggle(state, True, True)  # a compared pair
-    next(module.stream(held))
+    frames = module.stream(held)
+    next(frames)
+    frames.close()  # the teacher's page closed while playing: paused, so the next Play plays
+    assert held.playing is False
+    teacher.toggle(state, True, True)
+    assert held.playing is True
     held.playing = False
     out = tab.on_poll(None, None, request("s2"))
     assert out[2] is not None and out[4]["pool"] == c.drawing.pool.version

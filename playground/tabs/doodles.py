@@ -290,8 +290,14 @@ def frame(drawing: Drawing, _speed: Any = None) -> tuple:
 
 
 def stream(drawing: Drawing | None):
-    """While the drawing is playing: train TRAIN_S, draw, at most one picture per FRAME_S."""
-    yield from live_loop.stream(drawing, frame, None, shown=1, frame_s=FRAME_S)
+    """While the drawing is playing: train TRAIN_S, draw, at most one picture per FRAME_S. A page closed while
+    playing pauses it: a class's drawing outlives the teacher's page, whose next Play must start it, not stop it."""
+    try:
+        yield from live_loop.stream(drawing, frame, None, shown=1, frame_s=FRAME_S)
+    except GeneratorExit:
+        if drawing is not None:
+            drawing.playing = False
+        raise
 
 
 def save_pool(drawing: Drawing, owner: str) -> str:
