@@ -9,6 +9,7 @@ through these three functions instead of gr.Error & co.
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 
 import gradio as gr
@@ -16,6 +17,12 @@ import gradio as gr
 from playground import i18n
 
 Message = "str | i18n.Phrase | BaseException"
+
+
+def as_markdown(text: str) -> str:
+    """User text (a nickname, a class's word) put inside a gr.Markdown: escaped as HTML, and Markdown's own marks
+    taken literally, so "*Mina*" shows its stars instead of turning italic."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~])", r"\\\1", html.escape(text))
 
 
 def _text(message: Any) -> str:

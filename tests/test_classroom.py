@@ -347,3 +347,10 @@ def test_a_class_that_ended_on_its_own_lets_its_tile_pictures_go(mode):
     mode.classes.end(a["code"], a["secret"])  # as a timeout does: not through the tab
     mode.on_wall(b, "name", "all")
     assert a["code"] not in mode._pictures and b["code"] in mode._pictures
+
+
+def test_a_nickname_with_markdown_marks_is_said_as_typed_when_joining(mode):
+    state, _ = started(mode)
+    code = mode.on_student_load(request("s1", **{"class": state["code"]}))[2]
+    intro = mode.on_join(code, "*Mina*_<b>", request("s1"))[1]
+    assert "\\*Mina\\*\\_" in intro and "<b>" not in intro

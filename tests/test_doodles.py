@@ -273,8 +273,8 @@ def test_markup_in_a_word_or_a_nickname_is_shown_as_text():
     page = doodle_frames.mosaic_html(every, words, current, removable=True)
     assert "<img src=x" not in page and "&lt;img src=x onerror=1&gt;" in page
     assert "<b>Mina" not in page and "&lt;b&gt;Mina&lt;/b&gt;" in page
-    from playground.tabs.doodles import _md
-    assert "<" not in _md("<script>*x*</script>") and "\\*x\\*" in _md("<script>*x*</script>")
+    from playground.messages import as_markdown
+    assert "<" not in as_markdown("<script>*x*</script>") and "\\*x\\*" in as_markdown("<script>*x*</script>")
 
 
 def test_the_gan_picture_puts_each_sample_beside_its_nearest_doodle_and_marks_copies():

@@ -270,7 +270,8 @@ class ClassMode:
         if run is not None:
             run.restart(c.start)  # everyone starts from the class's settings
         name = c.students[page].nickname
-        return [{"code": c.code, "pushed": c.pushed}, i18n.say("class.joined", code=c.code, name=name),
+        joined = i18n.say("class.joined", code=c.code, name=messages.as_markdown(name))
+        return [{"code": c.code, "pushed": c.pushed}, joined,
                 gr.Timer(active=True), gr.Button(visible=False), gr.Button(visible=True), gr.Textbox(interactive=False),
                 gr.Textbox(interactive=False), *self.lab.page_reply(i18n.phrase("class.msg.joined", code=c.code),
                                                                     request)]

@@ -9,8 +9,6 @@ one recipe). The app's own buttons (translated like every label) drive it throug
 """
 from __future__ import annotations
 
-import html
-import re
 import threading
 from collections import OrderedDict
 from typing import Any
@@ -144,7 +142,7 @@ class DoodleTab:
         _, _, words, current = drawing.pool.snapshot()
         word = words[current]
         key = "doodle.word.class" if c is not None else "doodle.word.alone"
-        return i18n.say(key, word=_md(word), yours=drawing.pool.count(page), n=drawing.pool.count())
+        return i18n.say(key, word=messages.as_markdown(word), yours=drawing.pool.count(page), n=drawing.pool.count())
 
     def _reply(self, drawing: Drawing, c: Class | None, request: gr.Request) -> list:
         page = _page(request)
@@ -262,11 +260,6 @@ def said_word(value: Any) -> str:
 
 def word_choices() -> list[tuple[Any, str]]:
     return [(i18n.text(f"doodle.thing.{w}"), w) for w in SUGGESTED]
-
-
-def _md(text: str) -> str:
-    """User text inside Markdown: escaped as HTML and with Markdown's own marks taken literally."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~])", r"\\\1", html.escape(text))
 
 
 def class_drawing(c: Class) -> Drawing:
@@ -412,7 +405,7 @@ class TeacherDoodles:
 
     def _pool(self, drawing: Drawing) -> list:
         _, every, words, current = drawing.pool.snapshot()
-        line = i18n.say("doodle.teacher.now", word=_md(words[current]), n=len(every))
+        line = i18n.say("doodle.teacher.now", word=messages.as_markdown(words[current]), n=len(every))
         return [line, doodle_frames.mosaic_html(every, words, current, removable=True, lang=i18n.current_lang()),
                 drawing.pool.version]
 
