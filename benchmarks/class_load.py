@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.load import Session  # noqa: E402
-from tools.served_app import API, app_config, free_port, lab_ids, run_event, start_server  # noqa: E402
+from tools.served_app import API, app_config, lab_ids, run_event, served  # noqa: E402
 
 
 def fn_of(config: dict, elem_id: str, trigger: str | None = None, output: str | None = None) -> int:
@@ -47,10 +47,7 @@ def tiles(wall_html: str) -> dict[str, int]:
 
 
 def measure(students: int, seconds: float, warmup: float, wall_open: bool = True) -> dict:
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = start_server(port)
-    try:
+    with served() as (base, server):
         config = app_config(base)
         view, load_fn = lab_ids(config)
         start_fn = fn_of(config, "class-start", trigger="click")
@@ -103,9 +100,6 @@ def measure(students: int, seconds: float, warmup: float, wall_open: bool = True
                     wall_refresh_max_s=round(max(times), 3) if times else None,
                     wall_refreshes_per_second=round(len(times) / wall_s, 2),
                     every_tile_moved=round(sum(moved) / max(1, len(moved)), 3), tiles_seen=len(previous or {}))
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 def main() -> int:

@@ -25,7 +25,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -38,8 +37,8 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks import batched  # noqa: E402
 from toy2d.presets import resolve  # noqa: E402
-from tools.served_app import (API, FrameClient, app_config, cpu_seconds, free_port, lab_ids,  # noqa: E402
-                               own_rss_mb, rss_mb, run_event, start_server, tree)
+from tools.served_app import (API, FrameClient, app_config, cpu_seconds, lab_ids,  # noqa: E402
+                               own_rss_mb, rss_mb, run_event, served, tree)
 
 
 class Session(threading.Thread):
@@ -151,10 +150,7 @@ def measure(args: argparse.Namespace) -> dict:
     limit_per_core = batched.limit(config, args.sessions, seconds=3.0)
     limit_all = limit_per_core * (os.cpu_count() or 1)
 
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = start_server(port)
-    try:
+    with served() as (base, server):
         config_json = app_config(base)
         view, load_fn = lab_ids(config_json)
         preset = None if args.preset is None else (preset_fn(config_json), args.preset)
@@ -214,12 +210,6 @@ def measure(args: argparse.Namespace) -> dict:
               f"server {server_cores:.2f} (its main process {main_cores:.2f}), this client {client_cores:.2f}; "
               f"{result['fraction_of_limit']:.1%} of the machine's limit for these shapes ({limit_all:.0f} it/s)")
         return result
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
 
 
 if __name__ == "__main__":

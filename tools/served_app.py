@@ -3,6 +3,7 @@
 memory and CPU from /proc, and Debian's headless Chromium with the flags this sandbox needs."""
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -14,6 +15,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Iterator
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -165,6 +167,22 @@ def tree(pid: int) -> dict[int, float]:
 
 def cpu_seconds(pid: int) -> float:
     return sum(tree(pid).values())
+
+
+@contextlib.contextmanager
+def served(**env_extra: str) -> Iterator[tuple[str, subprocess.Popen]]:
+    """``python app.py`` on a free loopback port for the duration of a ``with``: (its base URL, its process); stopped
+    at the end, killed if it does not stop within 20 s."""
+    port = free_port()
+    server = start_server(port, **env_extra)
+    try:
+        yield f"http://127.0.0.1:{port}", server
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
 
 
 def start_server(port: int, **env_extra: str) -> subprocess.Popen:
