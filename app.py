@@ -12,11 +12,13 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import threading  # noqa: E402
 
 import gradio as gr  # noqa: E402
+from starlette.middleware import Middleware  # noqa: E402
 
 from models import device, preload  # noqa: E402
 
 from toy2d import threads  # noqa: E402
-from playground import header, i18n, limits, queue_guard  # noqa: E402
+from playground import gradio_patches, header, i18n, limits  # noqa: E402
+from playground.gate import Gate  # noqa: E402
 from playground.registry import Registry  # noqa: E402
 from playground.tabs import Page, dirac, experiments2d, image_lab, img2img, lab2d, latent_walk  # noqa: E402
 from playground.tabs import classroom, doodles, stargan, style_transfer, stylegan, super_resolution  # noqa: E402
@@ -60,16 +62,20 @@ def lab_workers() -> int:
 
 
 def launch(demo: gr.Blocks, queue_max: int = limits.QUEUE_MAX, workers: int | None = None, **kwargs):
-    """Serve with the app's limits (playground/limits.py). Nothing outside Gradio's own files and plotly.js
-    (set_static_paths in build_app) is served: no allowed_paths. The 2D lab's workers and its frame route come with
-    ``demo``'s lab (a test's small app may not have one)."""
+    """Serve with the app's limits (playground/limits.py), every request through the front door (playground/gate.py).
+    Nothing outside Gradio's own files and plotly.js (set_static_paths in build_app) is served: no allowed_paths.
+    The 2D lab's workers and its frame route come with ``demo``'s lab (a test's small app may not have one)."""
+    gradio_patches.install()
+    app_kwargs = dict(kwargs.pop("app_kwargs", None) or {})
+    app_kwargs["middleware"] = [Middleware(Gate), *app_kwargs.get("middleware", [])]
     if hasattr(demo, "lab"):
         demo.lab.start(lab_workers() if workers is None else workers)
-        app_kwargs = dict(kwargs.pop("app_kwargs", None) or {})
         app_kwargs["routes"] = [*app_kwargs.get("routes", []), *demo.lab.routes()]  # ahead of Gradio's own
-        kwargs["app_kwargs"] = app_kwargs
+    kwargs["app_kwargs"] = app_kwargs
     demo.queue(default_concurrency_limit=limits.CONCURRENCY, max_size=queue_max)
-    queue_guard.cap_per_page(demo, limits.QUEUED_PER_PAGE)
+    gradio_patches.cap_queue(demo, limits.QUEUED_PER_PAGE, limits.QUEUED_PER_ADDRESS)
+    kwargs.setdefault("max_threads", limits.THREADS)
+    kwargs.setdefault("state_session_capacity", limits.SESSIONS_KEPT)
     # Spaces turn Gradio's server-side rendering on by default; the lab's view is the page's own script
     # (gr.HTML js_on_load) and has only ever run rendered in the browser, so say it here rather than inherit it.
     kwargs.setdefault("ssr_mode", False)

@@ -13,12 +13,25 @@ def _env(name: str, default: float) -> float:
     return float(os.environ.get(f"GAN_PLAYGROUND_{name}", default))
 
 
-# ---- Gradio's queue ----------------------------------------------------------------------------------------------
-CONCURRENCY = 8  # queued events running at once (each tab sets tighter limits on its heavy events)
-QUEUE_MAX = 64  # events waiting; beyond, Gradio answers "This application is currently busy" at once
-QUEUED_PER_PAGE = 4  # events one page (session) may have waiting, so that no client can hold the whole queue
+# ---- what one request may send (gate.py, in front of every route) --------------------------------------------------
+MAX_BODY_KB = 1024  # an event's JSON: a 50 000-point drawing fits; a page's own drawing stops at lab2d.js's MAX_DRAWN
+MAX_FRAME_REQUEST_BYTES = 2048  # a 2D lab frame request is ~150 bytes of JSON
 MAX_UPLOAD_MB = 25  # uploads: the largest picture we accept (40 MP) fits as a JPEG; nothing we read needs more
 MAX_FILE_SIZE = f"{MAX_UPLOAD_MB}mb"  # the same, as Gradio's launch() takes it
+HEARTBEATS_PER_ADDRESS = 400  # pages open at once from one address (a school behind one router: several classes)
+
+# ---- uploads (upload_cache.py) ---------------------------------------------------------------------------------------
+UPLOAD_MB_PER_MINUTE = _env("UPLOAD_MB_PER_MINUTE", 100.0)  # per address: a class each sending a 2.5 MB photo
+UPLOAD_CACHE_MB = _env("UPLOAD_CACHE_MB", 100.0)  # unread uploads of everyone together; the oldest go first beyond
+UPLOAD_TTL_S = 1800.0  # an upload nobody has read for this long is removed (a read one goes at once)
+
+# ---- Gradio's queue and its per-page state --------------------------------------------------------------------------
+CONCURRENCY = 8  # events of one kind (one handler) running at once; each tab sets tighter limits on its heavy ones
+QUEUE_MAX = 128  # events waiting; beyond, Gradio answers "This application is currently busy" at once
+QUEUED_PER_PAGE = 4  # events one page (session) may have waiting…
+QUEUED_PER_ADDRESS = 64  # …and one address (a class of 40 behind one router fits; a script takes at most half)
+THREADS = 64  # the server's thread pool for events and page loads (Gradio's default is 40)
+SESSIONS_KEPT = int(_env("SESSIONS_KEPT", 1000))  # Gradio's per-page state beyond the open pages': least recent go
 
 # ---- the 2D lab's runs -------------------------------------------------------------------------------------------
 BUSY_REPLY_S = 1.0  # a second frame request for a page while one is computed is answered "busy" after this long

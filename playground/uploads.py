@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import os
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,8 @@ def read_upload(path: str | None, what: str, max_side: int, quiet: bool = False)
     name = i18n.say(what)
     if not path:
         raise messages.error(i18n.phrase("upload.missing", what=name))
+    if not os.path.exists(path):  # removed unread from the bounded upload cache (upload_cache.py)
+        raise messages.error(gone())
     try:
         picture, notes = image_input.read(path, max_side)
     except image_input.ImageRejected as e:
@@ -28,6 +31,11 @@ def read_upload(path: str | None, what: str, max_side: int, quiet: bool = False)
     for note in notes if not quiet else ():
         messages.info(i18n.phrase("upload.note", what=name, note=i18n.because(note)))
     return picture
+
+
+def gone() -> i18n.Phrase:
+    """What a page is told when its upload is no longer on the server."""
+    return i18n.phrase("upload.gone", minutes=f"{limits.UPLOAD_TTL_S / 60:.0f}")
 
 
 def chosen_size(value: object, allowed: tuple[int, ...]) -> int:

@@ -17,10 +17,11 @@ import gradio as gr
 import numpy as np
 
 from models import doodle_shapes, doodles
-from playground import doodle_frames, exports, i18n, limits, live_loop, messages
+from playground import doodle_frames, exports, i18n, limits, live_loop, messages, uploads
 from playground.classroom import Class, Classes
 from playground.doodle_pool import FIRST_WORD, SUGGESTED, Drawing
 from playground.tabs import Page
+from playground.upload_cache import UPLOADS
 from toy2d.reasons import Refused
 
 POLL_S = 2.0  # a class page looks for new doodles and samples this often
@@ -309,6 +310,10 @@ def load_pool(drawing: Drawing, path: str | None) -> int:
         return drawing.pool.add_file(data)
     except Refused as exc:
         raise _said(exc) from None
+    except OSError:  # gone: removed unread from the upload cache (upload_cache.py)
+        raise messages.error(uploads.gone()) from None
+    finally:
+        UPLOADS.done(path)
 
 
 def _file_word(word: str) -> str:

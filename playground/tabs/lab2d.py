@@ -33,13 +33,14 @@ from toy2d import distributions, pointsio, settings, threads
 from toy2d.config import SETTINGS, TrainConfig
 from toy2d.presets import PRESET_NAMES, PRESETS, resolve
 
-from playground import exports, host, i18n, limits, messages
+from playground import exports, host, i18n, limits, messages, uploads
 from playground.fields import picked
 from playground.frame_protocol import BUSY_REPLY, FrameRequest, error_reply
 from playground.lab_session import Run, default_config
 from playground.lab_workers import RunLost
 from playground.registry import Registry, ServerFull
 from playground.render import save_gif
+from playground.upload_cache import UPLOADS
 from playground.tabs import Page
 
 STATIC = Path(__file__).parents[1] / "static"
@@ -52,7 +53,6 @@ OPEN_GROUPS = ("Data", "Loss and regularisers", "Optimisers")
 QUICK = (("data",), ("loss",), ("lr_d", "lr_g"), ("k_d", "k_g"))
 QUICK_NAMES = [n for row in QUICK for n in row]
 FRAME_ROUTE = "/lab/frame"  # where the page POSTs its frame requests (relative to the page: works under a proxy path)
-MAX_REQUEST_BYTES = 2048  # a frame request is ~150 bytes of JSON
 log = logging.getLogger(__name__)
 
 
@@ -235,10 +235,14 @@ class Lab:
         try:
             if not path:
                 raise ValueError(i18n.phrase("lab.msg.no_file"))
+            if not os.path.exists(path):
+                raise ValueError(uploads.gone())
             message = self._use_points(pointsio.read_points_csv(path), session, "lab.msg.training_on_uploaded")
         except ValueError as exc:
             messages.warning(i18n.phrase("lab.msg.csv_refused", reason=i18n.because(exc)))
             return self._unchanged(session)
+        finally:
+            UPLOADS.done(path)  # read (or refused): the file goes now, not at the cache's next sweep
         return self._reply(session, message, request)
 
     @staticmethod
@@ -253,10 +257,14 @@ class Lab:
         try:
             if not path:
                 raise ValueError(i18n.phrase("lab.msg.no_file"))
+            if not os.path.exists(path):
+                raise ValueError(uploads.gone())
             iteration = session.load_file(path)
         except ValueError as exc:
             messages.warning(i18n.phrase("lab.msg.run_refused", reason=i18n.because(exc)))
             return self._unchanged(session)
+        finally:
+            UPLOADS.done(path)
         return self._reply(session, i18n.phrase("lab.msg.run_loaded", iteration=iteration), request)
 
     def on_metrics_csv(self, request: gr.Request) -> str:
@@ -318,17 +326,17 @@ class Lab:
         return base64.b64encode(await self.frame(obj)).decode("ascii")
 
     async def _frame_route(self, request: Request) -> Response:
-        """FRAME_ROUTE: the request's JSON body in, the packed frame out. Bodies over MAX_REQUEST_BYTES are refused
-        unread."""
+        """FRAME_ROUTE: the request's JSON body in, the packed frame out. Bodies over limits.MAX_FRAME_REQUEST_BYTES are
+        refused unread (the front door, gate.py, refuses them first where the app runs behind it)."""
         body = b""
         async for chunk in request.stream():
             body += chunk
-            if len(body) > MAX_REQUEST_BYTES:
+            if len(body) > limits.MAX_FRAME_REQUEST_BYTES:
                 return Response(error_reply("Bad frame request: too long"), status_code=413,
                                 media_type="application/octet-stream")
         try:
             obj = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):  # a crafted body nested deeper than the parser goes
             reply = error_reply("Bad frame request: not JSON")
         else:
             reply = await self.frame(obj)
