@@ -23,7 +23,8 @@ from models.doodle_gan import WORDS
 from models.doodle_training import DoodleTrainer
 
 MAX_DOODLES = 2000
-MAX_PER_PAGE = 200
+MAX_PER_PAGE = 200  # a page drawing its own pool…
+CLASS_PER_PAGE = 50  # …and a student drawing into a class's (a class of 40 fills it to 2 000)
 BURST, WINDOW_S = 20, 10.0
 FIRST_WORD = "cat"
 SUGGESTED = ("cat", "house", "fish", "tree", "sun", "flower", "car", "star", "apple", "bicycle")
@@ -41,8 +42,10 @@ class Doodle:
 class Pool:
     """Doodles of up to WORDS words. Thread-safe: students add from their pages while the wall reads."""
 
-    def __init__(self, word: str = FIRST_WORD, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, word: str = FIRST_WORD, clock: Callable[[], float] = time.monotonic,
+                 per_page: int = MAX_PER_PAGE) -> None:
         self.words: list[str] = [doodles.clean_word(word)]
+        self.per_page = per_page
         self.word = 0  # the word being drawn now
         self.doodles: list[Doodle] = []
         self.version = 0  # grows with every change: readers redraw only when it moved
@@ -73,8 +76,8 @@ class Pool:
         with self._lock:
             if len(self.doodles) >= MAX_DOODLES:
                 raise doodles.refused("full", most=MAX_DOODLES)
-            if page and sum(d.page == page for d in self.doodles) >= MAX_PER_PAGE:
-                raise doodles.refused("yours_full", most=MAX_PER_PAGE)
+            if page and sum(d.page == page for d in self.doodles) >= self.per_page:
+                raise doodles.refused("yours_full", most=self.per_page)
             if page:
                 recent = self._recent.setdefault(page, deque())
                 while recent and now - recent[0] > WINDOW_S:
@@ -94,6 +97,17 @@ class Pool:
                     self.version += 1
                     return self.doodles.pop(i)
         raise doodles.refused("not_found")
+
+    def remove_page(self, page: str) -> int:
+        """Every doodle ``page`` drew (a student the teacher removes, or whose doodles the teacher clears); how
+        many."""
+        with self._lock:
+            kept = [d for d in self.doodles if d.page != page]
+            gone = len(self.doodles) - len(kept)
+            if gone:
+                self.doodles = kept
+                self.version += 1
+            return gone
 
     def snapshot(self) -> tuple[int, list[Doodle], list[str], int]:
         """(version, doodles, words, current word) as of now, for readers that draw outside the lock."""
@@ -142,8 +156,9 @@ class Drawing:
     augmentation and one without, trained in turn. ``advance`` trains (one caller at a time); ``view`` is what a
     page draws."""
 
-    def __init__(self, word: str = FIRST_WORD, augment: bool = False, seed: int = 0) -> None:
-        self.pool = Pool(word)
+    def __init__(self, word: str = FIRST_WORD, augment: bool = False, seed: int = 0,
+                 per_page: int = MAX_PER_PAGE) -> None:
+        self.pool = Pool(word, per_page=per_page)
         self.trainers = [DoodleTrainer(augment=augment, seed=seed)]
         self.seed = seed
         self.trained_on = -1  # the pool's version the GANs were last handed

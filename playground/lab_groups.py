@@ -1,4 +1,5 @@
-"""A worker's playing runs of one small shape, trained together (toy2d.batched.Group).
+"""A worker's playing runs of one small shape, trained together (toy2d.batched.Group); the others alone, each
+within its fair share of the worker (lab_share.Shares).
 
 A class opens one link: in a worker, many playing runs have the same small nets. Stepped one by one, each pays
 Python's and NumPy's per-call overhead; stepped as one batched computation, thirty GAN Lab-sized runs train ~3×
@@ -20,6 +21,8 @@ import numpy as np
 
 from toy2d import batched
 from toy2d.trainer import Trainer
+
+from .lab_share import Shares
 
 GROUP_MAX_WEIGHTS = 5_000  # GAN Lab's preset has 75; the default ring8 run ~17 000 (and R1): trained alone
 PLAYING_S = 1.0  # a run whose page asked for a play frame this recently is a member
@@ -44,7 +47,8 @@ def train_alone(page: str, t: Trainer, n: int, deadline: float) -> None:
 class Groups:
     """The worker's groups, one per key, of the runs playing now."""
 
-    def __init__(self) -> None:
+    def __init__(self, shares: Shares | None = None) -> None:
+        self.shares = Shares() if shares is None else shares  # the time of runs trained alone, shared fairly
         self._played: dict[str, tuple[Trainer, float]] = {}  # page → its run now, when it last played
         self._credit: dict[Trainer, int] = {}
         self._groups: dict[tuple, batched.Group] = {}
@@ -59,7 +63,7 @@ class Groups:
         group = self._group_for(t, now)
         if group is None:
             self._credit.pop(t, None)
-            train_alone(page, t, n, deadline)
+            self.shares.train(page, t, n, deadline)
             return
         self._credit[t] = min(self._credit.get(t, 0) + n, 2 * n)  # a page that fell behind does not pile up work
         key = group.key
@@ -109,5 +113,6 @@ class Groups:
         """``page`` has gone: its run leaves its group now (not a second later), holding no storage of others'."""
         t, _ = self._played.pop(page, (None, 0.0))
         self._credit.pop(t, None)
+        self.shares.release(page)
         for key in [k for k, g in self._groups.items() if t in g.runs]:
             self._dissolve(key)

@@ -27,6 +27,7 @@ from toy2d.trainer import Trainer
 from . import catalogue as i18n
 from .frame_protocol import ACTIONS, ChartRows, FrameRequest, LabFrame, ViewLayers, number
 from .lab_groups import train_alone
+from .lab_share import Shares
 
 METRICS_EVERY_S = 0.5  # wall-clock seconds between live KL/JS/mode evaluations while training…
 # …and the same evaluations shared by the pages playing: together at most 1 / METRICS_SHARE_S a second. An
@@ -163,6 +164,8 @@ class LabSession:
         self.frame_budget_s = FRAME_TRAIN_BUDGET_S
         # how a play frame trains: alone, or with the worker's other runs of this shape (lab_groups.Groups.train)
         self.train_play = train_alone
+        # the worker's time shared among its playing pages (lab_share.Shares; None: not shared, e.g. in tests)
+        self.shares: Shares | None = None
         self._versions = itertools.count()  # of the heavy layers, across this page's runs
         self._references: dict[Any, metrics.Reference] = {}
         self._query: tuple[TrainConfig | None, str] = (None, "")
@@ -264,11 +267,15 @@ class LabSession:
             if action in ("play", "step"):
                 self._rate_window.append((time.perf_counter(), t.iteration))
             self._shown_iteration = self.trainer.iteration  # (a reset made a new trainer)
+            in_share = action != "play" or self.shares is None or self.shares.credit(self.token) > 0
             fresh = request.run != self.run_id
-            return self._frame(force_metrics=action not in ("play", "slow"), force_layers=action != "play",
-                               have_losses=0 if fresh else request.losses,
-                               have_metrics=0 if fresh else request.metrics, with_real=fresh,
-                               have_layers=-1 if fresh else request.layers)
+            frame = self._frame(force_metrics=action not in ("play", "slow"), force_layers=action != "play",
+                                have_losses=0 if fresh else request.losses,
+                                have_metrics=0 if fresh else request.metrics, with_real=fresh,
+                                have_layers=-1 if fresh else request.layers, in_share=in_share)
+            if self.shares is not None and action == "play":
+                self.shares.charge(self.token, self.heavy_s)
+            return frame
 
     def _slow_step(self) -> None:
         """One D or G update in the order an iteration does them; the last one closes the iteration."""
@@ -310,10 +317,13 @@ class LabSession:
 
     # ---- what the page gets ----------------------------------------------------------------------------------
     def _frame(self, force_metrics: bool, force_layers: bool, have_losses: int, have_metrics: int, with_real: bool,
-               have_layers: int) -> LabFrame:
+               have_layers: int, in_share: bool = True) -> LabFrame:
+        """The frame to send. ``in_share``: the page has time left in its share of the worker (lab_share), so the
+        heavy layers and metrics may be computed if due; otherwise the last ones are kept."""
         t = self.trainer
         now = time.perf_counter()
-        due = force_layers or now - self._layers_at >= self.layers_every_s()
+        self.heavy_s = 0.0  # what this frame spent on heavy layers and metrics (charged to the page's share)
+        due = force_layers or (in_share and now - self._layers_at >= self.layers_every_s())
         kept = None if due else self._probe
         f = probe.frame(t, self.box, layers=kept)
         self.box = f.box
@@ -324,13 +334,15 @@ class LabSession:
             self._probe, self._layers_at, self.layers_version = f, now, next(self._versions)
             self._view = view = ViewLayers.of(f, self._arrow_ref)
             self._layers_cost = time.perf_counter() - now
+            self.heavy_s += self._layers_cost
         else:
             view = self._view.moved(f, self._arrow_ref)
         self._record(self.losses, [t.iteration, number(t.d_loss), number(t.g_loss)])
         self.track.see(t.iteration, f.fake, f.arrow_norm)
-        if not t.diverged and (force_metrics or now - self._last_metrics >= self.metrics_every_s()):
-            self._last_metrics = now
+        if not t.diverged and (force_metrics or (in_share and now - self._last_metrics >= self.metrics_every_s())):
+            self._last_metrics = measured = time.perf_counter()
             r = metrics.evaluate(t.dist, t.sample(metrics.N_DIVERGENCE), self.reference, with_w1=False)
+            self.heavy_s += time.perf_counter() - measured
             self.track.measured(r.modes_covered, r.hq_fraction, r.js_bits)
             recent = None
             if self.mode_history is not None:

@@ -59,6 +59,7 @@ def _serve(conn: Connection) -> None:
             if method == "open":
                 sessions[token] = LabSession(*args, token=token, **kwargs)
                 sessions[token].train_play = groups.train
+                sessions[token].shares = groups.shares
                 result = None
             elif method == "close":
                 sessions.pop(token, None)

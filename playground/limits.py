@@ -38,6 +38,7 @@ BUSY_REPLY_S = 1.0  # a second frame request for a page while one is computed is
 PAGE_PING_S = 60.0  # an open page tells its run it is there this often (a hidden tab's timers still fire each minute)
 RUN_IDLE_S = _env("RUN_IDLE_S", 300.0)  # a run its page has not reached for this long is freed
 MAX_LIVE_RUNS = int(_env("MAX_LIVE_RUNS", 100))  # ~2–8 MB each; a class of 30 reloading now and then uses ~40
+RUNS_PER_ADDRESS = int(_env("RUNS_PER_ADDRESS", 50))  # pages of one address outside a class (a class's are its own)
 STATE_TTL_S = 3600  # per-page runs of the other tabs (gr.State) are dropped an hour after their last change
 
 # ---- files we write for download -----------------------------------------------------------------------------------

@@ -1,21 +1,32 @@
 """Play / pause for tabs that stream JPEG frames from one generator event per playing page.
 
 A JPEG gr.Image streamed this way repaints several times faster in Chromium than a gr.Timer, which pays a full
-request per frame (../shared/notes/live-rendering.md). Pause only clears the run's ``playing`` flag; the stream sees it after its
+request per frame (benchmarks/RESULTS.md). Pause only clears the run's ``playing`` flag; the stream sees it after its
 current frame and ends, so a paused page holds no worker.
+
+The streams of every tab and page share STREAM_SLOTS threads of their own, taken in turn by client and page
+(turns.Turns), and wait between frames on the event loop, not on a thread: one client that opened forty streams
+(image lab, VAE, doodles) held all of Gradio's forty threads, and the 2D lab fell to 1.7 frames/s and new pages
+took 16 s to load. Now they get one client's turn at a slot that is never the lab's or a page load's.
 """
 from __future__ import annotations
 
+import asyncio
 import time
-from typing import Any, Callable, Iterator
+from typing import Any, AsyncIterator, Callable
 
+import anyio
 import gradio as gr
 
-from playground import i18n
+from playground import clients, i18n
 from playground.catalogue import t
+from playground.turns import Turns
 
 FRAME_S = 1 / 15  # at most 15 frames/s: Chromium paints these JPEG frames as fast (benchmarks/experiments2d.py)
 TRAIN_BUDGET_S = 0.04  # a frame trains at most this long, so a costly setting slows training, not the picture
+STREAM_SLOTS = 1  # frames computed at once for all streams together: at most one core's worth, beside the 2D lab
+TURNS = Turns(STREAM_SLOTS)
+_streaming: set[int] = set()  # the runs a stream is training now (one stream per run)
 
 
 # The button's words: "‖ Pause", not ⏸ (Debian's fonts and older Windows ones have no glyph for it, only a box).
@@ -26,23 +37,37 @@ def play_button(playing: bool) -> gr.Button:
     return gr.Button(PAUSE_LABEL if playing else PLAY_LABEL)
 
 
-def stream(run: Any, frame: Callable[[Any, float], tuple], speed: float, shown: int = 2,
-           frame_s: float = FRAME_S) -> Iterator[tuple]:
+async def stream(run: Any, frame: Callable[[Any, float], tuple], speed: float, request: gr.Request | None,
+                 shown: int = 2, frame_s: float = FRAME_S) -> AsyncIterator[tuple]:
     """While ``run.playing``: yield frame(run, speed) (``shown`` outputs) plus the play button's label when it
     changes, then wait out the rest of ``frame_s``. ``frame`` may clear ``run.playing`` (e.g. on divergence) to end the
-    stream.
+    stream. ``request``: whose stream it is (its client and page take their turn at the slots).
 
     A stream that finds its run paused still yields once: Gradio blanks every output of a generator that yields
-    nothing. That happens when Play is pressed while a Reset is replacing the run (the new run is paused)."""
+    nothing. That happens when Play is pressed while a Reset is replacing the run (the new run is paused). A second
+    stream of a run that one is training already (a crafted request, or Play pressed again before the first saw
+    Pause) ends at once and changes nothing."""
+    if run is not None and id(run) in _streaming:
+        yield (*[gr.skip()] * shown, gr.skip())
+        return
+    client = clients.of_request(request) if request is not None else "?"
+    page = getattr(request, "session_hash", None) or "?"
     yielded = False
-    while run is not None and run.playing:
-        t0 = time.perf_counter()
-        out = frame(run, speed)
-        yield (*out, gr.skip() if run.playing else play_button(False))
-        yielded = True
-        time.sleep(max(0.0, frame_s - (time.perf_counter() - t0)))
-    if not yielded:
-        yield (*[gr.skip()] * shown, play_button(False))
+    if run is not None:
+        _streaming.add(id(run))
+    try:
+        while run is not None and run.playing:
+            t0 = time.perf_counter()
+            async with TURNS.turn(client, page):
+                out = await anyio.to_thread.run_sync(frame, run, speed, limiter=TURNS.limiter)
+            yield (*out, gr.skip() if run.playing else play_button(False))
+            yielded = True
+            await asyncio.sleep(max(0.0, frame_s - (time.perf_counter() - t0)))
+        if not yielded:
+            yield (*[gr.skip()] * shown, play_button(False))
+    finally:
+        if run is not None:
+            _streaming.discard(id(run))
 
 
 def train(step: Callable[[], Any], n: int, budget_s: float | None = None) -> int:

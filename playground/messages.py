@@ -22,7 +22,7 @@ Message = "str | i18n.Phrase | BaseException"
 def as_markdown(text: str) -> str:
     """User text (a nickname, a class's word) put inside a gr.Markdown: escaped as HTML, and Markdown's own marks
     taken literally, so "*Mina*" shows its stars instead of turning italic."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~])", r"\\\1", html.escape(text))
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~])", r"\\\1", html.escape(text, quote=False))
 
 
 def _text(message: Any) -> str:

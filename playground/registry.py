@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Callable
 
 from toy2d.config import TrainConfig
 
@@ -14,13 +15,19 @@ from . import limits
 from .catalogue import phrase
 from . import lab_session
 from .lab_session import LabSession, Run
+from .lab_share import Shares
 from .lab_workers import Pool, RemoteSession
 
 PLAYING_WINDOW_S = 1.0  # a page that asked for a training frame this recently counts as playing
 
 
 class ServerFull(RuntimeError):
-    """No run can be opened for a new page: limits.MAX_LIVE_RUNS are live."""
+    """No run can be opened for a new page: limits.MAX_LIVE_RUNS are live (or kept for classes), or its address
+    holds limits.RUNS_PER_ADDRESS."""
+
+
+def no_places(holds_run: Callable[[str], bool]) -> int:
+    return 0
 
 
 class Registry:
@@ -35,8 +42,14 @@ class Registry:
         self._tokens: dict[str, str] = {}  # a run's token → its page's key
         self._seen: dict[str, float] = {}  # key → when its page last reached its run (time.monotonic)
         self._played: dict[str, float] = {}  # token → when its page last asked for a training frame
+        self._address: dict[str, str] = {}  # key → the address that opened it
         self._lock = threading.Lock()
         self._pool = None
+        self._shares = Shares()
+        # Class mode's places (classroom.Classes): how many its classes keep free of other pages' runs, and whether
+        # a page holds one of them (a student, or a page opened with a class's link)
+        self.kept_places: Callable[[Callable[[str], bool]], int] = no_places
+        self.seated: Callable[[str], bool] = lambda key: False
         self.idle_s = limits.RUN_IDLE_S if idle_s is None else idle_s
         self.max_runs = limits.MAX_LIVE_RUNS if max_runs is None else max_runs
         self._last_reap = time.monotonic()
@@ -58,32 +71,48 @@ class Registry:
         self._pool.stop()
         self._pool = None
 
-    def get(self, key: str, config: TrainConfig | None = None) -> Run:
+    def get(self, key: str, config: TrainConfig | None = None, address: str = "") -> Run:
         """The page's LabSession (or its RemoteSession when workers run), made on first contact. ServerFull when
-        limits.MAX_LIVE_RUNS runs are live even after the idle ones were freed."""
+        limits.MAX_LIVE_RUNS runs are live even after the idle ones were freed, counting the places classes keep
+        for their students as taken unless this page holds one; or when ``address`` holds
+        limits.RUNS_PER_ADDRESS runs already (a class's students do not count: their places are the class's)."""
         self._maybe_reap()
         with self._lock:
             s = self._sessions.get(key)
             if s is not None:
                 self._seen[key] = time.monotonic()
-            full = s is None and len(self._sessions) >= self.max_runs
-        if full:
-            self.reap()
-            if len(self) >= self.max_runs:
-                raise ServerFull(phrase("lab.msg.server_full", runs=self.max_runs))
         if s is None:
+            self._admit(key, address)
             if self._pool is None:
                 s = LabSession(config)  # built outside the registry lock: it takes a moment
+                s.train_play, s.shares = self._shares.train, self._shares  # pages here share its time fairly
             else:
                 s = RemoteSession(self._pool, config)
             with self._lock:
                 kept = self._sessions.setdefault(key, s)
                 self._tokens[kept.token] = key
                 self._seen[key] = time.monotonic()
+                self._address.setdefault(key, address)
             if kept is not s:
                 s.close()  # another thread made this page's session first
             s = kept
         return s
+
+    def _admit(self, key: str, address: str) -> None:
+        """Raise ServerFull if a new run for ``key`` (from ``address``) does not fit."""
+        seated = self.seated(key)
+        for attempt in range(2):  # the second time after freeing the idle runs
+            with self._lock:
+                keys = set(self._sessions)
+                mine = sum(1 for k, a in self._address.items() if a == address and not self.seated(k))
+            kept = 0 if seated else self.kept_places(keys.__contains__)
+            if not seated and address and mine >= limits.RUNS_PER_ADDRESS:
+                raise ServerFull(phrase("lab.msg.address_full", runs=limits.RUNS_PER_ADDRESS))
+            if len(keys) + kept < self.max_runs:
+                return
+            if attempt == 0:
+                self.reap()
+        raise ServerFull(phrase("lab.msg.server_full", runs=self.max_runs))
 
     def peek(self, key: str) -> Run | None:
         """The page's run if it has one (the class wall looks without making runs or keeping them alive)."""
@@ -132,10 +161,12 @@ class Registry:
         with self._lock:
             s = self._sessions.pop(key, None)
             self._seen.pop(key, None)
+            self._address.pop(key, None)
             if s is not None:
                 self._tokens.pop(s.token, None)
                 self._played.pop(s.token, None)
         if s is not None:
+            self._shares.release(s.token)
             s.close()
 
     def keys(self) -> set[str]:

@@ -87,3 +87,25 @@ def assert_reproducible(meta: dict, model: str) -> None:
     args = train._parser().parse_args(words[3:])
     assert (args.steps, args.seed, args.batch, args.faces) == (meta["steps"], meta["seed"], meta["batch"], meta["faces"])
     assert meta["command"].replace("python", ".venv/bin/python", 1) in (ROOT / "ARCHITECTURE.md").read_text()
+
+
+class Stepped:
+    """A streaming tab's event (an async generator) stepped from a test as Gradio steps it, one frame per next()."""
+
+    def __init__(self, frames):
+        import asyncio
+
+        self.frames, self.loop = frames, asyncio.new_event_loop()
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        try:
+            return self.loop.run_until_complete(self.frames.__anext__())
+        except StopAsyncIteration:
+            raise StopIteration from None
+
+    def close(self) -> None:
+        """What Gradio does when the page goes: the stream is closed where it stands."""
+        self.loop.run_until_complete(self.frames.aclose())

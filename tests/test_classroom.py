@@ -2,6 +2,11 @@
 leaving and re-joining, ending a class, the wall's tiles, sorting, filtering, the challenge's ranking, and sending
 settings to everyone."""
 import html
+import json
+from types import SimpleNamespace
+
+import gradio as gr
+import numpy as np
 
 import pytest
 
@@ -62,17 +67,77 @@ def test_a_watched_class_still_ends_after_its_longest_time(classes, clock):
     assert len(classes) == 0
 
 
-def test_wrong_codes_are_limited_per_address_but_a_class_behind_one_router_can_join(classes, clock):
+@pytest.mark.parametrize("wrong", [10, 50, 200])
+def test_a_class_behind_one_address_joins_with_right_codes_after_many_wrong_ones(classes, clock, wrong):
+    """A per-address lock turned every right code away for a minute after ten typos (or one troll) on the school's
+    router. Wrong codes now cost only the pages that typed them."""
     c = classes.start(TrainConfig())
-    for i in range(40):  # a class of 40 on one school address
-        classes.join(c.code, f"student {i}", f"page-{i}", "school")
-    for i in range(classroom.WRONG_TRIES):
+    for i in range(wrong):  # typos and a troll, from pages of the same school address
         with refused("class.msg.no_class"):
-            classes.join("AAAAAAAA", "guess", "prober", "stranger")
-    with refused("class.msg.slow_down"):
-        classes.join(c.code, "guess", "prober-2", "stranger")  # even the right code, until the minute is over
-    clock.now += classroom.JOIN_WINDOW_S + 1
-    assert classes.join(c.code, "late", "prober-3", "stranger") is c
+            classes.join("AAAAAAAA", "guess", f"typo-{i % 7}" if i < 10 else f"troll-{i}", "school")
+    for i in range(30):  # then the class, on the same address, in the same minute
+        assert classes.join(c.code, f"student {i}", f"page-{i}", "school") is c
+    assert len(c.students) == 30
+
+
+def test_guessing_costs_the_guessing_page_more_and_more(classes, clock):
+    c = classes.start(TrainConfig())
+    for _ in range(classroom.FREE_WRONG):
+        with refused("class.msg.no_class"):
+            classes.join("AAAAAAAA", "guess", "prober", "x")
+    waits = []
+    for _ in range(4):
+        with refused("class.msg.no_class"):
+            classes.join("AAAAAAAA", "guess", "prober", "x")
+        with refused("class.msg.slow_down"):  # refused before the code is even looked at…
+            classes.join(c.code, "guess", "prober", "x")
+        start = clock.now
+        while True:
+            clock.now += 0.5
+            try:
+                classes._count_try("prober")
+                break
+            except Refusal:
+                pass
+        waits.append(clock.now - start)
+        clock.now += classroom.JOIN_WINDOW_S  # (the per-minute count is not what is measured here)
+    assert waits == sorted(waits) and waits[-1] >= 4 * waits[0]  # …for longer after each wrong code
+    clock.now += classroom.BACKOFF_MAX_S
+    assert classes.join(c.code, "late but right", "prober", "x") is c  # a right code still joins after the wait
+
+
+def test_a_class_keeps_its_size_refuses_removed_pages_and_ends_sooner_if_nobody_joins(classes, clock):
+    c = classes.start(TrainConfig(), "teacher-address", size=2)
+    classes.join(c.code, "A", "a", "")
+    classes.join(c.code, "B", "b", "")
+    with refused("class.msg.class_full"):
+        classes.join(c.code, "C", "c", "")
+    removed = classes.remove(c.code, c.secret, c.students["b"].id)
+    assert removed.nickname == "B" and "b" not in c.students
+    with refused("class.msg.removed"):
+        classes.join(c.code, "B again", "b", "")
+    assert classes.join(c.code, "C", "c", "") is c
+    with refused("class.msg.not_teacher"):
+        classes.remove(c.code, "not the secret", c.students["a"].id)
+    quiet = classes.start(TrainConfig(), "teacher-address")
+    clock.now += classroom.UNJOINED_S + 1
+    classes.teacher(c.code, c.secret)
+    classes.teacher(quiet.code, quiet.secret) if quiet.code in classes else None
+    assert c.code in classes and quiet.code not in classes
+
+
+def test_one_address_starts_a_few_classes_and_the_server_keeps_places_it_has(clock):
+    classes = Classes(clock, seats_most=100)
+    for _ in range(classroom.CLASSES_PER_ADDRESS):
+        classes.start(TrainConfig(), "one school", size=10)
+    with refused("class.msg.classes_per_address"):
+        classes.start(TrainConfig(), "one school", size=10)
+    classes.start(TrainConfig(), "another school", size=60)
+    with refused("class.msg.no_places"):
+        classes.start(TrainConfig(), "a third school", size=11)
+    for bad in (0, 61, 2.5, "many", None):
+        with refused("class.msg.size"):
+            classes.start(TrainConfig(), "a fourth", size=bad)
 
 
 def test_one_page_cannot_hammer_the_join(classes):
@@ -89,6 +154,28 @@ def test_bad_nicknames_are_refused(classes, nickname, key):
     c = classes.start(TrainConfig())
     with refused(key):
         classes.join(c.code, nickname, "page", "a")
+
+
+@pytest.mark.parametrize("invisible", ["\u3164\u3164", "\u115f", "\u2800\u2800 ", "\u200b\u200d", "\uffa0"])
+def test_a_nickname_with_no_ink_is_refused(classes, invisible):
+    c = classes.start(TrainConfig())
+    with refused("class.msg.nickname_empty"):
+        classes.join(c.code, invisible, "page", "a")
+
+
+@pytest.mark.parametrize("lookalike", ["Mіna", "MINA", "Ｍｉｎａ", "Μina"])  # Cyrillic і, case, full width, Greek Μ
+def test_a_nickname_that_looks_like_one_in_the_class_is_taken(classes, lookalike):
+    c = classes.start(TrainConfig())
+    classes.join(c.code, "Mina", "page-1", "a")
+    with refused("class.msg.nickname_taken"):
+        classes.join(c.code, lookalike, "page-2", "a")
+    assert classes.join(c.code, "Minah", "page-2", "a") is c
+
+
+def test_an_apostrophe_in_a_nickname_is_shown_as_typed():
+    from playground.messages import as_markdown
+
+    assert as_markdown("O'Neil") == "O'Neil" and "&#x27;" not in as_markdown("Jo's \"pad\"")
 
 
 def test_nicknames_are_unique_in_a_class_and_a_reloaded_page_takes_its_own_back(classes):
@@ -219,8 +306,7 @@ def test_tile_pictures_are_drawn_again_only_when_the_run_moved(tiles):
 def request(page: str, address: str = "10.0.0.9", **query):
     from types import SimpleNamespace
 
-    return SimpleNamespace(session_hash=page, query_params=query, headers={"x-forwarded-for": f"1.2.3.4, {address}"},
-                           client=SimpleNamespace(host="127.0.0.1"))
+    return SimpleNamespace(session_hash=page, query_params=query, headers={}, client=SimpleNamespace(host=address))
 
 
 @pytest.fixture
@@ -232,7 +318,7 @@ def mode(lab, monkeypatch):
 
 
 def started(mode, teacher="teacher-page"):
-    state, card, _, _ = mode.on_start(request(teacher))
+    state, card, _, _ = mode.on_start(classroom.DEFAULT_SIZE, request(teacher))
     return state, card
 
 
@@ -354,3 +440,52 @@ def test_a_nickname_with_markdown_marks_is_said_as_typed_when_joining(mode):
     code = mode.on_student_load(request("s1", **{"class": state["code"]}))[2]
     intro = mode.on_join(code, "*Mina*_<b>", request("s1"))[1]
     assert "\\*Mina\\*\\_" in intro and "<b>" not in intro
+
+
+def test_a_bots_pages_cannot_take_a_started_classs_places(lab, monkeypatch):
+    """All 100 live runs were taken in 33 s by one script: a class's students then got "server is full"."""
+    from playground.tabs import classroom as tab
+
+    monkeypatch.setattr(tab.messages, "info", lambda *a, **k: None)
+    monkeypatch.setattr(lab.registry, "max_runs", 24)
+    mode = tab.ClassMode(lab, Classes())
+    state, _, _, _ = mode.on_start(8, request("teacher", address="school"))
+    bots = [f"bot-{i % 4}-{i}" for i in range(40)]  # the script: pages without the class's code, four addresses
+    got = sum(json.loads(lab.on_load(request(page, address=page[:5]))[0])["token"] is not None for page in bots)
+    assert got == 24 - 8  # all but the class's places
+    for i in range(8):  # the students, with the class's link
+        view = json.loads(lab.on_load(request(f"student-{i}", address="school", **{"class": state["code"]}))[0])
+        assert view["token"], view
+        joined(mode, state, f"student-{i}", f"student {i}")
+    c = mode.classes.teacher(state["code"], state["secret"])
+    assert len(c.students) == 8 and all(lab.registry.peek(f"student-{i}") for i in range(8))
+
+
+def test_one_address_opens_at_most_its_share_of_runs(lab, monkeypatch):
+    from playground import limits
+
+    monkeypatch.setattr(limits, "RUNS_PER_ADDRESS", 5)
+    views = [json.loads(lab.on_load(request(f"p{i}", address="one"))[0]) for i in range(8)]
+    assert sum(v["token"] is not None for v in views) == 5 and "network" in views[-1]["message"]
+    assert json.loads(lab.on_load(request("q", address="another"))[0])["token"]
+
+
+def test_the_teacher_removes_a_student_and_their_doodles(mode):
+    from playground.tabs import doodles
+
+    state, _ = started(mode)
+    joined(mode, state, "s1", "Mina")
+    joined(mode, state, "s2", "Joon")
+    c = mode.classes.teacher(state["code"], state["secret"])
+    pool = doodles.class_drawing(c).pool
+    for page in ("s1", "s1", "s2"):
+        pool.add(np.ones((28, 28)), page)
+    mode.on_pick(state, SimpleNamespace(id=c.students["s1"].id))
+    out = mode.on_remove(state)
+    assert "s1" not in c.students and pool.count() == 1 and pool.count("s1") == 0
+    assert out[0] == "" and all(b.visible is False for b in out[2:])
+    with pytest.raises(gr.Error):  # removed: the page cannot come back with the code
+        mode.on_join(state["code"], "Mina again", request("s1"))
+    mode.on_pick(state, SimpleNamespace(id=c.students["s2"].id))
+    mode.on_clear_doodles(state)
+    assert pool.count() == 0 and "s2" in c.students

@@ -13,7 +13,7 @@ from models.doodle_training import DoodleTrainer
 from playground import doodle_frames
 from playground.classroom import Classes
 from playground.doodle_pool import BURST, MAX_PER_PAGE, WINDOW_S, Drawing, Pool
-from tests.conftest import ManualClock
+from tests.conftest import ManualClock, Stepped
 from toy2d.reasons import Refused
 
 
@@ -330,7 +330,7 @@ def test_alone_a_page_draws_removes_and_trains_its_own_pool(tab):
     own, _, _ = tab.on_examples(own, "fish", request("p"))
     assert own.pool.count() == module.EXAMPLES and own.pool.words[own.pool.word] == "fish"
     own, _ = tab.toggle(own, True, False, request("p"))
-    frames = module.stream(own)
+    frames = Stepped(module.stream(own, None))
     first = next(frames)
     assert own.trainer.iteration > 0 and first[0].size[0] > 600
     own.playing = False
@@ -365,7 +365,7 @@ def test_in_a_class_students_draw_into_one_pool_and_only_the_teacher_removes(tab
     assert c.drawing.pool.count() == 1 and doodle_id not in mosaic
     # the teacher trains; a student's poll gets the picture, and the pool only when it changed
     held, _ = teacher.toggle(state, True, True)  # a compared pair
-    frames = module.stream(held)
+    frames = Stepped(module.stream(held, None))
     next(frames)
     frames.close()  # the teacher's page closed while playing: paused, so the next Play plays
     assert held.playing is False

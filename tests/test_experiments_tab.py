@@ -12,6 +12,7 @@ from toy2d.trainer import Divergence
 from playground.tabs import experiments2d as ex
 from toy2d.modes import ModeHistory
 from toy2d.compare import Track
+from conftest import Stepped
 
 
 def ab(pair=ex.DEFAULT_PAIR, seed=0):
@@ -55,7 +56,7 @@ def test_play_streams_frames_until_pause_and_reset_ends_the_old_stream():
     run, *_ = ab()
     run, button = ex.toggle(run)
     assert run.playing and button.value == str(live_loop.PAUSE_LABEL)
-    frames = ex.stream(run, 3)
+    frames = Stepped(ex.stream(run, 3, None))
     first = next(frames)
     assert run.lock.iteration == 3 and first[0].size[0] > 600
     new, *_ = ex.ab_new(run, *ex.ab_pair(ex.DEFAULT_PAIR)[:1], 0, *ex.ab_pair(ex.DEFAULT_PAIR)[1:])
@@ -79,7 +80,7 @@ def test_play_on_a_run_that_a_reset_paused_answers_play_and_keeps_the_view():
     """Play pressed while a Reset replaces the run: the stream finds a paused run. Gradio blanks every output of a
     generator that yields nothing, so it must yield once: the view untouched, the button back to Play."""
     run, *_ = ab()
-    out = list(ex.stream(run, 3))
+    out = list(Stepped(ex.stream(run, 3, None)))
     assert len(out) == 1 and out[0][-1].value == str(live_loop.PLAY_LABEL)
     assert all(isinstance(v, type(gr.skip())) for v in out[0][:-1]) and len(out[0]) == 3
     assert run.lock.iteration == 0

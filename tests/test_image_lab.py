@@ -7,6 +7,7 @@ from PIL import Image
 
 from playground import live_loop
 from playground.tabs import image_lab as tab
+from conftest import Stepped
 
 DEFAULTS = ("cgan", "nonsaturating", "adam", 1e-3, 1e-3, 1, 1, 64, 32, 0, 3, 8, 10.0, 5.0)
 
@@ -27,7 +28,7 @@ def test_reset_builds_a_paused_run_and_a_frame_with_metrics():
 def test_play_streams_frames_until_pause():
     run, button = tab.toggle(None, *settings())
     assert run.playing and button.value == str(live_loop.PAUSE_LABEL)
-    frames = tab.stream(run, 5)
+    frames = Stepped(tab.stream(run, 5, None))
     next(frames)
     next(frames)
     assert run.gan.iteration == 10
@@ -40,7 +41,7 @@ def test_play_streams_frames_until_pause():
 
 def test_reset_stops_the_old_stream():
     run, _ = tab.toggle(None, *settings())
-    frames = tab.stream(run, 1)
+    frames = Stepped(tab.stream(run, 1, None))
     next(frames)
     tab.new_run(run, *settings())
     assert list(frames) == []
@@ -65,7 +66,7 @@ def test_divergence_pauses_with_a_message():
     run, _ = tab.toggle(None, *settings(model="dcgan"))
     run.gan.loss = dataclasses.replace(run.gan.loss, d_loss=lambda r, f: (r - f).mean() * float("nan"))
     with pytest.warns(UserWarning, match="Training stopped"):
-        out = list(tab.stream(run, 3))
+        out = list(Stepped(tab.stream(run, 3, None)))
     assert len(out) == 1 and not run.playing and out[0][2].value == str(live_loop.PLAY_LABEL)
 
 

@@ -16,13 +16,14 @@ import gradio as gr
 
 from toy2d import distributions
 
-from playground import class_wall, classroom, i18n, messages
+from playground import class_wall, classroom, clients, i18n, messages
 from playground.class_wall import Entry, Pictures
 from playground.classroom import Challenge, Class, Classes, Refusal
 from playground.lab_session import default_config
 from playground.tabs import Page, doodles
 from playground.tabs.lab2d import Lab
 
+PROJECTED_BUTTONS = ("unproject", "send", "clear_doodles", "remove")  # shown while a student's run is projected
 WALL_EVERY_S = 1.0
 PROJECT_EVERY_S = 0.25
 POLL_EVERY_S = 2.0
@@ -65,13 +66,6 @@ fill();
 """
 
 
-def address(request: gr.Request) -> str:
-    """The client's address for the wrong-code limit: the last X-Forwarded-For entry (the one the Space's own
-    proxy added; earlier ones are the client's word), else the socket's peer."""
-    forwarded = (request.headers.get("x-forwarded-for") or "").split(",")
-    return forwarded[-1].strip() or (request.client.host if request.client else "?")
-
-
 def _said(exc: Refusal) -> gr.Error:
     return messages.error(exc.phrase)
 
@@ -111,6 +105,9 @@ class ClassMode:
         self.lab, self.classes, self.registry = lab, classes, lab.registry
         self._pictures: dict[str, Pictures] = {}
         self._lock = threading.Lock()  # walls of several classes refresh on different server threads
+        # the places classes keep for their students are kept free of other pages' runs (registry._admit)
+        self.registry.kept_places, self.registry.seated = classes.empty_places, classes.seated
+        lab.arrive = classes.arrive
 
     # ---- the teacher's side ---------------------------------------------------------------------------------
     def _class(self, state: Any) -> Class:
@@ -130,11 +127,13 @@ class ClassMode:
                 f"<div class='secret'>{say('class.card.teacher')} <a class='gp-link' "
                 f"href='?teach={c.code}.{c.secret}' target='_blank'>?teach=…</a></div></div>")
 
-    def on_start(self, request: gr.Request) -> list:
-        """A new class whose starting point is the teacher's own lab settings (the default run if none)."""
+    def on_start(self, size: Any, request: gr.Request) -> list:
+        """A new class keeping ``size`` places, whose starting point is the teacher's own lab settings (the default
+        run if none)."""
         own = self.registry.peek(request.session_hash or "")
         try:
-            c = self.classes.start(own.config if own is not None else default_config())
+            c = self.classes.start(own.config if own is not None else default_config(), clients.of_request(request),
+                                   size)
         except Refusal as exc:
             raise _said(exc) from None
         state = {"code": c.code, "secret": c.secret}
@@ -189,7 +188,7 @@ class ClassMode:
         if student is None:
             raise messages.error(i18n.phrase("class.msg.no_student"))
         c.projected = student.id
-        return [self.on_project(state), gr.Timer(active=True), gr.Button(visible=True), gr.Button(visible=True)]
+        return [self.on_project(state), gr.Timer(active=True), *[gr.Button(visible=True)] * len(PROJECTED_BUTTONS)]
 
     def on_project(self, state: Any) -> str:
         if not state:
@@ -203,7 +202,28 @@ class ClassMode:
     def on_unproject(self, state: Any) -> list:
         c = self._class(state)
         c.projected = None
-        return ["", gr.Timer(active=False), gr.Button(visible=False), gr.Button(visible=False)]
+        return ["", gr.Timer(active=False), *[gr.Button(visible=False)] * len(PROJECTED_BUTTONS)]
+
+    def on_remove(self, state: Any) -> list:
+        """The projected student leaves the class for good (their page cannot join it again), with their doodles;
+        their run goes on as an ordinary page."""
+        c = self._class(state)
+        try:
+            student = self.classes.remove(c.code, c.secret, c.projected)
+        except Refusal as exc:
+            raise _said(exc) from None
+        n = c.drawing.pool.remove_page(student.page) if c.drawing is not None else 0
+        messages.info(i18n.phrase("class.msg.student_removed", name=student.nickname, n=n))
+        return self.on_unproject(state)
+
+    def on_clear_doodles(self, state: Any) -> None:
+        """The projected student's doodles leave the class's pool (the student stays)."""
+        c = self._class(state)
+        student = c.by_id(c.projected)
+        if student is None:
+            raise messages.error(i18n.phrase("class.msg.no_student"))
+        n = c.drawing.pool.remove_page(student.page) if c.drawing is not None else 0
+        messages.info(i18n.phrase("class.msg.doodles_cleared", name=student.nickname, n=n))
 
     def on_send(self, state: Any) -> None:
         """The projected run's settings to every student: each run restarts with them (their pages catch up at
@@ -249,7 +269,8 @@ class ClassMode:
         with self._lock:
             self._pictures.pop(c.code, None)
         messages.info(i18n.phrase("class.msg.ended"))
-        return [None, "", gr.Timer(active=False), "", "", gr.Timer(active=False)]
+        return [None, "", gr.Timer(active=False), "", "", gr.Timer(active=False),
+                *[gr.Button(visible=False)] * len(PROJECTED_BUTTONS)]
 
     # ---- the student's side ---------------------------------------------------------------------------------
     def on_student_load(self, request: gr.Request) -> list:
@@ -262,7 +283,8 @@ class ClassMode:
         """Join with the typed (or linked) code; the page's run restarts from the class's settings."""
         page = request.session_hash or "anonymous"
         try:
-            c = self.classes.join(code, nickname, page, address(request), gone=lambda p: p not in self.registry)
+            c = self.classes.join(code, nickname, page, clients.of_request(request),
+                                  gone=lambda p: p not in self.registry)
         except Refusal as exc:
             raise _said(exc) from None
         self.lab.page_reply("", request)  # makes the page's run if it had none
@@ -314,6 +336,8 @@ class ClassMode:
         gr.Markdown(T("class.intro"))
         state = gr.State(None)
         with gr.Row():
+            size = gr.Number(classroom.DEFAULT_SIZE, label=T("class.size"), precision=0, minimum=1,
+                             maximum=classroom.MAX_STUDENTS, elem_id="class-size", scale=0, min_width=120)
             start = gr.Button(T("class.start"), variant="primary", elem_id="class-start", scale=0)
             end = gr.Button(T("class.end"), variant="stop", elem_id="class-end", scale=0)
         card = gr.HTML("", elem_id="class-card", js_on_load=CARD_JS, css_template=CSS)
@@ -333,22 +357,27 @@ class ClassMode:
         with gr.Row():
             unproject = gr.Button(T("class.unproject"), visible=False, elem_id="class-unproject", scale=0)
             send = gr.Button(T("class.send"), visible=False, variant="primary", elem_id="class-send", scale=0)
+            clear = gr.Button(T("class.clear_doodles"), visible=False, elem_id="class-clear-doodles", scale=0)
+            remove = gr.Button(T("class.remove"), visible=False, variant="stop", elem_id="class-remove", scale=0)
+        shown_with = [unproject, send, clear, remove]  # PROJECTED_BUTTONS, in this order
         projected = gr.HTML("", elem_id="class-projected", css_template=CSS)
         wall = gr.HTML("", elem_id="class-wall", css_template=CSS, js_on_load=WALL_JS)
         wall_timer, project_timer = gr.Timer(WALL_EVERY_S, active=False), gr.Timer(PROJECT_EVERY_S, active=False)
         doodles.TeacherDoodles(self._class).layout(state, wall_timer)
 
         quiet = dict(show_progress="hidden")
-        start.click(self.on_start, None, [state, card, wall_timer, goal_line]).then(
+        start.click(self.on_start, size, [state, card, wall_timer, goal_line]).then(
             self.on_wall, [state, sort, shown], wall, **quiet)
         for timer_or_control in (wall_timer.tick, sort.change, shown.change):
             timer_or_control(self.on_wall, [state, sort, shown], wall, **quiet)
-        wall.submit(self.on_pick, [state], [projected, project_timer, unproject, send], **quiet)
+        wall.submit(self.on_pick, [state], [projected, project_timer, *shown_with], **quiet)
         project_timer.tick(self.on_project, [state], projected, **quiet)
-        unproject.click(self.on_unproject, [state], [projected, project_timer, unproject, send])
+        unproject.click(self.on_unproject, [state], [projected, project_timer, *shown_with])
+        remove.click(self.on_remove, [state], [projected, project_timer, *shown_with])
+        clear.click(self.on_clear_doodles, [state], None)
         send.click(self.on_send, [state], None)
         set_goal.click(self.on_challenge, [state, data, hq], [goal_line, sort])
-        end.click(self.on_end, [state], [state, card, wall_timer, wall, projected, project_timer])
+        end.click(self.on_end, [state], [state, card, wall_timer, wall, projected, project_timer, *shown_with])
         page.demo.load(self.on_load, None, [state, card, wall_timer, goal_line], queue=False)
 
 

@@ -9,6 +9,8 @@ one recipe). The app's own buttons (translated like every label) drive it throug
 """
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import threading
 from collections import OrderedDict
 from typing import Any
@@ -19,7 +21,7 @@ import numpy as np
 from models import doodle_shapes, doodles
 from playground import doodle_frames, exports, i18n, limits, live_loop, messages, uploads
 from playground.classroom import Class, Classes
-from playground.doodle_pool import FIRST_WORD, SUGGESTED, Drawing
+from playground.doodle_pool import CLASS_PER_PAGE, FIRST_WORD, SUGGESTED, Drawing
 from playground.tabs import Page
 from playground.upload_cache import UPLOADS
 from toy2d.reasons import Refused
@@ -267,7 +269,7 @@ def class_drawing(c: Class) -> Drawing:
     """The class's pool and GAN, made when first asked for."""
     with _made:
         if c.drawing is None:
-            c.drawing = Drawing(said_word(FIRST_WORD))
+            c.drawing = Drawing(said_word(FIRST_WORD), per_page=CLASS_PER_PAGE)
         return c.drawing
 
 
@@ -283,12 +285,15 @@ def frame(drawing: Drawing, _speed: Any = None) -> tuple:
     return (PICTURES.of(drawing, drawing.lang),)
 
 
-def stream(drawing: Drawing | None):
+async def stream(drawing: Drawing | None, request: gr.Request):
     """While the drawing is playing: train TRAIN_S, draw, at most one picture per FRAME_S. A page closed while
     playing pauses it: a class's drawing outlives the teacher's page, whose next Play must start it, not stop it."""
     try:
-        yield from live_loop.stream(drawing, frame, None, shown=1, frame_s=FRAME_S)
-    except GeneratorExit:
+        async with contextlib.aclosing(live_loop.stream(drawing, frame, None, request, shown=1,
+                                                        frame_s=FRAME_S)) as frames:
+            async for out in frames:
+                yield out
+    except (GeneratorExit, asyncio.CancelledError):
         if drawing is not None:
             drawing.playing = False
         raise
@@ -393,7 +398,7 @@ def create(page: Page, classes: Classes) -> None:
     upload.upload(tab.on_upload, [own, upload], [own, *mosaic_out])
     timer.tick(tab.on_poll, [own, seen], [*mosaic_out, picture, timer, seen, *alone_controls], **quiet)
     play.click(tab.toggle, [own, augment, compare], [own, play]).then(
-        stream, [own], [picture, play], concurrency_limit=8, concurrency_id="doodle-stream", **quiet)
+        stream, [own], [picture, play], concurrency_limit=None, **quiet)
     reset.click(tab.on_reset, [own, augment, compare], [own, picture, play])
 
 
@@ -479,7 +484,7 @@ class TeacherDoodles:
         wall_timer.tick(self.on_refresh, [state, seen], [line, pool, seen], **quiet)
         pool.submit(self.on_remove, [state], [line, pool, seen], **quiet)
         play.click(self.toggle, [state, augment, compare], [held, play]).then(
-            stream, [held], [picture, play], concurrency_limit=8, concurrency_id="doodle-stream", **quiet)
+            stream, [held], [picture, play], concurrency_limit=None, **quiet)
         reset.click(self.on_reset, [state, augment, compare], [picture, play])
         download.click(self.on_download, [state], file).success(lambda: gr.File(visible=True), None, file,
                                                                 queue=False)

@@ -6,6 +6,7 @@ Each sub-tab holds its own run per browser session (gr.State) and streams frames
 """
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from dataclasses import dataclass, field
@@ -283,8 +284,10 @@ def frame(run: Any, speed: float) -> tuple:
     return run.render()
 
 
-def stream(run: Any, speed: float):
-    yield from live_loop.stream(run, frame, speed)
+async def stream(run: Any, speed: float, request: gr.Request):
+    async with contextlib.aclosing(live_loop.stream(run, frame, speed, request)) as frames:
+        async for out in frames:
+            yield out
 
 
 def single_step(run: Any) -> tuple:
@@ -313,7 +316,7 @@ def _wire(tabs: list[gr.Tab], run: gr.State, play, step, reset, speed, picture, 
     for tab in tabs:
         tab.select(first_visit(new), [run, *settings], outputs)
     play.click(toggle, run, [run, play]).then(stream, [run, speed], [picture, line, play], show_progress="hidden",
-                                               concurrency_limit=16, concurrency_id=f"{prefix}-stream")
+                                               concurrency_limit=None)  # live_loop's turns bound them
     step.click(single_step, run, [picture, line])
     reset.click(new, [run, *settings], outputs)
 

@@ -5,6 +5,7 @@ playground.live_loop.
 """
 from __future__ import annotations
 
+import contextlib
 import math
 import threading
 import time
@@ -131,9 +132,11 @@ def toggle(run: LabRun | None, *values) -> tuple:
     return run, live_loop.play_button(run.playing)
 
 
-def stream(run: LabRun | None, speed: float):
+async def stream(run: LabRun | None, speed: float, request: gr.Request):
     """While the run is playing: a frame every live_loop.FRAME_S at most."""
-    yield from live_loop.stream(run, frame, speed)
+    async with contextlib.aclosing(live_loop.stream(run, frame, speed, request)) as frames:
+        async for out in frames:
+            yield out
 
 
 def single_step(run: LabRun | None, *values) -> tuple:
@@ -205,7 +208,7 @@ def create(page: Page) -> None:
                 lambda_id]
     play.click(toggle, inputs=[run, *settings], outputs=[run, play]).then(
         stream, inputs=[run, speed], outputs=[picture, line, play], show_progress="hidden",
-        concurrency_limit=16, concurrency_id="image-lab-stream")  # a playing page holds one worker
+        concurrency_limit=None)  # no cap: a stream holds no thread, and live_loop's turns share the work
     step.click(single_step, inputs=[run, *settings], outputs=[run, picture, line])
     reset.click(new_run, inputs=[run, *settings], outputs=[run, picture, line, play])
     for control in settings:

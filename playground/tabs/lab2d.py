@@ -19,7 +19,7 @@ import logging
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import urlencode
 
 import anyio
@@ -33,7 +33,7 @@ from toy2d import distributions, pointsio, settings, threads
 from toy2d.config import SETTINGS, TrainConfig
 from toy2d.presets import PRESET_NAMES, PRESETS, resolve
 
-from playground import exports, host, i18n, limits, messages, uploads
+from playground import clients, exports, host, i18n, limits, messages, uploads
 from playground.fields import picked
 from playground.frame_protocol import BUSY_REPLY, FrameRequest, error_reply
 from playground.lab_session import Run, default_config
@@ -127,6 +127,8 @@ class Lab:
         self._in_flight: dict[str, asyncio.Event] = {}  # token → set when its frame is done (event loop only)
         self.route: str | None = None  # FRAME_ROUTE (relative) once routes() has been added to the app
         self.outputs: list[gr.components.Component] = []  # the view and the panel's fields (layout)
+        # class mode's hook (tabs/classroom.py): a page opened with ?class=CODE arrives in that class
+        self.arrive: Callable[[str, str], object] = lambda code, page: None
 
     def routes(self) -> list[Route]:
         """The lab's own routes, for the app (app.launch passes them to Gradio's FastAPI app, ahead of its own)."""
@@ -142,7 +144,7 @@ class Lab:
     def _session(self, request: gr.Request) -> Run:
         """The page's run; a full server is a message in the page, not a traceback."""
         try:
-            return self.registry.get(request.session_hash or "anonymous")
+            return self.registry.get(request.session_hash or "anonymous", address=clients.of_request(request))
         except ServerFull as exc:
             raise messages.error(exc) from None
 
@@ -170,8 +172,12 @@ class Lab:
                 message = i18n.phrase("lab.msg.link_restored")
             except ValueError as exc:  # said in the lab's own line: a page load runs outside the queue, which
                 message = i18n.phrase("lab.msg.link_refused", reason=i18n.because(exc))  # carries Gradio's toasts
+        page = request.session_hash or "anonymous"
+        code = dict(request.query_params).get("class")
+        if code:  # a student's page opened with the class's link takes one of the places the class keeps
+            self.arrive(str(code)[:32], page)
         try:
-            session = self.registry.get(request.session_hash or "anonymous", config)
+            session = self.registry.get(page, config, address=clients.of_request(request))
         except ServerFull as exc:
             said = "⚠ " + i18n.in_lang(exc, i18n.lang_of(request.headers))
             return [view_value(None, said, self.route), *values_of(config or default_config())]
