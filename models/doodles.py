@@ -47,6 +47,10 @@ reasons.TABLES["doodles"] = {
     "yours_full": "you have added {most} doodles already: that is plenty",
     "too_fast": "that is faster than anyone draws: wait a few seconds",
     "not_found": "that doodle is no longer in the pool",
+    "gans_full": "{most} pages are training a doodle GAN of their own right now: try again in a few minutes, or "
+                 "draw together in a class",
+    "gans_address": "your network trains {most} doodle GANs of its own already: close a few tabs, or draw together "
+                    "in a class",
 }
 
 

@@ -5,6 +5,7 @@ click a doodle away). Drawn with Pillow and sent as one JPEG per change, like th
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import io
 import threading
@@ -36,6 +37,18 @@ def _cell(picture: np.ndarray | None, size: int = CELL) -> Image.Image:
 def seen_picture(picture: np.ndarray, scale: int = 6) -> Image.Image:
     """"What the network sees": the 28×28 doodle, each pixel a scale×scale square."""
     return _cell(picture, picture.shape[0] * scale)
+
+
+@functools.lru_cache(maxsize=4)
+def before_play(lang: str = "en") -> Image.Image:
+    """What the GAN's place shows on a page drawing alone before its first Play: what Play will do."""
+    text = t("doodle.picture.before_play", lang)
+    font = fonts.font_for(TEXT + 4, lang, [text])
+    probe = ImageDraw.Draw(Image.new("RGB", (1, 1)))
+    width = int(probe.textlength(text, font=font)) + 48
+    im = Image.new("RGB", (max(width, 480), 120), (246, 246, 246))
+    ImageDraw.Draw(im).text((24, 45), text, fill=SOFT, font=font)
+    return im
 
 
 def gan_picture(view: View, lang: str = "en") -> Image.Image:

@@ -4,13 +4,15 @@
 shared server needs: MAX_DOODLES in a pool, MAX_PER_PAGE from one page, at most BURST from a page in WINDOW_S (a
 hand needs a second or more per doodle; a script adding in a loop is slowed).
 ``Drawing`` is a pool and its GAN (models/doodle_training.py) behind one lock: whoever drives training (a page's
-Play, the teacher's) calls ``advance``; the GAN is handed the pool again only when it changed. Nothing touches
+Play, the teacher's) calls ``advance``; the GAN is handed the pool again only when it changed. A page drawing alone
+gets its GAN on its first Play, within ``OwnGans``'s bounds (400 pages opening the tab once made 400 GANs, 909 MB). Nothing touches
 disk: a pool is gone with its page or its class unless someone downloads it.
 """
 from __future__ import annotations
 
 import secrets
 import threading
+import weakref
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -25,6 +27,8 @@ from models.doodle_training import DoodleTrainer
 MAX_DOODLES = 2000
 MAX_PER_PAGE = 200  # a page drawing its own pool…
 CLASS_PER_PAGE = 50  # …and a student drawing into a class's (a class of 40 fills it to 2 000)
+OWN_GANS_MOST = 40  # GANs of pages drawing alone, at once (~6 MB each)…
+OWN_GANS_PER_ADDRESS = 20  # …and from one address
 BURST, WINDOW_S = 20, 10.0
 FIRST_WORD = "cat"
 SUGGESTED = ("cat", "house", "fish", "tree", "sun", "flower", "car", "star", "apple", "bicycle")
@@ -151,15 +155,53 @@ class Pool:
             return len(got.pictures)
 
 
+class OwnGans:
+    """The GANs pages train alone, ~6 MB each: at most ``most`` at once, ``per_address`` from one address (a class
+    behind one router draws in its class's pool, with one GAN). A page's GAN goes when its page closes (``release``)
+    or when nothing holds its drawing any more. Thread-safe."""
+
+    def __init__(self, most: int = OWN_GANS_MOST, per_address: int = OWN_GANS_PER_ADDRESS) -> None:
+        self.most, self.per_address = most, per_address
+        self._held: dict[str, tuple[weakref.ref, str]] = {}  # page → (its drawing, its address)
+        self._lock = threading.Lock()
+
+    def make(self, drawing: "Drawing", page: str, address: str, augment: bool = False) -> None:
+        """Make ``drawing``'s GAN for ``page``, or Refused when there is no room for it."""
+        if drawing.has_gan:
+            return
+        with self._lock:
+            self._held = {p: h for p, h in self._held.items() if h[0]() is not None and h[0]().has_gan}
+            if page not in self._held:
+                if len(self._held) >= self.most:
+                    raise doodles.refused("gans_full", most=self.most)
+                if sum(a == address for _, a in self._held.values()) >= self.per_address:
+                    raise doodles.refused("gans_address", most=self.per_address)
+            self._held[page] = (weakref.ref(drawing), address)
+        drawing.make_gan(augment)
+
+    def release(self, page: str) -> None:
+        with self._lock:
+            held = self._held.pop(page, None)
+        drawing = held[0]() if held else None
+        if drawing is not None:
+            drawing.drop_gan()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return sum(1 for ref, _ in self._held.values() if ref() is not None and ref().has_gan)
+
+
 class Drawing:
     """A pool and the GAN learning it — or, to compare, two GANs from the same start on the same pool, one with
     augmentation and one without, trained in turn. ``advance`` trains (one caller at a time); ``view`` is what a
     page draws."""
 
     def __init__(self, word: str = FIRST_WORD, augment: bool = False, seed: int = 0,
-                 per_page: int = MAX_PER_PAGE) -> None:
+                 per_page: int = MAX_PER_PAGE, gan: bool = True) -> None:
+        """``gan=False``: the GAN (~6 MB) is made only when ``make_gan`` is called (a page's own drawing, on its
+        first Play: a page that only opens the tab costs a pool, not a network)."""
         self.pool = Pool(word, per_page=per_page)
-        self.trainers = [DoodleTrainer(augment=augment, seed=seed)]
+        self.trainers: list[DoodleTrainer] = [DoodleTrainer(augment=augment, seed=seed)] if gan else []
         self.seed = seed
         self.trained_on = -1  # the pool's version the GANs were last handed
         self.lock = threading.Lock()
@@ -175,6 +217,22 @@ class Drawing:
     def comparing(self) -> bool:
         return len(self.trainers) == 2
 
+    @property
+    def has_gan(self) -> bool:
+        return bool(self.trainers)
+
+    def make_gan(self, augment: bool = False) -> None:
+        if not self.trainers:
+            with self.lock:
+                self.trainers = [DoodleTrainer(augment=augment, seed=self.seed)]
+                self.trained_on = -1
+
+    def drop_gan(self) -> None:
+        """Let the GAN go (its page closed); the pool stays."""
+        self.playing = False
+        with self.lock:
+            self.trainers = []
+
     def toggle(self, augment: bool, compare: bool, lang: str) -> bool:
         """Play ⇄ pause (a page's stream trains while playing). The augmentation and comparison boxes count until
         the first iteration; after that only a new GAN changes them. Returns whether it plays now."""
@@ -187,7 +245,7 @@ class Drawing:
         """New GANs on the same pool; a stream training the old ones ends. A compared pair starts from the same
         weights (the same seed), so augmentation is all that differs."""
         self.playing = False
-        augment = self.trainer.augment if augment is None else augment
+        augment = (self.trainer.augment if self.trainers else False) if augment is None else augment
         compare = self.comparing if compare is None else compare
         with self.lock:
             self.trainers = [DoodleTrainer(augment=a, seed=self.seed) for a in ([augment, not augment] if compare

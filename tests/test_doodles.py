@@ -422,3 +422,37 @@ def test_comparing_trains_two_gans_from_the_same_start_that_differ_only_in_augme
     assert doodle_frames.gan_picture(view).height >= single.height + doodle_frames.CELL  # both GANs' rows
     drawing.reset(compare=False)
     assert not drawing.comparing and drawing.trainer.augment is True and drawing.trainer.iteration == 0
+
+
+def test_opening_the_tab_makes_no_gan_and_pages_drawing_alone_share_a_bounded_number(tab, monkeypatch):
+    """400 pages that opened the tab once held 909 MB: each made a ~6 MB GAN at once, kept for an hour."""
+    import gc
+    import tracemalloc
+
+    from playground.doodle_pool import OwnGans
+    from playground.tabs import doodles as module
+
+    monkeypatch.setattr(module, "OWN_GANS", OwnGans(most=3, per_address=2))
+    gc.collect()
+    tracemalloc.start()
+    opened = [tab.on_open(None, request(f"visitor-{i}"))[0] for i in range(400)]
+    grown, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert not any(d.has_gan for d in opened) and grown < 40e6  # a pool each, no network
+    assert opened[0] is not None and tab.on_open(opened[0], request("visitor-0"))[3].size[0] >= 480  # "press Play"
+
+    def play(drawing, page, address):
+        from types import SimpleNamespace
+        return tab.toggle(drawing, False, False, SimpleNamespace(session_hash=page, query_params={}, headers={},
+                                                                 client=SimpleNamespace(host=address)))
+    play(opened[0], "visitor-0", "school")
+    play(opened[1], "visitor-1", "school")
+    with pytest.raises(gr.Error, match="network"):
+        play(opened[2], "visitor-2", "school")  # the address's share
+    play(opened[3], "visitor-3", "home")
+    with pytest.raises(gr.Error, match="right now"):
+        play(opened[4], "visitor-4", "elsewhere")  # the server's
+    tab.on_unload(request("visitor-0"))  # a page with a GAN closed: its GAN goes, and its place with it
+    assert not opened[0].has_gan and not opened[0].playing
+    play(opened[4], "visitor-4", "elsewhere")
+    assert opened[4].has_gan and opened[4].playing

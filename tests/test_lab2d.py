@@ -230,3 +230,38 @@ def test_the_page_pings_its_run_as_often_as_the_limits_say():
     built = next(b for b in demo.blocks.values() if getattr(b, "elem_id", None) == "lab-view")
     assert f"const PING_MS = {round(limits.PAGE_PING_S * 1000)};" in built.js_on_load
     assert limits.PAGE_PING_S * 3 <= limits.RUN_IDLE_S  # a paused page misses two pings before its run is freed
+
+
+def test_a_pages_settings_changes_are_applied_one_at_a_time_and_only_the_newest_of_a_storm(page, monkeypatch):
+    """120 changes sent at once by one page (a script) were all applied at once, starving the pages on its worker."""
+    import asyncio
+    import threading
+
+    applied, running, most = [], [0], [0]
+    lock = threading.Lock()
+    change = page.lab.on_settings
+
+    def counted(request, *values):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        try:
+            applied.append(values[lab2d.FIELD_NAMES.index("lr_d")])
+            return change(request, *values)
+        finally:
+            with lock:
+                running[0] -= 1
+    monkeypatch.setattr(page.lab, "on_settings", counted)
+    base = lab2d.values_of(page.lab.registry.get(page.request.session_hash).config)
+
+    async def storm():
+        changes = []
+        for i in range(120):
+            v = list(base)
+            v[lab2d.FIELD_NAMES.index("lr_d")] = 1e-4 * (i + 1)
+            changes.append(page.lab.on_settings_event(page.request, *v))
+        return await asyncio.gather(*changes)
+    asyncio.run(storm())
+    assert most[0] == 1 and len(applied) <= 3 and applied[-1] == pytest.approx(0.012)
+    assert page.lab.registry.get(page.request.session_hash).config.lr_d == pytest.approx(0.012)
+    assert page.lab._settings_turns == {}

@@ -19,9 +19,9 @@ import gradio as gr
 import numpy as np
 
 from models import doodle_shapes, doodles
-from playground import doodle_frames, exports, i18n, limits, live_loop, messages, uploads
+from playground import clients, doodle_frames, exports, i18n, limits, live_loop, messages, uploads
 from playground.classroom import Class, Classes
-from playground.doodle_pool import CLASS_PER_PAGE, FIRST_WORD, SUGGESTED, Drawing
+from playground.doodle_pool import CLASS_PER_PAGE, FIRST_WORD, SUGGESTED, Drawing, OwnGans
 from playground.tabs import Page
 from playground.upload_cache import UPLOADS
 from toy2d.reasons import Refused
@@ -99,9 +99,14 @@ class Pictures:
 
     @staticmethod
     def key(drawing: Drawing, lang: str) -> tuple:
+        if not drawing.has_gan:
+            return -1, drawing.pool.version, lang, 0
         return drawing.trainer.iteration, drawing.pool.version, lang, id(drawing.trainer)
 
     def of(self, drawing: Drawing, lang: str) -> Any:
+        """The GAN's picture, or, for a page's own drawing before its first Play, what Play will do."""
+        if not drawing.has_gan:
+            return doodle_frames.before_play(lang)
         key, slot = self.key(drawing, lang), (id(drawing), lang)
         with self._lock:
             held = self._drawn.get(slot)
@@ -118,6 +123,7 @@ class Pictures:
 
 
 PICTURES = Pictures()
+OWN_GANS = OwnGans()  # the GANs of pages drawing alone
 
 
 class DoodleTab:
@@ -132,7 +138,7 @@ class DoodleTab:
         c = self.classes.class_of(_page(request))
         if c is not None:
             return class_drawing(c), c
-        return own if own is not None else Drawing(said_word(FIRST_WORD)), None
+        return own if own is not None else Drawing(said_word(FIRST_WORD), gan=False), None
 
     def alone(self, own: Drawing | None, request: gr.Request, why: str) -> Drawing:
         """The page's own drawing; in a class gr.Error saying ``why`` (a catalogue key): the teacher decides."""
@@ -217,6 +223,10 @@ class DoodleTab:
         messages.info(i18n.phrase("doodle.msg.uploaded", n=n))
         return [drawing, *self._reply(drawing, None, request)]
 
+    def on_unload(self, request: gr.Request) -> None:
+        """The page closed: its own GAN goes now (its drawing would otherwise hold ~6 MB for Gradio's hour)."""
+        OWN_GANS.release(_page(request))
+
     def on_poll(self, own: Drawing | None, seen: Any, request: gr.Request) -> list:
         """A class page every POLL_S: the word, the pool and the GAN's picture, each only when it changed since
         the page's last poll (``seen``); stops polling when the page is no longer in a class."""
@@ -232,12 +242,21 @@ class DoodleTab:
         return [*pool, picture, gr.skip(), now, *[gr.skip()] * ALONE_ONLY]
 
     # ---- the page's own GAN -----------------------------------------------------------------------------------
-    def toggle(self, own: Drawing | None, augment: bool, compare: bool, request: gr.Request) -> list:
+    def _own_gan(self, own: Drawing | None, augment: bool, request: gr.Request) -> Drawing:
+        """The page's own drawing with its GAN, made now if it has none (within OWN_GANS's bounds)."""
         drawing = self.alone(own, request, "doodle.msg.teacher_trains")
+        try:
+            OWN_GANS.make(drawing, _page(request), clients.of_request(request), bool(augment))
+        except Refused as exc:
+            raise _said(exc) from None
+        return drawing
+
+    def toggle(self, own: Drawing | None, augment: bool, compare: bool, request: gr.Request) -> list:
+        drawing = self._own_gan(own, augment, request)
         return [drawing, live_loop.play_button(drawing.toggle(bool(augment), bool(compare), i18n.current_lang()))]
 
     def on_reset(self, own: Drawing | None, augment: bool, compare: bool, request: gr.Request) -> list:
-        drawing = self.alone(own, request, "doodle.msg.teacher_trains")
+        drawing = self._own_gan(own, augment, request)
         drawing.reset(bool(augment), bool(compare))
         return [drawing, PICTURES.of(drawing, i18n.current_lang()), live_loop.play_button(False)]
 
@@ -400,6 +419,7 @@ def create(page: Page, classes: Classes) -> None:
     play.click(tab.toggle, [own, augment, compare], [own, play]).then(
         stream, [own], [picture, play], concurrency_limit=None, **quiet)
     reset.click(tab.on_reset, [own, augment, compare], [own, picture, play])
+    page.demo.unload(tab.on_unload)
 
 
 # ---- the teacher's side, in the Class tab ------------------------------------------------------------------------
