@@ -74,7 +74,7 @@ def launch(demo: gr.Blocks, queue_max: int = limits.QUEUE_MAX, workers: int | No
     kwargs["app_kwargs"] = app_kwargs
     demo.queue(default_concurrency_limit=limits.CONCURRENCY, max_size=queue_max)
     gradio_patches.cap_queue(demo, limits.QUEUED_PER_PAGE, limits.QUEUED_PER_ADDRESS)
-    kwargs.setdefault("max_threads", limits.THREADS)
+    kwargs.setdefault("max_threads", limits.JOB_SLOTS)
     kwargs.setdefault("state_session_capacity", limits.SESSIONS_KEPT)
     # Spaces turn Gradio's server-side rendering on by default; the lab's view is the page's own script
     # (gr.HTML js_on_load) and has only ever run rendered in the browser, so say it here rather than inherit it.

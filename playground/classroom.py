@@ -14,7 +14,8 @@ one with odds of about 20 × 100 × 86 400 / 8.5 · 10¹¹ ≈ 2 · 10⁻⁴ —
 teacher can take back (``remove``); the wall stays behind the teacher's secret (128 random bits, compared in
 constant time), never the code. A class keeps its ``size`` places (the teacher's choice, default DEFAULT_SIZE) out
 of the server's live runs, so other visitors cannot take them (registry.py); one address starts at most
-CLASSES_PER_ADDRESS classes, and a class nobody joins ends after UNJOINED_S.
+CLASSES_PER_ADDRESS classes keeping PLACES_PER_ADDRESS places in all (a script cannot keep every place from a
+real teacher), and a class nobody joins ends after UNJOINED_S.
 Nothing is written to disk: a class lives in this process's memory and is gone when it ends or times out.
 """
 from __future__ import annotations
@@ -37,7 +38,8 @@ from .catalogue import Phrase, phrase
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 8
 MAX_CLASSES = 20
-CLASSES_PER_ADDRESS = 3  # a school's teachers behind one router start a few; a script no more
+CLASSES_PER_ADDRESS = 2  # a school's teachers behind one router start a few; a script no more…
+PLACES_PER_ADDRESS = 60  # …and keep at most this many places in all (two classes of 30)
 DEFAULT_SIZE = 40  # places a class keeps for its students…
 MAX_STUDENTS = 60  # …at most (the teacher chooses)
 FREE_WRONG = 3  # wrong codes a page may type before it has to wait…
@@ -153,8 +155,12 @@ class Classes:
         with self._lock:
             if len(self._classes) >= MAX_CLASSES:
                 raise Refusal("class.msg.too_many_classes", most=MAX_CLASSES)
-            if address and sum(c.address == address for c in self._classes.values()) >= CLASSES_PER_ADDRESS:
+            mine = [c for c in self._classes.values() if address and c.address == address]
+            if len(mine) >= CLASSES_PER_ADDRESS:
                 raise Refusal("class.msg.classes_per_address", most=CLASSES_PER_ADDRESS)
+            if sum(c.size for c in mine) + size > PLACES_PER_ADDRESS:
+                raise Refusal("class.msg.places_per_address", most=PLACES_PER_ADDRESS,
+                              left=PLACES_PER_ADDRESS - sum(c.size for c in mine))
             left = self.seats_most - sum(c.size for c in self._classes.values())
             if size > left:
                 raise Refusal("class.msg.no_places", size=size, left=max(0, left))

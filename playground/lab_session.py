@@ -50,6 +50,9 @@ MAX_ITERATIONS_PER_CALL = 2_000  # a request for more is clipped: one call must 
 # CPU), the frame goes out with fewer, so the view stays fluid and training slows instead. The page shows the
 # iterations per second actually reached.
 FRAME_TRAIN_BUDGET_S = 0.05
+REFERENCES_KEPT = 8  # data sets whose real-vs-real reference a process keeps (oldest first out)
+_REFERENCES: dict[tuple, metrics.Reference] = {}
+_REFERENCES_LOCK = threading.Lock()
 
 @dataclass(frozen=True)
 class Recording:
@@ -167,7 +170,6 @@ class LabSession:
         # the worker's time shared among its playing pages (lab_share.Shares; None: not shared, e.g. in tests)
         self.shares: Shares | None = None
         self._versions = itertools.count()  # of the heavy layers, across this page's runs
-        self._references: dict[Any, metrics.Reference] = {}
         self._query: tuple[TrainConfig | None, str] = (None, "")
         self.restart(config or default_config())
 
@@ -202,12 +204,18 @@ class LabSession:
             self.track = phenomena.Track.of(self.trainer.pool.numpy(), None if mixture is None else len(mixture.centres))
 
     def _reference_for(self, config: TrainConfig) -> metrics.Reference:
+        """The data set's real-vs-real reference, shared by the runs of this process (a class's pages all open
+        the same data set: computing it for each new page held its worker from the others)."""
         key = (config.data, config.points)
-        if key not in self._references:
-            if len(self._references) > 4:
-                self._references.clear()
-            self._references[key] = metrics.reference(self.trainer.dist)
-        return self._references[key]
+        with _REFERENCES_LOCK:
+            ref = _REFERENCES.get(key)
+        if ref is None:
+            ref = metrics.reference(self.trainer.dist, with_w1=False)  # the live view never computes W1
+            with _REFERENCES_LOCK:
+                if len(_REFERENCES) >= REFERENCES_KEPT:
+                    _REFERENCES.pop(next(iter(_REFERENCES)))
+                _REFERENCES[key] = ref
+        return ref
 
     def change(self, config: TrainConfig) -> "i18n.Phrase | str":
         """Apply new settings: live when the running model allows it, else restart. Returns what happened, in

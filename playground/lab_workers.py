@@ -180,7 +180,15 @@ class Worker:
 
     @property
     def alive(self) -> bool:
-        return not self.dead and self.process.poll() is None
+        exited = self.process.poll() is not None  # (poll also reaps a worker that died: no zombie stays behind)
+        return not self.dead and not exited
+
+    def discard(self) -> None:
+        """A dead worker: its socket closed, its process killed if it lingers, and reaped (never a zombie)."""
+        self.conn.close()
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
 
     def stop(self) -> None:
         self.conn.close()  # the worker reads end-of-file and exits
@@ -203,6 +211,7 @@ class Pool:
         with self._lock:
             for i, w in enumerate(self.workers):
                 if not w.alive:
+                    w.discard()
                     self.workers[i] = Worker()
             w = min(self.workers, key=lambda w: w.sessions)
             w.sessions += 1

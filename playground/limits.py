@@ -30,7 +30,11 @@ CONCURRENCY = 8  # events of one kind (one handler) running at once; each tab se
 QUEUE_MAX = 128  # events waiting; beyond, Gradio answers "This application is currently busy" at once
 QUEUED_PER_PAGE = 4  # events one page (session) may have waiting…
 QUEUED_PER_ADDRESS = 64  # …and one address (a class of 40 behind one router fits; a script takes at most half)
-THREADS = 64  # the server's thread pool for events and page loads (Gradio's default is 40)
+# Gradio's running events (a stream holds one for as long as it plays) and its thread pool for the others: Gradio's
+# default, 40, let one client's 40 streams stop every other event. Streams wait on the event loop, not on a thread
+# (live_loop.py), so many slots cost little; STREAMS_PER_ADDRESS keeps most of them for everyone else.
+JOB_SLOTS = 200
+STREAMS_PER_ADDRESS = 60  # live views (image lab, A/B, VAE, cGAN, doodles) playing at once from one address
 SESSIONS_KEPT = int(_env("SESSIONS_KEPT", 1000))  # Gradio's per-page state beyond the open pages': least recent go
 
 # ---- the 2D lab's runs -------------------------------------------------------------------------------------------

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import Counter
 from typing import Any, AsyncIterator, Callable
 
 import anyio
 import gradio as gr
 
-from playground import clients, i18n
+from playground import clients, i18n, limits, messages
 from playground.catalogue import t
 from playground.turns import Turns
 
@@ -27,6 +28,7 @@ TRAIN_BUDGET_S = 0.04  # a frame trains at most this long, so a costly setting s
 STREAM_SLOTS = 1  # frames computed at once for all streams together: at most one core's worth, beside the 2D lab
 TURNS = Turns(STREAM_SLOTS)
 _streaming: set[int] = set()  # the runs a stream is training now (one stream per run)
+_per_address: Counter[str] = Counter()  # streams playing now, by address (limits.STREAMS_PER_ADDRESS)
 
 
 # The button's words: "‖ Pause", not ⏸ (Debian's fonts and older Windows ones have no glyph for it, only a box).
@@ -52,9 +54,15 @@ async def stream(run: Any, frame: Callable[[Any, float], tuple], speed: float, r
         return
     client = clients.of_request(request) if request is not None else "?"
     page = getattr(request, "session_hash", None) or "?"
+    if run is not None and run.playing and _per_address[client] >= limits.STREAMS_PER_ADDRESS:
+        run.playing = False
+        messages.warning(i18n.phrase("live.msg.streams_per_address", most=limits.STREAMS_PER_ADDRESS))
+        yield (*[gr.skip()] * shown, play_button(False))
+        return
     yielded = False
     if run is not None:
         _streaming.add(id(run))
+    _per_address[client] += 1
     try:
         while run is not None and run.playing:
             t0 = time.perf_counter()
@@ -68,6 +76,9 @@ async def stream(run: Any, frame: Callable[[Any, float], tuple], speed: float, r
     finally:
         if run is not None:
             _streaming.discard(id(run))
+        _per_address[client] -= 1
+        if _per_address[client] <= 0:
+            del _per_address[client]
 
 
 def train(step: Callable[[], Any], n: int, budget_s: float | None = None) -> int:

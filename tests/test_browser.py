@@ -806,14 +806,17 @@ def tile_numbers(page) -> dict[str, dict]:
     }))""")
 
 
-def start_class(browser, url, errors: list, height: int = 1200):
-    """A teacher's page that started a class, and the class's code."""
+def start_class(browser, url, errors: list, height: int = 1200, places: int = 12):
+    """A teacher's page that started a class keeping ``places`` places, and the class's code."""
     teacher = browser.new_page(viewport={"width": 1600, "height": height})
     teacher.on("pageerror", lambda e: errors.append(str(e)))
     teacher.goto(url)
     teacher.get_by_role("tab", name="Class").click()
+    teacher.locator("#class-size input").fill(str(places))
     teacher.click("#class-start")
-    return teacher, teacher.locator("#class-card .code").inner_text(timeout=30_000).strip()
+    code = teacher.locator("#class-card .code").inner_text(timeout=30_000).strip()
+    expect(teacher.locator("#class-card")).to_contain_text(f"{places} places")
+    return teacher, code
 
 
 def join_class(browser, url, code: str, name: str, errors: list, height: int = 900):

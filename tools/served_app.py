@@ -59,9 +59,11 @@ def free_port() -> int:
 API = "/gradio_api"
 
 
-def post(base: str, path: str, body: dict, timeout: float = 60.0) -> bytes:
+def post(base: str, path: str, body: dict, timeout: float = 60.0, headers: dict | None = None) -> bytes:
+    """POST JSON to one of Gradio's routes; ``headers`` added (e.g. X-Forwarded-For, for a server that trusts a
+    proxy)."""
     req = urllib.request.Request(base + API + path, data=json.dumps(body).encode(),
-                                 headers={"Content-Type": "application/json"})
+                                 headers={"Content-Type": "application/json", **(headers or {})})
     with urllib.request.urlopen(req, timeout=timeout) as r:
         return r.read()
 
@@ -108,11 +110,14 @@ def lab_ids(config: dict) -> tuple[int, int]:
 
 
 def run_event(base: str, fn_index: int, session_hash: str, data: list, timeout: float = 60.0,
-              logs: list | None = None) -> list:
+              logs: list | None = None, headers: dict | None = None, query: str = "",
+              event_data: dict | None = None) -> list:
     """One queued event the way the page sends it: join the queue, then read its stream until it completes. The
-    event's messages (warnings, infos) are appended to ``logs`` when given."""
-    post(base, "/queue/join", dict(data=data, fn_index=fn_index, session_hash=session_hash, event_data=None,
-                                   trigger_id=None))
+    event's messages (warnings, infos) are appended to ``logs`` when given. ``query``: the page's own URL query
+    (e.g. "class=CODE"), which the page's client sends along; ``event_data``: what the page's trigger carried."""
+    post(base, "/queue/join" + (f"?{query}" if query else ""),
+         dict(data=data, fn_index=fn_index, session_hash=session_hash, event_data=event_data, trigger_id=None),
+         headers=headers)
     url = f"{base}{API}/queue/data?session_hash={session_hash}"
     with urllib.request.urlopen(url, timeout=timeout) as stream:
         for raw in stream:

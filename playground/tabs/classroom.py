@@ -122,6 +122,7 @@ class ClassMode:
         """The code in large letters, the students' link, and the teacher's own link (kept off the projector)."""
         say = i18n.say
         return (f"<div class='gp-card'><div>{say('class.card.code')}</div><div class='code'>{c.code}</div>"
+                f"<div>{say('class.card.places', n=c.size)}</div>"
                 f"<div>{say('class.card.students')} <a class='gp-link' href='?class={c.code}' target='_blank'>"
                 f"?class={c.code}</a></div>"
                 f"<div class='secret'>{say('class.card.teacher')} <a class='gp-link' "

@@ -410,14 +410,15 @@ class Lab:
                 recommended = gr.Button(i18n.text("lab.recommended"), size="sm", elem_id="lab-recommended")
                 with gr.Group(elem_id="lab-files"):
                     with gr.Row():
-                        save = gr.Button(i18n.text("lab.save"), size="sm", min_width=0)
+                        save = gr.Button(i18n.text("lab.save"), size="sm", min_width=0, elem_id="lab-save")
                         run_file = gr.UploadButton(i18n.text("lab.load"), file_types=[".pt"], type="filepath",
                                                    size="sm", elem_id="lab-run-file", min_width=0)
                     with gr.Row():
                         csv = gr.UploadButton(i18n.text("lab.csv"), file_types=[".csv", ".txt"], type="filepath",
                                               size="sm", elem_id="lab-csv", min_width=0)
-                        metrics_csv = gr.Button(i18n.text("lab.metrics_csv"), size="sm", min_width=0)
-                    gif = gr.Button(i18n.text("lab.gif"), size="sm")
+                        metrics_csv = gr.Button(i18n.text("lab.metrics_csv"), size="sm", min_width=0,
+                                                elem_id="lab-metrics-csv")
+                    gif = gr.Button(i18n.text("lab.gif"), size="sm", elem_id="lab-gif")
                     # shown once there is something to download: an empty file box is a tall blank
                     download = gr.File(label=i18n.text("lab.download"), interactive=False, elem_id="lab-download",
                                        visible=False)
