@@ -12,25 +12,32 @@ tests/test_gradio_patches.py fails when an upgrade moves what these rely on.
   HEAD and exits if not (5 of ~12 starts on a busy machine); ``ready`` waits for it instead.
 - **Cache files written whole.** Gradio writes an output picture to a file named by its content; writing the same
   picture again while the page fetches it served a file shorter than its announced length (a blank picture).
+- **No bare "Error".** A value Gradio cannot read for an event's input (a crafted request: 123 of 740 tried) or a
+  fault in a handler ended in a box saying only "Error"; ``said_errors`` says what happened, in the page's language.
 """
 from __future__ import annotations
 
+import asyncio
 import datetime
+import functools
+import html
 import os
 import tempfile
 import time
 from copy import copy
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import gradio as gr
 import gradio.networking
 import gradio.processing_utils
 import gradio.routes
 import httpx
+from gradio.exceptions import ComponentProcessingError
 from gradio.state_holder import SessionState, StateHolder
+from pydantic import ValidationError
 
-from . import clients
+from . import clients, i18n
 
 READY_S = 120.0  # how long launch() waits for its own server to answer
 
@@ -143,8 +150,33 @@ def save_pil_to_cache(img: Any, cache_dir: str, name: str = "image", format: str
     return str(path)
 
 
+def said_errors(process_api: Callable) -> Callable:
+    """Blocks.process_api, raising every failure as a gr.Error the page can read: an input Gradio could not read
+    (ComponentProcessingError, a wrong number of inputs) as "not readable", anything else as what it was."""
+    if getattr(process_api, "said", False):
+        return process_api
+
+    @functools.wraps(process_api)
+    async def process(self: gr.Blocks, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await process_api(self, *args, **kwargs)
+        except (gr.Error, asyncio.CancelledError):
+            raise
+        except Exception as exc:  # noqa: BLE001 — said to the page, and logged as before by Gradio
+            request = kwargs.get("request")
+            lang = i18n.lang_of(getattr(request, "headers", None) or {})
+            unreadable = isinstance(exc, (ComponentProcessingError, ValidationError, ValueError, TypeError))
+            phrase = (i18n.phrase("msg.unreadable") if unreadable else
+                      i18n.phrase("msg.internal", error=type(exc).__name__))
+            raise gr.Error(html.escape(i18n.in_lang(phrase, lang), quote=False),
+                           title=i18n.t("msg.title.error", lang)) from exc
+    process.said = True  # type: ignore[attr-defined]
+    return process
+
+
 def install() -> None:
     """The patches that apply before an app is made (idempotent); app.launch calls it."""
     gradio.routes.StateHolder = BoundedStateHolder
     gradio.networking.url_ok = ready
     gradio.processing_utils.save_pil_to_cache = save_pil_to_cache
+    gr.Blocks.process_api = said_errors(gr.Blocks.process_api)
