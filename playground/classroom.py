@@ -147,9 +147,11 @@ class Classes:
         self.seats_most = limits.MAX_LIVE_RUNS * 4 // 5 if seats_most is None else seats_most
 
     # ---- the teacher ----------------------------------------------------------------------------------------
-    def start(self, config: TrainConfig, address: str = "", size: object = DEFAULT_SIZE) -> Class:
-        """A new class keeping ``size`` places; refused when the server has too many classes or too few places,
-        or ``address`` has started CLASSES_PER_ADDRESS already."""
+    def start(self, config: TrainConfig, address: str = "", size: object = DEFAULT_SIZE,
+              room: int | None = None) -> Class:
+        """A new class keeping ``size`` places; refused when the server has too many classes or too few places
+        (``room``: the runs the server could still open now, when the caller knows), or ``address`` has started
+        CLASSES_PER_ADDRESS already."""
         size = class_size(size)
         self.reap()
         with self._lock:
@@ -162,6 +164,8 @@ class Classes:
                 raise Refusal("class.msg.places_per_address", most=PLACES_PER_ADDRESS,
                               left=PLACES_PER_ADDRESS - sum(c.size for c in mine))
             left = self.seats_most - sum(c.size for c in self._classes.values())
+            if room is not None:
+                left = min(left, room)
             if size > left:
                 raise Refusal("class.msg.no_places", size=size, left=max(0, left))
             code = new_code()

@@ -5,8 +5,8 @@ shared server needs: MAX_DOODLES in a pool, MAX_PER_PAGE from one page, at most 
 hand needs a second or more per doodle; a script adding in a loop is slowed).
 ``Drawing`` is a pool and its GAN (models/doodle_training.py) behind one lock: whoever drives training (a page's
 Play, the teacher's) calls ``advance``; the GAN is handed the pool again only when it changed. A page drawing alone
-gets its GAN on its first Play, within ``OwnGans``'s bounds (400 pages opening the tab once made 400 GANs, 909 MB). Nothing touches
-disk: a pool is gone with its page or its class unless someone downloads it.
+gets its GAN on its first Play, within ``OwnGans``'s bounds (400 pages opening the tab once made 400 GANs, 909 MB).
+Nothing touches disk: a pool is gone with its page or its class unless someone downloads it.
 """
 from __future__ import annotations
 

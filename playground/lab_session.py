@@ -275,7 +275,7 @@ class LabSession:
             if action in ("play", "step"):
                 self._rate_window.append((time.perf_counter(), t.iteration))
             self._shown_iteration = self.trainer.iteration  # (a reset made a new trainer)
-            in_share = action != "play" or self.shares is None or self.shares.credit(self.token) > 0
+            in_share = action != "play" or self.shares is None or self.shares.within(self.token)
             fresh = request.run != self.run_id
             frame = self._frame(force_metrics=action not in ("play", "slow"), force_layers=action != "play",
                                 have_losses=0 if fresh else request.losses,

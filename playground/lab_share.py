@@ -3,11 +3,12 @@
 A frame used to train at least one iteration: six pages with settings just under the cost limit (39 ms of a core
 per iteration) held their worker in turn, and a normal page on it fell from 15.6 to 2.1 frames a second. Here each
 page playing on a worker earns time at 1/N of the wall clock (N: the pages that played on it in the last second)
-and spends what its frames measure — training, and the view's heavy layers and metrics (``charge``). A frame trains
-only while the page's credit covers the next iteration, and computes its heavy layers and metrics only while it
-has credit left: when its share is spent it trains zero iterations and still answers with the view (the fakes
-move, the rest is the last one drawn). So a heavy run trains fewer iterations a second and never makes the other
-pages wait longer; light runs (GAN Lab's preset, the default ring) never reach their share and train as before.
+and spends what its frames measure — training, and the view's heavy layers and metrics (``charge``). A heavy run
+(an iteration over LIGHT_S) trains only while the page's credit covers the next iteration, and computes its heavy
+layers and metrics only while it has credit left: when its share is spent it trains zero iterations and still
+answers with the view (the fakes move, the rest is the last one drawn). So a heavy run trains fewer iterations a
+second and never makes the other pages wait longer; light runs (GAN Lab's preset, the default ring) train as
+before.
 
 Used by a worker's ``Groups`` for runs trained alone (grouped runs are small, and share their group steps), and by
 the registry for runs in the app's own process. Thread-safe.
@@ -24,6 +25,10 @@ PLAYING_S = 1.0  # a page that asked for a play frame this recently counts among
 FIRST_CREDIT_S = 0.05  # what a page that starts playing has in hand (one frame's training budget)
 CREDIT_MAX_S = 0.2  # training time a page may hold in hand (a page that paused does not come back with seconds)
 COST_WEIGHT = 0.3  # how fast the measured cost of an iteration follows a change (moving average)
+# A run whose iteration takes at most this long trains as a frame always did (at least one iteration, more within
+# the frame's budget): the default ring and GAN Lab's preset. At class scale, gating them too only took iterations
+# from a class without making it fairer (benchmarks/RESULTS.md, 2026-12-07).
+LIGHT_S = 0.005
 
 
 class Shares:
@@ -67,23 +72,22 @@ class Shares:
         return seconds if t is None or run is t else 0.0
 
     def train(self, page: str, t: Trainer, n: int, deadline: float) -> int:
-        """Up to n iterations of ``t`` within ``page``'s share: the first if the credit covers it, more while they
-        also fit before ``deadline`` (perf_counter: the frame's own budget). Returns how many it trained (0 when
-        the share is spent, or when the run has diverged)."""
+        """Up to n iterations of ``t``: the first if ``page``'s credit covers it, more until ``deadline``
+        (perf_counter: the frame's own budget, as a frame always trained) or the credit is spent. Returns how many
+        it trained (0 when the share is spent, or when the run has diverged)."""
         now = self.clock()
         with self._lock:
             credit = self._earn(page, now)
             cost = self.cost(page, t)
-        if credit <= 0 or cost > credit:
+        if (credit <= 0 or cost > credit) and cost > LIGHT_S:
             return 0
         done, start = 0, self.clock()
         while done < n:
             if not t.step():
                 break
             done += 1
-            elapsed = self.clock() - start
-            after_next = elapsed * (done + 1) / done
-            if after_next > credit or start + after_next > deadline:  # the next iteration would not fit
+            now = self.clock()
+            if now > deadline or (now - start >= credit and cost > LIGHT_S):
                 break
         spent = self.clock() - start
         with self._lock:
@@ -93,6 +97,13 @@ class Shares:
                 measured = spent / done
                 self._cost[page] = (t, measured if old == 0 else old + COST_WEIGHT * (measured - old))
         return done
+
+    def within(self, page: str) -> bool:
+        """May ``page``'s frame compute its heavy layers and metrics now (when due)? Yes while it has credit, and
+        always for a light run."""
+        with self._lock:
+            light = self.cost(page) <= LIGHT_S
+        return light or self.credit(page) > 0
 
     def playing(self) -> int:
         """Pages sharing the worker now."""

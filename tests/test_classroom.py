@@ -463,6 +463,8 @@ def test_a_bots_pages_cannot_take_a_started_classs_places(lab, monkeypatch):
         joined(mode, state, f"student-{i}", f"student {i}")
     c = mode.classes.teacher(state["code"], state["secret"])
     assert len(c.students) == 8 and all(lab.registry.peek(f"student-{i}") for i in range(8))
+    with pytest.raises(gr.Error, match="cannot keep 8 places"):  # a full server cannot promise places it has not
+        mode.on_start(8, request("second teacher", address="another school"))
 
 
 def test_one_address_opens_at_most_its_share_of_runs(lab, monkeypatch):

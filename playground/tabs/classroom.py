@@ -132,9 +132,12 @@ class ClassMode:
         """A new class keeping ``size`` places, whose starting point is the teacher's own lab settings (the default
         run if none)."""
         own = self.registry.peek(request.session_hash or "")
+        self.registry.reap()  # runs nobody uses do not count against the places
+        taken = self.registry.keys()
+        room = self.registry.max_runs - len(taken) - self.registry.kept_places(taken.__contains__)
         try:
             c = self.classes.start(own.config if own is not None else default_config(), clients.of_request(request),
-                                   size)
+                                   size, room=room)
         except Refusal as exc:
             raise _said(exc) from None
         state = {"code": c.code, "secret": c.secret}

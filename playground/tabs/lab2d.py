@@ -52,6 +52,7 @@ OPEN_GROUPS = ("Data", "Loss and regularisers", "Optimisers")
 # Beside the view: what a teacher changes most (with the preset); the rest sit in the groups below, one click away.
 QUICK = (("data",), ("loss",), ("lr_d", "lr_g"), ("k_d", "k_g"))
 QUICK_NAMES = [n for row in QUICK for n in row]
+SETTINGS_AT_ONCE = 8  # settings changes of all pages applied at once (the panel's events share one queue slot set)
 FRAME_ROUTE = "/lab/frame"  # where the page POSTs its frame requests (relative to the page: works under a proxy path)
 log = logging.getLogger(__name__)
 
@@ -442,8 +443,10 @@ class Lab:
             events = ([picked(comp)] if isinstance(comp, gr.Dropdown) else [comp.input]
                       if isinstance(comp, gr.Checkbox) else [comp.submit, comp.blur])
             for event in events:
-                event(self.on_settings_event, fields_out, outputs, concurrency_limit=None,
-                      trigger_mode="always_last", **quiet)
+                # shared by every page's panel (a page's own changes also wait for each other, newest first):
+                # a script's storm of changes then waits in the queue, capped per page, instead of running at once
+                event(self.on_settings_event, fields_out, outputs, concurrency_limit=SETTINGS_AT_ONCE,
+                      concurrency_id="lab-settings", trigger_mode="always_last", **quiet)
         picked(preset)(self.on_preset, preset, outputs, **quiet)
         recommended.click(self.on_recommended, [components["data"], components["loss"]], outputs, **quiet)
         view.submit(self.on_drawn, None, outputs, **quiet)
