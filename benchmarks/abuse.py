@@ -674,6 +674,7 @@ def phase_joins(ctx: Ctx) -> dict:
     """A troll's 200 wrong codes from a school's address (190 made-up pages, 10 from one page), then 30 students
     of that address join with the right code."""
     app = ctx.app
+    time.sleep(ctx.args.idle_s + 5)  # the runs earlier phases left go first: a class keeps places only the server has
     code, teacher = start_class(app, 40, TEACHER)
     join = app.dep("click", elem_id="class-join-btn")
     t0, tries = time.perf_counter(), 0

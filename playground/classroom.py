@@ -50,6 +50,7 @@ JOIN_WINDOW_S = 60.0
 CLASS_IDLE_S = 30 * 60.0  # a class whose wall nobody has looked at for this long ends…
 CLASS_MAX_S = 4 * 3600.0  # …and every class after this long…
 UNJOINED_S = 20 * 60.0  # …and one nobody has joined after this
+ARRIVING_S = 300.0  # a page opened with a class's link holds a place this long before it joins
 NICKNAME_MAX = 20
 
 
@@ -88,7 +89,7 @@ class Class:
     size: int = DEFAULT_SIZE  # places kept for the students
     address: str = ""  # who started it (CLASSES_PER_ADDRESS)
     students: dict[str, Student] = field(default_factory=dict)  # page → student
-    arriving: set[str] = field(default_factory=set)  # pages opened with the class's link, not yet joined
+    arriving: dict[str, float] = field(default_factory=dict)  # pages opened with the class's link → when
     removed: set[str] = field(default_factory=set)  # pages the teacher removed: they cannot join again
     joined_ever: bool = False
     challenge: Challenge | None = None
@@ -231,33 +232,37 @@ class Classes:
             for other in self._classes.values():  # a page is in one class at a time
                 if other is not c:
                     other.students.pop(page, None)
-                    other.arriving.discard(page)
+                    other.arriving.pop(page, None)
             old = c.students.get(page)
             c.students[page] = Student(name, page, self.clock(), *([old.id] if old else []))
-            c.arriving.discard(page)
+            c.arriving.pop(page, None)
             c.joined_ever = True
             self._wrong.pop(page, None)
             return c
 
     def arrive(self, code: object, page: str) -> Class | None:
         """A page opened with a class's link (?class=CODE): it may take one of the class's places for its run
-        (registry.py) until it joins or closes. None when there is no such class with a place free."""
+        (registry.py) until it joins, closes, or ARRIVING_S have passed. None when there is no such class with a
+        place free."""
+        now = self.clock()
         with self._lock:
             c = self._classes.get(normal_code(code))
             if c is None or page in c.removed:
                 return None
+            for p in [p for p, at in c.arriving.items() if now - at > ARRIVING_S]:
+                del c.arriving[p]
             if page in c.students or page in c.arriving:
                 return c
             if len(c.students) + len(c.arriving) >= c.size:
                 return None
-            c.arriving.add(page)
+            c.arriving[page] = now
             return c
 
     def leave(self, page: str) -> None:
         with self._lock:
             for c in self._classes.values():
                 c.students.pop(page, None)
-                c.arriving.discard(page)
+                c.arriving.pop(page, None)
 
     def class_of(self, page: str) -> Class | None:
         with self._lock:

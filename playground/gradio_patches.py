@@ -21,6 +21,7 @@ import asyncio
 import datetime
 import functools
 import html
+import itertools
 import os
 import tempfile
 import time
@@ -91,8 +92,8 @@ class BoundedStateHolder(StateHolder):
             over = len(self.session_data) - self.capacity
             if over <= 0:
                 return
-            closed = [k for k in self.session_data if k != session_id and not self.pages.is_open(k)]
-            for key in closed[:over]:
+            closed = (k for k in self.session_data if k != session_id and not self.pages.is_open(k))
+            for key in list(itertools.islice(closed, over)):
                 del self.session_data[key]
                 self.time_last_used.pop(key, None)
 

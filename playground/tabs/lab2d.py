@@ -244,7 +244,8 @@ class Lab:
         """Restart on a user point cloud, ``said`` (a catalogue key) with its count; ValueError (nothing changed)
         if it is not usable."""
         arr = distributions.validate_points(points)
-        session.restart(session.config.replace(data="points", points=tuple(map(tuple, arr.tolist()))).validate())
+        points = tuple(zip(arr[:, 0].tolist(), arr[:, 1].tolist()))  # a config's points: tuples (hashable)
+        session.restart(session.config.replace(data="points", points=points).validate())
         return i18n.phrase(said, count=f"{len(arr):,}")
 
     def on_drawn(self, evt: gr.EventData, request: gr.Request) -> list:
