@@ -84,8 +84,9 @@ CHECKPOINTS: dict[str, Checkpoint] = {c.name: c for c in (
         size=45_588_424, loader="cyclegan ResNet generator"),
     Checkpoint(
         name="font-kr",
-        title="Noto Sans KR (Hangul in pictures)",
-        description="Noto Sans KR Regular, the font the pictures draw Korean text with (OpenType)",
+        title="Noto Sans KR (source of the app's Hangul font)",
+        description="Noto Sans KR Regular (OpenType): tools/hangul_font.py subsets it into the Hangul font the app "
+                    "ships for its pictures; the app itself never needs this download",
         licence="OFL-1.1", package="pylopdf-fonts-ko", version="0.1.1",
         member="pylopdf_fonts_ko/NotoSansKR-Regular.otf",
         sha256="69975a0ac8472717870aefeab0a4d52739308d90856b9955313b2ad5e0148d68",

@@ -114,6 +114,42 @@ def test_pictures_draw_hangul_with_a_font_that_has_it():
     assert len(set(drawn)) == 3 and all(g != glyphs(" ", fonts.font(18, "ko"))[0] for g in drawn)
 
 
+def test_the_hangul_font_ships_with_the_app_and_holds_every_korean_character(monkeypatch):
+    """No picture's Korean depends on a download: the font is a file of the app, and it has a glyph for every
+    character of the Korean catalogue, the Greek letters the pictures use and KS X 1001's syllables (nicknames)."""
+    from fontTools.ttLib import TTFont
+
+    from models import store
+    from playground import fonts
+    from tools import hangul_font
+
+    def offline(*a, **k):
+        raise AssertionError("a picture's font asked the model store for a download")
+
+    monkeypatch.setattr(store, "fetch", offline)
+    fonts.font.cache_clear()
+    drawn = glyphs("가나다ψθ", fonts.font(18, "ko"))
+    assert len(set(drawn)) == 5
+    have = set(map(chr, TTFont(fonts.HANGUL).getBestCmap()))
+    catalogue = json.loads(hangul_font.CATALOGUE.read_text(encoding="utf-8"))
+    korean = {c for v in catalogue.values() for c in (v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
+              if "\uac00" <= c <= "\ud7a3" or "\u3131" <= c <= "\u318e" or "\u0370" <= c <= "\u03ff" or " " <= c <= "\xff"}
+    assert len(korean) > 500 and korean - have == set(), "the catalogue gained characters the font lacks: run python -m tools.hangul_font"
+    assert hangul_font.ks_x_1001_syllables() <= have and len(hangul_font.ks_x_1001_syllables()) == 2350
+    assert fonts.HANGUL.stat().st_size < 400_000
+    assert (fonts.HANGUL.parent / "OFL.txt").read_text().startswith("This Font Software is licensed under the SIL Open")
+
+
+def test_the_shipped_hangul_font_is_what_its_recorded_command_makes(tmp_path):
+    """tools/hangul_font.py from the pinned source font writes exactly the shipped file."""
+    from models import store
+    from playground import fonts
+    from tools import hangul_font
+
+    made = hangul_font.build(store.fetch("font-kr"), tmp_path / "font.otf")
+    assert made.read_bytes() == fonts.HANGUL.read_bytes()
+
+
 def test_a_korean_gif_export_and_ab_view_carry_hangul(tmp_path):
     """The GIF's iteration line and the A/B picture's chart titles in Korean: glyph pixels, not boxes."""
     import numpy as np
