@@ -90,7 +90,57 @@ DERIVED = _derive()  # used by name patterns (setting.<name>, group.<slug>), not
 def t(key: str, lang: str, **fields: Any) -> str:
     """The text for ``key`` in ``lang`` (English where Korean lacks it), with ``{fields}`` filled in."""
     entry = CATALOGUE.get(lang, {}).get(key) or CATALOGUE["en"][key]
-    return entry.format(**fields) if fields else entry
+    if not fields:
+        return entry
+    return particles(entry.format(**fields)) if lang == "ko" else entry.format(**fields)
+
+
+# Korean particles after a filled-in word: the catalogue writes both forms, 을(를), and the word decides.
+# (consonant-final form, vowel-final form); (으)로 takes 로 after ㄹ too. lab2d.js has the same rule (particle()).
+PARTICLES = {"을(를)": ("을", "를"), "이(가)": ("이", "가"), "은(는)": ("은", "는"), "과(와)": ("과", "와"),
+             "(으)로": ("으로", "로")}
+_PARTICLE = re.compile("(" + "|".join(re.escape(p) for p in PARTICLES) + ")")
+# How a word's last letter is read. Digits as Sino-Korean numbers (3 삼, 7 칠; 10 십, 100 백, 1000 천…: every
+# power of ten ends in a consonant). Latin: an acronym or short mixed-case name (GAN, kD, JS) by its letters'
+# names (L 엘, M 엠, N 엔, R 알 end in a consonant), a word (Mina, Adam, Jun) by its sound: m, n, ng, l end in a
+# consonant, anything else in a vowel (Peter 피터, Max 맥스, Mike 마이크).
+_DIGIT_FINAL = {"0": "n", "1": "l", "2": "", "3": "n", "4": "", "5": "", "6": "n", "7": "l", "8": "l", "9": ""}
+_LETTER_NAME_FINAL = {"l": "l", "m": "n", "n": "n", "r": "l"}
+
+
+def final_sound(word: str) -> "str | None":
+    """How ``word`` ends when read in Korean: "" (a vowel), "l" (ㄹ) or "n" (another consonant); None when it
+    holds nothing readable."""
+    m = re.search(r"([0-9A-Za-z\uac00-\ud7a3]+)[^0-9A-Za-z\uac00-\ud7a3]*$", word)
+    if not m:
+        return None
+    token = m.group(1)
+    last = token[-1]
+    if "\uac00" <= last <= "\ud7a3":
+        jong = (ord(last) - 0xAC00) % 28
+        return "" if jong == 0 else "l" if jong == 8 else "n"
+    if last.isdigit():
+        digits = re.search(r"[0-9]+$", token).group(0).lstrip("0") or "0"
+        return "n" if digits != "0" and digits.endswith("0") else _DIGIT_FINAL[digits[-1]]
+    letters = re.search(r"[A-Za-z]+$", token).group(0)
+    if letters.isupper() or (len(letters) <= 3 and not letters.islower()):
+        return _LETTER_NAME_FINAL.get(last.lower(), "")
+    low = letters.lower()
+    return "l" if low.endswith("l") else "n" if low.endswith(("m", "n", "ng")) else ""
+
+
+def particles(text: str) -> str:
+    """``text`` with every hedged particle (을(를)…) chosen by the word before it; left hedged where that word
+    cannot be read (a symbol)."""
+    def choose(m: re.Match) -> str:
+        sound = final_sound(text[:m.start()])
+        if sound is None:
+            return m.group(0)
+        consonant, vowel = PARTICLES[m.group(0)]
+        if m.group(0) == "(으)로":
+            return vowel if sound in ("", "l") else consonant
+        return vowel if sound == "" else consonant
+    return _PARTICLE.sub(choose, text)
 
 
 def lang_of(headers: Any) -> str:

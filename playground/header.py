@@ -39,9 +39,37 @@ function apply(lang, write, initial) {
   }
   window.dispatchEvent(new CustomEvent("gp-lang", { detail: lang }));
 }
+if (!document.getElementById("gp-toast-titles")) {  // the toasts' titles in the page's language (toast_css)
+  const style = document.createElement("style");
+  style.id = "gp-toast-titles";
+  style.textContent = __TOAST_CSS__;
+  document.head.appendChild(style);
+}
+// Gradio's tab overflow button is named in English only (for screen readers): ours, in the page's language
+const MORE = __MORE_TABS__;
+const nameMore = () => document.querySelectorAll('button[aria-label="More tabs"], button[data-gp-more]').forEach((b) => {
+  b.dataset.gpMore = "1";
+  const name = MORE[window.gpLang] || MORE.en;
+  if (b.getAttribute("aria-label") !== name) b.setAttribute("aria-label", name);
+});
+new MutationObserver(nameMore).observe(document.body, { childList: true, subtree: true });
+window.addEventListener("gp-lang", nameMore);
 element.querySelectorAll("button").forEach((b) => b.addEventListener("click", () => apply(b.dataset.lang, true)));
 apply(asked === "ko" || asked === "en" ? asked : browser, false, true);
 """
+
+
+def toast_css() -> str:
+    """Gradio's toasts title themselves with their type's English name (the title we pass is not shown): the
+    name is hidden and ours drawn in its place, in the language the switch put on <html lang>."""
+    css = [".toast-title { font-size: 0 !important; }",
+           ".toast-title::before, .toast-title .toast-count { font-size: var(--text-lg); }",
+           ".toast-title .toast-count { margin-left: 0.3em; }"]
+    for lang in i18n.LANGS:
+        scope = "" if lang == "en" else f'html[lang="{lang}"] '
+        for kind, key in (("error", "error"), ("warning", "warning"), ("info", "info"), ("success", "info")):
+            css.append(f"{scope}.toast-title.{kind}::before {{ content: {json.dumps(i18n.t(f'msg.title.{key}', lang), ensure_ascii=False)}; }}")
+    return "\n".join(css)
 
 
 def create() -> None:
@@ -49,4 +77,6 @@ def create() -> None:
     with gr.Row(equal_height=True):
         gr.Markdown(i18n.text("app.heading"), elem_id="gp-title")
         gr.HTML(SWITCH, elem_id="gp-lang", css_template=CSS, min_width=200,
-                js_on_load=JS.replace("__PARENT_ORIGIN__", json.dumps(host.parent_origin())))
+                js_on_load=JS.replace("__PARENT_ORIGIN__", json.dumps(host.parent_origin()))
+                .replace("__TOAST_CSS__", json.dumps(toast_css()))
+                .replace("__MORE_TABS__", json.dumps({lang: i18n.t("app.more_tabs", lang) for lang in i18n.LANGS})))

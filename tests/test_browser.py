@@ -120,6 +120,37 @@ def test_play_pause_step_reset_and_data_set(browser, url, registry):
     page.close()
 
 
+@pytest.mark.parametrize("locale", ["ko-KR", "en-US"])
+def test_two_quick_edits_at_classroom_latency_both_apply(browser, url, registry, locale):
+    """250 ms added to every request and answer (Korea to a US-hosted Space), D's learning rate and then kD typed
+    one right after the other while the lab plays: both end applied, in the run and in their boxes. Before, the
+    first edit's reply wrote the old kD back into its box, and the second edit sent that."""
+    context = browser.new_context(locale=locale, viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    wait_for(page, "() => window.ganLab && window.ganLab.token && window.ganLab.frame")
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 250, "downloadThroughput": -1,
+                                                   "uploadThroughput": -1})
+    page.click(".lab-play")
+    run = registry.by_token(page.evaluate("() => window.ganLab.token"))
+    for field, value in (("lr_d", "0.0009"), ("k_d", "4")):
+        box = page.locator(f"#lab-{field} input")
+        box.fill(value)
+        box.press("Enter")
+        box.press("Tab")
+    deadline = time.monotonic() + 30
+    while (run.config.lr_d, run.config.k_d) != (0.0009, 4):
+        assert time.monotonic() < deadline, f"an edit was lost: lr_d {run.config.lr_d}, k_d {run.config.k_d}"
+        time.sleep(0.1)
+    assert settled(lambda: (page.input_value("#lab-lr_d input"), page.input_value("#lab-k_d input"))) == ("0.0009", "4")
+    assert errors == []
+    context.close()
+
+
 def test_a_crafted_link_shows_its_text_as_text(browser, url):
     """A link's bad setting is quoted in the warning: escaped, so a link cannot inject markup into the page."""
     page, errors = open_lab(browser, url + "?seed=%3Cimg%20src%3Dx%20onerror%3Dwindow.__xss%3D1%3E")
@@ -796,6 +827,29 @@ def test_stargan_shows_one_generator_translating_into_every_domain(browser, url)
     page.close()
 
 
+def test_a_korean_pages_toasts_are_titled_in_korean(browser, url, tmp_path):
+    """Gradio titles a toast with its type's English name; a Korean page shows 오류 (and the message once)."""
+    from playground.catalogue import t
+
+    context, page, errors = korean_page(browser, url)
+    page.get_by_role("tab", name=t("tab.stargan", "ko")).click()
+    expect(page.locator("#star-figure img")).to_be_visible(timeout=60_000)
+    page.locator("#star-seed input").fill("-4")
+    page.click("#star-go")
+    title = page.locator(".toast-title.error").first
+    expect(title).to_be_visible(timeout=30_000)
+    wait_for(page, "() => getComputedStyle(document.querySelector('.toast-body')).opacity === '1'")  # faded in
+    page.screenshot(path=str(tmp_path / "toast_ko.png"))
+    drawn = page.evaluate("""() => { const t = document.querySelector('.toast-title.error');
+      return { before: getComputedStyle(t, '::before').content, own: getComputedStyle(t).fontSize,
+               shown: t.getBoundingClientRect().width }; }""")
+    assert drawn["before"] == '"오류"' and drawn["own"] == "0px" and drawn["shown"] > 20
+    message = page.locator(".toast-message-text").first.inner_text()
+    assert "시드" in message and page.locator(".toast-body").count() == 1 and "(2)" not in title.inner_text()
+    assert errors == []
+    context.close()
+
+
 def tile_numbers(page) -> dict[str, dict]:
     """Each tile of the class wall: its nickname → iteration, modes covered, rank, in the wall's order."""
     return page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('#class-wall .gp-tile')].map((t, i) => {
@@ -817,6 +871,54 @@ def start_class(browser, url, errors: list, height: int = 1200, places: int = 12
     code = teacher.locator("#class-card .code").inner_text(timeout=30_000).strip()
     expect(teacher.locator("#class-card")).to_contain_text(f"{places} places")
     return teacher, code
+
+
+def go_to_tab(page, name: str) -> None:
+    """Click the tab named ``name``, through Gradio's overflow menu where the screen is too narrow for it (a
+    phone); that menu's button is named in the page's language."""
+    tab = page.get_by_role("tab", name=name)
+    expect(page.get_by_role("tab").first).to_be_visible(timeout=30_000)
+    if tab.count() and tab.first.is_visible():
+        tab.first.click()
+        return
+    more = page.locator("button[data-gp-more]")
+    expect(more).to_have_attribute("aria-label", "탭 더 보기" if page.evaluate("() => window.gpLang") == "ko" else "More tabs")
+    more.click()
+    page.locator("button:visible", has_text=name).last.click()
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080), (390, 844)])
+def test_the_teacher_link_is_never_on_screen_and_a_reload_keeps_the_wall(browser, url, registry, size):
+    """The card is projected: the teacher link's secret is nowhere in the page's text or the address bar, at any
+    size; a reload of the teacher's tab comes back to the same class; ending it asks first."""
+    errors: list = []
+    context = browser.new_context(locale="ko-KR", viewport={"width": size[0], "height": size[1]})
+    teacher = context.new_page()
+    teacher.on("pageerror", lambda e: errors.append(str(e)))
+    teacher.goto(url)
+    go_to_tab(teacher, "수업")
+    teacher.click("#class-start")
+    code = teacher.locator("#class-card .code").inner_text(timeout=30_000).strip()
+    kept = teacher.evaluate("() => sessionStorage.getItem('gp-teach')")
+    secret = kept.partition(".")[2]
+    assert kept.startswith(code + ".") and len(secret) >= 16
+    shown = teacher.evaluate("() => document.body.innerText") + teacher.url
+    assert secret not in shown and "teach=" not in shown
+    expect(teacher.locator("#class-card .gp-teach-copy")).to_be_visible()
+    teacher.reload()
+    go_to_tab(teacher, "수업")
+    expect(teacher.locator("#class-card .code")).to_have_text(code, timeout=30_000)
+    teacher.click("#class-end")
+    expect(teacher.locator("#class-end-line")).to_contain_text("자리가 풀리고")
+    teacher.click("#class-end-no")
+    expect(teacher.locator("#class-end-ask")).to_be_hidden()
+    expect(teacher.locator("#class-card .code")).to_have_text(code)  # still teaching
+    teacher.click("#class-end")
+    teacher.click("#class-end-yes")
+    expect(teacher.locator("#class-card .code")).to_have_count(0, timeout=30_000)
+    assert teacher.evaluate("() => sessionStorage.getItem('gp-teach')") is None
+    assert errors == []
+    context.close()
 
 
 def join_class(browser, url, code: str, name: str, errors: list, height: int = 900):

@@ -267,3 +267,74 @@ def test_the_labs_template_has_every_text_in_the_catalogue():
 
     Walk().feed(ROOT.joinpath("playground", "static", "lab2d.html").read_text("utf-8"))
     assert missing == []
+
+
+# A word and how a Korean reader reads its end: (을/를, 이/가, (으)로).
+READ = [("손실 함수", "를", "가", "로"), ("사진", "을", "이", "으로"), ("민지", "를", "가", "로"), ("서울", "을", "이", "로"),
+        ("D 학습률", "을", "이", "로"), ("“Mode Collapse”", "를", "가", "로"), ("GAN", "을", "이", "으로"),
+        ("kD", "를", "가", "로"), ("KL", "을", "이", "로"), ("Mina", "를", "가", "로"), ("Adam", "을", "이", "으로"),
+        ("Jun", "을", "이", "으로"), ("Paul", "을", "이", "로"), ("Peter", "를", "가", "로"), ("3", "을", "이", "으로"),
+        ("7", "을", "이", "로"), ("2", "를", "가", "로"), ("10", "을", "이", "으로"), ("(28, 28)", "을", "이", "로"),
+        ("x̃", "를", "가", "로")]
+
+
+@pytest.mark.parametrize("word,obj,subj,toward", READ)
+def test_korean_particles_follow_the_word_before_them(word, obj, subj, toward):
+    from playground.catalogue import particles
+
+    assert particles(f"{word}을(를) {word}이(가) {word}(으)로") == f"{word}{obj} {word}{subj} {word}{toward}"
+
+
+def test_every_korean_message_chooses_its_particles():
+    """Every catalogue entry with a hedged particle, filled with each setting's Korean label and nickname-like
+    words: no hedge is left, and the lab's script chooses exactly as the server does."""
+    import shutil
+    import subprocess
+
+    from playground.catalogue import CATALOGUE, PARTICLES, t
+    from toy2d.config import SETTINGS
+
+    hedged = {k: v for k, v in CATALOGUE["ko"].items() if any(p in v for p in PARTICLES)}
+    assert len(hedged) >= 10
+    words = [t(f"setting.{s.name}", "ko") for s in SETTINGS] + ["Mina", "jun99", "김민지", "홍길동", "R2-D2", "x"]
+    for key, entry in hedged.items():
+        fields = {f: words[i % len(words)] for i, f in enumerate(re.findall(r"\{(\w+)", entry))}
+        assert not any(p in t(key, "ko", **fields) for p in PARTICLES), key
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("no node to run the lab script's twin of the rule")
+    js = (Path(i18n.__file__).parent / "static" / "lab2d.js").read_text(encoding="utf-8")
+    twin = js[js.index("// <particles>"):js.index("// </particles>")]
+    texts = [f"{w}을(를) {w}이(가) {w}은(는) {w}과(와) {w}(으)로" for w in words + [r[0] for r in READ] + ["…", "{x}"]]
+    script = twin + f"\nprocess.stdout.write(JSON.stringify({json.dumps(texts, ensure_ascii=False)}.map(particles)));"
+    out = subprocess.run([node, "-e", script], capture_output=True, text=True, check=True).stdout
+    from playground.catalogue import particles
+
+    assert json.loads(out) == [particles(x) for x in texts]
+
+
+def test_bold_closes_in_both_languages_whatever_fills_it():
+    """CommonMark closes ``**`` after a punctuation mark only before a space or another mark: "**99%**가" shows its
+    stars. Every entry, its fields filled with a value that ends in punctuation, pairs its ``**`` by the rule."""
+    import unicodedata
+
+    from playground.catalogue import CATALOGUE
+
+    def mark(c: str) -> bool:
+        return unicodedata.category(c)[0] in "PS"
+
+    def flanks(text: str, at: int, end: int) -> tuple[bool, bool]:
+        before, after = (text[at - 1] if at else " "), (text[end] if end < len(text) else " ")
+        left = not after.isspace() and (not mark(after) or before.isspace() or mark(before))
+        right = not before.isspace() and (not mark(before) or after.isspace() or mark(after))
+        return left, right
+
+    broken = []
+    for lang in ("en", "ko"):
+        for key, entry in CATALOGUE[lang].items():
+            text = re.sub(r"\{\w+\}", "99%", entry)
+            runs = list(re.finditer(r"(?<!\*)\*\*(?!\*)", text))
+            for opener, closer in zip(runs[::2], runs[1::2]):
+                if not (flanks(text, *opener.span())[0] and flanks(text, *closer.span())[1]):
+                    broken.append((lang, key, text[opener.start():closer.end() + 2]))
+    assert broken == []

@@ -91,8 +91,40 @@ def test_settings_apply_live_or_restart_and_bad_values_change_nothing(page):
         v = values(before)
         v[lab2d.FIELD_NAMES.index(field)] = bad
         reply = page.lab.on_settings(page.request, *v)
-        assert session.config == before and reply[1:] == values(before)  # the panel is put back
+        i = lab2d.FIELD_NAMES.index(field)
+        assert session.config == before and reply[1 + i] == {"__type__": "update", "value": getattr(before, field)}
+        assert all(r == {"__type__": "update"} for j, r in enumerate(reply[1:]) if j != i)  # the rest untouched
     assert len(page.warnings) == 5 and all(page.warnings)
+
+
+def test_a_reply_never_writes_over_an_edit_made_while_it_travelled(page):
+    """At classroom latency the page's next edit is in its box before the last edit's reply arrives: the reply
+    writes only what it changed, so a kD typed right after D's learning rate survives it."""
+    page.lab.on_load(page.request)
+    session = page.lab.registry.get("test-page")
+    v = values(session.config)
+    v[lab2d.FIELD_NAMES.index("lr_d")] = 0.0009
+    reply = page.lab.on_settings(page.request, *v)
+    assert session.config.lr_d == 0.0009 and all(r == {"__type__": "update"} for r in reply[1:])
+    v[lab2d.FIELD_NAMES.index("k_d")] = 4  # sent by the second edit, after the first reply
+    page.lab.on_settings(page.request, *v)
+    assert (session.config.lr_d, session.config.k_d) == (0.0009, 4)
+
+
+def test_a_refused_value_goes_back_alone_and_the_other_edits_apply(page):
+    page.lab.on_load(page.request)
+    session = page.lab.registry.get("test-page")
+    v = values(session.config)
+    v[lab2d.FIELD_NAMES.index("k_d")] = 2.5  # Gradio no longer rounds it: the setting refuses it, with a message
+    v[lab2d.FIELD_NAMES.index("lr_g")] = 0.003
+    reply = page.lab.on_settings(page.request, *v)
+    assert session.config.lr_g == 0.003 and session.config.k_d == default_config().k_d
+    assert reply[1 + lab2d.FIELD_NAMES.index("k_d")] == {"__type__": "update", "value": default_config().k_d}
+    assert "whole number" in page.warnings[0] and "2.5" in page.warnings[0]
+    v = values(session.config)
+    v[lab2d.FIELD_NAMES.index("lr_d")] = None  # text typed into a number box reaches the handler as None
+    page.lab.on_settings(page.request, *v)
+    assert "needs a number" in page.warnings[1] and "None" not in page.warnings[1]
 
 
 def test_points_without_points_is_refused(page):

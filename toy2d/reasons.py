@@ -18,6 +18,7 @@ REASONS = {
     "choice": "{name} must be one of {choices}; got {value}",
     "bool": "{name} must be on or off, got {value}",
     "whole": "{name} must be a whole number, got {value}",
+    "empty": "{name} needs a number (the box is empty or holds something else)",
     "whole_range": "{name} must be a whole number from {lo} to {hi}, got {value}",
     "finite": "{name} must be a finite number, got {value}",
     "number_range": "{name} must be a number from {lo} to {hi}, got {value}",

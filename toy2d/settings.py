@@ -90,6 +90,8 @@ class Setting:
     def parse(self, value: Any) -> Any:
         """A value typed into a panel (or sent by a crafted request) as the field's type, or a ValueError in the
         panel's words, naming the setting by its label."""
+        if self.kind in ("int", "float") and value is None:  # a box left empty, or text typed into it
+            raise Refused("empty", name=self.label)
         if self.kind == "int":
             return parse_whole(value, self.label, int(self.lo), int(self.hi))
         if self.kind == "float":

@@ -20,8 +20,43 @@
   // says which with a "gp-lang" event (playground/header.py).
   const CATALOGUE = __CATALOGUE__;
   let lang = window.gpLang || ((navigator.language || "").toLowerCase().startsWith("ko") ? "ko" : "en");
-  const T = (key, fields) => String((CATALOGUE[lang] || {})[key] || CATALOGUE.en[key] || key)
-    .replace(/\{(\w+)\}/g, (m, k) => (fields && k in fields ? said(fields[k]) : m));
+  const T = (key, fields) => {
+    const text = String((CATALOGUE[lang] || {})[key] || CATALOGUE.en[key] || key)
+      .replace(/\{(\w+)\}/g, (m, k) => (fields && k in fields ? said(fields[k]) : m));
+    return lang === "ko" && fields ? particles(text) : text;
+  };
+  // <particles> Korean particles after a filled-in word: catalogue.particles's rule, the same (tests/test_i18n.py)
+  const PARTICLES = { "을(를)": ["을", "를"], "이(가)": ["이", "가"], "은(는)": ["은", "는"], "과(와)": ["과", "와"], "(으)로": ["으로", "로"] };
+  const DIGIT_FINAL = { 0: "n", 1: "l", 2: "", 3: "n", 4: "", 5: "", 6: "n", 7: "l", 8: "l", 9: "" };
+  const LETTER_NAME_FINAL = { l: "l", m: "n", n: "n", r: "l" };
+  function finalSound(word) {
+    const m = /([0-9A-Za-z\uac00-\ud7a3]+)[^0-9A-Za-z\uac00-\ud7a3]*$/.exec(word);
+    if (!m) return null;
+    const token = m[1], last = token[token.length - 1];
+    if (last >= "\uac00" && last <= "\ud7a3") {
+      const jong = (last.charCodeAt(0) - 0xac00) % 28;
+      return jong === 0 ? "" : jong === 8 ? "l" : "n";
+    }
+    if (/[0-9]/.test(last)) {
+      const digits = /[0-9]+$/.exec(token)[0].replace(/^0+/, "") || "0";
+      return digits !== "0" && digits.endsWith("0") ? "n" : DIGIT_FINAL[digits[digits.length - 1]];
+    }
+    const letters = /[A-Za-z]+$/.exec(token)[0];
+    if (letters === letters.toUpperCase() || (letters.length <= 3 && letters !== letters.toLowerCase()))
+      return LETTER_NAME_FINAL[last.toLowerCase()] || "";
+    const low = letters.toLowerCase();
+    return low.endsWith("l") ? "l" : /(m|n|ng)$/.test(low) ? "n" : "";
+  }
+  function particles(text) {
+    return text.replace(/을\(를\)|이\(가\)|은\(는\)|과\(와\)|\(으\)로/g, (p, at) => {
+      const sound = finalSound(text.slice(0, at));
+      if (sound === null) return p;
+      const [consonant, vowel] = PARTICLES[p];
+      if (p === "(으)로") return sound === "" || sound === "l" ? vowel : consonant;
+      return sound === "" ? vowel : consonant;
+    });
+  }
+  // </particles>
   // a server's phrase ({key, fields}; a list of them is listed)
   const said = (v) => (Array.isArray(v) ? v.map(said).join(", ") : v && typeof v === "object" ? T(v.key, v.fields) : v);
   function applyLang() {

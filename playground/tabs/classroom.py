@@ -48,9 +48,13 @@ CSS = """
 .counts { font-size: 18px; } .empty { font-size: 18px; color: #555; }
 .gp-projected { display: flex; gap: 16px; flex-wrap: wrap; } .gp-projected h2 { font-size: 28px; margin: 0; }
 .gp-projected p { font-size: 18px; } .gp-settings { font-size: 15px; } .gp-settings th { text-align: left; padding-right: 8px; }
-.gp-card { font-size: 18px; } .gp-card .code { font-size: 44px; font-weight: bold; letter-spacing: 4px; }
-.gp-card .secret { color: #8a1c1c; }
+.gp-card { font-size: 18px; display: flex; flex-wrap: wrap; align-items: baseline; gap: 4px 16px; }
+.gp-card .code { font-size: 40px; font-weight: bold; letter-spacing: 4px; }
+.gp-card .places { color: #555; } .gp-card .secret { margin-left: auto; }
+.gp-teach-copy { font: inherit; font-size: 15px; padding: 2px 10px; border: 1px solid #8a1c1c; color: #8a1c1c;
+  border-radius: 6px; background: white; cursor: pointer; } .gp-copied { font-size: 15px; color: #555; }
 """
+ENDED_CARD = "<div data-ended></div>"  # what the card holds once its class has ended: the tab forgets the link
 # the wall's tiles are buttons: a click projects that student's run (→ on_pick)
 WALL_JS = """
 element.addEventListener("click", (e) => {
@@ -58,11 +62,31 @@ element.addEventListener("click", (e) => {
   if (tile) trigger("submit", { id: tile.dataset.id });
 });
 """
-# links in the card are relative (?class=CODE); show them as the full address the browser resolves
+# The students' link in the card is relative (?class=CODE): shown as the full address the browser resolves. The
+# teacher link is never drawn (the card is on the projector): a button copies it, and the tab keeps it in its
+# sessionStorage, so a reload of this tab asks the server for the wall again (card.submit → on_rejoin). The
+# address bar, which a projector shows too, never holds it.
 CARD_JS = """
-const fill = () => element.querySelectorAll("a.gp-link").forEach((a) => { if (a.textContent !== a.href) a.textContent = a.href; });
+const KEY = "gp-teach";
+let held = false;
+const fill = () => {
+  element.querySelectorAll("a.gp-link").forEach((a) => { if (a.textContent !== a.href) a.textContent = a.href; });
+  const teach = element.querySelector("[data-teach]");
+  if (teach) { sessionStorage.setItem(KEY, teach.dataset.teach); held = true; }
+  else if (held && element.querySelector("[data-ended]")) { sessionStorage.removeItem(KEY); held = false; }
+};
+element.addEventListener("click", async (e) => {
+  const b = e.target.closest("button.gp-teach-copy");
+  if (!b) return;
+  const link = new URL("?teach=" + b.closest("[data-teach]").dataset.teach, window.location.href).href;
+  const said = b.parentElement.querySelector(".gp-copied");
+  try { await navigator.clipboard.writeText(link); said.textContent = said.dataset.ok; }
+  catch (err) { said.textContent = said.dataset.no; }
+});
 new MutationObserver(fill).observe(element, { childList: true, subtree: true, characterData: true });
 fill();
+const kept = sessionStorage.getItem(KEY);
+if (kept && !new URLSearchParams(window.location.search).get("teach")) trigger("submit", { teach: kept });
 """
 
 
@@ -119,14 +143,25 @@ class ClassMode:
             raise _said(exc) from None
 
     def card(self, c: Class) -> str:
-        """The code in large letters, the students' link, and the teacher's own link (kept off the projector)."""
+        """One line for the projector: the code in large letters, the students' link and the places; the teacher's
+        own link only as a copy button (its secret is never drawn)."""
         say = i18n.say
-        return (f"<div class='gp-card'><div>{say('class.card.code')}</div><div class='code'>{c.code}</div>"
-                f"<div>{say('class.card.places', n=c.size)}</div>"
-                f"<div>{say('class.card.students')} <a class='gp-link' href='?class={c.code}' target='_blank'>"
-                f"?class={c.code}</a></div>"
-                f"<div class='secret'>{say('class.card.teacher')} <a class='gp-link' "
-                f"href='?teach={c.code}.{c.secret}' target='_blank'>?teach=…</a></div></div>")
+        return (f"<div class='gp-card' data-teach='{c.code}.{c.secret}'><span>{say('class.card.code')}</span>"
+                f"<span class='code'>{c.code}</span><span>{say('class.card.students')} <a class='gp-link' "
+                f"href='?class={c.code}' target='_blank'>?class={c.code}</a></span>"
+                f"<span class='places'>{say('class.card.places', n=c.size)}</span>"
+                f"<span class='secret'><button type='button' class='gp-teach-copy' title='{say('class.card.teacher')}'>"
+                f"{say('class.card.copy')}</button> <span class='gp-copied' data-ok='{say('class.card.copied')}' "
+                f"data-no='{say('class.card.not_copied')}'></span></span></div>")
+
+    def on_rejoin(self, evt: gr.EventData) -> list:
+        """A teacher's tab reloaded: its script sends the teacher link it kept, and the page holds the wall again."""
+        code, _, secret = str(getattr(evt, "teach", "") or "")[:64].partition(".")
+        try:
+            c = self.classes.teacher(code, secret)
+        except Refusal:
+            return [None, ENDED_CARD, gr.Timer(active=False), ""]  # the class has ended: the tab forgets it
+        return [{"code": c.code, "secret": c.secret}, self.card(c), gr.Timer(active=True), self.challenge_line(c)]
 
     def on_start(self, size: Any, request: gr.Request) -> list:
         """A new class keeping ``size`` places, whose starting point is the teacher's own lab settings (the default
@@ -265,6 +300,19 @@ class ClassMode:
         c.challenge = Challenge(data, share)
         return [self.challenge_line(c), gr.Radio(value="challenge")]
 
+    def on_end_ask(self, state: Any) -> list:
+        """Ending a class loses its students' places and its doodle pool: say what, offer the pool, ask."""
+        c = self._class(state)
+        doodles_n = len(c.drawing.pool.snapshot()[1]) if c.drawing is not None else 0
+        line = i18n.say("class.end.ask", students=len(c.students), doodles=doodles_n)
+        return [gr.Group(visible=True), line, gr.Button(visible=doodles_n > 0)]
+
+    def on_end_pool(self, state: Any, request: gr.Request) -> str:
+        c = self._class(state)
+        if c.drawing is None:
+            raise messages.error(i18n.phrase("class.msg.start_first"))
+        return doodles.save_pool(c.drawing, request.session_hash or "anonymous")
+
     def on_end(self, state: Any) -> list:
         c = self._class(state)
         self.classes.end(c.code, c.secret)
@@ -273,8 +321,8 @@ class ClassMode:
         with self._lock:
             self._pictures.pop(c.code, None)
         messages.info(i18n.phrase("class.msg.ended"))
-        return [None, "", gr.Timer(active=False), "", "", gr.Timer(active=False),
-                *[gr.Button(visible=False)] * len(PROJECTED_BUTTONS)]
+        return [None, ENDED_CARD, gr.Timer(active=False), "", "", gr.Timer(active=False),
+                *[gr.Button(visible=False)] * len(PROJECTED_BUTTONS), gr.Group(visible=False)]
 
     # ---- the student's side ---------------------------------------------------------------------------------
     def on_student_load(self, request: gr.Request) -> list:
@@ -344,6 +392,13 @@ class ClassMode:
                              maximum=classroom.MAX_STUDENTS, elem_id="class-size", scale=0, min_width=120)
             start = gr.Button(T("class.start"), variant="primary", elem_id="class-start", scale=0)
             end = gr.Button(T("class.end"), variant="stop", elem_id="class-end", scale=0)
+        with gr.Group(visible=False, elem_id="class-end-ask") as ask:
+            ask_line = gr.Markdown(elem_id="class-end-line")
+            with gr.Row():
+                end_pool = gr.Button(T("class.end.pool"), elem_id="class-end-pool", scale=0)
+                end_yes = gr.Button(T("class.end.yes"), variant="stop", elem_id="class-end-yes", scale=0)
+                end_no = gr.Button(T("class.end.no"), elem_id="class-end-no", scale=0)
+            end_file = gr.File(visible=False, interactive=False, elem_id="class-end-file")
         card = gr.HTML("", elem_id="class-card", js_on_load=CARD_JS, css_template=CSS)
         with gr.Row():
             sort = gr.Radio([(T(f"class.sort.{s}"), s) for s in class_wall.SORTS], value="name",
@@ -381,8 +436,14 @@ class ClassMode:
         clear.click(self.on_clear_doodles, [state], None)
         send.click(self.on_send, [state], None)
         set_goal.click(self.on_challenge, [state, data, hq], [goal_line, sort])
-        end.click(self.on_end, [state], [state, card, wall_timer, wall, projected, project_timer, *shown_with])
+        end.click(self.on_end_ask, [state], [ask, ask_line, end_pool])
+        end_no.click(lambda: gr.Group(visible=False), None, ask, queue=False)
+        end_pool.click(self.on_end_pool, [state], end_file).success(lambda: gr.File(visible=True), None, end_file,
+                                                                    queue=False)
+        end_yes.click(self.on_end, [state], [state, card, wall_timer, wall, projected, project_timer, *shown_with,
+                                             ask])
         page.demo.load(self.on_load, None, [state, card, wall_timer, goal_line], queue=False)
+        card.submit(self.on_rejoin, None, [state, card, wall_timer, goal_line])
 
 
 

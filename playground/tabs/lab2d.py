@@ -86,6 +86,22 @@ def values_of(config: TrainConfig) -> list[Any]:
     return [getattr(config, name) for name in FIELD_NAMES]
 
 
+def _stands_alone(i: int, value: Any, current: TrainConfig) -> bool:
+    """Whether the panel's field ``i`` at ``value``, every other setting as the run has it, is a valid config."""
+    values = values_of(current)
+    values[i] = value
+    try:
+        config_from_values(values, current)
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
+def _same(sent: Any, applied: Any) -> bool:
+    """The page shows what the run applied (2 and 2.0 are the same number in the box)."""
+    return sent == applied and isinstance(sent, bool) == isinstance(applied, bool)
+
+
 def view_value(session: Run | None, message: str = "", route: str | None = None) -> str:
     """The view component's value: a message, the run's token and where to ask for frames (None: the `tick` server
     function). The page then asks for a frame."""
@@ -102,7 +118,8 @@ def _component(s: settings.Setting, value: Any, min_width: int = 160, info: bool
         return gr.Dropdown(i18n.choices(s.choices), value=value, label=label, elem_id=elem_id, min_width=min_width)
     if s.kind == "bool":
         return gr.Checkbox(value=value, label=label, elem_id=elem_id, min_width=min_width)
-    return gr.Number(value=value, label=label, precision=0 if s.kind == "int" else None, elem_id=elem_id,
+    # no precision: Gradio would round 2.5 to 2 before the handler sees it, silently; the setting refuses it
+    return gr.Number(value=value, label=label, elem_id=elem_id,
                      info=info, min_width=min_width)
 
 
@@ -209,16 +226,35 @@ class Lab:
                     self._settings_turns.pop(page, None)
 
     def on_settings(self, request: gr.Request, *values: Any) -> list:
-        """Any field of the panel changed (Gradio puts the request first: it is the one annotated parameter)."""
+        """Any field of the panel changed (Gradio puts the request first: it is the one annotated parameter).
+
+        The reply writes only the fields whose value it changed: a refused value goes back to the run's, and nothing
+        else is touched. A reply that wrote every field undid an edit made while it travelled (at 250 ms of
+        latency, a kD typed right after D's learning rate went back to its old value, silently)."""
         session = self._session(request)
+        values = list(values)
+        refused = []
         try:
-            message = session.change(config_from_values(values, session.config))
+            config = config_from_values(values, session.config)
         except (ValueError, TypeError) as exc:
+            # keep every edit that can stand alone; a refused value is said and goes back to the run's
+            current = values_of(session.config)
+            refused = [i for i in range(len(PANEL)) if values[i] != current[i]
+                       and not _stands_alone(i, values[i], session.config)] or list(range(len(PANEL)))
             messages.warning(exc)
-            return self._unchanged(session)
+            values = [current[i] if i in refused else v for i, v in enumerate(values)]
+            try:
+                config = config_from_values(values, session.config)
+            except (ValueError, TypeError):
+                return self._unchanged(session)
+        message = session.change(config)
+        applied = values_of(session.config)
+        panel = [gr.update(value=applied[i]) if i in refused or not _same(values[i], applied[i]) else gr.update()
+                 for i in range(len(PANEL))]
         if not message:
-            return [gr.update()] * (1 + len(PANEL))
-        return self._reply(session, message, request)
+            return [gr.update(), *panel]
+        text = i18n.in_lang(message, i18n.lang_of(request.headers))
+        return [view_value(session, text, self.route), *panel]
 
     def on_preset(self, name: str, request: gr.Request) -> list:
         session = self._session(request)
