@@ -1,7 +1,8 @@
 """The app's words in English and Korean: one catalogue (playground/locales/{en,ko}.json) and what reads it
 without Gradio (a lab worker process formats with it too). playground/i18n.py hands it to Gradio.
 
-Korean follows the terms of the course decks (../shared/notes/korean-terms.md).
+Korean follows the terms of the course decks: model and method names stay in English (GAN, DCGAN, Adam),
+the rest is the decks' Korean (생성자, 판별자, 학습률); tests/test_i18n.py lists what stays English.
 """
 from __future__ import annotations
 

@@ -100,3 +100,15 @@ def test_a_2d_setting_is_declared_once_and_every_panel_follows_the_table():
         assert isinstance(s, settings.Setting) and s.label and s.group
         with pytest.raises(ValueError, match=s.name):
             TrainConfig().updated({s.name: "not a value" if s.kind != "choice" else "no-such-choice"}).validate()
+
+
+def test_the_code_and_docs_cite_nothing_outside_the_repository():
+    """A clone holds only the repository: a path that climbs out of it (`../something`) is unreadable there."""
+    files = [p for d in APP_CODE + ["tests", "benchmarks", "tools"] for p in (ROOT / d).rglob("*")
+             if p.suffix in {".py", ".md", ".js", ".json", ".css"}]
+    files += list(ROOT.glob("*.md")) + [ROOT / "app.py"]
+    outside = [f"{p.relative_to(ROOT)}: {m.group(0)}" for p in files
+               for m in re.finditer(r"\.\./[\w.-]+/[\w./-]+", p.read_text(errors="ignore"))
+               if not (p.parent / m.group(0)).resolve().is_relative_to(ROOT)
+               and not re.search(r"\betc\b|passwd", m.group(0))]  # the hostile paths the tests send
+    assert not outside, outside

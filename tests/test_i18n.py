@@ -182,7 +182,7 @@ def test_a_korean_gif_export_and_ab_view_carry_hangul(tmp_path):
 
 
 # ---- no untranslated English ---------------------------------------------------------------------------------------
-# English the Korean UI keeps, as the course decks do (../shared/notes/korean-terms.md): model and method names,
+# English the Korean UI keeps, as the course decks do: model and method names,
 # symbols, units, file formats, the data sets' and settings' code names shown beside their Korean names.
 KEPT = set("""
 a A b B C D F G k x X y Y z L L1 R1 TV HQ KL JS VAE GAN cGAN DCGAN CycleGAN WGAN WGAN-GP Dirac-GAN PacGAN PatchGAN

@@ -174,8 +174,8 @@ GATYS_GPU_MOST_S = 120
 
 def gatys_gpu_seconds(photo, style, backbone_name, size, iterations, *rest) -> int:
     """How long a ZeroGPU Space holds a GPU for one optimisation: 20 ms an evaluation at 256 px, scaled by the
-    picture's area, a generous bound on a GPU for what takes ~4× that on 2 CPU cores
-    (../shared/notes/gatys-offline.md), at most GATYS_GPU_MOST_S (a longer run stops there, keeping its last
+    picture's area, a generous bound on a GPU for what takes ~4× that on 2 CPU cores (~83 ms an
+    evaluation at 256 px there), at most GATYS_GPU_MOST_S (a longer run stops there, keeping its last
     picture)."""
     try:
         n, side = int(iterations), int(size)
