@@ -17,7 +17,7 @@ from starlette.middleware import Middleware  # noqa: E402
 from models import device, preload  # noqa: E402
 
 from toy2d import threads  # noqa: E402
-from playground import gradio_patches, header, i18n, limits  # noqa: E402
+from playground import gradio_patches, header, i18n, limits, model_errors  # noqa: E402
 from playground.gate import Gate  # noqa: E402
 from playground.registry import Registry  # noqa: E402
 from playground.tabs import Page, dirac, experiments2d, image_lab, img2img, lab2d, latent_walk  # noqa: E402
@@ -50,6 +50,8 @@ def build_app(registry: Registry | None = None, classes: Classes | None = None) 
             doodles.create(Page(demo, tab), class_mode.classes)  # a class's pages draw into the class's pool
         with gr.Tab(i18n.text("tab.classroom"), elem_id="tab-classroom") as tab:
             classroom.create(Page(demo, tab), class_mode)
+        with gr.Accordion(i18n.text("app.models"), open=False, elem_id="gp-models"):
+            gr.Markdown(model_errors.server_models)  # read at each page load: a teacher checks it before class
     return demo
 
 

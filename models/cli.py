@@ -13,7 +13,7 @@ from typing import Sequence
 from tqdm import tqdm
 
 from . import latent, store, walks
-from .registry import CHECKPOINTS
+from .registry import CHECKPOINTS, SERVED
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -21,7 +21,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = ap.add_subparsers(dest="command", required=True)
     f = sub.add_parser("fetch", help="download and verify pinned weights into the cache")
     f.add_argument("names", nargs="*", metavar="NAME", help=f"any of: {', '.join(CHECKPOINTS)}")
-    f.add_argument("--all", action="store_true", help="every model in the registry")
+    f.add_argument("--all", action="store_true", help="every model the app uses while serving")
     sub.add_parser("list", help="the registry, and where each file is")
     w = sub.add_parser("walk", help="render a latent walk of the faces DCGAN to a video")
     w.add_argument("--seeds", required=True, help="keyframe seeds in order, e.g. 3,7,12")
@@ -60,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{ck.name:22} {ck.requirement:28} {ck.licence:4} {store.status(ck.name)}")
         return 0
     if args.command == "fetch":
-        names = list(CHECKPOINTS) if args.all else args.names
+        names = list(SERVED) if args.all else args.names
         unknown = [n for n in names if n not in CHECKPOINTS]
         if unknown or not names:
             print(f"error: name models to fetch (or --all); known: {', '.join(CHECKPOINTS)}"

@@ -10,7 +10,7 @@ import logging
 from typing import Callable
 
 from . import dcgan, fast_style, gatys, store, translation
-from .registry import CHECKPOINTS
+from .registry import CHECKPOINTS, SERVED
 
 log = logging.getLogger(__name__)
 LOADERS: dict[str, Callable[[], object]] = {
@@ -37,7 +37,7 @@ def _each(work: dict[str, Callable[[], object]]) -> list[str]:
 
 
 def fetch_all() -> list[str]:
-    return _each({ck.name: (lambda ck=ck: store.fetch(ck)) for ck in CHECKPOINTS.values()})
+    return _each({name: (lambda ck=CHECKPOINTS[name]: store.fetch(ck)) for name in SERVED})
 
 
 def load_all() -> list[str]:

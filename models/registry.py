@@ -20,6 +20,7 @@ class Checkpoint:
     sha256: str
     size: int           # bytes of the file, for progress and messages
     loader: str         # which of our architectures (or runtime) reads it
+    served: bool = True  # the app uses it while serving (False: only a tool of ours reads it, at build time)
 
     @property
     def requirement(self) -> str:
@@ -90,8 +91,9 @@ CHECKPOINTS: dict[str, Checkpoint] = {c.name: c for c in (
         licence="OFL-1.1", package="pylopdf-fonts-ko", version="0.1.1",
         member="pylopdf_fonts_ko/NotoSansKR-Regular.otf",
         sha256="69975a0ac8472717870aefeab0a4d52739308d90856b9955313b2ad5e0148d68",
-        size=4_644_748, loader="PIL.ImageFont.truetype"),
+        size=4_644_748, loader="tools/hangul_font.py (fontTools subsetter)", served=False),
 )}
+SERVED = [name for name, ck in CHECKPOINTS.items() if ck.served]  # what a server fetches, in order
 
 
 def get(name: str) -> Checkpoint:

@@ -78,6 +78,8 @@ def vintage_generator() -> ResnetGenerator:
     net = ResnetGenerator(ngf=64, blocks=9)
     try:
         net.load_state_dict(load_torch("cyclegan-vintage"))
+    except ModelUnavailable:
+        raise  # not downloaded, or not verified: its own message (a RuntimeError too, but not a wrong file)
     except RuntimeError as e:
         ck = get("cyclegan-vintage")
         raise ModelUnavailable(ck, f"the file does not hold the expected generator ({str(e)[:120]}…).",

@@ -28,6 +28,7 @@ async function gradioLocale(lang) {  // Gradio's translation store: the same mod
 function apply(lang, write, initial) {
   window.gpLang = lang;
   document.documentElement.lang = lang;
+  document.title = __TITLES__[lang] || document.title;
   element.querySelectorAll("button").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.lang === lang)));
   if (!initial || asked) gradioLocale(lang).catch((e) => console.error("language switch", e));  // else: Gradio chose it
   if (write) {
@@ -79,4 +80,5 @@ def create() -> None:
         gr.HTML(SWITCH, elem_id="gp-lang", css_template=CSS, min_width=200,
                 js_on_load=JS.replace("__PARENT_ORIGIN__", json.dumps(host.parent_origin()))
                 .replace("__TOAST_CSS__", json.dumps(toast_css()))
+                .replace("__TITLES__", json.dumps({lang: i18n.t("app.title", lang) for lang in i18n.LANGS}))
                 .replace("__MORE_TABS__", json.dumps({lang: i18n.t("app.more_tabs", lang) for lang in i18n.LANGS})))

@@ -1,14 +1,19 @@
 """One way for every image tab to report a model that cannot be used: in that tab, never as a traceback.
 
-A handler decorated with `reports_unavailable(n)` returns n outputs whose last one is a status line. When the
-store cannot provide a model (offline, hash mismatch, damaged file) the tab shows a warning and the status line,
-and leaves its other outputs as they were; missing trained weights become a gr.Error naming the file.
+A handler decorated with `reports_unavailable(n)` returns n outputs, the last one a status line unless
+``status=False``. When the store cannot provide a model (offline, a school's firewall, a hash mismatch, a damaged
+file) the page is told in its own language which model is missing and what the tab can still do — once per page and
+model, in a toast that goes away by itself — and the tab's other outputs stay as they were. How to fetch the file is
+for whoever runs the server: it goes to the server's log (and the README), never to a student's screen. Missing
+trained weights become a gr.Error naming the file.
 """
 from __future__ import annotations
 
 import contextlib
 import functools
 import logging
+import threading
+from collections import OrderedDict
 from typing import Iterator
 
 import gradio as gr
@@ -17,6 +22,10 @@ from models import device, store
 from playground import i18n, messages
 
 log = logging.getLogger(__name__)
+TOAST_S = 10  # long enough to read twice; the status line keeps saying it
+_TOLD_MOST = 4096  # (page, model) pairs remembered: a page is told once, and a flood of pages cannot grow this
+_told: "OrderedDict[tuple[str, str], None]" = OrderedDict()
+_told_lock = threading.Lock()
 
 
 def model_line(name: str) -> "i18n.Phrase":
@@ -26,16 +35,56 @@ def model_line(name: str) -> "i18n.Phrase":
                        requirement=ck.requirement, mb=f"{ck.size / 1e6:.1f}")
 
 
-def reports_unavailable(outputs: int):
+def server_models() -> str:
+    """What this server has, one line a model: for a teacher to check before class (Markdown, page's language)."""
+    from models.registry import SERVED
+
+    return "\n".join(f"- {i18n.said(model_line(name))}" for name in SERVED)
+
+
+def unavailable(e: store.ModelUnavailable) -> "i18n.Phrase":
+    """What a page says of a model it cannot have: its name and what still works, in the page's words."""
+    name = e.checkpoint.name
+    title_key = f"model.title.{name}"
+    title = i18n.phrase(title_key) if title_key in i18n.CATALOGUE["en"] else e.checkpoint.title
+    still = f"model.still.{name}" if f"model.still.{name}" in i18n.CATALOGUE["en"] else "model.still.other"
+    return i18n.phrase("model.unavailable", title=title, still=i18n.phrase(still))
+
+
+def tell_unavailable(e: store.ModelUnavailable) -> str:
+    """Log the whole story (with the fix) for the server; toast the page once per model; the status line to show."""
+    log.warning("%s", e)
+    said = unavailable(e)
+    if _first_time(e.checkpoint.name):
+        messages.warning(said, title="msg.title.unavailable", duration=TOAST_S)
+    return f"⚠️ {i18n.said(said)}"
+
+
+def _first_time(model: str) -> bool:
+    request = gr.context.LocalContext.request.get(None)
+    page = getattr(request, "session_hash", None) or ""
+    if not page:
+        return True
+    with _told_lock:
+        if (page, model) in _told:
+            return False
+        _told[(page, model)] = None
+        while len(_told) > _TOLD_MOST:
+            _told.popitem(last=False)
+        return True
+
+
+def reports_unavailable(outputs: int, status: bool = True):
     def decorate(fn):
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
             try:
                 return fn(*args, **kwargs)
             except store.ModelUnavailable as e:
-                log.warning("%s", e)  # the server's log keeps the paths; the page shows none of them
-                messages.warning(store.redact(str(e)), title="msg.title.unavailable", duration=None)
-                return (*[gr.skip()] * (outputs - 1), f"⚠️ {store.redact(str(e))}")
+                line = tell_unavailable(e)
+                if not status:
+                    return gr.skip() if outputs == 1 else (gr.skip(),) * outputs
+                return (*[gr.skip()] * (outputs - 1), line)
             except FileNotFoundError as e:
                 raise missing_weights(e) from None
         return wrapper
@@ -66,6 +115,7 @@ def _our_messages() -> Iterator[None]:
     try:
         yield
     except store.ModelUnavailable as e:
-        raise messages.error(store.redact(str(e)), title="msg.title.unavailable") from None
+        log.warning("%s", e)
+        raise messages.error(unavailable(e), title="msg.title.unavailable") from None
     except FileNotFoundError as e:
         raise missing_weights(e) from None

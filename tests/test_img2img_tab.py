@@ -76,4 +76,4 @@ def test_an_unavailable_vintage_model_is_reported_in_the_tab(monkeypatch):
     monkeypatch.setattr(tab.translation, "vintage_generator", offline)
     with pytest.warns(UserWarning, match="Vintage"):
         out = tab.run_vintage(examples.photos()[2], 256)
-    assert out[:3] == (gr.skip(),) * 3 and "cyclegan-vintage" in out[3]
+    assert out[:3] == (gr.skip(),) * 3 and "Vintage CycleGAN" in out[3] and "pix2pix" in out[3]

@@ -212,9 +212,9 @@ def test_a_page_sees_no_server_path_of_a_model(offline_pip, monkeypatch):
                                      f"delete {store.cached_path(ck)} and fetch it again.")
 
     import playground.messages as messages
-    monkeypatch.setattr(messages, "warning", lambda text, **kw: warnings.append(text))
+    monkeypatch.setattr(messages, "warning", lambda text, **kw: warnings.append(str(text)))
     _, line = tab_handler()
-    assert cache not in line and cache not in warnings[0] and "the model cache" in line
+    assert cache not in line and cache not in warnings[0] and "Faces DCGAN" in line
 
 
 class FakeHub(http.server.BaseHTTPRequestHandler):

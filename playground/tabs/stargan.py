@@ -11,7 +11,7 @@ import numpy as np
 from models import facepairs, latent, stardata, translation
 from models.dcgan import load_faces
 from playground import fields, i18n, messages, picture_grid, uploads
-from playground.model_errors import missing_weights
+from playground.model_errors import missing_weights, reports_unavailable
 from playground.tabs import Page
 from playground.uploads import read_upload
 
@@ -37,6 +37,7 @@ def _input(source: str, seed: object, domain: str, photo: str | None) -> tuple[n
     return stardata.render(face, domain)[0], index
 
 
+@reports_unavailable(1, status=False)  # the seeds' faces come from the faces DCGAN; a photo needs nothing fetched
 def translate(source: str, seed: object, domain: str, photo: str | None):
     """The input, then one column per domain from the same generator: translated, and brought back."""
     x, index = _input(source, seed, domain, photo)

@@ -15,7 +15,7 @@ from PIL import Image
 
 from models import fast_style, gatys, store
 from playground import examples, fields, i18n, messages, uploads
-from playground.model_errors import gpu_call, model_line, reports_unavailable
+from playground.model_errors import gpu_call, model_line, reports_unavailable, tell_unavailable
 from playground.uploads import chosen_size, read_upload
 from playground.tabs import Page
 
@@ -193,8 +193,7 @@ def run_gatys(photo: str | None, style: str | None, backbone_name: str, size, it
         net, config = gatys_config(backbone_name, size, iterations, alpha, log_beta, tv, start, optimizer,
                                    *layer_weights)
     except store.ModelUnavailable as e:
-        messages.warning(str(e), title="msg.title.unavailable", duration=None)
-        yield gr.skip(), gr.skip(), f"⚠️ {e}"
+        yield gr.skip(), gr.skip(), tell_unavailable(e)
         return
     content = read_upload(photo, "upload.what.photo", 1024)
     painting = read_upload(style, "upload.what.style", 1024)
