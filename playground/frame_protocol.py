@@ -237,7 +237,8 @@ class LabFrame:
     metrics: ChartRows  # [iteration, kl_bits, js_bits, modes_now, hq_percent, modes_in_window]
     real: np.ndarray | None = field(default=None)  # sent with a run's first frame only
     heavy: bool = True  # carry the heatmap and manifold (the page holds another version of them), and the query
-    # the preset being run (LabSession.story: name, explanation, watch, pair, happened) or None; with heavy frames
+    # the preset being run (LabSession.story: name, title, explanation, watch, pair, happened, changed) or None;
+    # with heavy frames
     story: dict[str, Any] | None = None
 
     def wire(self, blob: Callable[..., Any] = b64) -> dict[str, Any]:

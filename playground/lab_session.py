@@ -397,8 +397,9 @@ class LabSession:
         if self.preset is None:
             return None
         p = presets.PRESETS[self.preset]  # as catalogue keys: the page says them in its language
-        return dict(name=p.name, explanation=f"preset.{p.name}.explanation", watch=f"preset.{p.name}.watch",
-                    pair=p.pair, happened=i18n.happened(self.track.check(p.sign)))
+        return dict(name=p.name, title=f"preset.{p.name}.title", explanation=f"preset.{p.name}.explanation",
+                    watch=f"preset.{p.name}.watch", pair=p.pair and f"preset.{p.pair}.title",
+                    happened=i18n.happened(self.track.check(p.sign)), changed=i18n.happened(self.track.changed))
 
     @staticmethod
     def _record(series: Series, row: list[Any]) -> None:

@@ -142,8 +142,9 @@ def test_preset_trains_exactly_the_preset_and_its_frames_tell_its_story(page):
     assert page.lab.registry.get("test-page").config == resolve(preset="collapse")[0]
     story = tick(page, frame_of(reply)["token"], "frame")["story"]
     p = PRESETS["collapse"]
-    assert story == dict(name="collapse", explanation="preset.collapse.explanation", watch="preset.collapse.watch",
-                         pair=p.pair, happened=None)  # keys: the page says them in its language
+    assert story == dict(name="collapse", title="preset.collapse.title", explanation="preset.collapse.explanation",
+                         watch="preset.collapse.watch", pair="preset.collapse-fixed.title",
+                         happened=None, changed=None)  # keys: the page says them (and names the pair) in its language
     assert i18n.t(story["explanation"], "en") == p.explanation and i18n.t(story["watch"], "ko") != p.watch
 
 

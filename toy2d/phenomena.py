@@ -22,12 +22,18 @@ import numpy as np
 from . import metrics, probe
 
 MAX_TURN_STEP = 2 * math.pi / 3
+# A state a sign reported (a clump, modes covered, G stuck, a settled centre) that has not held for this many
+# iterations has changed, and the story says so: a class keeps watching long after the preset's steps, and a latched
+# claim the screen contradicts teaches the wrong thing. Short enough to follow the screen (~1.5 s at the lab's
+# speed), long enough that a clump hopping to its next spot or a mode briefly dropped is not a change.
+LOST_AFTER = 500
 MIN_OFFSET = 0.05  # centres closer than this (of the data's RMS radius) jitter: their angle means nothing
 
 
 @dataclass
 class Track:
-    """One run's measured shape, updated frame by frame; ``happened`` latches the first time a sign holds."""
+    """One run's measured shape, updated frame by frame. ``happened`` keeps the first time a sign held; ``changed``
+    says, while it lasts, that the state it reported has since gone (see LOST_AFTER)."""
 
     centre: np.ndarray  # the real data's mean
     scale: float  # the real data's RMS distance from its mean
@@ -43,7 +49,9 @@ class Track:
     hq: float | None = None  # fraction
     js: float | None = None
     happened: "Happened | None" = None
+    changed: "Happened | None" = None
     _angle: float | None = field(default=None, repr=False)
+    _failing_since: int | None = field(default=None, repr=False)
 
     @classmethod
     def of(cls, real: np.ndarray, modes_total: int | None = None) -> "Track":
@@ -79,9 +87,21 @@ class Track:
         self.modes, self.hq, self.js = modes, hq, js
 
     def check(self, sign: "Sign | None") -> "Happened | None":
-        """``sign``'s line, latched at the first frame it holds."""
-        if self.happened is None and sign is not None:
-            self.happened = sign(self)
+        """``sign``'s line from the first frame it held; ``changed`` set once a state it reported has not held for
+        LOST_AFTER iterations, and cleared when it holds again. An event (the fakes reached the data, the centre
+        circled) stays true once it happened."""
+        if sign is None:
+            return self.happened
+        now = sign(self)
+        if self.happened is None:
+            self.happened = now
+        elif now is not None:
+            self._failing_since, self.changed = None, None
+        elif self.happened.kind in CHANGES:
+            if self._failing_since is None:
+                self._failing_since = self.iteration
+            if self.changed is None and self.iteration - self._failing_since >= LOST_AFTER:
+                self.changed = CHANGES[self.happened.kind](self, self._failing_since)
         return self.happened
 
 
@@ -119,6 +139,15 @@ SAYINGS = {
                "settling.",
     "settles": "The cycle is damped: the fakes' centre sits on the data's centre at iteration {iteration}, after "
                "{turns} turns.",
+    "settles_at_once": "The cycle is damped: the fakes' centre sits on the data's centre at iteration {iteration}, "
+                       "without completing a turn.",
+    # what changed since, when a state stopped holding (Track.changed)
+    "broke_up": "Since iteration {iteration} the clump has broken up: D caught up, and the fakes now spread "
+                "{width} % as wide as the data.",
+    "lost_modes": "Since iteration {iteration} G no longer covers every mode well: {modes} of {total} now.",
+    "escaped": "Since iteration {iteration} G has escaped the middle: D's confidence slipped, the gradients came "
+               "back and the fakes moved out.",
+    "drifted": "Since iteration {iteration} the fakes' centre has drifted off the data's centre again.",
 }
 
 
@@ -191,6 +220,23 @@ def circles(turns: float) -> Sign:
 def settles(after: int, offset_below: float, turns_below: float) -> Sign:
     def sign(t: Track) -> Happened | None:
         if t.iteration >= after and t.offset < offset_below and t.turns < turns_below:
-            return said("settles", iteration=f"{t.iteration:,}", turns=f"{t.turns:.1f}")
+            if t.turns < 0.95:  # "after 0.0 turns" read as nonsense
+                return said("settles_at_once", iteration=f"{t.iteration:,}")
+            return said("settles", iteration=f"{t.iteration:,}", turns=f"{t.turns:.0f}")
         return None
     return sign
+
+
+def _modes_now(t: Track) -> dict[str, Any]:
+    return dict(modes="?" if t.modes is None else t.modes, total="?" if t.modes_total is None else t.modes_total)
+
+
+# A state's sign → what the story says once that state has gone (fed the Track and the iteration it went at).
+CHANGES: dict[str, Callable[[Track, int], Happened]] = {
+    "collapsed": lambda t, i: said("broke_up", iteration=f"{i:,}", width=f"{100 * t.spread:.0f}"),
+    "covers_all": lambda t, i: said("lost_modes", iteration=f"{i:,}", **_modes_now(t)),
+    "covers_most": lambda t, i: said("lost_modes", iteration=f"{i:,}", **_modes_now(t)),
+    "stuck": lambda t, i: said("escaped", iteration=f"{i:,}"),
+    "settles": lambda t, i: said("drifted", iteration=f"{i:,}"),
+    "settles_at_once": lambda t, i: said("drifted", iteration=f"{i:,}"),
+}

@@ -325,11 +325,13 @@
     const box = $(".lab-story");
     box.hidden = !st;
     if (!st) return;
-    $(".story-name").textContent = st.name + ":";
-    $(".story-explanation").textContent = T(st.explanation) + (st.pair ? T("lab.compare_with", { pair: st.pair }) : "");
+    $(".story-name").textContent = T(st.title) + ":";  // the preset as the list names it, never its key
+    $(".story-explanation").textContent = T(st.explanation) + (st.pair ? T("lab.compare_with", { pair: T(st.pair) }) : "");
     $(".story-watch").textContent = T("lab.watch") + T(st.watch);
     const h = $(".story-happened");  // happened: {key, fields} once the preset's sign has held
     h.hidden = !st.happened; h.textContent = st.happened ? "✓ " + T(st.happened.key, st.happened.fields) : "";
+    const c = $(".story-changed");  // changed: {key, fields} while the state the sign reported has gone
+    c.hidden = !st.changed; c.textContent = st.changed ? "→ " + T(st.changed.key, st.changed.fields) : "";
   }
 
   function info(text) {
