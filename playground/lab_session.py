@@ -200,6 +200,9 @@ class LabSession:
             self.reference = self._reference_for(self.config)
             mixture = self.trainer.dist.mixture
             self.mode_history = None if mixture is None else modes.ModeHistory(len(mixture.centres), kept=None)
+            for it, covered in charts.modes if charts and self.mode_history is not None else []:
+                if max(covered, default=-1) < self.mode_history.total:  # a file's modes of this data set only
+                    self.mode_history.record(it, covered)
             self.preset = presets.matching(self.config)  # the preset this run is, whose story the page tells
             self.track = phenomena.Track.of(self.trainer.pool.numpy(), None if mixture is None else len(mixture.centres))
 
@@ -420,7 +423,9 @@ class LabSession:
         """Save the run (model + settings) into ``directory``; returns the file's path."""
         with self.lock:
             path = Path(directory) / f"gan2d-{self.config.data}-it{self.trainer.iteration}.pt"
-            checkpoint.save(self.trainer, path, checkpoint.Charts(list(self.losses.rows), list(self.metrics.rows)))
+            modes_seen = list(self.mode_history.records) if self.mode_history is not None else []
+            checkpoint.save(self.trainer, path, checkpoint.Charts(list(self.losses.rows), list(self.metrics.rows),
+                                                                  modes_seen))
             return str(path)
 
     def load_file(self, path: str) -> int:

@@ -79,6 +79,9 @@ def rewrite(saved, tmp_path, **changes):
     (dict(iteration=-5), "iteration is -5"),
     (dict(d_steps="7"), "d_steps"),
     (dict(format="something else"), "format tag"),
+    (dict(mode_window=torch.tensor([[5, 1], [3, 2]])), "modes record"),  # iterations going back
+    (dict(mode_window=torch.tensor([[5, -1]])), "modes record"),
+    (dict(mode_window=torch.zeros(3, 5, dtype=torch.int64)), "modes record"),
     (dict(g={"0.0.weight": torch.zeros(3, 3)}), "do not match the saved settings"),
 ])
 def test_bad_structure_is_a_clear_message(saved, tmp_path, changes, message):
@@ -100,3 +103,11 @@ def test_garbage_is_not_a_run(tmp_path, content):
     path.write_bytes(content)
     with pytest.raises(ValueError, match="not a GAN Playground run file"):
         checkpoint.load(path)
+
+
+def test_the_modes_seen_in_the_recent_window_come_back_with_the_run(tmp_path):
+    """A loaded run's "modes in the last 1 000 iterations" dropped from ~22 to ~3: the window was not saved."""
+    t = Trainer(TrainConfig(g_width=8, d_width=8))
+    seen = [(100, frozenset({0, 3})), (200, frozenset({4})), (300, frozenset(range(25)))]
+    checkpoint.save(t, tmp_path / "run.pt", checkpoint.Charts(modes=seen))
+    assert checkpoint.read(tmp_path / "run.pt").charts.modes == seen

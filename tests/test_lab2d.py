@@ -186,20 +186,24 @@ def test_save_and_load_a_run(page, tmp_path):
     session.change(session.config.replace(g_width=8, d_width=8))
     for _ in range(7):
         session.act("play", 1)
+    session.mode_history.record(session.trainer.iteration, {0, 1, 2, 5})  # modes seen in the window
+    session.act("play", 1)
     charts = [list(session.losses.rows), list(session.metrics.rows)]
+    recent = session.mode_history.recent()
     path = page.lab.on_save(page.request)
     weights = [p.detach().clone() for p in session.trainer.all_params]
     session.act("reset")
     reply = page.lab.on_load_run(path, page.request)
-    assert session.trainer.iteration == 7 and "iteration 7" in frame_of(reply)["message"]
+    assert session.trainer.iteration == 8 and "iteration 8" in frame_of(reply)["message"]
     loaded = tick(page, session.token)  # the charts and the losses come back with the run
-    assert loaded["losses"]["rows"] == charts[0] and [r[0] for r in charts[0]] == list(range(1, 8))
+    assert loaded["losses"]["rows"] == charts[0] and [r[0] for r in charts[0]] == list(range(1, 9))
     assert loaded["metrics"]["rows"][: len(charts[1])] == charts[1] and loaded["d_loss"] == charts[0][-1][1] is not None
     assert all(bool((a == b).all()) for a, b in zip(weights, session.trainer.all_params))
+    assert session.mode_history.recent() >= recent >= 4  # "modes in the last 1 000 iterations" kept its window
     bad = tmp_path / "bad.pt"
     bad.write_bytes(b"not a checkpoint")
     page.lab.on_load_run(str(bad), page.request)
-    assert session.trainer.iteration == 7 and "not a GAN Playground run" in page.warnings[-1]
+    assert session.trainer.iteration == 8 and "not a GAN Playground run" in page.warnings[-1]
 
 
 def test_exports(page):

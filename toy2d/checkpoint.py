@@ -28,6 +28,7 @@ MAX_ARCHIVE_BYTES = (2 * 3 * 4 * budget.NET_WEIGHTS_LIMIT + 256 * 1024
                      + 8 * MAX_CHART_ROWS * (LOSS_COLUMNS + METRIC_COLUMNS))
 MAX_ENTRIES = 200  # one record per tensor: a run of 8 + 8 layers with spectral norm has well under 100
 MAX_COUNTER = 10**12
+MAX_MODES = 62  # a mode set is saved as the bits of one int64
 NOT_A_RUN = "not a GAN Playground run file"
 
 
@@ -37,6 +38,9 @@ class Charts:
 
     losses: list[list] = field(default_factory=list)
     metrics: list[list] = field(default_factory=list)
+    # the modes covered at each measurement of the recent window (modes.ModeHistory.records): without them a loaded
+    # run's "modes in the last 1 000 iterations" starts again from the few seen since loading
+    modes: list[tuple[int, frozenset]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -65,9 +69,27 @@ def _rows(blob: dict, key: str, columns: int, whole: tuple[int, ...]) -> list[li
     return out
 
 
+def _mode_table(records: list[tuple[int, frozenset]]) -> torch.Tensor:
+    """(iteration, bit mask of the modes covered) rows."""
+    rows = [[int(it), sum(1 << int(m) for m in covered)] for it, covered in records[-MAX_CHART_ROWS:]]
+    return torch.tensor(rows, dtype=torch.int64).reshape(len(rows), 2)
+
+
+def _mode_records(blob: dict) -> list[tuple[int, frozenset]]:
+    t = blob.get("mode_window")
+    if t is None:
+        return []
+    if (not isinstance(t, torch.Tensor) or t.dtype != torch.int64 or t.dim() != 2 or t.shape[1] != 2
+            or len(t) > MAX_CHART_ROWS or bool((t < 0).any()) or bool((t[:, 1] >= 1 << MAX_MODES).any())
+            or bool((t[1:, 0] < t[:-1, 0]).any())):
+        raise ValueError(f"{NOT_A_RUN}: its modes record is not a table of iterations and modes")
+    return [(it, frozenset(m for m in range(MAX_MODES) if mask >> m & 1)) for it, mask in t.tolist()]
+
+
 def save(trainer: Trainer, path: str | Path, charts: Charts | None = None) -> None:
     charts = charts or Charts()
     torch.save({
+        "mode_window": _mode_table(charts.modes),
         "loss_chart": _table(charts.losses, LOSS_COLUMNS),
         "metric_chart": _table(charts.metrics, METRIC_COLUMNS),
         "d_loss": trainer.d_loss,
@@ -148,5 +170,5 @@ def read(path: str | Path) -> SavedRun:
     trainer.iteration, trainer.d_steps, trainer.g_steps = counters
     trainer.d_loss, trainer.g_loss = _loss(blob, "d_loss"), _loss(blob, "g_loss")
     charts = Charts(_rows(blob, "loss_chart", LOSS_COLUMNS, whole=(0,)),
-                    _rows(blob, "metric_chart", METRIC_COLUMNS, whole=(0, 3, 5)))
+                    _rows(blob, "metric_chart", METRIC_COLUMNS, whole=(0, 3, 5)), _mode_records(blob))
     return SavedRun(trainer, charts)
