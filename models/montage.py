@@ -1,6 +1,8 @@
 """Pictures made of pictures: sample grids, walk strips and labelled equations, as uint8 arrays."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
@@ -36,15 +38,35 @@ def equation(tiles: list[np.ndarray], labels: list[str], signs: list[str],
     one with the captions' script (Pillow's own, sized to the tiles, has no Hangul)."""
     h, w = tiles[0].shape[:2]
     font = font or ImageFont.load_default(size=max(12, h // 8))
-    sign_w, cap_h = max(24, w // 3), max(18, h // 6)
+    captions = ["\n".join(caption_lines(label, font, w - 6)) for label in labels]
+    lines = max((c.count("\n") + 1 for c in captions), default=1)
+    line_h = font.getbbox("Hg")[3] + 4
+    sign_w, cap_h = max(24, w // 3), max(18, h // 6, lines * line_h + 6)
     canvas = Image.new("RGB", (len(tiles) * w + len(signs) * sign_w, h + cap_h), (255, 255, 255))
     draw = ImageDraw.Draw(canvas)
     x = 0
-    for i, (tile, label) in enumerate(zip(tiles, labels)):
+    for i, (tile, label) in enumerate(zip(tiles, captions)):
         canvas.paste(Image.fromarray(tile), (x, 0))
-        draw.text((x + w / 2, h + cap_h / 2), label, fill=(40, 40, 40), font=font, anchor="mm")
+        draw.multiline_text((x + w / 2, h + cap_h / 2), label, fill=(40, 40, 40), font=font, anchor="mm",
+                            align="center", spacing=4)
         x += w
         if i < len(signs):
             draw.text((x + sign_w / 2, h / 2), signs[i], fill=(40, 40, 40), font=font, anchor="mm")
             x += sign_w
     return np.asarray(canvas)
+
+
+def caption_lines(text: str, font: ImageFont.ImageFont, width: float) -> list[str]:
+    """``text`` broken at spaces into lines no wider than ``width`` where words allow: a caption wider than its
+    picture was cut at both ends ("pix2pix (cGAN + L1)" showed as "ɔix2pix (cGAN + L")."""
+    lines: list[str] = []
+    words = []
+    for group in re.findall(r"\([^)]*\)|\S+", text):  # a bracketed aside stays on one line where it fits
+        words += [group] if font.getlength(group) <= width else group.split(" ")
+    for word in words:
+        if lines and font.getlength(f"{lines[-1]} {word}") <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
+

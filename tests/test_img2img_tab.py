@@ -77,3 +77,20 @@ def test_an_unavailable_vintage_model_is_reported_in_the_tab(monkeypatch):
     with pytest.warns(UserWarning, match="Vintage"):
         out = tab.run_vintage(examples.photos()[2], 256)
     assert out[:3] == (gr.skip(),) * 3 and "Vintage CycleGAN" in out[3] and "pix2pix" in out[3]
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_three_generators_captions_fit_under_their_pictures(lang):
+    """"pix2pix (cGAN + L1)" at 20 px is wider than its 160-px picture: it was cut at both ends ("ɔix2pix")."""
+    from models import montage
+    from playground import fonts, i18n
+
+    font = fonts.font(20, lang)
+    tiles = [np.zeros((160, 160, 3), np.uint8)] * 3
+    labels = [i18n.t(f"p2p.three.{k}", lang) for k in ("gan", "l1", "untrained")]
+    picture = montage.equation(tiles, labels, ["", ""], font=font)
+    band = picture[160:].min(axis=2) < 128  # the captions' ink
+    for i in range(3):
+        assert all(font.getlength(line) <= 160 for line in montage.caption_lines(labels[i], font, 154))
+    assert not band[:, :2].any() and not band[:, -2:].any()  # nothing reaches the picture's edges
+    assert band.any(axis=1).sum() > 10
