@@ -81,6 +81,7 @@ def launch(demo: gr.Blocks, queue_max: int = limits.QUEUE_MAX, workers: int | No
     # Spaces turn Gradio's server-side rendering on by default; the lab's view is the page's own script
     # (gr.HTML js_on_load) and has only ever run rendered in the browser, so say it here rather than inherit it.
     kwargs.setdefault("ssr_mode", False)
+    kwargs.setdefault("css", header.PAGE_CSS)  # page-wide rules (Gradio 6 takes them at launch)
     kwargs.setdefault("i18n", i18n.I18N)  # component text in the page's language (playground/i18n.py)
     # Gradio's "Runs" link (run history saved in the browser) has no translation and nothing of ours to show
     kwargs.setdefault("footer_links", ["api", "gradio", "settings"])

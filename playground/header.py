@@ -15,7 +15,8 @@ from playground import host, i18n
 SWITCH = ('<div class="gp-lang" role="group" aria-label="Language / 언어">'
           '<button type="button" data-lang="en" lang="en">English</button><button type="button" data-lang="ko" lang="ko">한국어</button></div>')
 CSS = (".gp-lang { display: flex; gap: 4px; justify-content: flex-end; } .gp-lang button { padding: 4px 12px; "
-       "border: 1px solid #bbb; border-radius: 6px; background: white; font-size: 15px; cursor: pointer; } "
+       "border: 1px solid #bbb; border-radius: 6px; background: white; font-size: 15px; cursor: pointer; "
+       "white-space: nowrap; } @media (max-width: 520px) { .gp-lang button { padding: 3px 8px; font-size: 14px; } } "
        ".gp-lang button[aria-pressed=true] { background: #2c6e2f; border-color: #2c6e2f; color: white; }")
 JS = """
 const params = new URLSearchParams(window.location.search);
@@ -71,6 +72,11 @@ def toast_css() -> str:
         for kind, key in (("error", "error"), ("warning", "warning"), ("info", "info"), ("success", "info")):
             css.append(f"{scope}.toast-title.{kind}::before {{ content: {json.dumps(i18n.t(f'msg.title.{key}', lang), ensure_ascii=False)}; }}")
     return "\n".join(css)
+
+
+# Page-wide (the switch's css_template is scoped to it): on a phone the title takes one line beside the switch
+PAGE_CSS = ("@media (max-width: 520px) { #gp-title h1 { font-size: 1.2rem; white-space: nowrap; } "
+            "#gp-lang { min-width: 0 !important; flex: 0 0 auto !important; } }")
 
 
 def create() -> None:

@@ -15,7 +15,8 @@ from models import image_input
 from playground import i18n, limits, messages
 
 
-def read_upload(path: str | None, what: str, max_side: int, quiet: bool = False) -> np.ndarray:
+def read_upload(path: str | None, what: str, max_side: int, quiet: bool = False,
+                min_side: int = image_input.MIN_SIDE) -> np.ndarray:
     """An uploaded picture as RGB uint8, with a toast for anything that was changed on the way (unless quiet:
     thumbnails are scaled on purpose). A missing or unusable file is a gr.Error that says why. ``what``: the
     picture's name, a catalogue key (upload.what.*)."""
@@ -25,7 +26,7 @@ def read_upload(path: str | None, what: str, max_side: int, quiet: bool = False)
     if not os.path.exists(path):  # removed unread from the bounded upload cache (upload_cache.py)
         raise messages.error(gone())
     try:
-        picture, notes = image_input.read(path, max_side)
+        picture, notes = image_input.read(path, max_side, min_side=min_side)
     except image_input.ImageRejected as e:
         raise messages.error(i18n.phrase("upload.refused", what=name, reason=i18n.because(e))) from None
     for note in notes if not quiet else ():

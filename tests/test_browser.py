@@ -1031,3 +1031,87 @@ def test_a_class_draws_a_pool_together_and_every_page_sees_its_gan(browser, url,
     assert errors == []
     for p in (teacher, *students):
         p.close()
+
+
+# ---- the lab and presentation mode at the sizes of the room: nothing overlaps, text readable from the back --------
+LAYOUT_JS = """() => {
+  const box = (e) => { const r = e.getBoundingClientRect(); return { l: r.left, t: r.top, r: r.right, b: r.bottom }; };
+  const hit = (a, b) => a.l < b.r - 1 && b.l < a.r - 1 && a.t < b.b - 1 && b.t < a.b - 1;
+  const ink = (e) => { const b = box(e), pad = 0.15 * (b.b - b.t); return { ...b, t: b.t + pad, b: b.b - pad }; };
+  const charts = document.querySelector(".lab-charts"), plot = document.querySelector(".lab-plot");
+  const texts = (root, sel) => [...root.querySelectorAll(sel)].filter((e) => e.textContent.trim() && box(e).r > box(e).l);
+  const legends = texts(charts, "g.legend, g.legend2, g.legend3").map(box);
+  const labels = texts(charts, ".xtick text, .ytick text, [class*='tick'] text, .g-xtitle text, [class*='title'] text");
+  const clashes = [];
+  for (const [i, L] of legends.entries()) for (const t of labels)
+    if (hit(L, box(t))) clashes.push(`legend ${i + 1} on '${t.textContent}'`);
+  for (let i = 0; i < labels.length; i++) for (let j = i + 1; j < labels.length; j++)
+    if (hit(ink(labels[i]), ink(labels[j]))) clashes.push(`'${labels[i].textContent}' on '${labels[j].textContent}'`);
+  const px = (e) => parseFloat(getComputedStyle(e).fontSize);
+  const smallest = (els) => Math.min(...els.map(px));
+  const pipe = document.querySelector(".lab-pipe");
+  const pipeText = pipe && pipe.getBoundingClientRect().width > 0 ?
+    Math.min(...[...pipe.querySelectorAll("text")].map((t) => px(t) * t.getScreenCTM().a)) : null;
+  const modebar = document.querySelector("#lab-view .modebar-container");
+  return { clashes, chartText: smallest(texts(charts, ".xtick text, .ytick text")),
+           plotText: smallest(texts(plot, ".xtick text, .ytick text")), pipeText,
+           chartWidth: charts.getBoundingClientRect().width, plotWidth: plot.getBoundingClientRect().width,
+           chartsBottom: box(charts).b, plotBottom: box(plot).b, viewport: innerHeight,
+           overflowX: document.documentElement.scrollWidth - innerWidth,
+           modebar: !!modebar && getComputedStyle(modebar).display !== "none" };
+}"""
+ROOMS = [(1024, 768), (1366, 768), (1920, 1080), (390, 844)]
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+@pytest.mark.parametrize("size", ROOMS)
+def test_presentation_mode_and_the_lab_fit_every_room(browser, url, size, lang):
+    """At 1366×768 and 1024×768 the charts shrank into ~250 px, legends sat on tick labels and the overview text
+    dropped to 15.6 px; on a phone the plot was ~170 px with the charts in an 80-px column under Plotly's modebar."""
+    w, h = size
+    context = browser.new_context(viewport={"width": w, "height": h}, locale="ko-KR" if lang == "ko" else "en-US")
+    page = context.new_page()
+    try:
+        for mode in ("lab", "present"):
+            page.goto(f"{url}?lang={lang}" + ("&present=1" if mode == "present" else ""))
+            wait_for(page, "() => window.ganLab && window.ganLab.frame && window.ganLab.frame.iteration >= 0")
+            page.locator(".lab-play").click()
+            wait_for(page, "() => window.ganLab.frame.iteration >= 300 && document.querySelector('.lab-charts g.legend3')")
+            page.locator(".lab-play").click()
+            wait_for(page, "() => !document.querySelector('.lab-play').classList.contains('playing')")
+            settled(lambda: page.evaluate("() => JSON.stringify([document.querySelector('.lab-charts').getBoundingClientRect().height, [...document.querySelectorAll('.lab-charts g.legend3')].map((g) => g.getBBox().y)])"), quiet_s=1.0)
+            m = page.evaluate(LAYOUT_JS)
+            page.screenshot(path=f"/tmp/gp-room-{mode}-{lang}-{w}x{h}.png")
+            where = f"{mode} {lang} {w}×{h}"
+            assert not m["clashes"], (where, m["clashes"])
+            assert m["overflowX"] <= 1, (where, m)
+            assert m["chartWidth"] >= min(300, w - 40) and m["plotWidth"] >= min(300, w - 60), (where, m)
+            if mode == "present":
+                least = 18 if w >= 1600 else 16 if w >= 900 else 13
+                assert m["chartText"] >= least and m["plotText"] >= least, (where, m)
+                if m["pipeText"] is not None:
+                    assert m["pipeText"] >= least, (where, m)
+                assert not m["modebar"], where  # it sat over the view on a phone
+                if w > h:  # a projector: the view and the charts fit the screen, nothing to scroll
+                    assert m["chartsBottom"] <= h + 1 and m["plotBottom"] <= h + 1, (where, m)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_with_a_presets_story_open_the_views_x_axis_stays_on_a_1366_screen(browser, url, lang):
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="ko-KR" if lang == "ko" else "en-US")
+    page = context.new_page()
+    try:
+        page.goto(f"{url}?lang={lang}")
+        wait_for(page, "() => window.ganLab && window.ganLab.frame")
+        page.locator("#lab-quick input").first.click()
+        page.get_by_role("option", name="Mode Collapse" if lang == "ko" else "Mode collapse", exact=True).click()
+        wait_for(page, "() => !document.querySelector('.lab-story').hidden")
+        bottom = lambda: page.evaluate(  # noqa: E731 — the lowest x tick label of the view
+            "() => Math.max(...[...document.querySelectorAll('.lab-plot .xtick text')].map((t) => t.getBoundingClientRect().bottom))")
+        settled(bottom, quiet_s=1.0)
+        assert page.evaluate("() => window.scrollY") == 0 and bottom() <= 768, bottom()
+        page.screenshot(path=f"/tmp/gp-story-1366-{lang}.png")
+    finally:
+        context.close()

@@ -133,3 +133,23 @@ def test_bad_inputs_get_a_message(args, said, tmp_path):
 
 def test_the_held_out_crops_used_while_training_are_the_held_out_photos():
     assert len(held_out_crops()) == len(srdata.HELD_OUT)
+
+
+def test_a_small_picture_of_ones_own_may_be_16_pixels_and_a_refused_photo_clears_the_old_figure(tmp_path):
+    """"My own small picture" intends ≥ 8 px but refused 16×16; a refused photo left the previous one's figure and
+    numbers under it."""
+    from PIL import Image
+
+    from playground import examples
+    from playground.tabs import super_resolution as tab
+
+    icon = tmp_path / "icon.png"
+    Image.fromarray(np.random.default_rng(0).integers(0, 255, (16, 16, 3), dtype=np.uint8)).save(icon)
+    assert tab.own(str(icon), 0.5, 0.5).width >= 3 * 240
+    tiny = tmp_path / "tiny.png"
+    Image.fromarray(np.zeros((6, 6, 3), np.uint8)).save(tiny)
+    with pytest.raises(gr.Error, match="at least 8"):
+        tab.own(str(tiny), 0.5, 0.5)
+    assert tab.when_photo(examples.held_out_photos()[0], 128, 0.5, 0.5, 0.5, 0.5)[0] is not None
+    figure, said = tab.when_photo(str(icon), 128, 0.5, 0.5, 0.5, 0.5)
+    assert figure is None and "16×16" in said and "32" in said

@@ -110,7 +110,7 @@
   plotDiv.on("plotly_doubleclick", () => { state.userZoom = false; fitBox(true); return false; });
   // tick labels at projector size in presentation mode; on a phone, thin margins so the square gets the width
   function plotFrame() {
-    const narrow = plotDiv.clientWidth < 420, size = state.present ? 18 : narrow ? 11 : 13;
+    const narrow = plotDiv.clientWidth < 420, size = state.present ? (narrow ? 14 : 18) : narrow ? 11 : 13;
     const m = { l: Math.round(size * 2.6), r: narrow ? 4 : 10, t: 6, b: Math.round(size * 1.9) };
     const L = plotDiv._fullLayout;
     if (L && L.font && L.font.size === size && L.margin.l === m.l && L.margin.r === m.r) return false;
@@ -228,30 +228,82 @@
   }
 
   // ---- charts, readouts, pipeline ------------------------------------------------------------------------------
-  // Three stacked charts with explicit domains, each with its legend above it (a shared legend collided with the
-  // x-axis title), KL and JS on their own axes (KL starts near 15 bits and would squash JS), values on hover.
-  const DOMAINS = [[0.72, 0.93], [0.38, 0.59], [0.05, 0.25]];
+  // Three stacked charts in one plot, each with its legend above it (a shared legend collided with the x-axis title),
+  // KL and JS on their own axes (KL starts near 15 bits and would squash JS), values on hover. The domains are laid
+  // out in pixels from the div's size and the legends' measured widths: fixed fractions put a wrapped legend on the
+  // tick labels of the chart above whenever the div was short or narrow (a 1366-px projector, a phone).
   const CHART_CONFIG = { displaylogo: false, displayModeBar: false, responsive: true, scrollZoom: false };
+  const measure = document.createElement("canvas").getContext("2d");
+  const legendsDrawn = { key: "", px: [] };  // the legends' heights as Plotly drew them (see chartLayout)
+  function checkLegends(fontSize) {  // a legend Plotly wrapped onto more rows than estimated: lay out again, once
+    const key = `${chartDiv.clientWidth || 400}x${fontSize}`;
+    const px = ["legend", "legend2", "legend3"].map((c) => {
+      const g = chartDiv.querySelector(`g.${c}`);
+      return g ? g.getBBox().height : 0;
+    });
+    const before = legendsDrawn.key === key ? legendsDrawn.px : [];
+    const taller = px.some((h, i) => h > Math.max(before[i] || 0, legendRowsUsed[i] || 0) + 2);
+    legendsDrawn.key = key;
+    legendsDrawn.px = px.map((h, i) => Math.max(h, before[i] || 0));
+    if (taller) drawCharts();
+  }
+  let legendRowsUsed = [];
+  function legendNames() {
+    return [[T("lab.d_loss"), T("lab.g_loss")], [T("lab.chart.js"), T("lab.chart.kl")],
+      state.modesTotal ? [T("lab.chart.now"), T("lab.chart.window", { n: state.modeWindow }), T("lab.chart.hq_right")] : []];
+  }
+  function legendRows(names, fontSize, width) {  // rows a horizontal legend takes: Plotly wraps at the plot's width
+    if (!names.length) return 0;
+    measure.font = `${fontSize}px "Open Sans", verdana, arial, sans-serif`;
+    let rows = 1, used = 0;
+    for (const n of names) {
+      const w = 46 + measure.measureText(n).width;  // the line's swatch (itemwidth 30) and gaps, then the name
+      if (used && used + w > width) { rows += 1; used = 0; }
+      used += w;
+    }
+    return rows;
+  }
   function chartLayout(fontSize) {
-    // one line each, beside a narrow view too: short names (the axis says what they count), short symbols
-    const legend = (i) => ({ orientation: "h", x: 0, xanchor: "left", y: DOMAINS[i][1] + 0.01, yanchor: "bottom",
+    const W = chartDiv.clientWidth || 400, H = chartDiv.clientHeight || 470;
+    const margin = { l: 8 + 3.6 * fontSize, r: 8 + 3.6 * fontSize, t: 4, b: 10 + 2.2 * fontSize };
+    const inner = Math.max(60, H - margin.t - margin.b), wide = Math.max(60, W - margin.l - margin.r);
+    const rows = legendNames().map((n) => legendRows(n, fontSize, wide));
+    const key = `${W}x${fontSize}`, drawn = legendsDrawn.key === key ? legendsDrawn.px : [];
+    // the estimate, or the height Plotly drew the legend at for this width and font where that was taller
+    const heights = rows.map((r, i) => (r ? Math.max(r * fontSize * 1.5, drawn[i] || 0) + 6 : 0));
+    const tickH = fontSize * 1.5 + 8;
+    const chartH = Math.max(10, (inner - heights.reduce((a, h) => a + h, 0) - 2 * tickH) / 3);
+    const domains = [];
+    let top = inner;
+    for (const h of heights) {
+      top -= h;
+      domains.push([Math.max(0, (top - chartH) / inner), Math.min(1, top / inner)]);
+      top -= chartH + tickH;
+    }
+    legendRowsUsed = heights.map((h) => h - 6);
+    const legend = (i) => ({ orientation: "h", x: 0, xanchor: "left", y: domains[i][1] + 2 / inner, yanchor: "bottom",
       font: { size: fontSize }, bgcolor: "rgba(255,255,255,0)", itemwidth: 30 });
-    const x = (i, title) => ({ anchor: i ? "y" + (i + 1) : "y", domain: [0, 1], title: title ? { text: title, standoff: 4 } : undefined });
+    const x = (i, title) => ({ anchor: i ? "y" + (i + 1) : "y", domain: [0, 1], ticklabelstandoff: 3, title: title ? { text: title, standoff: 8 } : undefined });
     return {
-      margin: { l: 8 + 3.6 * fontSize, r: 8 + 3.6 * fontSize, t: 4, b: 10 + 2.2 * fontSize }, template: "none",
+      width: W, height: H, margin, template: "none",
       font: { size: fontSize }, hovermode: "x unified", dragmode: false, showlegend: true,
       legend: legend(0), legend2: legend(1), legend3: legend(2),
       xaxis: x(0), xaxis2: x(1), xaxis3: x(2, T("lab.chart.iteration")),
-      yaxis: { domain: DOMAINS[0], anchor: "x", title: { text: T("lab.chart.loss") } },
-      yaxis2: { domain: DOMAINS[1], anchor: "x2", title: { text: T("lab.chart.js_bits") }, range: [0, 1.02] },
-      yaxis5: { overlaying: "y2", anchor: "x2", side: "right", title: { text: T("lab.chart.kl_bits") }, rangemode: "tozero", showgrid: false, tickmode: "auto", nticks: 4 },
-      yaxis3: { domain: DOMAINS[2], anchor: "x3", title: { text: T("lab.chart.modes") }, rangemode: "tozero" },
-      yaxis4: { overlaying: "y3", anchor: "x3", side: "right", range: [0, 104], tickmode: "array", tickvals: [0, 25, 50, 75, 100], title: { text: T("lab.chart.hq") }, showgrid: false },
+      yaxis: { domain: domains[0], ticklabelstandoff: 4, anchor: "x", title: { text: T("lab.chart.loss") } },
+      yaxis2: { domain: domains[1], ticklabelstandoff: 4, anchor: "x2", title: { text: T("lab.chart.js_bits") }, range: [0, 1.02] },
+      yaxis5: { overlaying: "y2", ticklabelstandoff: 4, anchor: "x2", side: "right", title: { text: T("lab.chart.kl_bits") }, rangemode: "tozero", showgrid: false, tickmode: "auto", nticks: chartH < 90 ? 3 : 4 },
+      yaxis3: { domain: domains[2], ticklabelstandoff: 4, anchor: "x3", title: { text: T("lab.chart.modes") }, rangemode: "tozero" },
+      yaxis4: { overlaying: "y3", ticklabelstandoff: 4, anchor: "x3", side: "right", range: [0, 104], tickmode: "array", tickvals: chartH < 90 ? [0, 50, 100] : [0, 25, 50, 75, 100], title: { text: T("lab.chart.hq") }, showgrid: false },
     };
   }
-  const chartFont = () => (state.present ? 18 : 12);
+  // projector sizes in presentation mode (≥ 18 px on a 1920 screen, ≥ 16 px at 1366 and below), 12 px beside the view
+  const chartFont = () => (state.present ? (window.innerWidth >= 1600 ? 18 : window.innerWidth >= 900 ? 16 : 14) : 12);
   Plotly.newPlot(chartDiv, [], chartLayout(chartFont()), CHART_CONFIG);
-  new ResizeObserver(() => Plotly.Plots.resize(chartDiv)).observe(chartDiv);
+  let chartResize = 0;
+  new ResizeObserver(() => {  // the domains follow the div's size: lay them out again, once per animation frame
+    if (chartResize) return;
+    chartResize = requestAnimationFrame(() => { chartResize = 0; drawCharts(); });
+  }).observe(chartDiv);
 
   function decimate(rows, max) {
     if (rows.length <= max) return rows;
@@ -289,7 +341,8 @@
       lay.yaxis3.visible = lay.yaxis4.visible = lay.xaxis3.visible = false;
       lay.annotations = [{ xref: "paper", yref: "paper", x: 0.5, y: 0.15, showarrow: false, text: T("lab.chart.no_modes") }];
     }
-    Plotly.react(chartDiv, traces, lay, CHART_CONFIG);
+    const size = chartFont();
+    Plotly.react(chartDiv, traces, lay, CHART_CONFIG).then(() => checkLegends(size));
   }
 
   function fmt(v, d = 3) { return v === null || v === undefined ? "–" : Number(v).toFixed(d); }
@@ -371,7 +424,7 @@
     v._fake = v.fake; v._arrows = v.arrows || null;
     const boxChanged = !state.view || state.view.box.join() !== v.box.join();
     state.frame = p; state.view = v;
-    if (!state.firstFrameAt) { state.firstFrameAt = performance.now(); $(".lab-starting").hidden = true; }  // benchmarks/first_frame.py
+    if (!state.firstFrameAt) { state.firstFrameAt = performance.now(); $(".lab-starting").hidden = true; fitPlot(); }  // benchmarks/first_frame.py
     if (boxChanged) fitBox(false);
     paint();
     readouts(p);
@@ -506,8 +559,20 @@
     const params = new URLSearchParams(window.location.search);
     if (on) params.set("present", "1"); else params.delete("present");
     setUrl(params);
-    drawCharts(); plotFrame();
+    drawCharts(); plotFrame(); fitPlot();
   }
+  // Beside the settings the square view is as tall as the screen leaves below its own top, so its x axis stays on
+  // screen whatever is above it (the intro, a preset's story); presentation mode lays it out by itself.
+  const plotWrap = $(".lab-plot-wrap");
+  function fitPlot() {
+    if (state.present) { plotWrap.style.maxHeight = ""; return; }
+    const top = plotWrap.getBoundingClientRect().top + window.scrollY;
+    plotWrap.style.maxHeight = `max(300px, calc(100vh - ${Math.round(top) + 12}px))`;
+  }
+  window.addEventListener("resize", fitPlot);
+  new ResizeObserver(fitPlot).observe($(".lab-story"));
+  new ResizeObserver(fitPlot).observe($(".lab-toolbar"));
+  new ResizeObserver(fitPlot).observe($(".lab-msg"));
   presentBtn.addEventListener("click", () => setPresent(!state.present));
   document.addEventListener("keydown", (e) => { if (e.key === "Escape" && state.present) setPresent(false); });
   if (new URLSearchParams(window.location.search).get("present") === "1") setPresent(true);

@@ -128,7 +128,7 @@ def _component(s: settings.Setting, value: Any, min_width: int = 160, info: bool
 # to sit beside it on a 768-px-high screen.
 PAGE_CSS = ("body.gp-present { overflow: hidden; } body.gp-present #lab-view { position: fixed; inset: 0; "
             "z-index: 1000; margin: 0; padding: 12px 18px; overflow: auto; background: var(--body-background-fill, "
-            "white); } #lab-quick, #lab-quick .row { gap: 8px; } #lab-quick .block { padding: 6px 10px; }")
+            "white); } body.gp-present #lab-view .modebar-container { display: none; } #lab-quick, #lab-quick .row { gap: 8px; } #lab-quick .block { padding: 6px 10px; }")
 
 
 def head() -> str:
@@ -432,6 +432,7 @@ class Lab:
         js = (STATIC / "lab2d.js").read_text().replace("__PING_MS__", str(round(limits.PAGE_PING_S * 1000))) \
             .replace("__PARENT_ORIGIN__", json.dumps(host.parent_origin())).replace("__CATALOGUE__", words)
         components: dict[str, gr.components.Component] = {}
+        gr.Markdown(i18n.text("lab.intro"), elem_id="lab-intro")
         with gr.Row(equal_height=False):
             with gr.Column(scale=4, min_width=320):
                 view = gr.HTML(value="", html_template=(STATIC / "lab2d.html").read_text(),

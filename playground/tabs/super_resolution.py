@@ -17,7 +17,8 @@ from playground.tabs import Page
 from playground.uploads import chosen_size, read_upload
 
 SIDES = (128, 256, 384)  # the original's side: the input is a quarter of it
-OWN_MOST = 256           # a picture of one's own is upscaled from at most this side (→ 1024)
+OWN_MOST = 256           # a picture of one's own is upscaled from at most this side (→ 1024)…
+OWN_LEAST = 8            # …and from at least this one (a 16-px icon is what "a small picture" is for)
 PAPER = {"bicubic": (28.43, 0.8109), "srresnet": (32.05, 0.9019), "srgan": (29.40, 0.8472)}  # Set5, 4×
 
 
@@ -67,15 +68,20 @@ def compare(photo: str | None, side: object, x: float, y: float, zoom_x: float, 
 
 
 def when_photo(photo: str | None, *rest) -> tuple:
-    """A photo chosen or a position moved: compare again, once there is a photo (nothing to say before)."""
-    return compare(photo, *rest) if photo else (gr.skip(), gr.skip())
+    """A photo chosen or a position moved: compare again, once there is a photo (nothing to say before). A photo
+    that cannot be used clears the figure and says why in its place: the last photo's figure and numbers under a
+    new photo read as the new one's."""
+    if not photo:
+        return gr.skip(), gr.skip()
+    try:
+        return compare(photo, *rest)
+    except gr.Error as e:
+        return None, f"⚠️ {e.message}"
 
 
 def own(photo: str | None, zoom_x: float, zoom_y: float) -> object:
     """A picture of one's own (no original to compare with): bicubic, SRResNet and SRGAN 4×."""
-    small = read_upload(photo, "upload.what.small", OWN_MOST)
-    if min(small.shape[:2]) < 8:
-        raise messages.error(i18n.phrase("sr.msg.small"))
+    small = read_upload(photo, "upload.what.small", OWN_MOST, min_side=OWN_LEAST)
     made = _three(small)
     panels = [sr_figure.Panel(i18n.say(f"sr.panel.{k}"), v) for k, v in made.items()]
     box = sr_figure.zoom_box(panels[0].picture.shape, fields.number(zoom_x, "sr.where", 0, 1),
