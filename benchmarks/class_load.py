@@ -55,7 +55,7 @@ def measure(students: int, seconds: float, warmup: float, wall_open: bool = True
         wall_fn = fn_of(config, "class-sort", output="class-wall")
         teacher = uuid.uuid4().hex[:11]
         heartbeat = __import__("urllib.request").request.urlopen(f"{base}{API}/heartbeat/{teacher}", timeout=3600)
-        card = run_event(base, start_fn, teacher, [])[1]
+        card = run_event(base, start_fn, teacher, [max(students, 1)])[1]  # the class keeps a place each
         code = re.search(r"class='code'>(\w+)<", card).group(1)
         stop = threading.Event()
         pages = [Session(base, view, load_fn, 20, 0.03, stop) for _ in range(students)]

@@ -191,18 +191,32 @@ def wall_html(entries: list[Entry], pictures: Pictures, start: TrainConfig, sort
 
 
 def project_html(entry: Entry, pictures: Pictures, lang: str) -> str:
-    """The projected run: big, with its numbers and every setting (read-only: it is the student's run)."""
+    """The projected run, big, with its key numbers: refreshed a few times a second, so nothing else (the settings
+    are settings_html, sent once when the run is picked)."""
     esc = html.escape
     tl = entry.tile
     if tl is None:
         return f"<p>{esc(t('class.tile.gone', lang))}</p>"
     uri = pictures.uri(Entry(entry.id + ":big", entry.nickname, tl), BIG_PX)
     image = f"<img alt='' src='{uri}' width='{BIG_PX}' height='{BIG_PX}'>" if uri else ""
+    nums = [t("class.tile.iteration", lang, n=f"{tl.iteration:,}")]
+    if tl.modes_total:
+        nums.append(t("class.tile.modes", lang, modes=tl.modes if tl.modes is not None else "–", total=tl.modes_total))
+    if tl.hq is not None:
+        nums.append(f"HQ {100 * tl.hq:.0f} %")
+    if tl.js is not None and math.isfinite(tl.js):
+        nums.append(f"JS {tl.js:.2f}")
+    return (f"<div class='gp-projected'><h2>{esc(entry.nickname)}</h2><p class='gp-nums'>{esc(' · '.join(nums))}</p>"
+            f"{image}</div>")
+
+
+def settings_html(entry: Entry, lang: str) -> str:
+    """Every setting of the projected run (read-only: it is the student's run), folded: shown on demand."""
+    esc = html.escape
+    tl = entry.tile
+    if tl is None:
+        return ""
     rows = "".join(f"<tr><th>{esc(label(f.name, lang))}</th><td>{esc(str(getattr(tl.config, f.name)))}</td></tr>"
                    for f in fields(TrainConfig) if f.name != "points")
-    nums = t("class.tile.iteration", lang, n=f"{tl.iteration:,}")
-    if tl.modes_total:
-        nums += " · " + t("class.tile.modes", lang, modes=tl.modes if tl.modes is not None else "–",
-                          total=tl.modes_total)
-    return (f"<div class='gp-projected'><div><h2>{esc(entry.nickname)}</h2><p>{esc(nums)}</p>{image}</div>"
-            f"<table class='gp-settings'>{rows}</table></div>")
+    return (f"<details class='gp-settings-fold'><summary>{esc(t('class.settings', lang))}</summary>"
+            f"<table class='gp-settings'>{rows}</table></details>")

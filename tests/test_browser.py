@@ -486,8 +486,10 @@ def test_the_view_fills_the_space_it_has(browser, url, width, height, tmp_path):
     assert abs(s["plot"][0] - s["plot"][1]) < 2  # square
     if width < 500:  # a phone: the full width, no blank bands above and below
         assert side >= 0.65 * width and s["wrap"][1] - side <= 40, s
-    else:  # beside the charts: as tall as the viewport leaves under the toolbar
-        assert side >= min(s["wrap"][0], height - 120) - 60, s
+    else:  # beside the charts: as tall as the viewport leaves below its own top, its x axis on screen
+        top = page.evaluate("() => document.querySelector('.lab-plot-wrap').getBoundingClientRect().top")
+        assert s["wrap"][1] >= min(s["wrap"][0], height - top - 12) - 2 and top + s["wrap"][1] <= height, (s, top)
+        assert side >= s["wrap"][1] - 40, s  # the square plot inside it, less its tick labels
     assert s["overlapping"] == [], s
     assert s["charts"] >= 11 and s["pipe"] >= 11 and s["ticks"] >= 11, s
     if width >= 1366:  # the settings that matter most, and the files actions, beside the view without scrolling
@@ -946,7 +948,8 @@ def test_class_mode_wall_with_three_students(browser, url):
                               ".find((x) => x.querySelector('.who b').innerText === 'Mina'); "
                               "return t && +(/it ([\\d,]+)/.exec(t.innerText) || [0, '0'])[1].replace(/,/g, '') > m; }",
                               arg=first["Mina"]["it"], timeout=30_000)  # the tiles are live
-    # sorted by modes covered: the wall's order follows the tiles' own numbers
+    # sorted by modes covered: the wall's order follows the tiles' own numbers (the order is folded away)
+    teacher.locator("#class-order").get_by_text("Order and filter").first.click()
     teacher.locator("#class-sort").get_by_text("modes covered").click()
     wait_for(teacher, "() => document.querySelector('#class-wall .gp-wall').dataset.sort === 'modes'")
     tiles = tile_numbers(teacher)  # one reading of the wall: its order and its numbers from the same refresh

@@ -381,8 +381,9 @@ def test_projecting_a_tile_and_sending_its_settings_to_everyone(mode):
     mode.registry.peek("s2").restart(TrainConfig(lr_g=0.01, data="ring8"))
     c = mode.classes.teacher(state["code"], state["secret"])
     jun = next(s for s in c.students.values() if s.nickname == "Jun")
-    projected = mode.on_pick(state, type("Evt", (), {"id": jun.id})())[0]
-    assert "Jun" in projected and "0.01" in projected
+    projected, _, settings, *buttons = mode.on_pick(state, type("Evt", (), {"id": jun.id})())
+    assert "Jun" in projected and "0.01" in settings and "<details" in settings  # settings on demand…
+    assert "<table" not in mode.on_project(state) and "Jun" in mode.on_project(state)  # …not in every refresh
     runs_before = {p: mode.registry.peek(p).run_id for p in ("s1", "s3")}
     mode.on_send(state)
     for page in ("s1", "s3"):
@@ -489,7 +490,7 @@ def test_the_teacher_removes_a_student_and_their_doodles(mode):
     mode.on_pick(state, SimpleNamespace(id=c.students["s1"].id))
     out = mode.on_remove(state)
     assert "s1" not in c.students and pool.count() == 1 and pool.count("s1") == 0
-    assert out[0] == "" and all(b.visible is False for b in out[2:])
+    assert out[0] == out[2] == "" and all(b.visible is False for b in out[3:])
     with pytest.raises(gr.Error):  # removed: the page cannot come back with the code
         mode.on_join(state["code"], "Mina again", request("s1"))
     mode.on_pick(state, SimpleNamespace(id=c.students["s2"].id))

@@ -573,6 +573,7 @@
   new ResizeObserver(fitPlot).observe($(".lab-story"));
   new ResizeObserver(fitPlot).observe($(".lab-toolbar"));
   new ResizeObserver(fitPlot).observe($(".lab-msg"));
+  new ResizeObserver(fitPlot).observe(document.body);  // anything above it that grows or folds
   presentBtn.addEventListener("click", () => setPresent(!state.present));
   document.addEventListener("keydown", (e) => { if (e.key === "Escape" && state.present) setPresent(false); });
   if (new URLSearchParams(window.location.search).get("present") === "1") setPresent(true);

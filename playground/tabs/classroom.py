@@ -46,8 +46,12 @@ CSS = """
 .badge.good { background: #2c6e2f; } .badge.warn { background: #b86e00; } .badge.bad { background: #b3261e; }
 .badge.goal { background: #7a4f00; }
 .counts { font-size: 18px; } .empty { font-size: 18px; color: #555; }
-.gp-projected { display: flex; gap: 16px; flex-wrap: wrap; } .gp-projected h2 { font-size: 28px; margin: 0; }
-.gp-projected p { font-size: 18px; } .gp-settings { font-size: 15px; } .gp-settings th { text-align: left; padding-right: 8px; }
+.gp-projected h2 { font-size: 28px; margin: 0; display: inline-block; margin-right: 16px; }
+.gp-projected .gp-nums { font-size: 20px; display: inline-block; margin: 0; }
+/* the projected run fits the screen under its buttons: at most 640 px, less on a 768-px-high projector */
+.gp-projected img { display: block; width: auto; height: auto; max-width: 100%; max-height: calc(100vh - 250px); }
+.gp-settings-fold summary { font-size: 18px; cursor: pointer; }
+.gp-settings { font-size: 15px; } .gp-settings th { text-align: left; padding-right: 8px; }
 .gp-card { font-size: 18px; display: flex; flex-wrap: wrap; align-items: baseline; gap: 4px 16px; }
 .gp-card .code { font-size: 40px; font-weight: bold; letter-spacing: 4px; }
 .gp-card .places { color: #555; } .gp-card .secret { margin-left: auto; }
@@ -87,7 +91,25 @@ new MutationObserver(fill).observe(element, { childList: true, subtree: true, ch
 fill();
 const kept = sessionStorage.getItem(KEY);
 if (kept && !new URLSearchParams(window.location.search).get("teach")) trigger("submit", { teach: kept });
+// while a class runs the tab is the teacher's projected screen: the set-up above the card steps aside (TEACHING_CSS)
+const teaching = () => document.body.classList.toggle("gp-teaching", !!element.querySelector("[data-teach]"));
+new MutationObserver(teaching).observe(element, { childList: true, subtree: true });
+teaching();
 """
+# and while one run is projected, the wall waits below it out of sight, the run filling the screen
+PROJECTED_JS = """
+const projecting = () => {
+  const on = !!element.querySelector(".gp-projected, p");
+  if (on && !document.body.classList.contains("gp-projecting"))  // its buttons at the top of the screen
+    requestAnimationFrame(() => (document.getElementById("class-unproject") || element).scrollIntoView({ block: "start" }));
+  document.body.classList.toggle("gp-projecting", on);
+};
+new MutationObserver(projecting).observe(element, { childList: true, subtree: true });
+projecting();
+"""
+TEACHING_CSS = ("body.gp-teaching #class-intro, body.gp-teaching #class-size, body.gp-teaching #class-start "
+                "{ display: none !important; } body.gp-projecting #class-wall, body.gp-projecting #class-options "
+                "{ display: none !important; }")
 
 
 def _said(exc: Refusal) -> gr.Error:
@@ -227,7 +249,9 @@ class ClassMode:
         if student is None:
             raise messages.error(i18n.phrase("class.msg.no_student"))
         c.projected = student.id
-        return [self.on_project(state), gr.Timer(active=True), *[gr.Button(visible=True)] * len(PROJECTED_BUTTONS)]
+        return [self.on_project(state), gr.Timer(active=True),
+                class_wall.settings_html(self.entry(student), i18n.current_lang()),
+                *[gr.Button(visible=True)] * len(PROJECTED_BUTTONS)]
 
     def on_project(self, state: Any) -> str:
         if not state:
@@ -241,7 +265,7 @@ class ClassMode:
     def on_unproject(self, state: Any) -> list:
         c = self._class(state)
         c.projected = None
-        return ["", gr.Timer(active=False), *[gr.Button(visible=False)] * len(PROJECTED_BUTTONS)]
+        return ["", gr.Timer(active=False), "", *[gr.Button(visible=False)] * len(PROJECTED_BUTTONS)]
 
     def on_remove(self, state: Any) -> list:
         """The projected student leaves the class for good (their page cannot join it again), with their doodles;
@@ -321,7 +345,7 @@ class ClassMode:
         with self._lock:
             self._pictures.pop(c.code, None)
         messages.info(i18n.phrase("class.msg.ended"))
-        return [None, ENDED_CARD, gr.Timer(active=False), "", "", gr.Timer(active=False),
+        return [None, ENDED_CARD, gr.Timer(active=False), "", "", gr.Timer(active=False), "",
                 *[gr.Button(visible=False)] * len(PROJECTED_BUTTONS), gr.Group(visible=False)]
 
     # ---- the student's side ---------------------------------------------------------------------------------
@@ -385,12 +409,14 @@ class ClassMode:
     def create(self, page: Page) -> None:
         """The class tab: the teacher's controls, the wall, the projected run, the challenge."""
         T = i18n.text
-        gr.Markdown(T("class.intro"))
+        gr.Markdown(T("class.intro"), elem_id="class-intro")
         state = gr.State(None)
-        with gr.Row():
+        with gr.Row(equal_height=True):
             size = gr.Number(classroom.DEFAULT_SIZE, label=T("class.size"), precision=0, minimum=1,
                              maximum=classroom.MAX_STUDENTS, elem_id="class-size", scale=0, min_width=120)
             start = gr.Button(T("class.start"), variant="primary", elem_id="class-start", scale=0)
+            card = gr.HTML("", elem_id="class-card", js_on_load=CARD_JS, css_template=CSS, scale=1,
+                           head=f"<style>{TEACHING_CSS}</style>")
             end = gr.Button(T("class.end"), variant="stop", elem_id="class-end", scale=0)
         with gr.Group(visible=False, elem_id="class-end-ask") as ask:
             ask_line = gr.Markdown(elem_id="class-end-line")
@@ -399,27 +425,29 @@ class ClassMode:
                 end_yes = gr.Button(T("class.end.yes"), variant="stop", elem_id="class-end-yes", scale=0)
                 end_no = gr.Button(T("class.end.no"), elem_id="class-end-no", scale=0)
             end_file = gr.File(visible=False, interactive=False, elem_id="class-end-file")
-        card = gr.HTML("", elem_id="class-card", js_on_load=CARD_JS, css_template=CSS)
-        with gr.Row():
-            sort = gr.Radio([(T(f"class.sort.{s}"), s) for s in class_wall.SORTS], value="name",
-                            label=T("class.sort"), elem_id="class-sort")
-            shown = gr.Radio([(T(f"class.shown.{s}"), s) for s in class_wall.SHOWN], value="all",
-                             label=T("class.shown"), elem_id="class-shown")
-        with gr.Accordion(T("class.challenge"), open=False, elem_id="class-challenge"):
-            with gr.Row():
-                data = gr.Dropdown(i18n.choices(MODE_DATA), value="ring8", label=T("class.challenge.data"),
-                                   elem_id="class-challenge-data")
-                hq = gr.Slider(100 * CHALLENGE_HQ[0], 100 * CHALLENGE_HQ[1], value=90, step=5,
-                               label=T("class.challenge.hq"), elem_id="class-challenge-hq")
-                set_goal = gr.Button(T("class.challenge.set"), elem_id="class-challenge-set", scale=0)
-            goal_line = gr.Markdown(elem_id="class-challenge-line")
+        with gr.Row(elem_id="class-options"):  # folded: the wall's tiles start high on a 768-px projector
+            with gr.Accordion(T("class.sort_and_shown"), open=False, elem_id="class-order"):
+                with gr.Row():
+                    sort = gr.Radio([(T(f"class.sort.{s}"), s) for s in class_wall.SORTS], value="name",
+                                    label=T("class.sort"), elem_id="class-sort")
+                    shown = gr.Radio([(T(f"class.shown.{s}"), s) for s in class_wall.SHOWN], value="all",
+                                     label=T("class.shown"), elem_id="class-shown")
+            with gr.Accordion(T("class.challenge"), open=False, elem_id="class-challenge"):
+                with gr.Row():
+                    data = gr.Dropdown(i18n.choices(MODE_DATA), value="ring8", label=T("class.challenge.data"),
+                                       elem_id="class-challenge-data")
+                    hq = gr.Slider(100 * CHALLENGE_HQ[0], 100 * CHALLENGE_HQ[1], value=90, step=5,
+                                   label=T("class.challenge.hq"), elem_id="class-challenge-hq")
+                    set_goal = gr.Button(T("class.challenge.set"), elem_id="class-challenge-set", scale=0)
+                goal_line = gr.Markdown(elem_id="class-challenge-line")
         with gr.Row():
             unproject = gr.Button(T("class.unproject"), visible=False, elem_id="class-unproject", scale=0)
             send = gr.Button(T("class.send"), visible=False, variant="primary", elem_id="class-send", scale=0)
             clear = gr.Button(T("class.clear_doodles"), visible=False, elem_id="class-clear-doodles", scale=0)
             remove = gr.Button(T("class.remove"), visible=False, variant="stop", elem_id="class-remove", scale=0)
-        shown_with = [unproject, send, clear, remove]  # PROJECTED_BUTTONS, in this order
-        projected = gr.HTML("", elem_id="class-projected", css_template=CSS)
+        projected = gr.HTML("", elem_id="class-projected", css_template=CSS, js_on_load=PROJECTED_JS)
+        settings = gr.HTML("", elem_id="class-projected-settings", css_template=CSS)
+        shown_with = [settings, unproject, send, clear, remove]  # the settings, then PROJECTED_BUTTONS in order
         wall = gr.HTML("", elem_id="class-wall", css_template=CSS, js_on_load=WALL_JS)
         wall_timer, project_timer = gr.Timer(WALL_EVERY_S, active=False), gr.Timer(PROJECT_EVERY_S, active=False)
         doodles.TeacherDoodles(self._class).layout(state, wall_timer)

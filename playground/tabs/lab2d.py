@@ -432,9 +432,9 @@ class Lab:
         js = (STATIC / "lab2d.js").read_text().replace("__PING_MS__", str(round(limits.PAGE_PING_S * 1000))) \
             .replace("__PARENT_ORIGIN__", json.dumps(host.parent_origin())).replace("__CATALOGUE__", words)
         components: dict[str, gr.components.Component] = {}
-        gr.Markdown(i18n.text("lab.intro"), elem_id="lab-intro")
         with gr.Row(equal_height=False):
             with gr.Column(scale=4, min_width=320):
+                gr.Markdown(i18n.text("lab.intro"), elem_id="lab-intro")  # beside the settings: they start higher
                 view = gr.HTML(value="", html_template=(STATIC / "lab2d.html").read_text(),
                                css_template=(STATIC / "lab2d.css").read_text(), js_on_load=js,
                                server_functions=[tick, alive, fields], elem_id="lab-view", head=head())
