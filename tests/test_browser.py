@@ -1118,3 +1118,46 @@ def test_with_a_presets_story_open_the_views_x_axis_stays_on_a_1366_screen(brows
         page.screenshot(path=f"/tmp/gp-story-1366-{lang}.png")
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+def test_the_wall_and_a_projected_run_fit_the_projector(browser, url, size):
+    """At 1366×768 the card, sort and challenge panels filled the screen (tiles from y≈685, only their names
+    showing); a projected run's 640-px picture started at y≈975 on a 1920×1080 screen."""
+    w, h = size
+    errors: list = []
+    context = browser.new_context(locale="ko-KR", viewport={"width": w, "height": h})
+    teacher = context.new_page()
+    teacher.on("pageerror", lambda e: errors.append(str(e)))
+    teacher.goto(url)
+    go_to_tab(teacher, "수업")
+    teacher.locator("#class-size input").fill("4")
+    teacher.click("#class-start")
+    code = teacher.locator("#class-card .code").inner_text(timeout=30_000).strip()
+    students = [join_class(browser, url, code, name, errors) for name in ("Mina", "Jun")]
+    wait_for(teacher, "() => document.querySelectorAll('#class-wall .gp-tile img').length === 2", 60_000)
+    teacher.evaluate("() => window.scrollTo(0, 0)")
+    tile = teacher.locator("#class-wall .gp-tile").first.bounding_box()
+    assert tile["y"] + tile["height"] <= h, tile  # a whole row of tiles on the first screen
+    assert teacher.locator("#class-size").is_hidden() and teacher.locator("#class-end").is_visible()
+    teacher.screenshot(path=f"/tmp/gp-wall-{w}.png")
+    teacher.locator("#class-wall .gp-tile", has_text="Mina").click()
+    wait_for(teacher, "() => { const i = document.querySelector('#class-projected img'); return i && i.complete && i.naturalWidth >= 640; }")
+    settled(lambda: teacher.locator("#class-projected img").bounding_box()["y"], quiet_s=0.6)
+    picture, buttons = teacher.locator("#class-projected img").bounding_box(), teacher.locator("#class-send").bounding_box()
+    assert buttons["y"] >= 0 and picture["y"] >= 0 and picture["y"] + picture["height"] <= h, (picture, buttons)
+    assert picture["height"] >= min(400, h - 300) and teacher.locator("#class-wall").is_hidden()
+    expect(teacher.locator("#class-projected .gp-nums")).to_contain_text("모드")
+    expect(teacher.locator("#class-projected-settings table")).to_be_hidden()  # settings on demand
+    teacher.locator("#class-projected-settings summary").click()
+    expect(teacher.locator("#class-projected-settings table")).to_be_visible()
+    teacher.screenshot(path=f"/tmp/gp-projected-{w}.png")
+    teacher.click("#class-unproject")
+    expect(teacher.locator("#class-wall .gp-tile").first).to_be_visible()
+    teacher.click("#class-end")
+    teacher.click("#class-end-yes")  # its places go back to the server (and to this address's allowance)
+    expect(teacher.locator("#class-card .code")).to_have_count(0, timeout=30_000)
+    assert errors == []
+    context.close()
+    for s in students:
+        s.close()

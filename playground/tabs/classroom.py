@@ -107,9 +107,11 @@ const projecting = () => {
 new MutationObserver(projecting).observe(element, { childList: true, subtree: true });
 projecting();
 """
-TEACHING_CSS = ("body.gp-teaching #class-intro, body.gp-teaching #class-size, body.gp-teaching #class-start "
-                "{ display: none !important; } body.gp-projecting #class-wall, body.gp-projecting #class-options "
-                "{ display: none !important; }")
+TEACHING_CSS = ("body.gp-teaching #class-intro, body.gp-teaching #class-size, body.gp-teaching #class-start, "
+                "body.gp-teaching .form:has(> #class-size), body.gp-projecting #class-wall, "
+                "body.gp-projecting #class-options, body:not(.gp-projecting) #class-projected, "
+                "body:not(.gp-projecting) #class-projected-settings { display: none !important; } "
+                "#class-end { align-self: center; }")
 
 
 def _said(exc: Refusal) -> gr.Error:
@@ -411,7 +413,7 @@ class ClassMode:
         T = i18n.text
         gr.Markdown(T("class.intro"), elem_id="class-intro")
         state = gr.State(None)
-        with gr.Row(equal_height=True):
+        with gr.Row(equal_height=False):
             size = gr.Number(classroom.DEFAULT_SIZE, label=T("class.size"), precision=0, minimum=1,
                              maximum=classroom.MAX_STUDENTS, elem_id="class-size", scale=0, min_width=120)
             start = gr.Button(T("class.start"), variant="primary", elem_id="class-start", scale=0)
