@@ -54,7 +54,13 @@ const nameMore = () => document.querySelectorAll('button[aria-label="More tabs"]
   const name = MORE[window.gpLang] || MORE.en;
   if (b.getAttribute("aria-label") !== name) b.setAttribute("aria-label", name);
 });
-new MutationObserver(nameMore).observe(document.body, { childList: true, subtree: true });
+// Gradio's client refuses an over-size upload in English, in words no translation reaches: said again in ours
+const TOO_BIG = __TOO_BIG__;
+const sayToasts = () => document.querySelectorAll(".toast-wrap .toast-message-text").forEach((e) => {
+  const m = /^File\(s\) exceed the maximum allowed size of ([^:]+): (.+)$/.exec(e.textContent.trim());
+  if (m && window.gpLang !== "en") e.textContent = (TOO_BIG[window.gpLang] || TOO_BIG.en).replace("{most}", m[1].replace(/ Mb$/, " MB")).replace("{files}", m[2]);
+});
+new MutationObserver(() => { nameMore(); sayToasts(); }).observe(document.body, { childList: true, subtree: true });
 window.addEventListener("gp-lang", nameMore);
 element.querySelectorAll("button").forEach((b) => b.addEventListener("click", () => apply(b.dataset.lang, true)));
 apply(asked === "ko" || asked === "en" ? asked : browser, false, true);
@@ -87,4 +93,6 @@ def create() -> None:
                 js_on_load=JS.replace("__PARENT_ORIGIN__", json.dumps(host.parent_origin()))
                 .replace("__TOAST_CSS__", json.dumps(toast_css()))
                 .replace("__TITLES__", json.dumps({lang: i18n.t("app.title", lang) for lang in i18n.LANGS}))
+                .replace("__TOO_BIG__", json.dumps({lang: i18n.t("upload.too_big", lang) for lang in i18n.LANGS},
+                                                   ensure_ascii=False))
                 .replace("__MORE_TABS__", json.dumps({lang: i18n.t("app.more_tabs", lang) for lang in i18n.LANGS})))

@@ -261,3 +261,17 @@ def test_a_frame_request_with_infinite_or_odd_numbers_is_refused_not_paused(page
         assert reply["error"].startswith("Bad frame request") and "paused" not in reply["error"], (key, reply)
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert unpack(asyncio.run(page.lab.frame(frame_request(page.session.token, "play", 2))))["iteration"] == 2
+
+
+def test_a_garbage_run_file_is_refused_wholly_in_korean(tmp_path):
+    """A picked file that is not a run got a half-English reason ("…: not a GAN Playground run file (not a PyTorch
+    archive: BadZipFile)") on a Korean page."""
+    from playground import catalogue
+    from toy2d import checkpoint
+
+    garbage = tmp_path / "숙제.pt"
+    garbage.write_bytes(b"\x00\x01 this is not a run" * 50)
+    with pytest.raises(ValueError) as e:
+        checkpoint.load(garbage)
+    said = catalogue.in_lang(catalogue.because(e.value), "ko")
+    assert "학습 파일이 아닙니다" in said and "not a" not in said, said

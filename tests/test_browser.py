@@ -1161,3 +1161,19 @@ def test_the_wall_and_a_projected_run_fit_the_projector(browser, url, size):
     context.close()
     for s in students:
         s.close()
+
+
+def test_an_oversize_upload_is_refused_in_the_pages_language(browser, url, tmp_path):
+    """Gradio's client refuses a file over the upload limit in English ("File(s) exceed the maximum allowed size")."""
+    big = tmp_path / "큰사진.png"
+    big.write_bytes(b"\0" * (26 * 1024 * 1024))
+    context = browser.new_context(locale="ko-KR", viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.goto(url)
+    go_to_tab(page, "초해상도")
+    page.locator("#sr-photo input[type=file]").set_input_files(str(big))
+    toast = page.locator(".toast-wrap .toast-message-text").first
+    expect(toast).to_contain_text("파일이 너무 큽니다", timeout=30_000)
+    expect(toast).to_contain_text("25.0 MB")
+    assert "exceed" not in toast.inner_text()
+    context.close()

@@ -188,7 +188,7 @@ KEPT = set("""
 a A b B C D F G k x X y Y z L L1 R1 TV HQ KL JS VAE GAN cGAN DCGAN CycleGAN WGAN WGAN-GP Dirac-GAN PacGAN PatchGAN
 Lab Mode Collapse Content critic cycle identity stem Adam SGD RMSprop L-BFGS ReLU EMA ELBO AdaIN Gatys EfficientNet-Lite0
 VGG-19 ImageNet MIT Noto Sans KR relu1 relu5 U-Net XDoG pix2pix slerp linear minimax non-saturating beta sigma bits log id cyc kD kG ms MB MP
-CPU CSV PNG JPEG WebP GIF BMP TIFF MP4 EXIF NaN RGB sha256 base64 pt e6 e-06 Esc present README scikit-learn Mescheder
+CPU CSV PNG JPEG WebP GIF BMP TIFF MP4 EXIF NaN RGB sha256 base64 pt e6 e-06 Esc present README scikit-learn Mescheder PyTorch
 ring8 grid25 line gaussians ellipse disjoint moons spiral swissroll points
 SRGAN SRResNet bicubic PSNR SSIM dB MSE Set5 Blau Michaeli perception distortion trade-off StarGAN c
 StyleGAN px w W Z disentangled

@@ -17,6 +17,7 @@ import torch
 
 from . import budget
 from .config import TrainConfig
+from .reasons import Refused
 from .trainer import Trainer
 
 FORMAT = "gan-playground/toy2d/1"
@@ -111,11 +112,11 @@ def inspect(path: str | Path) -> None:
         with zipfile.ZipFile(path) as archive:
             entries = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ValueError(f"{NOT_A_RUN} (not a PyTorch archive: {type(exc).__name__})") from None
+        raise Refused("run_not_archive", error=type(exc).__name__) from None
     declared = sum(e.file_size for e in entries)
     if len(entries) > MAX_ENTRIES or declared > MAX_ARCHIVE_BYTES:
-        raise ValueError(f"{NOT_A_RUN}: it declares {len(entries)} records and {declared / 1e6:,.1f} MB, more than "
-                         f"any run of this lab holds (at most {MAX_ARCHIVE_BYTES / 1e6:.1f} MB)")
+        raise Refused("run_too_big", records=len(entries), mb=f"{declared / 1e6:,.1f}",
+                      most=f"{MAX_ARCHIVE_BYTES / 1e6:.1f}")
 
 
 def _counter(blob: dict, key: str) -> int:
@@ -149,12 +150,11 @@ def read(path: str | Path) -> SavedRun:
         blob: Any = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError:
         # torch's own message suggests weights_only=False, i.e. running whatever code the file carries: never that
-        raise ValueError(f"{NOT_A_RUN}: it holds Python objects besides tensors and plain data, and such files "
-                         f"can run code when opened, so it was not opened") from None
+        raise Refused("run_code") from None
     except Exception as exc:  # torch raises many types for a damaged file; the user needs one clear message
-        raise ValueError(f"{NOT_A_RUN} (it could not be read: {type(exc).__name__})") from None
+        raise Refused("run_unread", error=type(exc).__name__) from None
     if not isinstance(blob, dict) or blob.get("format") != FORMAT:
-        raise ValueError(f"{NOT_A_RUN} (wrong or missing format tag)")
+        raise Refused("run_not_ours")
     if not isinstance(blob.get("config"), str):
         raise ValueError(f"{NOT_A_RUN}: its settings are missing or not in this lab's form")
     config = TrainConfig.from_json(blob["config"])  # validate() below refuses bad or too costly settings
@@ -166,7 +166,7 @@ def read(path: str | Path) -> SavedRun:
         trainer.d.load_state_dict(weights["d"])
         trainer.g_sample.load_state_dict(weights["g_sample"])
     except (RuntimeError, KeyError, ValueError) as exc:
-        raise ValueError(f"the weights do not match the saved settings ({str(exc).splitlines()[0][:200]})") from None
+        raise Refused("run_mismatch", detail=str(exc).splitlines()[0][:200]) from None
     trainer.iteration, trainer.d_steps, trainer.g_steps = counters
     trainer.d_loss, trainer.g_loss = _loss(blob, "d_loss"), _loss(blob, "g_loss")
     charts = Charts(_rows(blob, "loss_chart", LOSS_COLUMNS, whole=(0,)),

@@ -47,6 +47,15 @@ REASONS = {
     "csv_unread": "could not read the points file: {why}",
     "csv_line": "line {line} is not numbers: {text}",
     "csv_pairs": "line {line} has {count} values; each row must be x,y",
+    # a saved run picked to load (toy2d.checkpoint): the wrong file is what a student meets
+    "run_not_archive": "not a GAN Playground run file (not a PyTorch archive: {error})",
+    "run_unread": "not a GAN Playground run file (it could not be read: {error})",
+    "run_not_ours": "not a GAN Playground run file (wrong or missing format tag)",
+    "run_code": "not a GAN Playground run file: it holds Python objects besides tensors and plain data, and such "
+                "files can run code when opened, so it was not opened",
+    "run_too_big": "not a GAN Playground run file: it declares {records} records and {mb} MB, more than any run of "
+                   "this lab holds (at most {most} MB)",
+    "run_mismatch": "the weights do not match the saved settings ({detail})",
 }
 # Why a run stopped (toy2d.trainer, toy2d.vae, models.digit_gans): a loss or weight that broke
 STOPPED = {
