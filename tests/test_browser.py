@@ -875,6 +875,14 @@ def start_class(browser, url, errors: list, height: int = 1200, places: int = 12
     return teacher, code
 
 
+def end_class(teacher) -> None:
+    """End the teacher's class (asked, then confirmed): its places, and one of the two classes an address may keep
+    running, go back for the next test."""
+    teacher.click("#class-end")
+    teacher.click("#class-end-yes")
+    expect(teacher.locator("#class-card .code")).to_have_count(0, timeout=30_000)
+
+
 def go_to_tab(page, name: str) -> None:
     """Click the tab named ``name``, through Gradio's overflow menu where the screen is too narrow for it (a
     phone); that menu's button is named in the page's language."""
@@ -972,6 +980,7 @@ def test_class_mode_wall_with_three_students(browser, url):
     wait_for(teacher, "() => document.querySelector('#class-projected img') && "
                       "document.querySelector('#class-projected img').naturalWidth >= 640")
     expect(teacher.locator("#class-send")).to_be_visible()
+    end_class(teacher)
     assert errors == []
     for p in (teacher, *students):
         p.close()
@@ -1031,6 +1040,7 @@ def test_a_class_draws_a_pool_together_and_every_page_sees_its_gan(browser, url,
     expect(teacher.locator("#class-gan-play")).to_have_text("▶ Play")
     teacher.screenshot(path=str(tmp_path / "teacher.png"), full_page=True)  # looked at while writing this test
     students[1].screenshot(path=str(tmp_path / "student.png"), full_page=True)
+    end_class(teacher)
     assert errors == []
     for p in (teacher, *students):
         p.close()
@@ -1154,9 +1164,7 @@ def test_the_wall_and_a_projected_run_fit_the_projector(browser, url, size):
     teacher.screenshot(path=f"/tmp/gp-projected-{w}.png")
     teacher.click("#class-unproject")
     expect(teacher.locator("#class-wall .gp-tile").first).to_be_visible()
-    teacher.click("#class-end")
-    teacher.click("#class-end-yes")  # its places go back to the server (and to this address's allowance)
-    expect(teacher.locator("#class-card .code")).to_have_count(0, timeout=30_000)
+    end_class(teacher)
     assert errors == []
     context.close()
     for s in students:
