@@ -95,7 +95,8 @@ def measure(students: int, seconds: float, warmup: float, wall_open: bool = True
         heartbeat.close()
         return dict(students=students, seconds=seconds, errors=errors + sum(s.errors for s in pages),
                     frames_per_second=round(statistics.median(rates), 1), frames_per_second_min=round(min(rates), 1),
-                    iterations_per_second=round(statistics.median(its), 1), iterations_per_second_min=round(min(its), 1),
+                    iterations_per_second=round(statistics.median(its), 1),
+                    iterations_per_second_min=round(min(its), 1),
                     wall_open=wall_open, wall_refresh_s=round(statistics.median(times), 3) if times else None,
                     wall_refresh_max_s=round(max(times), 3) if times else None,
                     wall_refreshes_per_second=round(len(times) / wall_s, 2),

@@ -41,7 +41,8 @@ async def measure(url: str, sessions: int, seconds: float, speed: int, warmup: f
         for page in pages:
             await page.click(".lab-play")
         await asyncio.sleep(warmup)
-        read = ("() => ({painted: ganLab.painted, frames: ganLab.frames, bytes: ganLab.bytes, it: ganLab.frame.iteration, "
+        read = ("() => ({painted: ganLab.painted, frames: ganLab.frames, bytes: ganLab.bytes, "
+                "it: ganLab.frame.iteration, "
                 "heat: ganLab.heavy && ganLab.heavy.heat_n, layers: ganLab.layersVersion})")
         start = [await page.evaluate(read) for page in pages]
         cpu0, t0 = cpu_seconds(server_pid), time.perf_counter()
@@ -54,14 +55,17 @@ async def measure(url: str, sessions: int, seconds: float, speed: int, warmup: f
     per = []
     for a, b in zip(start, end):
         frames = b["frames"] - a["frames"]
-        per.append(dict(painted_fps=(b["painted"] - a["painted"]) / span, iterations_per_second=(b["it"] - a["it"]) / span,
+        per.append(dict(painted_fps=(b["painted"] - a["painted"]) / span,
+                        iterations_per_second=(b["it"] - a["it"]) / span,
                         bytes_per_frame=(b["bytes"] - a["bytes"]) / max(frames, 1), frames=frames,
                         heatmap_cells=b["heat"], layers_per_second=(b["layers"] - a["layers"]) / span))
     total_frames = sum(x["frames"] for x in per)
     mean = lambda k: sum(x[k] for x in per) / len(per)  # noqa: E731
-    return dict(painted_fps=round(mean("painted_fps"), 2), iterations_per_second=round(mean("iterations_per_second"), 1),
+    return dict(painted_fps=round(mean("painted_fps"), 2),
+                iterations_per_second=round(mean("iterations_per_second"), 1),
                 bytes_per_frame=round(mean("bytes_per_frame")), sessions=sessions,
-                heatmap_cells=min(x["heatmap_cells"] for x in per), layers_per_second=round(mean("layers_per_second"), 1),
+                heatmap_cells=min(x["heatmap_cells"] for x in per),
+                layers_per_second=round(mean("layers_per_second"), 1),
                 server_cpu_ms_per_frame=round(1000 * (cpu1 - cpu0) / max(total_frames, 1), 2),
                 still_playing=all(playing), seconds=round(span, 1), speed=speed, per_session=per)
 

@@ -2,7 +2,8 @@
 
 Each session does what a page does, over plain HTTP: it opens Gradio's heartbeat stream (its presence is what keeps
 the session alive), runs the page-load event through the queue to get its run's token, then plays: it asks the
-lab's frame route (one kept-alive connection per page) for the next frame as soon as the last one arrived, as the page does (the page paints while
+lab's frame route (one kept-alive connection per page) for the next frame as soon as the last one arrived, as the page
+does (the page paints while
 the next frame is on its way, so a frame takes the longer of the server's answer and --paint-ms, the browser's
 paint time). At the end each session disconnects, which must free its run.
 
@@ -206,7 +207,8 @@ def measure(args: argparse.Namespace) -> dict:
         print(f"{args.sessions} sessions × {args.minutes:g} min: {result['updates_per_second_per_session']} "
               f"updates/s per session (min {result['updates_per_second_min']}), "
               f"{result['iterations_per_second_per_session']} it/s, {errors} errors, RSS {rss_start:.0f} → "
-              f"{rss_end:.0f} MB, {rss_after:.0f} MB after all disconnected, {sessions_left} sessions left; CPU cores busy: "
+              f"{rss_end:.0f} MB, {rss_after:.0f} MB after all disconnected, {sessions_left} sessions left; "
+              f"CPU cores busy: "
               f"server {server_cores:.2f} (its main process {main_cores:.2f}), this client {client_cores:.2f}; "
               f"{result['fraction_of_limit']:.1%} of the machine's limit for these shapes ({limit_all:.0f} it/s)")
         return result

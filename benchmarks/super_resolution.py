@@ -33,7 +33,7 @@ def main() -> int:
         original = srdata.crop_to_scale(srdata.photo(name))
         small = srdata.downscale(original)
         made = {"bicubic": srdata.bicubic(small),
-                **{k: upscaling.upscale(upscaling.generator(k), small) for k in upscaling.CHECKPOINTS}}
+                **{k: upscaling.upscale(upscaling.generator(k), small) for k in upscaling.KINDS}}
         for k, sr in made.items():
             row = rows.setdefault(k, {"psnr": [], "ssim": [], "sharpness": []})
             row["psnr"].append(quality.psnr_y(sr, original))

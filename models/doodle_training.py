@@ -13,7 +13,6 @@ import time
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 from toy2d import losses, reasons
 

@@ -20,7 +20,8 @@ def faces(model: FacesDCGAN, seeds: list[int]) -> np.ndarray:
 
 
 def shrink(pictures: np.ndarray, side: int) -> np.ndarray:
-    """(N, H, W, 3) uint8 pictures at ``side`` px, Lanczos-filtered so nothing aliases: StyleGAN's 32-px training faces."""
+    """(N, H, W, 3) uint8 pictures at ``side`` px, Lanczos-filtered so nothing aliases: StyleGAN's 32-px training
+    faces."""
     return np.stack([np.asarray(Image.fromarray(p).resize((side, side), Image.LANCZOS)) for p in pictures])
 
 

@@ -9,11 +9,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from . import facepairs, latent
+from . import checkpoints, facepairs, latent
 from .stylegan import GROUPS, StyleGenerator, mix
-from .translation import WEIGHTS, read_checkpoint
 
-STYLEGAN = WEIGHTS / "stylegan_faces32.pt"
+STYLEGAN = checkpoints.path("stylegan")
 BANDS = tuple(GROUPS)  # coarse, middle, fine
 NOISE_SEED = 0
 
@@ -21,10 +20,8 @@ NOISE_SEED = 0
 @functools.cache
 def stylegan(path: Path = STYLEGAN) -> tuple[StyleGenerator, dict]:
     """The committed generator (the training run's moving average) and its run's record."""
-    ck = read_checkpoint(path)
-    g = StyleGenerator(**ck["configs"]["generator"])
-    g.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in ck["states"]["generator"].items()})
-    return g.eval().requires_grad_(False), ck["meta"]
+    ck = checkpoints.read(path)
+    return checkpoints.build(StyleGenerator, ck, "generator"), ck["meta"]
 
 
 def noise_maps(g: StyleGenerator, n: int, seed: int) -> list[torch.Tensor]:

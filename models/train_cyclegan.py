@@ -12,7 +12,7 @@ from PIL import Image
 from torch import nn
 from tqdm import tqdm
 
-from . import facepairs, montage, training
+from . import checkpoints, facepairs, montage, training
 from .cyclegan import ResnetGenerator, round_trip
 from .dcgan import load_faces
 from .pix2pix import PatchDiscriminator
@@ -95,7 +95,7 @@ def train_cyclegan(args: argparse.Namespace, command: str) -> dict:
         if step % args.save_every == 0 or step == args.steps:
             meta = training.meta(command, args, step, time.perf_counter() - t0, data_s, history)
             meta.update(style=args.style, lambda_cyc=args.lambda_cyc, lambda_id=args.lambda_id)
-            training.save(args.out, "cyclegan", {"g": g, "f": f}, meta)
+            checkpoints.save(args.out, "cyclegan", {"g": g, "f": f}, meta)
             _sample_rows(g, f, shown_x, shown_y, Path(args.samples) / f"cyclegan_{step:06d}.png")
     meta = training.meta(command, args, args.steps, time.perf_counter() - t0, data_s, history)
     meta.update(style=args.style, lambda_cyc=args.lambda_cyc, lambda_id=args.lambda_id)

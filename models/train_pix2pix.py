@@ -12,7 +12,7 @@ from PIL import Image
 from torch import nn
 from tqdm import tqdm
 
-from . import facepairs, montage, training
+from . import checkpoints, facepairs, montage, training
 from .dcgan import load_faces
 from .pix2pix import PatchDiscriminator, UNetGenerator
 
@@ -68,7 +68,7 @@ def train_pix2pix(args: argparse.Namespace, command: str) -> dict:
             bar.set_postfix({k: f"{np.mean([h[k] for h in history[-50:]]):.3f}" for k in record})
         if step % args.save_every == 0 or step == args.steps:
             meta = training.meta(command, args, step, time.perf_counter() - t0, data_s, history)
-            training.save(args.out, kind, {"generator": g}, meta)
+            checkpoints.save(args.out, kind, {"generator": g}, meta)
             _sample_grid(g, shown_x, shown, Path(args.samples) / f"{kind}_{step:06d}.png")
     return training.meta(command, args, args.steps, time.perf_counter() - t0, data_s, history)
 

@@ -19,7 +19,7 @@ import torch.nn.functional as F
 from PIL import Image
 from tqdm import tqdm
 
-from . import montage, quality, srdata, training
+from . import checkpoints, montage, quality, srdata, training
 from .gatys import efficientnet_backbone
 from .super_resolution import SRDiscriminator, SRResNet
 from .upscaling import from_checkpoint, to_picture, to_tensor
@@ -128,7 +128,7 @@ def _train(args: argparse.Namespace, command: str, adversarial: bool) -> dict:
         if step % args.save_every == 0 or step == args.steps:
             evaluations.append({"step": step, **evaluate(g, crops)})
             meta = _meta(command, args, step, time.perf_counter() - t0, data_s, history, evaluations)
-            training.save(args.out, kind, {"generator": g}, meta)
+            checkpoints.save(args.out, kind, {"generator": g}, meta)
             _sample_grid(g, crops, Path(args.samples) / f"{kind}_{step:06d}.png")
     return _meta(command, args, args.steps, time.perf_counter() - t0, data_s, history, evaluations)
 

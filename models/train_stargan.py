@@ -17,7 +17,7 @@ import torch.nn.functional as F
 from PIL import Image
 from tqdm import tqdm
 
-from . import facepairs, montage, stardata, training
+from . import checkpoints, facepairs, montage, stardata, training
 from .dcgan import load_faces
 from .stargan import StarDiscriminator, StarGenerator
 
@@ -79,15 +79,16 @@ def train_stargan(args: argparse.Namespace, command: str) -> dict:
             loss_g.backward()
             opt_g.step()
             record.update(g_cls=float(loss_cls_g.detach()), rec=float(loss_rec.detach()))
-        for s in scheds:
-            s.step()
+        for s in scheds:  # both decay with the iteration; G's once it has stepped (PyTorch warns otherwise)
+            if s.optimizer is opt_d or step >= args.n_critic:
+                s.step()
         history.append(record)
         if step % 50 == 0:
             keys = ("d", "d_cls", "g_cls", "rec")
             bar.set_postfix({key: f"{np.mean([h[key] for h in history[-50:] if key in h]):.3f}" for key in keys})
         if step % args.save_every == 0 or step == args.steps:
             meta = _meta(command, args, step, time.perf_counter() - t0, data_s, history, device)
-            training.save(args.out, "stargan", {"generator": g, "discriminator": d}, meta)
+            checkpoints.save(args.out, "stargan", {"generator": g, "discriminator": d}, meta)
             _sample_grid(g, shown, Path(args.samples) / f"stargan_{step:06d}.png")
     return _meta(command, args, args.steps, time.perf_counter() - t0, data_s, history, device)
 

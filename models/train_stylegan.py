@@ -22,7 +22,7 @@ import torch.nn.functional as F
 from PIL import Image
 from tqdm import tqdm
 
-from . import facepairs, montage, training
+from . import checkpoints, facepairs, montage, training
 from .dcgan import load_faces
 from .stylegan import StyleDiscriminator, StyleGenerator
 
@@ -123,7 +123,7 @@ def train_stylegan(args: argparse.Namespace, command: str) -> dict:
             bar.set_postfix({k: f"{np.mean([h[k] for h in history[-50:]]):.3f}" for k in ("d", "g", "d_real")})
         if step % args.save_every == 0 or step == args.steps:
             meta = _meta(command, args, step, time.perf_counter() - t0, data_s, history, device)
-            training.save(args.out, "stylegan", {"generator": g_ema, "discriminator": d}, meta)
+            checkpoints.save(args.out, "stylegan", {"generator": g_ema, "discriminator": d}, meta)
             _sample_grid(g_ema, shown_z, Path(args.samples) / f"stylegan_{step:06d}.png")
     return _meta(command, args, args.steps, time.perf_counter() - t0, data_s, history, device)
 

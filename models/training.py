@@ -1,28 +1,12 @@
-"""What the image models' training loops share: checkpoints (fp16 weights + configs + the run's numbers), the
-learning-rate schedule, the optimiser, batches of pairs, and the record of a run."""
+"""What the image models' training loops share: the learning-rate schedule, the optimiser, batches of pairs, and the
+record of a run (their checkpoints are models/checkpoints.py's)."""
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 import numpy as np
 import torch
 from torch import nn
-
-
-def half_state(net: nn.Module) -> dict[str, torch.Tensor]:
-    """fp16 copies of the floating tensors: halves the file; inference casts back to float32."""
-    return {k: (v.detach().half() if v.is_floating_point() else v.detach().clone()).cpu()
-            for k, v in net.state_dict().items()}
-
-
-def save(path: str | Path, kind: str, nets: dict[str, nn.Module], meta: dict) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".part")
-    torch.save({"kind": kind, "configs": {n: m.config for n, m in nets.items()},
-                "states": {n: half_state(m) for n, m in nets.items()}, "meta": meta}, tmp)
-    tmp.replace(path)
 
 
 def device(name: str) -> torch.device:

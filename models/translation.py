@@ -10,7 +10,7 @@ import torch
 from PIL import Image
 from torch import nn
 
-from . import facepairs, sketch
+from . import checkpoints, facepairs, sketch
 from .cyclegan import ResnetGenerator, round_trip
 from .device import best_device, loaded_once
 from .pix2pix import UNetGenerator
@@ -18,30 +18,16 @@ from .stargan import StarGenerator
 from .registry import get
 from .store import ModelUnavailable, load_torch
 
-WEIGHTS = Path(__file__).resolve().parent / "weights"
-PIX2PIX = WEIGHTS / "pix2pix_sketch2face.pt"
-PIX2PIX_L1 = WEIGHTS / "pix2pix_l1only.pt"
-CYCLEGAN = WEIGHTS / "cyclegan_faces_painting.pt"
-STARGAN = WEIGHTS / "stargan_faces4.pt"
+PIX2PIX = checkpoints.path("pix2pix")
+PIX2PIX_L1 = checkpoints.path("pix2pix_l1")
+CYCLEGAN = checkpoints.path("cyclegan")
+STARGAN = checkpoints.path("stargan")
 SIDE = 64
-
-
-def read_checkpoint(path: Path) -> dict:
-    """A checkpoint written by models.train (weights_only: tensors and plain values only)."""
-    if not path.is_file():
-        raise FileNotFoundError(f"{path} is missing; it is made by the command in the README (python -m models.train)")
-    return torch.load(path, map_location="cpu", weights_only=True)
-
-
-def _build(net: nn.Module, state: dict) -> nn.Module:
-    net.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})
-    return net.eval().requires_grad_(False)
 
 
 @functools.cache
 def pix2pix(path: Path = PIX2PIX) -> UNetGenerator:
-    ck = read_checkpoint(path)
-    return _build(UNetGenerator(**ck["configs"]["generator"]), ck["states"]["generator"])
+    return checkpoints.build(UNetGenerator, checkpoints.read(path), "generator")
 
 
 def untrained_pix2pix(seed: int = 0) -> UNetGenerator:
@@ -51,17 +37,15 @@ def untrained_pix2pix(seed: int = 0) -> UNetGenerator:
 
 @functools.cache
 def own_cyclegan(path: Path = CYCLEGAN) -> tuple[ResnetGenerator, ResnetGenerator, dict]:
-    ck = read_checkpoint(path)
-    g = _build(ResnetGenerator(**ck["configs"]["g"]), ck["states"]["g"])
-    f = _build(ResnetGenerator(**ck["configs"]["f"]), ck["states"]["f"])
-    return g, f, ck["meta"]
+    ck = checkpoints.read(path)
+    return checkpoints.build(ResnetGenerator, ck, "g"), checkpoints.build(ResnetGenerator, ck, "f"), ck["meta"]
 
 
 @functools.cache
 def stargan(path: Path = STARGAN) -> tuple[StarGenerator, dict]:
     """Our StarGAN generator (one for all domains of models/stardata.py) and its run's record."""
-    ck = read_checkpoint(path)
-    return _build(StarGenerator(**ck["configs"]["generator"]), ck["states"]["generator"]), ck["meta"]
+    ck = checkpoints.read(path)
+    return checkpoints.build(StarGenerator, ck, "generator"), ck["meta"]
 
 
 def to_domains(g: StarGenerator, pictures: np.ndarray, domains: "list[int]") -> np.ndarray:

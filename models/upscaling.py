@@ -8,28 +8,26 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from . import checkpoints
 from .super_resolution import SRResNet
-from .translation import WEIGHTS, read_checkpoint
 
-CHECKPOINTS = {"srresnet": WEIGHTS / "sr_srresnet.pt", "srgan": WEIGHTS / "sr_srgan.pt"}
+KINDS = ("srresnet", "srgan")  # the trained generators (checkpoints.FILES names)
 
 
 @functools.cache
 def generator(kind: str) -> SRResNet:
     """The trained generator ``kind`` (srresnet or srgan), on the CPU, in eval mode."""
-    return from_checkpoint(Path(CHECKPOINTS[kind])).eval().requires_grad_(False)
+    return from_checkpoint(checkpoints.path(kind)).eval().requires_grad_(False)
 
 
 def from_checkpoint(path: Path) -> SRResNet:
     """The generator a checkpoint holds, in float32 (as SRGAN's training starts from SRResNet's)."""
-    ck = read_checkpoint(Path(path))
-    net = SRResNet(**ck["configs"]["generator"])
-    net.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in ck["states"]["generator"].items()})
-    return net
+    ck = checkpoints.read(Path(path))
+    return checkpoints.load_state(SRResNet(**ck["configs"]["generator"]), ck["states"]["generator"])
 
 
 def meta(kind: str) -> dict:
-    return read_checkpoint(Path(CHECKPOINTS[kind]))["meta"]
+    return checkpoints.read(checkpoints.path(kind))["meta"]
 
 
 def to_tensor(picture: np.ndarray) -> torch.Tensor:

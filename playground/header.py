@@ -13,7 +13,8 @@ import gradio as gr
 from playground import host, i18n
 
 SWITCH = ('<div class="gp-lang" role="group" aria-label="Language / 언어">'
-          '<button type="button" data-lang="en" lang="en">English</button><button type="button" data-lang="ko" lang="ko">한국어</button></div>')
+          '<button type="button" data-lang="en" lang="en">English</button>'
+          '<button type="button" data-lang="ko" lang="ko">한국어</button></div>')
 CSS = (".gp-lang { display: flex; gap: 4px; justify-content: flex-end; } .gp-lang button { padding: 4px 12px; "
        "border: 1px solid #bbb; border-radius: 6px; background: white; font-size: 15px; cursor: pointer; "
        "white-space: nowrap; } @media (max-width: 520px) { .gp-lang button { padding: 3px 8px; font-size: 14px; } } "
@@ -23,7 +24,8 @@ const params = new URLSearchParams(window.location.search);
 const asked = params.get("lang");
 const browser = (navigator.language || "").toLowerCase().startsWith("ko") ? "ko" : "en";
 async function gradioLocale(lang) {  // Gradio's translation store: the same module instance the page runs on
-  const url = performance.getEntriesByType("resource").map((e) => e.name).find((n) => /\\/assets\\/core-[^/]*\\.js$/.test(n));
+  const url = performance.getEntriesByType("resource").map((e) => e.name)
+    .find((n) => /\\/assets\\/core-[^/]*\\.js$/.test(n));
   if (url) (await import(url)).changeLocale(lang);
 }
 function apply(lang, write, initial) {
@@ -37,7 +39,8 @@ function apply(lang, write, initial) {
     p.set("lang", lang);
     const q = p.toString();
     window.history.replaceState(null, "", window.location.pathname + "?" + q + window.location.hash);
-    if (window.parent !== window) window.parent.postMessage({ queryString: q, hash: window.location.hash.replace(/^#/, "") }, __PARENT_ORIGIN__);
+    if (window.parent !== window)
+      window.parent.postMessage({ queryString: q, hash: window.location.hash.replace(/^#/, "") }, __PARENT_ORIGIN__);
   }
   window.dispatchEvent(new CustomEvent("gp-lang", { detail: lang }));
 }
@@ -49,7 +52,8 @@ if (!document.getElementById("gp-toast-titles")) {  // the toasts' titles in the
 }
 // Gradio's tab overflow button is named in English only (for screen readers): ours, in the page's language
 const MORE = __MORE_TABS__;
-const nameMore = () => document.querySelectorAll('button[aria-label="More tabs"], button[data-gp-more]').forEach((b) => {
+const nameMore = () => document.querySelectorAll('button[aria-label="More tabs"], button[data-gp-more]')
+  .forEach((b) => {
   b.dataset.gpMore = "1";
   const name = MORE[window.gpLang] || MORE.en;
   if (b.getAttribute("aria-label") !== name) b.setAttribute("aria-label", name);
@@ -57,8 +61,10 @@ const nameMore = () => document.querySelectorAll('button[aria-label="More tabs"]
 // Gradio's client refuses an over-size upload in English, in words no translation reaches: said again in ours
 const TOO_BIG = __TOO_BIG__;
 const sayToasts = () => document.querySelectorAll(".toast-wrap .toast-message-text").forEach((e) => {
-  const m = /^File\(s\) exceed the maximum allowed size of ([^:]+): (.+)$/.exec(e.textContent.trim());
-  if (m && window.gpLang !== "en") e.textContent = (TOO_BIG[window.gpLang] || TOO_BIG.en).replace("{most}", m[1].replace(/ Mb$/, " MB")).replace("{files}", m[2]);
+  const m = /^File\\(s\\) exceed the maximum allowed size of ([^:]+): (.+)$/.exec(e.textContent.trim());
+  if (m && window.gpLang !== "en")
+    e.textContent = (TOO_BIG[window.gpLang] || TOO_BIG.en).replace("{most}", m[1].replace(/ Mb$/, " MB"))
+      .replace("{files}", m[2]);
 });
 new MutationObserver(() => { nameMore(); sayToasts(); }).observe(document.body, { childList: true, subtree: true });
 window.addEventListener("gp-lang", nameMore);
@@ -76,7 +82,8 @@ def toast_css() -> str:
     for lang in i18n.LANGS:
         scope = "" if lang == "en" else f'html[lang="{lang}"] '
         for kind, key in (("error", "error"), ("warning", "warning"), ("info", "info"), ("success", "info")):
-            css.append(f"{scope}.toast-title.{kind}::before {{ content: {json.dumps(i18n.t(f'msg.title.{key}', lang), ensure_ascii=False)}; }}")
+            title = json.dumps(i18n.t(f"msg.title.{key}", lang), ensure_ascii=False)
+            css.append(f"{scope}.toast-title.{kind}::before {{ content: {title}; }}")
     return "\n".join(css)
 
 

@@ -10,7 +10,8 @@ Each page still gets what it asked for and no more: its play request grants its 
 advances every member with iterations granted and not yet trained, whichever page's frame runs it, so the runs
 ride along in each other's frames. A page's frame finishes its previous grant (within its time budget) before it
 makes the next one. The group is rebuilt when the set of playing members changes (a page pauses, leaves,
-restarts or changes shape); runs leave with their own storage, weights and optimiser state (Group.leave). Used in worker processes only, which serve one request
+restarts or changes shape); runs leave with their own storage, weights and optimiser state (Group.leave). Used in
+worker processes only, which serve one request
 at a time: nothing else touches a member's trainer while a group step runs.
 """
 from __future__ import annotations

@@ -204,7 +204,8 @@ class LabSession:
                 if max(covered, default=-1) < self.mode_history.total:  # a file's modes of this data set only
                     self.mode_history.record(it, covered)
             self.preset = presets.matching(self.config)  # the preset this run is, whose story the page tells
-            self.track = phenomena.Track.of(self.trainer.pool.numpy(), None if mixture is None else len(mixture.centres))
+            self.track = phenomena.Track.of(self.trainer.pool.numpy(),
+                                            None if mixture is None else len(mixture.centres))
 
     def _reference_for(self, config: TrainConfig) -> metrics.Reference:
         """The data set's real-vs-real reference, shared by the runs of this process (a class's pages all open

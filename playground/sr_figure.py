@@ -51,8 +51,8 @@ def figure(panels: list[Panel], box: tuple[int, int, int, int], lang: str = "en"
         x0 = i * (cell + GAP)
         shown = Image.fromarray(p.picture).resize((pw, ph), Image.LANCZOS if scale < 1 else Image.NEAREST)
         im.paste(shown, (x0 + (cell - pw) // 2, 0))
-        l, t, r, b = (round(v * scale) for v in box)
-        draw.rectangle((x0 + (cell - pw) // 2 + l, t, x0 + (cell - pw) // 2 + r - 1, b - 1), outline=BOX, width=2)
+        left, t, r, b = (round(v * scale) for v in box)
+        draw.rectangle((x0 + (cell - pw) // 2 + left, t, x0 + (cell - pw) // 2 + r - 1, b - 1), outline=BOX, width=2)
         draw.text((x0 + cell / 2, ph + 4), p.name, fill=(20, 20, 20), font=font, anchor="ma")
         if p.caption:
             draw.text((x0 + cell / 2, ph + TEXT + 10), p.caption, fill=(70, 70, 70), font=font, anchor="ma")

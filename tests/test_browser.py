@@ -11,6 +11,8 @@ from playground.frame_protocol import FrameRequest, unpack
 from toy2d.config import SETTINGS
 from toy2d.presets import resolve
 
+pytestmark = pytest.mark.browser  # the fast subset leaves these out: pytest -m "not browser and not slow"
+
 SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
 
 
@@ -459,7 +461,8 @@ SIZES_JS = """() => {
   const px = (t) => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a;  // SVG units → screen pixels
   const smallest = (s) => Math.min(...texts(s).map(px).filter((v) => v > 0));  // Plotly keeps some at 0
   const plot = rect('.lab-plot .nsewdrag'), wrap = rect('.lab-plot-wrap');
-  const overlaps = (r) => !(r.right <= plot.left || r.left >= plot.right || r.bottom <= plot.top || r.top >= plot.bottom);
+  const overlaps = (r) => !(r.right <= plot.left || r.left >= plot.right || r.bottom <= plot.top
+    || r.top >= plot.bottom);
   return { plot: [plot.width, plot.height], wrap: [wrap.width, wrap.height],
            charts: smallest('.lab-charts'), pipe: smallest('.lab-pipe'), ticks: smallest('.lab-plot'),
            overlapping: ['.lab-charts', '.lab-pipe', '.lab-layers', '.lab-toolbar', '.lab-status']
@@ -650,8 +653,8 @@ def test_the_dirac_field_covers_the_square_it_shows_and_its_legend_stays_clear(b
     for lo, hi in (s["arrowsX"], s["arrowsY"]):  # the arrows reach every side of the square
         assert lo <= -0.85 * reach and hi >= 0.85 * reach, s
     if s["label"]:
-        l, lab = s["legend"], s["label"]
-        assert l[3] <= lab[1] or l[1] >= lab[3] or l[2] <= lab[0] or l[0] >= lab[2], s  # no overlap
+        leg, lab = s["legend"], s["label"]
+        assert leg[3] <= lab[1] or leg[1] >= lab[3] or leg[2] <= lab[0] or leg[0] >= lab[2], s  # no overlap
     assert errors == []
     page.close()
 
@@ -854,7 +857,8 @@ def test_a_korean_pages_toasts_are_titled_in_korean(browser, url, tmp_path):
 
 def tile_numbers(page) -> dict[str, dict]:
     """Each tile of the class wall: its nickname → iteration, modes covered, rank, in the wall's order."""
-    return page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('#class-wall .gp-tile')].map((t, i) => {
+    return page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('#class-wall .gp-tile')]
+      .map((t, i) => {
         const nums = t.querySelector('.nums') ? t.querySelector('.nums').innerText : '';
         const it = /it ([\\d,]+)/.exec(nums), m = /(\\d+)\\/\\d+ modes/.exec(nums), r = t.querySelector('.rank');
         return [t.querySelector('.who b').innerText, { order: i, it: it ? +it[1].replace(/,/g, '') : -1,
@@ -892,7 +896,8 @@ def go_to_tab(page, name: str) -> None:
         tab.first.click()
         return
     more = page.locator("button[data-gp-more]")
-    expect(more).to_have_attribute("aria-label", "탭 더 보기" if page.evaluate("() => window.gpLang") == "ko" else "More tabs")
+    korean = page.evaluate("() => window.gpLang") == "ko"
+    expect(more).to_have_attribute("aria-label", "탭 더 보기" if korean else "More tabs")
     more.click()
     page.locator("button:visible", has_text=name).last.click()
 
@@ -1052,7 +1057,8 @@ LAYOUT_JS = """() => {
   const hit = (a, b) => a.l < b.r - 1 && b.l < a.r - 1 && a.t < b.b - 1 && b.t < a.b - 1;
   const ink = (e) => { const b = box(e), pad = 0.15 * (b.b - b.t); return { ...b, t: b.t + pad, b: b.b - pad }; };
   const charts = document.querySelector(".lab-charts"), plot = document.querySelector(".lab-plot");
-  const texts = (root, sel) => [...root.querySelectorAll(sel)].filter((e) => e.textContent.trim() && box(e).r > box(e).l);
+  const texts = (root, sel) => [...root.querySelectorAll(sel)]
+    .filter((e) => e.textContent.trim() && box(e).r > box(e).l);
   const legends = texts(charts, "g.legend, g.legend2, g.legend3").map(box);
   const labels = texts(charts, ".xtick text, .ytick text, [class*='tick'] text, .g-xtitle text, [class*='title'] text");
   const clashes = [];
@@ -1074,6 +1080,8 @@ LAYOUT_JS = """() => {
            modebar: !!modebar && getComputedStyle(modebar).display !== "none" };
 }"""
 ROOMS = [(1024, 768), (1366, 768), (1920, 1080), (390, 844)]
+LAID_OUT_JS = ("() => JSON.stringify([document.querySelector('.lab-charts').getBoundingClientRect().height, "
+               "[...document.querySelectorAll('.lab-charts g.legend3')].map((g) => g.getBBox().y)])")
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
@@ -1089,10 +1097,11 @@ def test_presentation_mode_and_the_lab_fit_every_room(browser, url, size, lang):
             page.goto(f"{url}?lang={lang}" + ("&present=1" if mode == "present" else ""))
             wait_for(page, "() => window.ganLab && window.ganLab.frame && window.ganLab.frame.iteration >= 0")
             page.locator(".lab-play").click()
-            wait_for(page, "() => window.ganLab.frame.iteration >= 300 && document.querySelector('.lab-charts g.legend3')")
+            wait_for(page, "() => window.ganLab.frame.iteration >= 300 && "
+                           "document.querySelector('.lab-charts g.legend3')")
             page.locator(".lab-play").click()
             wait_for(page, "() => !document.querySelector('.lab-play').classList.contains('playing')")
-            settled(lambda: page.evaluate("() => JSON.stringify([document.querySelector('.lab-charts').getBoundingClientRect().height, [...document.querySelectorAll('.lab-charts g.legend3')].map((g) => g.getBBox().y)])"), quiet_s=1.0)
+            settled(lambda: page.evaluate(LAID_OUT_JS), quiet_s=1.0)
             m = page.evaluate(LAYOUT_JS)
             page.screenshot(path=f"/tmp/gp-room-{mode}-{lang}-{w}x{h}.png")
             where = f"{mode} {lang} {w}×{h}"
@@ -1122,7 +1131,8 @@ def test_with_a_presets_story_open_the_views_x_axis_stays_on_a_1366_screen(brows
         page.get_by_role("option", name="Mode Collapse" if lang == "ko" else "Mode collapse", exact=True).click()
         wait_for(page, "() => !document.querySelector('.lab-story').hidden")
         bottom = lambda: page.evaluate(  # noqa: E731 — the lowest x tick label of the view
-            "() => Math.max(...[...document.querySelectorAll('.lab-plot .xtick text')].map((t) => t.getBoundingClientRect().bottom))")
+            "() => Math.max(...[...document.querySelectorAll('.lab-plot .xtick text')]"
+            ".map((t) => t.getBoundingClientRect().bottom))")
         settled(bottom, quiet_s=1.0)
         assert page.evaluate("() => window.scrollY") == 0 and bottom() <= 768, bottom()
         page.screenshot(path=f"/tmp/gp-story-1366-{lang}.png")
@@ -1152,9 +1162,11 @@ def test_the_wall_and_a_projected_run_fit_the_projector(browser, url, size):
     assert teacher.locator("#class-size").is_hidden() and teacher.locator("#class-end").is_visible()
     teacher.screenshot(path=f"/tmp/gp-wall-{w}.png")
     teacher.locator("#class-wall .gp-tile", has_text="Mina").click()
-    wait_for(teacher, "() => { const i = document.querySelector('#class-projected img'); return i && i.complete && i.naturalWidth >= 640; }")
+    wait_for(teacher, "() => { const i = document.querySelector('#class-projected img'); "
+                      "return i && i.complete && i.naturalWidth >= 640; }")
     settled(lambda: teacher.locator("#class-projected img").bounding_box()["y"], quiet_s=0.6)
-    picture, buttons = teacher.locator("#class-projected img").bounding_box(), teacher.locator("#class-send").bounding_box()
+    picture = teacher.locator("#class-projected img").bounding_box()
+    buttons = teacher.locator("#class-send").bounding_box()
     assert buttons["y"] >= 0 and picture["y"] >= 0 and picture["y"] + picture["height"] <= h, (picture, buttons)
     assert picture["height"] >= min(400, h - 300) and teacher.locator("#class-wall").is_hidden()
     expect(teacher.locator("#class-projected .gp-nums")).to_contain_text("모드")

@@ -152,7 +152,8 @@ def test_one_page_cannot_hammer_the_join(classes):
         classes.join(c.code, "again", "page", "addr-x")
 
 
-@pytest.mark.parametrize("nickname, key", [("", "class.msg.nickname_empty"), ("   \u200b\n", "class.msg.nickname_empty"),
+@pytest.mark.parametrize("nickname, key", [("", "class.msg.nickname_empty"),
+                                           ("   \u200b\n", "class.msg.nickname_empty"),
                                            ("x" * 21, "class.msg.nickname_long")])
 def test_bad_nicknames_are_refused(classes, nickname, key):
     c = classes.start(TrainConfig())
@@ -407,7 +408,7 @@ def test_markup_in_a_nickname_stays_text_on_the_wall_and_the_projection(mode):
 
 def test_leaving_rejoining_and_ending_the_class(mode):
     state, _ = started(mode)
-    student = joined(mode, state, "s1", "Mina")
+    joined(mode, state, "s1", "Mina")
     mode.on_leave(request("s1"))
     assert "Mina" not in mode.on_wall(state, "name", "all")
     joined(mode, state, "s1", "Mina")

@@ -133,8 +133,10 @@ def test_the_hangul_font_ships_with_the_app_and_holds_every_korean_character(mon
     have = set(map(chr, TTFont(fonts.HANGUL).getBestCmap()))
     catalogue = json.loads(hangul_font.CATALOGUE.read_text(encoding="utf-8"))
     korean = {c for v in catalogue.values() for c in (v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
-              if "\uac00" <= c <= "\ud7a3" or "\u3131" <= c <= "\u318e" or "\u0370" <= c <= "\u03ff" or " " <= c <= "\xff"}
-    assert len(korean) > 500 and korean - have == set(), "the catalogue gained characters the font lacks: run python -m tools.hangul_font"
+              if "\uac00" <= c <= "\ud7a3" or "\u3131" <= c <= "\u318e" or "\u0370" <= c <= "\u03ff"
+              or " " <= c <= "\xff"}
+    assert len(korean) > 500 and korean - have == set(), \
+        "the catalogue gained characters the font lacks: run python -m tools.hangul_font"
     assert hangul_font.ks_x_1001_syllables() <= have and len(hangul_font.ks_x_1001_syllables()) == 2350
     assert fonts.HANGUL.stat().st_size < 400_000
     assert (fonts.HANGUL.parent / "OFL.txt").read_text().startswith("This Font Software is licensed under the SIL Open")
@@ -186,9 +188,11 @@ def test_a_korean_gif_export_and_ab_view_carry_hangul(tmp_path):
 # symbols, units, file formats, the data sets' and settings' code names shown beside their Korean names.
 KEPT = set("""
 a A b B C D F G k x X y Y z L L1 R1 TV HQ KL JS VAE GAN cGAN DCGAN CycleGAN WGAN WGAN-GP Dirac-GAN PacGAN PatchGAN
-Lab Mode Collapse Content critic cycle identity stem Adam SGD RMSprop L-BFGS ReLU EMA ELBO AdaIN Gatys EfficientNet-Lite0
-VGG-19 ImageNet MIT Noto Sans KR relu1 relu5 U-Net XDoG pix2pix slerp linear minimax non-saturating beta sigma bits log id cyc kD kG ms MB MP
-CPU CSV PNG JPEG WebP GIF BMP TIFF MP4 EXIF NaN RGB sha256 base64 pt e6 e-06 Esc present README scikit-learn Mescheder PyTorch
+Lab Mode Collapse Content critic cycle identity stem Adam SGD RMSprop L-BFGS ReLU EMA ELBO AdaIN Gatys
+EfficientNet-Lite0 VGG-19 ImageNet MIT Noto Sans KR relu1 relu5 U-Net XDoG pix2pix slerp linear minimax
+non-saturating beta sigma bits log id cyc kD kG ms MB MP
+CPU CSV PNG JPEG WebP GIF BMP TIFF MP4 EXIF NaN RGB sha256 base64 pt e6 e-06 Esc present README scikit-learn
+Mescheder PyTorch
 ring8 grid25 line gaussians ellipse disjoint moons spiral swissroll points
 SRGAN SRResNet bicubic PSNR SSIM dB MSE Set5 Blau Michaeli perception distortion trade-off StarGAN c
 StyleGAN px w W Z disentangled
@@ -270,7 +274,8 @@ def test_the_labs_template_has_every_text_in_the_catalogue():
 
 
 # A word and how a Korean reader reads its end: (을/를, 이/가, (으)로).
-READ = [("손실 함수", "를", "가", "로"), ("사진", "을", "이", "으로"), ("민지", "를", "가", "로"), ("서울", "을", "이", "로"),
+READ = [("손실 함수", "를", "가", "로"), ("사진", "을", "이", "으로"), ("민지", "를", "가", "로"),
+        ("서울", "을", "이", "로"),
         ("D 학습률", "을", "이", "로"), ("“Mode Collapse”", "를", "가", "로"), ("GAN", "을", "이", "으로"),
         ("kD", "를", "가", "로"), ("KL", "을", "이", "로"), ("Mina", "를", "가", "로"), ("Adam", "을", "이", "으로"),
         ("Jun", "을", "이", "으로"), ("Paul", "을", "이", "로"), ("Peter", "를", "가", "로"), ("3", "을", "이", "으로"),

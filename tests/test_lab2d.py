@@ -72,7 +72,8 @@ def test_a_broken_link_warns_and_starts_the_default(page):
     page.request.query_params = {"lr_d": "-3"}
     reply = page.lab.on_load(page.request)
     assert page.lab.registry.get("test-page").config == default_config()
-    assert "link's settings were not used" in frame_of(reply)["message"] and "D learning rate" in frame_of(reply)["message"]
+    said = frame_of(reply)["message"]
+    assert "link's settings were not used" in said and "D learning rate" in said
 
 
 def test_settings_apply_live_or_restart_and_bad_values_change_nothing(page):

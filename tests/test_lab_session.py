@@ -96,7 +96,8 @@ def test_the_page_gets_only_chart_rows_it_has_not_seen(session):
     first = reply(session, action="play", n=2)
     assert first["real"].size and first["losses"]["from"] == 0 and len(first["losses"]["rows"]) >= 1
     again = reply(session, action="play", n=2, **held(first))
-    assert "real" not in again and again["losses"] == {"from": held(first)["losses"], "rows": [again["losses"]["rows"][0]]}
+    assert "real" not in again
+    assert again["losses"] == {"from": held(first)["losses"], "rows": [again["losses"]["rows"][0]]}
     assert again["losses"]["rows"][0][0] == 4
     session.act("reset")
     fresh = reply(session, **held(again))
@@ -138,7 +139,8 @@ def test_chart_series_hand_out_rows_by_serial_even_once_full(monkeypatch):
 
 def test_live_changes_keep_the_run_and_structural_ones_restart_it(session):
     session.act("play", 3)
-    assert str(session.change(SMALL.replace(lr_d=5e-4, k_d=2))) == "Applied live: D learning rate, D steps per iteration (kD)."
+    said = str(session.change(SMALL.replace(lr_d=5e-4, k_d=2)))
+    assert said == "Applied live: D learning rate, D steps per iteration (kD)."
     assert session.trainer.iteration == 3 and session.trainer.opt_d.param_groups[0]["lr"] == 5e-4
     message = str(session.change(session.config.replace(g_width=8)))
     assert message.startswith("Restarted") and "G neurons per layer" in message and session.trainer.iteration == 0

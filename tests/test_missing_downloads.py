@@ -109,7 +109,7 @@ def test_the_vintage_cyclegan_never_downloaded_is_not_called_a_wrong_file(nothin
 
 
 def test_a_teacher_can_see_before_class_what_this_server_has(nothing_fetched, korean_page):
-    from models.registry import CHECKPOINTS, SERVED
+    from models.registry import SERVED
 
     lines = model_errors.server_models().splitlines()
     assert len(lines) == len(SERVED) and "font-kr" not in SERVED  # the font's source is a build-time file

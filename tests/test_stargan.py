@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from conftest import assert_reproducible
-from models import facepairs, stardata, train, translation
+from models import checkpoints, facepairs, stardata, train, translation
 from models.stargan import StarDiscriminator, StarGenerator
 
 
@@ -41,7 +41,7 @@ def test_a_few_steps_lower_the_losses_and_write_a_checkpoint_that_loads(tmp_path
     argv = ["stargan", "--steps", "30", "--faces", "12", "--batch", "8", "--ngf", "8", "--ndf", "8", "--blocks",
             "1", "--save-every", "15", "--out", str(out), "--samples", str(tmp_path / "s")]
     assert train.main(argv) == 0
-    ck = translation.read_checkpoint(out)
+    ck = checkpoints.read(out)
     assert ck["kind"] == "stargan" and ck["meta"]["steps"] == 30 and ck["meta"]["domains"] == list(stardata.DOMAINS)
     first, last = ck["meta"]["first"], ck["meta"]["last"]
     assert last["d_cls"] < first["d_cls"]  # D learns the domains

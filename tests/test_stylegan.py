@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from conftest import assert_reproducible
-from models import style_mixing, train, translation
+from models import checkpoints, style_mixing, train
 from models.stylegan import GROUPS, RESOLUTIONS, StyleDiscriminator, StyleGenerator, minibatch_stddev, mix
 
 
@@ -92,7 +92,7 @@ def test_a_few_steps_move_the_generator_to_the_faces_and_write_a_checkpoint_that
             fake = g(torch.randn(64, g.z_dim, generator=torch.Generator().manual_seed(5)), noise="off").mean(0)
         gaps[steps] = float((fake - real).pow(2).mean().sqrt())
     assert gaps[60] < 0.67 * gaps[1], gaps  # measured over seeds 0–5: ≤ 0.57 of the start
-    ck = translation.read_checkpoint(tmp_path / "sg60.pt")
+    ck = checkpoints.read(tmp_path / "sg60.pt")
     assert ck["kind"] == "stylegan" and float(g.w_avg.abs().sum()) > 0  # the mean w was tracked
     pictures = style_mixing.faces(g, [1, 2])
     assert pictures.shape == (2, 32, 32, 3) and pictures.dtype == np.uint8
@@ -108,7 +108,7 @@ def facepairs_mean(pictures: np.ndarray) -> torch.Tensor:
 
 # ---- the committed generator ---------------------------------------------------------------------------------------
 def test_the_committed_checkpoint_loads_strictly_and_records_its_command():
-    ck = translation.read_checkpoint(style_mixing.STYLEGAN)
+    ck = checkpoints.read(style_mixing.STYLEGAN)
     StyleGenerator(**ck["configs"]["generator"]).load_state_dict(ck["states"]["generator"], strict=True)
     StyleDiscriminator(**ck["configs"]["discriminator"]).load_state_dict(ck["states"]["discriminator"], strict=True)
     assert_reproducible(ck["meta"], "stylegan")

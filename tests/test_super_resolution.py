@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import torch
 
-from models import quality, srdata, train, upscaling
+from models import checkpoints, quality, srdata, train, upscaling
 from models.super_resolution import SRDiscriminator, SRResNet
 from models.train_sr import held_out_crops
 
@@ -54,7 +54,8 @@ def test_a_few_training_steps_lower_the_losses_and_write_checkpoints_the_tab_can
     second = run_train("srgan", "--steps", "6", "--init", str(tmp_path / "a.pt"), "--d-channels", "8",
                        "--out", str(tmp_path / "b.pt"), *common)
     assert {"content", "adv", "d", "pixel"} <= set(second["last"]) and "srgan --steps 6" in second["command"]
-    monkeypatch.setattr(upscaling, "CHECKPOINTS", {"srresnet": tmp_path / "a.pt", "srgan": tmp_path / "b.pt"})
+    monkeypatch.setitem(checkpoints.FILES, "srresnet", tmp_path / "a.pt")  # an absolute path replaces the folder
+    monkeypatch.setitem(checkpoints.FILES, "srgan", tmp_path / "b.pt")
     upscaling.generator.cache_clear()
     try:
         small = srdata.photo("coffee")[:20, :24]
@@ -72,7 +73,7 @@ def test_the_committed_nets_beat_bicubic_on_held_out_photos(name):
     original = srdata.crop_to_scale(srdata.photo(name))
     small = srdata.downscale(original)
     made = {"bicubic": srdata.bicubic(small),
-            **{k: upscaling.upscale(upscaling.generator(k), small) for k in upscaling.CHECKPOINTS}}
+            **{k: upscaling.upscale(upscaling.generator(k), small) for k in upscaling.KINDS}}
     psnr = {k: quality.psnr_y(v, original) for k, v in made.items()}
     sharp = {k: quality.sharpness(v[None]) / quality.sharpness(original[None]) for k, v in made.items()}
     assert psnr["srresnet"] >= psnr["bicubic"] + 1.0, psnr
@@ -92,7 +93,7 @@ def test_each_committed_checkpoint_records_the_command_that_made_it(kind):
     args = train._parser().parse_args(words[3:])
     assert (args.steps, args.seed, args.batch, args.patch) == (meta["steps"], meta["seed"], meta["batch"],
                                                                 meta["patch"])
-    assert Path(args.out) == upscaling.CHECKPOINTS[kind].relative_to(Path(__file__).resolve().parents[1])
+    assert Path(args.out) == checkpoints.path(kind).relative_to(Path(__file__).resolve().parents[1])
     assert meta["held_out"] == list(srdata.HELD_OUT) and meta["train_photos"] == list(srdata.TRAIN)
     architecture = (Path(__file__).resolve().parents[1] / "ARCHITECTURE.md").read_text()
     assert meta["command"].replace("python", ".venv/bin/python", 1) in architecture

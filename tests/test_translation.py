@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from conftest import assert_reproducible
-from models import facepairs, quality, sketch, train, translation
+from models import checkpoints, facepairs, quality, sketch, train, translation
 from models.cyclegan import ResnetGenerator
 from models.pix2pix import PatchDiscriminator, UNetGenerator
 
@@ -35,7 +35,7 @@ def test_a_few_pix2pix_steps_lower_the_loss_and_write_a_loadable_checkpoint(face
     out = tmp_path / "p2p.pt"
     assert train.main(["pix2pix", "--steps", "40", "--faces", "16", "--batch", "4", "--out", str(out),
                        "--samples", str(tmp_path / "samples"), "--save-every", "20"]) == 0
-    ck = translation.read_checkpoint(out)
+    ck = checkpoints.read(out)
     assert ck["kind"] == "pix2pix" and ck["meta"]["steps"] == 40 and "--steps 40" in ck["meta"]["command"]
     assert ck["meta"]["last"]["l1"] < ck["meta"]["first"]["l1"]
     assert all(v.dtype == torch.float16 for v in ck["states"]["generator"].values() if v.is_floating_point())
@@ -77,7 +77,7 @@ def test_the_training_loops_run_save_a_loadable_checkpoint_and_record_their_comm
     argv = [model, "--steps", "2", "--batch", "2", "--faces", "4", "--save-every", "1", "--out", str(out),
             "--samples", str(tmp_path / "samples"), *small]
     assert train.main(argv) == 0
-    meta = translation.read_checkpoint(out)["meta"]
+    meta = checkpoints.read(out)["meta"]
     assert meta["steps"] == 2 and meta["command"] == "python -m models.train " + " ".join(argv)
     assert sorted(p.name for p in (tmp_path / "samples").iterdir()) == [f"{model}_000001.png", f"{model}_000002.png"]
     if model == "pix2pix":
@@ -99,7 +99,7 @@ def test_the_committed_pix2pix_beats_the_untrained_net_and_is_sharper_than_l1_on
     assert scores["gan"][0] < 0.6 * scores["untrained"][0] and scores["gan"][1] > scores["untrained"][1] + 0.2
     assert scores["l1"][0] < 0.6 * scores["untrained"][0]
     assert scores["gan"][2] > 1.1 * scores["l1"][2]  # the adversarial term is what removes the blur
-    meta = translation.read_checkpoint(translation.PIX2PIX)["meta"]
+    meta = checkpoints.read(translation.PIX2PIX)["meta"]
     assert_reproducible(meta, "pix2pix")
 
 

@@ -5,7 +5,8 @@
 2. `python app.py` honours GRADIO_SERVER_NAME and GRADIO_SERVER_PORT: it answers on the given port, listening on
    the given address only.
 3. (--platforms) Every requirement has a wheel for a school's Windows PC and an Apple-silicon Mac (macOS 14+):
-   requirements.txt's environment markers evaluated for that platform (pip's own --platform evaluates them for this Linux machine,
+   requirements.txt's environment markers evaluated for that platform (pip's own --platform evaluates them for this
+   Linux machine,
    so it asks Windows for uvloop), then `pip install --dry-run --no-deps --only-binary=:all: --platform …` on what
    applies there (needs the package index; the dependencies of our dependencies are not checked).
 4. (--space-requirements cpu|zerogpu) Prints the requirements.txt a Space of that hardware installs: a CPU Space

@@ -4,7 +4,8 @@ A classroom opens the same link: thirty runs whose nets have the same shapes. Tr
 pays Python's and NumPy's per-call overhead once per run, and for nets this small that overhead, not the
 arithmetic, is the cost. Here the runs' weights and Adam moments live in stacked arrays (runs × …), one batched
 product per layer steps every run, and each run's torch tensors are re-pointed at its slice of the stack: the
-probe, autograd (penalties its kernel cannot do), checkpoints and the run's own NumPy kernel all keep working on the same
+probe, autograd (penalties its kernel cannot do), checkpoints and the run's own NumPy kernel all keep working on the
+same
 memory. Runs stay independent: their own data, seed, random streams (drawn in the order the single-run kernel
 draws them), learning rates, β's, clip, divergence; a run whose loss is not finite is not updated, and it stops
 alone. tests/test_batched.py checks the group against runs trained alone, step for step.

@@ -11,12 +11,29 @@ it only has to be right within a factor of ~2, the limits leave that much headro
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from .reasons import Refused
 
-if TYPE_CHECKING:
-    from .config import TrainConfig
+
+class Shape(Protocol):
+    """What the cost depends on: a TrainConfig has it (config.py imports this module, so not the other way)."""
+
+    batch: int
+    pack: int
+    noise_dim: int
+    g_depth: int
+    g_width: int
+    d_depth: int
+    d_width: int
+    d_spectral_norm: bool
+    loss: str
+    gp_lambda: float
+    r1_gamma: float
+    r1_every: int
+    unrolled_k: int
+    k_d: int
+    k_g: int
 
 # Fitted by benchmarks/budget.py (see benchmarks/RESULTS.md).
 MACS_PER_MS = 15e6  # multiply-adds per millisecond, one core
@@ -45,7 +62,7 @@ class Cost:
     iteration_ms: float
 
 
-def estimate(config: "TrainConfig", extra_inputs: int = 0) -> Cost:
+def estimate(config: Shape, extra_inputs: int = 0) -> Cost:
     """The cost of ``config``; ``extra_inputs`` widens both nets' inputs (a conditional GAN's one-hot labels)."""
     c, b = config, config.batch
     wg = mlp_weights(c.noise_dim + extra_inputs, 2, c.g_depth, c.g_width)
@@ -69,7 +86,7 @@ def estimate(config: "TrainConfig", extra_inputs: int = 0) -> Cost:
     return Cost(wg, wd, iteration)
 
 
-def check(config: "TrainConfig", extra_inputs: int = 0) -> None:
+def check(config: Shape, extra_inputs: int = 0) -> None:
     """Raise ValueError, naming what to lower, when ``config`` would hold a shared core too long."""
     cost = estimate(config, extra_inputs)
     for net, weights, depth, width in (("G", cost.g_weights, "g_depth", "g_width"),
@@ -83,7 +100,7 @@ def check(config: "TrainConfig", extra_inputs: int = 0) -> None:
                       what=_heaviest(config))
 
 
-def _heaviest(config: "TrainConfig") -> tuple[str, ...]:
+def _heaviest(config: Shape) -> tuple[str, ...]:
     """The settings that multiply the cost most, relative to the default run's, heaviest first."""
     c = config
     factors = {"batch": c.batch / 256, "k_d": float(c.k_d), "k_g": float(c.k_g),

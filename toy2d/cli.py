@@ -40,7 +40,8 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--k-g", type=int)
     t.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
                    help="any other TrainConfig field, e.g. --set noise_dim=8 (repeatable)")
-    t.add_argument("--threads", type=int, default=1, help="compute threads for torch, OpenMP and BLAS alike (default 1: the nets are tiny)")
+    t.add_argument("--threads", type=int, default=1,
+                   help="compute threads for torch, OpenMP and BLAS alike (default 1: the nets are tiny)")
     t.add_argument("--json", action="store_true", help="print one JSON object as the last stdout line")
     t.add_argument("--save", help="write the final config and weights to this .pt file")
     return ap

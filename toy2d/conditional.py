@@ -18,7 +18,8 @@ from . import budget, distributions, metrics, nets
 from .config import TrainConfig
 from .trainer import POOL_SIZE, GANTrainer
 
-UNSUPPORTED = {"unrolled_k": 0, "g_ema": 0.0, "pack": 1}  # settings the conditional trainer does not implement, and their off
+# settings the conditional trainer does not implement, and their off values
+UNSUPPORTED = {"unrolled_k": 0, "g_ema": 0.0, "pack": 1}
 
 
 class Generator(nn.Module):
@@ -55,8 +56,8 @@ class ConditionalTrainer(GANTrainer):
                 raise ValueError(f"{name} is not available for the conditional GAN; set it to {off}")
         self.dist = distributions.get(config.data, config.points)
         if self.dist.mixture is None:
-            raise ValueError(f"a conditional GAN needs a data set made of modes ({', '.join(distributions.MIXTURE_NAMES)}); "
-                             f"{config.data} has none")
+            names = ", ".join(distributions.MIXTURE_NAMES)
+            raise ValueError(f"a conditional GAN needs a data set made of modes ({names}); {config.data} has none")
         self.mixture = self.dist.mixture
         self.classes = len(self.mixture.centres)
         budget.check(config, extra_inputs=self.classes)  # both nets also read the one-hot label

@@ -129,7 +129,7 @@ def validate_points(points: Sequence[Sequence[float]] | np.ndarray) -> np.ndarra
     """Check a user point cloud; raise ValueError with a message a person can act on."""
     try:
         arr = np.asarray(points, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError):
         raise Refused("points_numbers") from None
     if arr.size == 0:
         raise Refused("points_empty")

@@ -39,8 +39,10 @@ CSS = """
 .gp-tile .rank { color: #7a4f00; }
 .gp-tile .nums { font-size: 17px; line-height: 1.25; } .gp-tile .data { font-size: 15px; }
 .gp-tile .diff { font-size: 15px; color: #8a1c1c; }
-.gp-tile .wait { width: 140px; height: 140px; display: flex; align-items: center; justify-content: center; color: #666; }
-.gp-tile.good { border-color: #2c6e2f; } .gp-tile.warn { border-color: #d08a00; } .gp-tile.bad { border-color: #b3261e; }
+.gp-tile .wait { width: 140px; height: 140px; display: flex; align-items: center; justify-content: center;
+  color: #666; }
+.gp-tile.good { border-color: #2c6e2f; } .gp-tile.warn { border-color: #d08a00; }
+.gp-tile.bad { border-color: #b3261e; }
 .gp-tile.goal { border-color: #7a4f00; background: #fff8e1; } .gp-tile.gone { opacity: 0.6; }
 .badge { font-size: 15px; padding: 1px 6px; border-radius: 4px; color: white; margin: 1px; }
 .badge.good { background: #2c6e2f; } .badge.warn { background: #b86e00; } .badge.bad { background: #b3261e; }
@@ -101,7 +103,8 @@ PROJECTED_JS = """
 const projecting = () => {
   const on = !!element.querySelector(".gp-projected, p");
   if (on && !document.body.classList.contains("gp-projecting"))  // its buttons at the top of the screen
-    requestAnimationFrame(() => (document.getElementById("class-unproject") || element).scrollIntoView({ block: "start" }));
+    requestAnimationFrame(() => (document.getElementById("class-unproject") || element)
+      .scrollIntoView({ block: "start" }));
   document.body.classList.toggle("gp-projecting", on);
 };
 new MutationObserver(projecting).observe(element, { childList: true, subtree: true });

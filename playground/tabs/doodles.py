@@ -16,7 +16,6 @@ from collections import OrderedDict
 from typing import Any
 
 import gradio as gr
-import numpy as np
 
 from models import doodle_shapes, doodles
 from playground import clients, doodle_frames, exports, i18n, limits, live_loop, messages, uploads

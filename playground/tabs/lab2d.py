@@ -5,7 +5,8 @@ to the lab's own route (FRAME_ROUTE, added to the app by app.launch: a plain Sta
 Gradio server-function call) and gets a packed LabFrame back, paints it, then asks again. Where the app was launched
 without the route (a plain demo.launch()), the page calls the `tick` server function instead, which answers the same
 bytes in base64. So the frame rate follows what the browser can paint, no backlog builds up, and training pauses by
-itself when the page stops asking (paused, hidden, closed). Settings, presets, uploads and files go through ordinary Gradio events; their
+itself when the page stops asking (paused, hidden, closed). Settings, presets, uploads and files go through ordinary
+Gradio events; their
 reply puts a message (and a fresh nonce) into the view's value, and the page then asks `tick` for a frame.
 
 The panel is made from the settings table (toy2d/settings.py): one component per declared TrainConfig setting.
@@ -128,7 +129,8 @@ def _component(s: settings.Setting, value: Any, min_width: int = 160, info: bool
 # to sit beside it on a 768-px-high screen.
 PAGE_CSS = ("body.gp-present { overflow: hidden; } body.gp-present #lab-view { position: fixed; inset: 0; "
             "z-index: 1000; margin: 0; padding: 12px 18px; overflow: auto; background: var(--body-background-fill, "
-            "white); } body.gp-present #lab-view .modebar-container { display: none; } #lab-quick, #lab-quick .row { gap: 8px; } #lab-quick .block { padding: 6px 10px; }")
+            "white); } body.gp-present #lab-view .modebar-container { display: none; } "
+            "#lab-quick, #lab-quick .row { gap: 8px; } #lab-quick .block { padding: 6px 10px; }")
 
 
 def head() -> str:

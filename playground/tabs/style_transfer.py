@@ -281,7 +281,8 @@ def create(page: Page) -> None:
             uploads.as_sent(g_style)
             with gr.Column():
                 gr.Examples(examples.paintings(), inputs=g_style, label=T("examples.styles"))
-                backbone = gr.Radio([(T(f"gatys.backbone.{b}"), b) for b in gatys.BACKBONES], value="efficientnet-lite0",
+                backbone = gr.Radio([(T(f"gatys.backbone.{b}"), b) for b in gatys.BACKBONES],
+                                    value="efficientnet-lite0",
                                     label=T("gatys.backbone"), elem_id="gatys-backbone")
         with gr.Row():
             g_size = gr.Radio(list(GATYS_SIZES), value=256, label=T("gatys.size"), elem_id="gatys-size")

@@ -24,7 +24,7 @@ PAPER = {"bicubic": (28.43, 0.8109), "srresnet": (32.05, 0.9019), "srgan": (29.4
 
 def _nets() -> dict[str, upscaling.SRResNet]:
     try:
-        return {kind: upscaling.generator(kind) for kind in upscaling.CHECKPOINTS}
+        return {kind: upscaling.generator(kind) for kind in upscaling.KINDS}
     except FileNotFoundError as e:
         raise missing_weights(e) from None
 
