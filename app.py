@@ -19,7 +19,7 @@ from models import device, preload  # noqa: E402
 from toy2d import threads  # noqa: E402
 from playground import gradio_patches, header, i18n, limits, model_errors  # noqa: E402
 from playground.gate import Gate  # noqa: E402
-from playground.registry import Registry  # noqa: E402
+from playground.lab.runs import Registry  # noqa: E402
 from playground.tabs import Page, dirac, experiments2d, image_lab, img2img, lab2d, latent_walk  # noqa: E402
 from playground.tabs import classroom, doodles, stargan, style_transfer, stylegan, super_resolution  # noqa: E402
 from playground.classroom import Classes  # noqa: E402
@@ -56,7 +56,7 @@ def build_app(registry: Registry | None = None, classes: Classes | None = None) 
 
 
 def lab_workers() -> int:
-    """Worker processes for the 2D lab's runs (playground/lab_workers.py): one per core this process may use (the
+    """Worker processes for the 2D lab's runs (playground/lab/workers.py): one per core this process may use (the
     container's quota, not the host's count) where there are several, none (runs in this process) on one core.
     GAN_PLAYGROUND_LAB_WORKERS overrides."""
     cores = threads.usable_cpus()

@@ -18,7 +18,7 @@ from toy2d.config import TrainConfig
 from . import render
 from .catalogue import CATALOGUE, t
 from .classroom import Challenge
-from .lab_session import Tile
+from .lab.session import Tile
 
 SORTS = ("name", "modes", "js", "iteration", "challenge")
 SHOWN = ("all", "covered", "collapsed", "diverged")

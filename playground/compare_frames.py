@@ -23,7 +23,7 @@ from toy2d.conditional import ClassScore, ConditionalTrainer
 
 from . import fonts, render
 from .catalogue import in_lang, t
-from .frame_protocol import ViewLayers
+from .lab.protocol import ViewLayers
 
 TEXT = 18  # px: every text in these pictures
 PANEL = 440  # a run's square view in the A/B and VAE pictures

@@ -9,8 +9,8 @@ from toy2d.palette import FAKE, LUT, REAL  # the view's colours, one table
 
 from . import fonts
 from .catalogue import t
-from .frame_protocol import ViewLayers
-from .lab_session import Recording
+from .lab.protocol import ViewLayers
+from .lab.session import Recording
 
 LAYERS = ("heatmap", "manifold", "real", "fake", "arrows")
 

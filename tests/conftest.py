@@ -26,7 +26,8 @@ def exact_iterations(monkeypatch):
     """Tests count iterations exactly: lift the live lab's and the streaming tabs' per-frame training time budgets,
     which on a busy machine would send a frame with fewer iterations than asked (test_lab_session.py,
     test_registry.py and test_live_loop.py test the budgets themselves)."""
-    from playground import lab_session, live_loop
+    from playground import live_loop
+    from playground.lab import session as lab_session
 
     monkeypatch.setattr(lab_session, "FRAME_TRAIN_BUDGET_S", float("inf"))
     monkeypatch.setattr(live_loop, "TRAIN_BUDGET_S", float("inf"))
@@ -51,7 +52,7 @@ def served_app():
 @pytest.fixture
 def lab():
     """The 2D lab tab's handlers on a registry of their own (as app.py builds it), runs in this process."""
-    from playground.registry import Registry
+    from playground.lab.runs import Registry
     from playground.tabs.lab2d import Lab
 
     lab = Lab(Registry())
@@ -61,7 +62,7 @@ def lab():
 
 
 def frame_request(token: str, action: str = "frame", n: int = 1, **held) -> dict:
-    """A frame request as the page sends it (frame_protocol.FrameRequest's fields)."""
+    """A frame request as the page sends it (playground.lab.protocol.FrameRequest's fields)."""
     return dict(token=token, action=action, n=n, **held)
 
 

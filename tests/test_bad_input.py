@@ -17,7 +17,7 @@ from PIL import Image
 from conftest import frame_request
 from playground.tabs import dirac as dirac_view, experiments2d as ex, image_lab, img2img, lab2d, latent_walk
 from playground.tabs import style_transfer
-from playground.frame_protocol import unpack
+from playground.lab.protocol import unpack
 
 BAD_NUMBERS = [math.nan, math.inf, -math.inf, -1, 0, 1e9, -1e9, 0.5, "abc", "", None]
 BAD_TEXTS = ["", "   ", "abc", "-5", "1e9", "1-99999999", "3-1", ",,,", "<b>x</b>", "9" * 400, "1;2", "0x10"]

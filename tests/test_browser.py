@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from tools.served_app import BROWSER_VAR, EXECUTABLE, FLAGS
-from playground.frame_protocol import FrameRequest, unpack
+from playground.lab.protocol import FrameRequest, unpack
 from toy2d.config import SETTINGS
 from toy2d.presets import resolve
 

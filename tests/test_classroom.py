@@ -16,7 +16,7 @@ from toy2d.config import TrainConfig
 from playground import class_wall, classroom
 from playground.class_wall import Entry, Pictures
 from playground.classroom import Challenge, Classes, Refusal
-from playground.lab_session import LabSession
+from playground.lab.session import LabSession
 
 
 @pytest.fixture
@@ -224,7 +224,7 @@ def test_a_page_is_in_one_class_at_a_time(classes):
 
 # ---- the wall -------------------------------------------------------------------------------------------------
 def trained(config: TrainConfig, iterations: int) -> LabSession:
-    from playground.frame_protocol import FrameRequest
+    from playground.lab.protocol import FrameRequest
 
     s = LabSession(config)
     while s.trainer.iteration < iterations:

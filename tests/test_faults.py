@@ -9,7 +9,7 @@ from playground import messages
 from conftest import frame_request
 from playground.tabs import latent_walk
 from playground.catalogue import t
-from playground.frame_protocol import unpack
+from playground.lab.protocol import unpack
 
 
 @pytest.fixture

@@ -9,9 +9,10 @@ import anyio
 import pytest
 
 from conftest import ManualClock, frame_request
-from playground import lab_session, registry as registry_module
-from playground.frame_protocol import pack, unpack
-from playground.registry import Registry, ServerFull
+from playground.lab import session as lab_session
+from playground.lab import runs as registry_module
+from playground.lab.protocol import pack, unpack
+from playground.lab.runs import Registry, ServerFull
 from playground.tabs.lab2d import Lab
 
 

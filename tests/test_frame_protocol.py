@@ -4,7 +4,7 @@ import json
 import numpy as np
 import pytest
 
-from playground.frame_protocol import FrameRequest, Packer, pack, unpack
+from playground.lab.protocol import FrameRequest, Packer, pack, unpack
 
 
 def test_a_packed_reply_reads_back_with_its_arrays_in_place_and_aligned():

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from playground.frame_protocol import unpack
+from playground.lab.protocol import unpack
 from playground.limits import MAX_FRAME_REQUEST_BYTES as MAX_REQUEST_BYTES
 from playground.tabs.lab2d import FRAME_ROUTE
 from tools.served_app import FrameClient, app_config, lab_ids, post, run_event

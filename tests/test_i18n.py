@@ -160,7 +160,7 @@ def test_a_korean_gif_export_and_ab_view_carry_hangul(tmp_path):
     from playground import compare_frames
     from playground.render import save_gif
     from playground.tabs import experiments2d as ex
-    from playground.lab_session import LabSession
+    from playground.lab.session import LabSession
     from toy2d.presets import resolve
 
     session = LabSession(resolve("ring8")[0])

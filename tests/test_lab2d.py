@@ -9,9 +9,9 @@ from PIL import Image
 
 from conftest import frame_request
 from playground import i18n
-from playground.lab_session import URL_POINTS, default_config, share_config
+from playground.lab.session import URL_POINTS, default_config, share_config
 from playground.tabs import lab2d
-from playground.frame_protocol import unpack
+from playground.lab.protocol import unpack
 from toy2d.config import TrainConfig
 from toy2d.presets import PRESETS, resolve
 
@@ -259,7 +259,7 @@ def test_the_page_pings_its_run_as_often_as_the_limits_say():
     from playground import limits
     js = (lab2d.STATIC / "lab2d.js").read_text()
     assert "__PING_MS__" in js and "server.alive" in js
-    from playground.registry import Registry
+    from playground.lab.runs import Registry
     from playground.tabs import Page
 
     with gr.Blocks() as demo:

@@ -1,13 +1,13 @@
-"""A worker's playing runs of one small shape trained together (playground/lab_groups.py): each run ends where it
+"""A worker's playing runs of one small shape trained together (playground/lab/groups.py): each run ends where it
 would have alone, each page gets the iterations it asked for, and a run that leaves takes its own state along."""
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from playground.frame_protocol import FrameRequest
-from playground.lab_groups import Groups, groupable
-from playground.lab_session import LabSession, default_config
+from playground.lab.protocol import FrameRequest
+from playground.lab.groups import Groups, groupable
+from playground.lab.session import LabSession, default_config
 from toy2d.presets import resolve
 from toy2d.trainer import Trainer
 
@@ -86,8 +86,8 @@ def test_a_grouped_run_saves_loads_changes_and_restarts_as_alone(tmp_path):
 
 
 def test_pages_of_a_small_preset_in_one_worker_each_get_the_iterations_they_asked_for():
-    from playground.frame_protocol import unpack
-    from playground.lab_workers import Pool, RemoteSession
+    from playground.lab.protocol import unpack
+    from playground.lab.workers import Pool, RemoteSession
 
     pool = Pool(1)
     try:

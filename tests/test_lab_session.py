@@ -2,10 +2,10 @@
 
 import pytest
 
-from playground import lab_session as session_module
-from playground.frame_protocol import FrameRequest, unpack
+from playground.lab import session as session_module
+from playground.lab.protocol import FrameRequest, unpack
 from playground.catalogue import t
-from playground.lab_session import LabSession
+from playground.lab.session import LabSession
 from toy2d import probe
 from toy2d.config import TrainConfig
 

@@ -1,7 +1,7 @@
-"""A worker's time shared fairly among its playing pages (playground/lab_share.py): a heavy run trains fewer
+"""A worker's time shared fairly among its playing pages (playground/lab/share.py): a heavy run trains fewer
 iterations a second, never makes a light one wait, and a page that spent its share trains nothing this frame."""
 from conftest import ManualClock
-from playground.lab_share import CREDIT_MAX_S, Shares
+from playground.lab.share import CREDIT_MAX_S, Shares
 
 
 class Run:

@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 
 from conftest import frame_request
-from playground import lab_session
-from playground.frame_protocol import FrameRequest, unpack
-from playground.lab_session import LabSession
-from playground.lab_workers import RunLost
-from playground.registry import Registry
+from playground.lab import session as lab_session
+from playground.lab.protocol import FrameRequest, unpack
+from playground.lab.session import LabSession
+from playground.lab.workers import RunLost
+from playground.lab.runs import Registry
 from playground.tabs.lab2d import Lab
 from toy2d.presets import resolve
 
@@ -176,7 +176,7 @@ def test_every_page_of_a_killed_worker_is_told_to_press_play_at_once():
 def test_workers_start_where_sockets_cannot_be_inherited(monkeypatch):
     """On Windows Popen has no pass_fds: the worker connects back to a loopback port and answers a challenge with
     a one-time key from its environment. Simulated here by the platform name; the run it serves is the same run."""
-    from playground import lab_workers
+    from playground.lab import workers as lab_workers
 
     monkeypatch.setattr(lab_workers.sys, "platform", "win32")
     started = []
@@ -206,7 +206,7 @@ def test_workers_start_where_sockets_cannot_be_inherited(monkeypatch):
     "pass",  # a worker that dies before calling back
 ])
 def test_a_worker_that_does_not_answer_with_the_key_is_refused(monkeypatch, script):
-    from playground import lab_workers
+    from playground.lab import workers as lab_workers
 
     monkeypatch.setattr(lab_workers, "CONNECT_TIMEOUT_S", 3.0)
     with pytest.raises(RuntimeError, match="did not connect back"):

@@ -1,8 +1,10 @@
 """The registry of the live lab's runs: one per page, found by key or token, the training budget shared."""
 import pytest
 
-from playground import lab_session, registry as registry_module
-from playground.registry import Registry
+from playground.lab import session as lab_session
+
+from playground.lab import runs as registry_module
+from playground.lab.runs import Registry
 from toy2d.config import TrainConfig
 
 SMALL = TrainConfig(g_width=16, d_width=16, batch=64)

@@ -73,14 +73,14 @@ FRAME_ROUTE = "/lab/frame"  # playground.tabs.lab2d.FRAME_ROUTE (not imported: t
 
 class FrameClient:
     """What a page's frame loop does: POST a frame request to the lab's route on one kept-alive connection, and
-    unpack the reply (frame_protocol.unpack)."""
+    unpack the reply (playground.lab.protocol.unpack)."""
 
     def __init__(self, base: str, timeout: float = 120.0) -> None:
         host, port = base.split("//", 1)[1].split(":")
         self.conn = http.client.HTTPConnection(host, int(port), timeout=timeout)
 
     def post(self, request: dict) -> dict:
-        from playground.frame_protocol import unpack
+        from playground.lab.protocol import unpack
         body = json.dumps(request).encode()
         for attempt in range(2):  # a kept-alive connection the server closed in between is opened again once
             try:

@@ -19,7 +19,7 @@ from toy2d import distributions
 from playground import class_wall, classroom, clients, i18n, messages
 from playground.class_wall import Entry, Pictures
 from playground.classroom import Challenge, Class, Classes, Refusal
-from playground.lab_session import default_config
+from playground.lab.session import default_config
 from playground.tabs import Page, doodles
 from playground.tabs.lab2d import Lab
 

@@ -36,10 +36,10 @@ from toy2d.presets import PRESET_NAMES, PRESETS, resolve
 
 from playground import clients, exports, host, i18n, limits, messages, uploads
 from playground.fields import picked
-from playground.frame_protocol import BUSY_REPLY, FrameRequest, error_reply
-from playground.lab_session import Run, default_config
-from playground.lab_workers import RunLost
-from playground.registry import Registry, ServerFull
+from playground.lab.protocol import BUSY_REPLY, FrameRequest, error_reply
+from playground.lab.session import Run, default_config
+from playground.lab.workers import RunLost
+from playground.lab.runs import Registry, ServerFull
 from playground.render import save_gif
 from playground.upload_cache import UPLOADS
 from playground.tabs import Page

@@ -11,12 +11,12 @@ from typing import Callable
 
 from toy2d.config import TrainConfig
 
-from . import limits
-from .catalogue import phrase
-from . import lab_session
-from .lab_session import LabSession, Run
-from .lab_share import Shares
-from .lab_workers import Pool, RemoteSession
+from .. import limits
+from ..catalogue import phrase
+from . import session as lab_session
+from .session import LabSession, Run
+from .share import Shares
+from .workers import Pool, RemoteSession
 
 PLAYING_WINDOW_S = 1.0  # a page that asked for a training frame this recently counts as playing
 

@@ -24,10 +24,10 @@ from toy2d import checkpoint, metrics, modes, phenomena, presets, probe
 from toy2d.config import LIVE_FIELDS, TrainConfig
 from toy2d.trainer import Trainer
 
-from . import catalogue as i18n
-from .frame_protocol import ACTIONS, ChartRows, FrameRequest, LabFrame, ViewLayers, number
-from .lab_groups import train_alone
-from .lab_share import Shares
+from .. import catalogue as i18n
+from .protocol import ACTIONS, ChartRows, FrameRequest, LabFrame, ViewLayers, number
+from .groups import train_alone
+from .share import Shares
 
 METRICS_EVERY_S = 0.5  # wall-clock seconds between live KL/JS/mode evaluations while training…
 # …and the same evaluations shared by the pages playing: together at most 1 / METRICS_SHARE_S a second. An

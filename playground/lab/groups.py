@@ -23,7 +23,7 @@ import numpy as np
 from toy2d import batched
 from toy2d.trainer import Trainer
 
-from .lab_share import Shares
+from .share import Shares
 
 GROUP_MAX_WEIGHTS = 5_000  # GAN Lab's preset has 75; the default ring8 run ~17 000 (and R1): trained alone
 PLAYING_S = 1.0  # a run whose page asked for a play frame this recently is a member

@@ -28,9 +28,9 @@ from toy2d import threads
 from toy2d.config import TrainConfig
 from toy2d.reasons import Refused
 
-from . import lab_session
-from .lab_groups import Groups
-from .lab_session import RUN_METHODS, LabSession, new_token
+from . import session as lab_session
+from .groups import Groups
+from .session import RUN_METHODS, LabSession, new_token
 
 # What a page may ask of its run in a worker: the Run protocol's methods, nothing else.
 METHODS = frozenset(RUN_METHODS)
@@ -106,7 +106,7 @@ def _portable(exc: Exception) -> Exception:
     return RuntimeError(f"{type(exc).__name__}: {exc}")
 
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]  # the repository: the worker imports playground from it
 
 
 KEY_VAR = "GAN_PLAYGROUND_WORKER_KEY"  # the connect-back handover's secret, in the environment rather than argv
@@ -141,7 +141,7 @@ def _connect_back(command: list[str], env: dict[str, str]) -> tuple[subprocess.P
 
 
 class Worker:
-    """One worker process (`python -m playground.lab_workers FD`, or `… --connect PORT` where sockets cannot be
+    """One worker process (`python -m playground.lab.workers FD`, or `… --connect PORT` where sockets cannot be
     inherited) and the connection to it; calls from many server threads take turns. A plain subprocess rather
     than multiprocessing's spawn, which would import the app's main module (all of Gradio and every tab) again in
     each worker."""
@@ -150,7 +150,7 @@ class Worker:
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
         for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
             env.setdefault(var, "1")  # one core's worth of work per worker: threads would only contend
-        command = [sys.executable, "-m", "playground.lab_workers"]
+        command = [sys.executable, "-m", "playground.lab.workers"]
         if inherits_sockets():
             mine, theirs = socket.socketpair()
             self.process = subprocess.Popen([*command, str(theirs.fileno())], pass_fds=[theirs.fileno()], env=env,
