@@ -41,7 +41,7 @@ def build_app(registry: Registry | None = None, classes: Classes | None = None) 
         with gr.Tab(i18n.text("tab.lab2d")) as tab:
             join = classroom.join_box()  # a student's way into a class, above the lab (pages opened with ?class=)
             demo.lab = lab2d.create(Page(demo, tab), registry or Registry())
-        class_mode = classroom.ClassMode(demo.lab, classes or Classes())
+        class_mode = classroom.ClassMode(demo.lab, classes or Classes(), doodles.TeacherDoodles)
         class_mode.wire_join(join, Page(demo, tab))
         for title, module in TABS:
             with gr.Tab(i18n.text(title)) as tab:

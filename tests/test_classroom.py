@@ -14,6 +14,7 @@ from conftest import ManualClock
 from toy2d.config import TrainConfig
 
 from playground import class_wall, classroom
+from playground.tabs import doodles as doodles_tab
 from playground.class_wall import Entry, Pictures
 from playground.classroom import Challenge, Classes, Refusal
 from playground.lab.session import LabSession
@@ -319,7 +320,7 @@ def mode(lab, monkeypatch):
     from playground.tabs import classroom as tab
 
     monkeypatch.setattr(tab.messages, "info", lambda *a, **k: None)
-    return tab.ClassMode(lab, Classes())
+    return tab.ClassMode(lab, Classes(), doodles_tab.TeacherDoodles)  # as app.py builds it
 
 
 def started(mode, teacher="teacher-page"):
@@ -497,3 +498,14 @@ def test_the_teacher_removes_a_student_and_their_doodles(mode):
     mode.on_pick(state, SimpleNamespace(id=c.students["s2"].id))
     mode.on_clear_doodles(state)
     assert pool.count() == 0 and "s2" in c.students
+
+
+def test_ending_a_class_offers_its_doodle_pool_as_a_file(mode):
+    state, _ = started(mode)
+    joined(mode, state, "s1", "Mina")
+    c = mode.classes.teacher(state["code"], state["secret"])
+    with pytest.raises(gr.Error):  # nothing drawn yet: no pool to offer
+        mode.on_end_pool(state, request("teacher-page"))
+    doodles_tab.class_drawing(c).pool.add(np.ones((28, 28)), "s1")
+    path = mode.on_end_pool(state, request("teacher-page"))
+    assert path.endswith(".npz") and open(path, "rb").read(2) == b"PK"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable, Protocol
 
 import gradio as gr
 
@@ -20,8 +20,8 @@ from playground import class_wall, classroom, clients, i18n, messages
 from playground.class_wall import Entry, Pictures
 from playground.classroom import Challenge, Class, Classes, Refusal
 from playground.lab.session import default_config
-from playground.tabs import Page, doodles
-from playground.tabs.lab2d import Lab
+from playground.lab.runs import Registry
+from playground.tabs import Page
 
 PROJECTED_BUTTONS = ("unproject", "send", "clear_doodles", "remove")  # shown while a student's run is projected
 WALL_EVERY_S = 1.0
@@ -149,11 +149,33 @@ def join_box() -> JoinBox:
     return JoinBox(group, intro, code, nickname, join, leave, gr.State(None), gr.Timer(POLL_EVERY_S, active=False))
 
 
-class ClassMode:
-    """The handlers of both sides over the app's classes and the lab's runs."""
+class LabTab(Protocol):
+    """What class mode uses of the 2D lab's tab (tabs/lab2d.py `Lab`; app.py hands it over: a tab imports no tab)."""
 
-    def __init__(self, lab: Lab, classes: Classes) -> None:
+    registry: Registry
+    outputs: list
+    arrive: Callable
+
+    def page_reply(self, *args: Any, **kwargs: Any) -> list: ...
+
+
+class DoodlePanel(Protocol):
+    """The class's doodles on the teacher's side (tabs/doodles.py `TeacherDoodles`, handed over by app.py)."""
+
+    def layout(self, state: gr.State, wall_timer: gr.Timer) -> None: ...
+
+    @staticmethod
+    def pool_file(drawing: Any, owner: str) -> str: ...
+
+
+class ClassMode:
+    """The handlers of both sides over the app's classes and the lab's runs; the class's doodle panel is made by
+    ``doodle_panel`` (given the teacher's check of a class's secret), none when it is not given."""
+
+    def __init__(self, lab: LabTab, classes: Classes,
+                 doodle_panel: "Callable[[Callable[[Any], Class]], DoodlePanel] | None" = None) -> None:
         self.lab, self.classes, self.registry = lab, classes, lab.registry
+        self._doodle_panel = doodle_panel
         self._pictures: dict[str, Pictures] = {}
         self._lock = threading.Lock()  # walls of several classes refresh on different server threads
         # the places classes keep for their students are kept free of other pages' runs (registry._admit)
@@ -338,9 +360,9 @@ class ClassMode:
 
     def on_end_pool(self, state: Any, request: gr.Request) -> str:
         c = self._class(state)
-        if c.drawing is None:
+        if c.drawing is None or self._doodle_panel is None:
             raise messages.error(i18n.phrase("class.msg.start_first"))
-        return doodles.save_pool(c.drawing, request.session_hash or "anonymous")
+        return self._doodle_panel.pool_file(c.drawing, request.session_hash or "anonymous")
 
     def on_end(self, state: Any) -> list:
         c = self._class(state)
@@ -455,7 +477,8 @@ class ClassMode:
         shown_with = [settings, unproject, send, clear, remove]  # the settings, then PROJECTED_BUTTONS in order
         wall = gr.HTML("", elem_id="class-wall", css_template=CSS, js_on_load=WALL_JS)
         wall_timer, project_timer = gr.Timer(WALL_EVERY_S, active=False), gr.Timer(PROJECT_EVERY_S, active=False)
-        doodles.TeacherDoodles(self._class).layout(state, wall_timer)
+        if self._doodle_panel is not None:
+            self._doodle_panel(self._class).layout(state, wall_timer)
 
         quiet = dict(show_progress="hidden")
         start.click(self.on_start, size, [state, card, wall_timer, goal_line]).then(

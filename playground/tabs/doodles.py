@@ -429,6 +429,11 @@ class TeacherDoodles:
     def __init__(self, teacher) -> None:
         self.teacher = teacher
 
+    @staticmethod
+    def pool_file(drawing: Drawing, owner: str) -> str:
+        """The class's pool as a file to download (when the teacher ends the class)."""
+        return save_pool(drawing, owner)
+
     def _drawing(self, state: Any) -> Drawing:
         return class_drawing(self.teacher(state))
 
