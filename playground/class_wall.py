@@ -15,7 +15,7 @@ from dataclasses import dataclass, fields
 
 from toy2d.config import TrainConfig
 
-from . import render
+from .pictures import lab_view as render
 from .catalogue import CATALOGUE, t
 from .classroom import Challenge
 from .lab.session import Tile

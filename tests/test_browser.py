@@ -616,7 +616,7 @@ PICTURE_JS = """(sel) => { const i = document.querySelector(sel + ' img'); const
 def test_the_experiment_pictures_are_legible_on_a_laptop_and_a_projector(browser, url, width, height):
     """Every text in these pictures is compare_frames.TEXT (18) px at natural size: shown at natural size on a
     1920-px projector, at ≥ 0.9 of it on a 1366-px laptop, and never wider than the page."""
-    from playground.compare_frames import TEXT
+    from playground.pictures.compare import TEXT
 
     page = browser.new_page(viewport={"width": width, "height": height})
     errors = []

@@ -10,7 +10,7 @@ import torch
 
 from models import diffaugment, doodle_gan, doodle_shapes, doodles
 from models.doodle_training import DoodleTrainer
-from playground import doodle_frames
+from playground.pictures import doodles as doodle_frames
 from playground.classroom import Classes
 from playground.doodle_pool import BURST, MAX_PER_PAGE, WINDOW_S, Drawing, Pool
 from tests.conftest import ManualClock, Stepped

@@ -6,7 +6,9 @@ import numpy as np
 from PIL import Image, ImageDraw
 import pytest
 
-from playground import compare_frames, live_loop
+from playground import live_loop
+
+from playground.pictures import compare as compare_frames
 from toy2d import reasons
 from toy2d.trainer import Divergence
 from playground.tabs import experiments2d as ex

@@ -107,7 +107,7 @@ def glyphs(text: str, font) -> list[bytes]:
 
 
 def test_pictures_draw_hangul_with_a_font_that_has_it():
-    from playground import fonts
+    from playground.pictures import fonts
 
     assert len(set(glyphs("가나다", fonts.font(18, "en")))) == 1  # Pillow's own font: one box for all (tofu)
     drawn = glyphs("가나다", fonts.font(18, "ko"))
@@ -120,7 +120,7 @@ def test_the_hangul_font_ships_with_the_app_and_holds_every_korean_character(mon
     from fontTools.ttLib import TTFont
 
     from models import store
-    from playground import fonts
+    from playground.pictures import fonts
     from tools import hangul_font
 
     def offline(*a, **k):
@@ -145,7 +145,7 @@ def test_the_hangul_font_ships_with_the_app_and_holds_every_korean_character(mon
 def test_the_shipped_hangul_font_is_what_its_recorded_command_makes(tmp_path):
     """tools/hangul_font.py from the pinned source font writes exactly the shipped file."""
     from models import store
-    from playground import fonts
+    from playground.pictures import fonts
     from tools import hangul_font
 
     made = hangul_font.build(store.fetch("font-kr"), tmp_path / "font.otf")
@@ -157,8 +157,8 @@ def test_a_korean_gif_export_and_ab_view_carry_hangul(tmp_path):
     import numpy as np
     from PIL import Image
 
-    from playground import compare_frames
-    from playground.render import save_gif
+    from playground.pictures import compare as compare_frames
+    from playground.pictures.lab_view import save_gif
     from playground.tabs import experiments2d as ex
     from playground.lab.session import LabSession
     from toy2d.presets import resolve

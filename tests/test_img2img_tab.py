@@ -83,7 +83,8 @@ def test_an_unavailable_vintage_model_is_reported_in_the_tab(monkeypatch):
 def test_the_three_generators_captions_fit_under_their_pictures(lang):
     """"pix2pix (cGAN + L1)" at 20 px is wider than its 160-px picture: it was cut at both ends ("ɔix2pix")."""
     from models import montage
-    from playground import fonts, i18n
+    from playground import i18n
+    from playground.pictures import fonts
 
     font = fonts.font(20, lang)
     tiles = [np.zeros((160, 160, 3), np.uint8)] * 3

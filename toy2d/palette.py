@@ -1,5 +1,5 @@
 """The 2D view's colours, one table for every painter: the page (playground/static/lab2d.js keeps the same
-numbers), the Pillow pictures (playground/render.py) and the notebook's Plotly figures (toy2d/figure.py)."""
+numbers), the Pillow pictures (playground/pictures/lab_view.py) and the notebook's Plotly figures (toy2d/figure.py)."""
 from __future__ import annotations
 
 import numpy as np

@@ -18,7 +18,8 @@ from typing import Any
 import gradio as gr
 
 from models import doodle_shapes, doodles
-from playground import clients, doodle_frames, exports, i18n, limits, live_loop, messages, uploads
+from playground import clients, exports, i18n, limits, live_loop, messages, uploads
+from playground.pictures import doodles as doodle_frames
 from playground.classroom import Class, Classes
 from playground.doodle_pool import CLASS_PER_PAGE, FIRST_WORD, SUGGESTED, Drawing, OwnGans
 from playground.tabs import Page

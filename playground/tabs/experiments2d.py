@@ -24,7 +24,9 @@ from toy2d.presets import PRESET_NAMES, resolve
 from toy2d.trainer import Trainer
 from toy2d.vae import VAE, VAEConfig
 
-from playground import compare_frames, fields, i18n, limits, live_loop, messages
+from playground import fields, i18n, limits, live_loop, messages
+
+from playground.pictures import compare as compare_frames
 from playground.tabs import Page
 
 DATA_SETS = [d for d in distributions.NAMES if d != "points"]

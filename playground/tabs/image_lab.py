@@ -16,7 +16,8 @@ from PIL import Image
 
 from models import digit_gans, digits
 from models.digit_gans import DigitConfig, DigitGAN
-from playground import digit_frames, fields, i18n, limits, live_loop, messages
+from playground import fields, i18n, limits, live_loop, messages
+from playground.pictures import digits as digit_frames
 from playground.tabs import Page
 from playground.catalogue import t
 from toy2d import settings

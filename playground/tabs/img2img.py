@@ -14,7 +14,8 @@ from PIL import Image
 
 from models import facepairs, latent, montage, translation
 from models.dcgan import load_faces
-from playground import examples, fonts, i18n, messages, uploads
+from playground import examples, i18n, messages, uploads
+from playground.pictures import fonts
 from playground.model_errors import gpu_call, missing_weights, model_line, reports_unavailable
 from playground.uploads import chosen_size, read_upload
 from playground.tabs import Page

@@ -40,7 +40,7 @@ from playground.lab.protocol import BUSY_REPLY, FrameRequest, error_reply
 from playground.lab.session import Run, default_config
 from playground.lab.workers import RunLost
 from playground.lab.runs import Registry, ServerFull
-from playground.render import save_gif
+from playground.pictures.lab_view import save_gif
 from playground.upload_cache import UPLOADS
 from playground.tabs import Page
 

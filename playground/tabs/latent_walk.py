@@ -13,7 +13,8 @@ import torch
 
 from models import latent, montage, store, video, walks
 from models.dcgan import FacesDCGAN, load_faces
-from playground import exports, fields, fonts, i18n, messages
+from playground import exports, fields, i18n, messages
+from playground.pictures import fonts
 from playground.model_errors import gpu_call, model_line, reports_unavailable
 from playground.tabs import Page
 

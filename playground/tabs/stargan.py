@@ -10,7 +10,8 @@ import numpy as np
 
 from models import facepairs, latent, stardata, translation
 from models.dcgan import load_faces
-from playground import fields, i18n, messages, picture_grid, uploads
+from playground import fields, i18n, messages, uploads
+from playground.pictures import grid as picture_grid
 from playground.model_errors import missing_weights, reports_unavailable
 from playground.tabs import Page
 from playground.uploads import read_upload

@@ -10,7 +10,8 @@ import gradio as gr
 import numpy as np
 
 from models import latent, style_mixing
-from playground import fields, i18n, messages, picture_grid
+from playground import fields, i18n, messages
+from playground.pictures import grid as picture_grid
 from playground.model_errors import missing_weights
 from playground.tabs import Page
 

@@ -11,7 +11,8 @@ import gradio as gr
 import numpy as np
 
 from models import quality, srdata, upscaling
-from playground import examples, fields, i18n, messages, sr_figure, uploads
+from playground import examples, fields, i18n, messages, uploads
+from playground.pictures import sr_figure
 from playground.model_errors import missing_weights
 from playground.tabs import Page
 from playground.uploads import chosen_size, read_upload

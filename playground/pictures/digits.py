@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw
 
-from playground import fonts
+from playground.pictures import fonts
 from playground.catalogue import t
 
 CELL = 40            # on-screen pixels per generated 8×8 digit

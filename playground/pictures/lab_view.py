@@ -8,9 +8,9 @@ from toy2d import probe
 from toy2d.palette import FAKE, LUT, REAL  # the view's colours, one table
 
 from . import fonts
-from .catalogue import t
-from .lab.protocol import ViewLayers
-from .lab.session import Recording
+from ..catalogue import t
+from ..lab.protocol import ViewLayers
+from ..lab.session import Recording
 
 LAYERS = ("heatmap", "manifold", "real", "fake", "arrows")
 

@@ -14,7 +14,8 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from models.doodle_training import COPY
-from playground import digit_frames, fonts
+from playground.pictures import digits as digit_frames
+from playground.pictures import fonts
 from playground.catalogue import t
 from playground.doodle_pool import Doodle, View
 

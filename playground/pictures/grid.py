@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw
 
-from playground import fonts
+from playground.pictures import fonts
 
 CELL = 160
 GAP = 6

@@ -1,6 +1,6 @@
 """Pictures for the 2D experiments tab: runs side by side in one box, overlaid metric curves, mode timelines, and
 the conditional GAN's per-class view. Drawn with Pillow and sent as one JPEG per frame (the fastest way Gradio
-repaints here, see playground/digit_frames.py).
+repaints here, see playground/pictures/digits.py).
 
 Sized for a projector: every text is TEXT px in a picture about as wide as the tab is on a 1920-px screen, so it is
 shown at TEXT px there and at ~¾ of it on a 1366-px laptop. A live frame pays only for what moves: each panel's
@@ -21,9 +21,11 @@ from toy2d import probe
 from toy2d.compare import LockStep, Track
 from toy2d.conditional import ClassScore, ConditionalTrainer
 
-from . import fonts, render
-from .catalogue import in_lang, t
-from .lab.protocol import ViewLayers
+from . import fonts
+
+from . import lab_view as render
+from ..catalogue import in_lang, t
+from ..lab.protocol import ViewLayers
 
 TEXT = 18  # px: every text in these pictures
 PANEL = 440  # a run's square view in the A/B and VAE pictures

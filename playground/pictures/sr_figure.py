@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageDraw
 
-from playground import fonts
+from playground.pictures import fonts
 
 TEXT = 18
 GAP = 8

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PIL import ImageFont
 
-HANGUL = Path(__file__).parent / "static" / "fonts" / "NotoSansKR-pictures.otf"
+HANGUL = Path(__file__).parents[1] / "static" / "fonts" / "NotoSansKR-pictures.otf"
 
 
 def font_for(size: int, lang: str, texts: "list[str] | tuple[str, ...]") -> ImageFont.ImageFont:
