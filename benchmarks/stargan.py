@@ -2,7 +2,7 @@
 
 Held-out faces (seeds from facepairs.HELD_OUT_FIRST_SEED + 500, never trained on) in every domain, each translated
 to every other domain by the committed generator. ``domain_accuracy``: the share the separately trained domain
-judge (models/domain_judge.py) puts in the requested domain (goal ≥ 0.9); ``reconstruction_l1``: mean
+judge (models/stargan/judge.py) puts in the requested domain (goal ≥ 0.9); ``reconstruction_l1``: mean
 |G(G(x, c), c_x) − x| on the [0, 1] scale; ``identity_agreement``: how well the XDoG line drawings of input and
 output agree (models/quality.line_agreement), against ``other_face_agreement``, the same for an output made from
 another face. --json ends with one JSON line of these (and per-domain accuracies).
@@ -18,7 +18,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from models import domain_judge, facepairs, quality, stardata, translation  # noqa: E402
+from models import facepairs, quality, translation  # noqa: E402
+
+from models.stargan import judge as domain_judge
+
+from models.stargan import data as stardata
 from models.dcgan import load_faces  # noqa: E402
 
 FIRST = facepairs.HELD_OUT_FIRST_SEED + 500

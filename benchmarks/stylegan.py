@@ -23,8 +23,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from models import facepairs, frechet, style_mixing  # noqa: E402
-from models.train_stylegan import training_faces  # noqa: E402
+from models import facepairs, frechet  # noqa: E402
+from models.stylegan import infer as style_mixing  # noqa: E402
+from models.stylegan.train import training_faces  # noqa: E402
 
 DCGAN_SECOND_SET = 3_000_000
 

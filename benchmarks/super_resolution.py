@@ -1,4 +1,4 @@
-"""4× super-resolution on the held-out photos (models/srdata.py HELD_OUT): bicubic vs SRResNet vs SRGAN.
+"""4× super-resolution on the held-out photos (models/super_resolution/data.py HELD_OUT): bicubic vs SRResNet vs SRGAN.
 
 Goals (issue 23): SRResNet PSNR ≥ bicubic + 1.0 dB; SRGAN sharper than SRResNet and closer to the original's
 sharpness, with PSNR above bicubic's; 128×128 → 512×512 in ≤ 1 s on one CPU thread. PSNR and SSIM on Y with a
@@ -19,7 +19,10 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from models import quality, srdata, upscaling  # noqa: E402
+from models import quality  # noqa: E402
+from models.super_resolution import infer as upscaling  # noqa: E402
+
+from models.super_resolution import data as srdata
 
 
 def main() -> int:

@@ -2,7 +2,8 @@
 ships.
 
 Image-to-image data is made on the fly from the pinned faces DCGAN (models/facepairs.py), super-resolution data from
-the sample photos our dependencies ship (models/srdata.py), so a run is reproducible from its command line alone. Each
+the sample photos our dependencies ship (models/super_resolution/data.py), so a run is reproducible from its command
+line alone. Each
 run writes a checkpoint (fp16 weights + config + the command and its numbers) every
 `--save-every` steps and at the end, and a sample grid on held-out faces to `--samples` as it goes.
 """
@@ -18,9 +19,9 @@ from toy2d import threads
 
 from .train_cyclegan import train_cyclegan
 from .train_pix2pix import LAMBDA_L1, train_pix2pix
-from .train_sr import train_srgan, train_srresnet
-from .train_stargan import train_stargan
-from .train_stylegan import train_stylegan
+from .super_resolution.train import train_srgan, train_srresnet
+from .stargan.train import train_stargan
+from .stylegan.train import train_stylegan
 
 TRAINERS = {"pix2pix": train_pix2pix, "cyclegan": train_cyclegan, "srresnet": train_srresnet, "srgan": train_srgan,
             "stargan": train_stargan, "stylegan": train_stylegan}

@@ -14,7 +14,7 @@ from . import checkpoints, facepairs, sketch
 from .cyclegan import ResnetGenerator, round_trip
 from .device import best_device, loaded_once
 from .pix2pix import UNetGenerator
-from .stargan import StarGenerator
+from .stargan.nets import StarGenerator
 from .registry import get
 from .store import ModelUnavailable, load_torch
 
@@ -43,14 +43,14 @@ def own_cyclegan(path: Path = CYCLEGAN) -> tuple[ResnetGenerator, ResnetGenerato
 
 @functools.cache
 def stargan(path: Path = STARGAN) -> tuple[StarGenerator, dict]:
-    """Our StarGAN generator (one for all domains of models/stardata.py) and its run's record."""
+    """Our StarGAN generator (one for all domains of models/stargan/data.py) and its run's record."""
     ck = checkpoints.read(path)
     return checkpoints.build(StarGenerator, ck, "generator"), ck["meta"]
 
 
 def to_domains(g: StarGenerator, pictures: np.ndarray, domains: "list[int]") -> np.ndarray:
     """(N, 64, 64, 3) uint8 pictures, each translated to its domain in ``domains`` (indices), by one generator."""
-    from .stardata import one_hot
+    from .stargan.data import one_hot
 
     with torch.no_grad():
         return facepairs.to_pictures(g(facepairs.to_tensor(pictures), one_hot(domains, g.config["domains"])))

@@ -7,8 +7,9 @@ import pytest
 import torch
 
 from conftest import assert_reproducible
-from models import checkpoints, facepairs, stardata, train, translation
-from models.stargan import StarDiscriminator, StarGenerator
+from models import checkpoints, facepairs, train, translation
+from models.stargan import data as stardata
+from models.stargan.nets import StarDiscriminator, StarGenerator
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,9 @@ import pytest
 import torch
 
 from conftest import assert_reproducible
-from models import checkpoints, style_mixing, train
-from models.stylegan import GROUPS, RESOLUTIONS, StyleDiscriminator, StyleGenerator, minibatch_stddev, mix
+from models import checkpoints, train
+from models.stylegan import infer as style_mixing
+from models.stylegan.nets import GROUPS, RESOLUTIONS, StyleDiscriminator, StyleGenerator, minibatch_stddev, mix
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +78,7 @@ def test_a_few_steps_move_the_generator_to_the_faces_and_write_a_checkpoint_that
     """60 steps against 1 (same seed, so the same start): the generator's mean picture comes far closer to the
     faces' mean picture. (D's loss is no measure over a few GAN steps: it rises or falls with the seed.) The
     average's half-life is made tiny so the saved generator is the trained one."""
-    from models.train_stylegan import training_faces
+    from models.stylegan.train import training_faces
 
     real = facepairs_mean(training_faces(64, 32))
     gaps = {}

@@ -7,9 +7,13 @@ import numpy as np
 import pytest
 import torch
 
-from models import checkpoints, quality, srdata, train, upscaling
-from models.super_resolution import SRDiscriminator, SRResNet
-from models.train_sr import held_out_crops
+from models import checkpoints, quality, train
+
+from models.super_resolution import data as srdata
+
+from models.super_resolution import infer as upscaling
+from models.super_resolution.nets import SRDiscriminator, SRResNet
+from models.super_resolution.train import held_out_crops
 
 
 def test_the_generator_upscales_4x_and_the_discriminator_gives_one_logit_per_picture():

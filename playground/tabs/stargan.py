@@ -8,7 +8,9 @@ from __future__ import annotations
 import gradio as gr
 import numpy as np
 
-from models import facepairs, latent, stardata, translation
+from models import facepairs, latent, translation
+
+from models.stargan import data as stardata
 from models.dcgan import load_faces
 from playground import fields, i18n, messages, uploads
 from playground.pictures import grid as picture_grid

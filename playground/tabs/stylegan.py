@@ -2,14 +2,16 @@
 take the coarse, middle or fine styles of faces B), truncation towards the mean face, the same face under
 different noise (what noise controls), and a walk from A to B in Z against one in W.
 
-All pictures come from our own 32-px generator (models/style_mixing.py), enlarged for a projector.
+All pictures come from our own 32-px generator (models/stylegan/infer.py), enlarged for a projector.
 """
 from __future__ import annotations
 
 import gradio as gr
 import numpy as np
 
-from models import latent, style_mixing
+from models import latent
+
+from models.stylegan import infer as style_mixing
 from playground import fields, i18n, messages
 from playground.pictures import grid as picture_grid
 from playground.model_errors import missing_weights

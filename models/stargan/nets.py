@@ -1,5 +1,5 @@
 """StarGAN (Choi et al. 2018): one generator G(x, c) that translates a picture into any of k domains, and one
-discriminator with two heads, real/fake and which domain. The nets only; training is models/train_stargan.py.
+discriminator with two heads, real/fake and which domain. The nets only; training is models/stargan/train.py.
 
 Smaller than the paper's for a CPU (64×64 pictures, 32 base channels, 4 residual blocks at 16×16); instance norm
 and the target domain given as constant planes beside the picture, as in the paper.

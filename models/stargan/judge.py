@@ -10,7 +10,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from . import facepairs, stardata
+from .. import facepairs
+
+from . import data as stardata
 
 JUDGE_FIRST_SEED = 2_000_000  # its own faces: StarGAN trains on 0 …, evaluates from 1 000 000
 
@@ -29,7 +31,7 @@ class DomainJudge(nn.Module):
 @functools.cache
 def judge(per_domain: int = 400, steps: int = 800, seed: int = 0) -> DomainJudge:
     """Trained once per process (a few seconds) on ``per_domain`` real pictures of each domain."""
-    from .dcgan import load_faces
+    from ..dcgan import load_faces
 
     torch.manual_seed(seed)
     model = load_faces()

@@ -1,6 +1,7 @@
 """4× super-resolution nets (Ledig et al. 2017, "SRGAN"): an SRResNet-style generator and the SRGAN discriminator.
 
-The nets only; training is models/train_sr.py, the photos and the degradation models/srdata.py.
+The nets only; training is models/super_resolution/train.py, the photos and the degradation
+models/super_resolution/data.py.
 
 Sized for a CPU in a classroom rather than the paper's GPU: 32 channels and 8 residual blocks instead of 64 and 16,
 no batch norm in the blocks (EDSR, Lim et al. 2017: it costs time and does not help super-resolution), 3×3 convs

@@ -22,9 +22,9 @@ import torch.nn.functional as F
 from PIL import Image
 from tqdm import tqdm
 
-from . import checkpoints, facepairs, montage, training
-from .dcgan import load_faces
-from .stylegan import StyleDiscriminator, StyleGenerator
+from .. import checkpoints, facepairs, montage, training
+from ..dcgan import load_faces
+from .nets import StyleDiscriminator, StyleGenerator
 
 MIX_PROBABILITY = 0.9
 R1_EVERY = 16

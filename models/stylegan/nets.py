@@ -1,5 +1,5 @@
 """A small style-based generator (Karras et al. 2019, with StyleGAN2's weight demodulation) and its discriminator.
-The nets only; training is models/train_stylegan.py.
+The nets only; training is models/stylegan/train.py.
 
 z → mapping network → w; the synthesis starts from a learned 4×4 constant and, at every resolution (4, 8, 16,
 32), takes its own w: each w becomes per-channel styles that scale the convolution weights (modulation), the weights

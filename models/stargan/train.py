@@ -17,9 +17,11 @@ import torch.nn.functional as F
 from PIL import Image
 from tqdm import tqdm
 
-from . import checkpoints, facepairs, montage, stardata, training
-from .dcgan import load_faces
-from .stargan import StarDiscriminator, StarGenerator
+from .. import checkpoints, facepairs, montage, training
+
+from . import data as stardata
+from ..dcgan import load_faces
+from .nets import StarDiscriminator, StarGenerator
 
 
 def gradient_penalty(d: StarDiscriminator, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:

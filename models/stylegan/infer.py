@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from . import checkpoints, facepairs, latent
-from .stylegan import GROUPS, StyleGenerator, mix
+from .. import checkpoints, facepairs, latent
+from .nets import GROUPS, StyleGenerator, mix
 
 STYLEGAN = checkpoints.path("stylegan")
 BANDS = tuple(GROUPS)  # coarse, middle, fine

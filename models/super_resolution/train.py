@@ -19,10 +19,12 @@ import torch.nn.functional as F
 from PIL import Image
 from tqdm import tqdm
 
-from . import checkpoints, montage, quality, srdata, training
-from .gatys import efficientnet_backbone
-from .super_resolution import SRDiscriminator, SRResNet
-from .upscaling import from_checkpoint, to_picture, to_tensor
+from .. import checkpoints, montage, quality, training
+
+from . import data as srdata
+from ..gatys import efficientnet_backbone
+from .nets import SRDiscriminator, SRResNet
+from .infer import from_checkpoint, to_picture, to_tensor
 
 CONTENT_LAYER = "block.4"
 EVAL_SIDE = 256  # held-out centre crops measured while training (the benchmark measures whole photos)

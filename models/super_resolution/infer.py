@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from . import checkpoints
-from .super_resolution import SRResNet
+from .. import checkpoints
+from .nets import SRResNet
 
 KINDS = ("srresnet", "srgan")  # the trained generators (checkpoints.FILES names)
 
