@@ -36,6 +36,7 @@ def _imports(path: Path) -> list[tuple[str, ast.AST]]:
     return out
 
 
+@pytest.mark.slow
 def test_every_third_party_import_is_declared_in_requirements():
     from importlib.metadata import packages_distributions
 

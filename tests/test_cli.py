@@ -36,6 +36,7 @@ def test_non_mixture_reports_null_mode_keys_and_flags_apply():
     assert last["modes_covered"] is None and last["modes_total"] is None and last["hq_fraction"] is None
 
 
+@pytest.mark.slow
 def test_same_seed_same_numbers():
     args = ("train", "--data", "gaussians", "--preset", "ganlab", "--steps", "50", "--seed", "3", "--json")
     a = json.loads(run_cli(*args).stdout.strip().splitlines()[-1])

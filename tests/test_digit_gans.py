@@ -20,6 +20,7 @@ def test_nets_shapes():
 
 
 @pytest.mark.parametrize("model", digit_gans.MODELS)
+@pytest.mark.slow
 def test_a_few_hundred_steps_learn_something(model):
     gan = DigitGAN(DigitConfig(model=model, seed=1))
     before = gan.metrics()["frechet"]
@@ -34,6 +35,7 @@ def test_a_few_hundred_steps_learn_something(model):
         assert np.mean([h["cycle"] for h in gan.history[-20:]]) < first
 
 
+@pytest.mark.slow
 def test_the_conditional_gan_draws_the_digit_it_is_asked_for():
     gan = DigitGAN(DigitConfig(model="cgan", seed=0))
     gan.run(1500)

@@ -117,6 +117,7 @@ def as_pool(pictures):
 
 
 @pytest.mark.parametrize("augment", [True, False])
+@pytest.mark.slow
 def test_a_drawn_pool_trains_and_the_samples_come_towards_it(augment):
     """Whatever the seed: 300 iterations on 40 drawn houses bring the samples far nearer the pool."""
     for seed in (0, 1):
@@ -129,6 +130,7 @@ def test_a_drawn_pool_trains_and_the_samples_come_towards_it(augment):
         assert t.samples(1).shape == (1, 6, 28, 28)
 
 
+@pytest.mark.slow
 def test_each_word_is_drawn_as_itself_and_a_two_word_pool_trains_a_conditional_gan():
     """Each word is drawn in one batch with the others: drawn alone, BatchNorm took the word's part out as the
     batch's mean and every word looked the same (the benchmark found it)."""

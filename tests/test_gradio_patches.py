@@ -60,6 +60,7 @@ def test_a_thousand_made_up_sessions_cost_the_main_process_little(whole_app):
     assert grown < 50e6 and elapsed < 10.0
 
 
+@pytest.mark.slow
 def test_the_app_starts_when_its_self_check_is_slow():
     """launch() HEADs its own page with a 3-s timeout and exited when the answer was late (a busy machine)."""
     class SlowHead:

@@ -149,6 +149,7 @@ def test_pages_playing_share_the_training_budget_across_workers(registry, monkey
             registry.drop(f"budget-{i}")
 
 
+@pytest.mark.slow
 def test_every_page_of_a_killed_worker_is_told_to_press_play_at_once():
     """After kill -9 the first page got "internal error … (_Gone: <token>)": the dead worker was handed out again
     before its exit was noticed (here the process is not even reaped when the pages call)."""

@@ -6,9 +6,13 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 import app
 from toy2d.presets import resolve
 from tools.served_app import free_port, start_server, tree
+
+pytestmark = pytest.mark.slow  # a served app under simulated pages, for many seconds
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -55,6 +55,7 @@ def test_a_lab_worker_importing_the_engine_does_not_load_plotly():
     assert out.stdout.strip() == "False"
 
 
+@pytest.mark.slow
 def test_the_example_notebook_runs_and_shows_its_figures():
     nb = nbformat.read(ROOT / "examples" / "gan_lab_in_a_notebook.ipynb", as_version=4)
     NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}).execute()

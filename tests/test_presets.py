@@ -112,6 +112,7 @@ LONG_SEEDS = range(101, 106)
 
 
 @pytest.mark.parametrize("name", list(PRESETS))
+@pytest.mark.slow
 def test_a_presets_story_is_true_at_every_look_of_a_run_ten_times_its_steps(name):
     """The page plays on after the preset's steps (the Mode Collapse clump broke up at iteration ~5 800 under a line
     saying it had collapsed). At every look the story either still holds, or has not held for less than

@@ -24,6 +24,7 @@ def test_front_matter_problems_are_found(tmp_path):
         assert expected in problems
 
 
+@pytest.mark.slow
 def test_python_app_py_serves_on_the_given_address_and_port_only():
     assert release_check.serve_problems([sys.executable, "app.py"], release_check.ROOT) == []
 

@@ -52,6 +52,7 @@ def test_a_few_steps_lower_the_losses_and_write_a_checkpoint_that_loads(tmp_path
     assert sorted(p.name for p in (tmp_path / "s").iterdir()) == ["stargan_000015.png", "stargan_000030.png"]
 
 
+@pytest.mark.slow
 def test_the_committed_generator_reaches_every_domain_and_keeps_the_face():
     """The issue's measures on held-out faces (benchmarks/stargan.py, fewer faces): the judge files translations
     under the requested domain, and a translation's lines agree with its own face far better than with another."""

@@ -115,6 +115,7 @@ def test_the_committed_checkpoint_loads_strictly_and_records_its_command():
     assert_reproducible(ck["meta"], "stylegan")
 
 
+@pytest.mark.slow
 def test_the_committed_generator_meets_the_measured_lower_bounds():
     """benchmarks/stylegan.py with fewer pictures: faces near the data (against DCGAN's own figure at this size),
     coarse styles carry B's layout far more than fine ones, noise varies pixels a little, not the face."""
