@@ -18,18 +18,17 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from models import facepairs, quality, translation  # noqa: E402
-
-from models.stargan import judge as domain_judge
-
-from models.stargan import data as stardata
+from models import facepairs, quality  # noqa: E402
 from models.dcgan import load_faces  # noqa: E402
+from models.stargan import data as stardata  # noqa: E402
+from models.stargan import infer as star_infer  # noqa: E402
+from models.stargan import judge as domain_judge  # noqa: E402
 
 FIRST = facepairs.HELD_OUT_FIRST_SEED + 500
 
 
 def measure(faces_per_domain: int = 24) -> dict:
-    g, _ = translation.stargan()
+    g, _ = star_infer.stargan()
     k = len(stardata.DOMAINS)
     faces = facepairs.faces(load_faces(), list(range(FIRST, FIRST + faces_per_domain)))
     hits, per_target, rec, same, other = [], {d: [] for d in stardata.DOMAINS}, [], [], []
@@ -38,11 +37,11 @@ def measure(faces_per_domain: int = 24) -> dict:
         for target in range(k):
             if target == source:
                 continue
-            out = translation.to_domains(g, x, [target] * len(x))
+            out = star_infer.to_domains(g, x, [target] * len(x))
             ok = domain_judge.domains_of(out) == target
             hits += ok.tolist()
             per_target[stardata.DOMAINS[target]] += ok.tolist()
-            back = translation.to_domains(g, out, [source] * len(x))
+            back = star_infer.to_domains(g, out, [source] * len(x))
             rec.append(np.abs(back.astype(float) - x.astype(float)).mean() / 255)
             same += [quality.line_agreement(a, b) for a, b in zip(x, out)]
             other += [quality.line_agreement(a, b) for a, b in zip(x, np.roll(out, 1, axis=0))]

@@ -21,8 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from models import quality  # noqa: E402
 from models.super_resolution import infer as upscaling  # noqa: E402
-
-from models.super_resolution import data as srdata
+from models.super_resolution import data as srdata  # noqa: E402
 
 
 def main() -> int:

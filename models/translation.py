@@ -1,5 +1,5 @@
 """Image-to-image translation at inference: our pix2pix (sketch → face), our faces ↔ painting CycleGAN, and the
-pretrained vintage CycleGAN. Loading, pre- and post-processing, nothing else."""
+pretrained vintage CycleGAN (StarGAN's is models/stargan/infer.py). Loading, pre- and post-processing, nothing else."""
 from __future__ import annotations
 
 import functools
@@ -14,14 +14,12 @@ from . import checkpoints, facepairs, sketch
 from .cyclegan import ResnetGenerator, round_trip
 from .device import best_device, loaded_once
 from .pix2pix import UNetGenerator
-from .stargan.nets import StarGenerator
 from .registry import get
 from .store import ModelUnavailable, load_torch
 
 PIX2PIX = checkpoints.path("pix2pix")
 PIX2PIX_L1 = checkpoints.path("pix2pix_l1")
 CYCLEGAN = checkpoints.path("cyclegan")
-STARGAN = checkpoints.path("stargan")
 SIDE = 64
 
 
@@ -39,21 +37,6 @@ def untrained_pix2pix(seed: int = 0) -> UNetGenerator:
 def own_cyclegan(path: Path = CYCLEGAN) -> tuple[ResnetGenerator, ResnetGenerator, dict]:
     ck = checkpoints.read(path)
     return checkpoints.build(ResnetGenerator, ck, "g"), checkpoints.build(ResnetGenerator, ck, "f"), ck["meta"]
-
-
-@functools.cache
-def stargan(path: Path = STARGAN) -> tuple[StarGenerator, dict]:
-    """Our StarGAN generator (one for all domains of models/stargan/data.py) and its run's record."""
-    ck = checkpoints.read(path)
-    return checkpoints.build(StarGenerator, ck, "generator"), ck["meta"]
-
-
-def to_domains(g: StarGenerator, pictures: np.ndarray, domains: "list[int]") -> np.ndarray:
-    """(N, 64, 64, 3) uint8 pictures, each translated to its domain in ``domains`` (indices), by one generator."""
-    from .stargan.data import one_hot
-
-    with torch.no_grad():
-        return facepairs.to_pictures(g(facepairs.to_tensor(pictures), one_hot(domains, g.config["domains"])))
 
 
 @loaded_once

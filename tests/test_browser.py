@@ -837,6 +837,7 @@ def test_a_korean_pages_toasts_are_titled_in_korean(browser, url, tmp_path):
     from playground.catalogue import t
 
     context, page, errors = korean_page(browser, url)
+    expect(page).to_have_title(t("app.title", "ko"))  # the browser's tab too, not "GAN Playground"
     page.get_by_role("tab", name=t("tab.stargan", "ko")).click()
     expect(page.locator("#star-figure img")).to_be_visible(timeout=60_000)
     page.locator("#star-seed input").fill("-4")

@@ -7,8 +7,9 @@ import pytest
 import torch
 
 from conftest import assert_reproducible
-from models import checkpoints, facepairs, train, translation
+from models import checkpoints, facepairs, train
 from models.stargan import data as stardata
+from models.stargan import infer as star_infer
 from models.stargan.nets import StarDiscriminator, StarGenerator
 
 
@@ -46,8 +47,8 @@ def test_a_few_steps_lower_the_losses_and_write_a_checkpoint_that_loads(tmp_path
     assert ck["kind"] == "stargan" and ck["meta"]["steps"] == 30 and ck["meta"]["domains"] == list(stardata.DOMAINS)
     first, last = ck["meta"]["first"], ck["meta"]["last"]
     assert last["d_cls"] < first["d_cls"]  # D learns the domains
-    g, _ = translation.stargan(out)
-    pictures = translation.to_domains(g, facepairs.faces(faces, [1, 2]), [1, 3])
+    g, _ = star_infer.stargan(out)
+    pictures = star_infer.to_domains(g, facepairs.faces(faces, [1, 2]), [1, 3])
     assert pictures.shape == (2, 64, 64, 3) and pictures.dtype == np.uint8
     assert sorted(p.name for p in (tmp_path / "s").iterdir()) == ["stargan_000015.png", "stargan_000030.png"]
 
@@ -65,7 +66,7 @@ def test_the_committed_generator_reaches_every_domain_and_keeps_the_face():
 
 
 def test_the_committed_checkpoint_records_its_command():
-    assert_reproducible(translation.stargan()[1], "stargan")
+    assert_reproducible(star_infer.stargan()[1], "stargan")
 
 
 # ---- the tab -------------------------------------------------------------------------------------------------------

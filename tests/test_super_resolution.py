@@ -8,9 +8,7 @@ import pytest
 import torch
 
 from models import checkpoints, quality, train
-
 from models.super_resolution import data as srdata
-
 from models.super_resolution import infer as upscaling
 from models.super_resolution.nets import SRDiscriminator, SRResNet
 from models.super_resolution.train import held_out_crops

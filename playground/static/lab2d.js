@@ -242,12 +242,12 @@
       return g ? g.getBBox().height : 0;
     });
     const before = legendsDrawn.key === key ? legendsDrawn.px : [];
-    const taller = px.some((h, i) => h > Math.max(before[i] || 0, legendRowsUsed[i] || 0) + 2);
+    const taller = px.some((h, i) => h > Math.max(before[i] || 0, legendSpace[i] || 0) + 2);
     legendsDrawn.key = key;
     legendsDrawn.px = px.map((h, i) => Math.max(h, before[i] || 0));
     if (taller) drawCharts();
   }
-  let legendRowsUsed = [];
+  let legendSpace = [];  // the height each legend was given at the last layout
   function legendNames() {
     return [[T("lab.d_loss"), T("lab.g_loss")], [T("lab.chart.js"), T("lab.chart.kl")],
       state.modesTotal ? [T("lab.chart.now"), T("lab.chart.window", { n: state.modeWindow }), T("lab.chart.hq_right")] : []];
@@ -280,7 +280,7 @@
       domains.push([Math.max(0, (top - chartH) / inner), Math.min(1, top / inner)]);
       top -= chartH + tickH;
     }
-    legendRowsUsed = heights.map((h) => h - 6);
+    legendSpace = heights.map((h) => h - 6);
     const legend = (i) => ({ orientation: "h", x: 0, xanchor: "left", y: domains[i][1] + 2 / inner, yanchor: "bottom",
       font: { size: fontSize }, bgcolor: "rgba(255,255,255,0)", itemwidth: 30 });
     const x = (i, title) => ({ anchor: i ? "y" + (i + 1) : "y", domain: [0, 1], ticklabelstandoff: 3, title: title ? { text: title, standoff: 8 } : undefined });

@@ -9,7 +9,7 @@ import gradio as gr
 import numpy as np
 
 from models import facepairs, latent, translation
-
+from models.stargan import infer as star_infer
 from models.stargan import data as stardata
 from models.dcgan import load_faces
 from playground import fields, i18n, messages, uploads
@@ -23,7 +23,7 @@ SEED0 = facepairs.HELD_OUT_FIRST_SEED  # a face training never saw (a clear, fro
 
 def _generator():
     try:
-        return translation.stargan()[0]
+        return star_infer.stargan()[0]
     except FileNotFoundError as e:
         raise missing_weights(e) from None
 
@@ -46,8 +46,8 @@ def translate(source: str, seed: object, domain: str, photo: str | None):
     x, index = _input(source, seed, domain, photo)
     g = _generator()
     k = len(stardata.DOMAINS)
-    there = translation.to_domains(g, np.repeat(x[None], k, 0), list(range(k)))
-    back = translation.to_domains(g, there, [index] * k)
+    there = star_infer.to_domains(g, np.repeat(x[None], k, 0), list(range(k)))
+    back = star_infer.to_domains(g, there, [index] * k)
     names = [i18n.say(f"star.domain.{d}") for d in stardata.DOMAINS]
     rows = [[x, *there], [None, *back]]
     return picture_grid.labelled_grid(rows, [i18n.say("star.input"), *[i18n.say("star.to", domain=n) for n in names]],

@@ -11,9 +11,7 @@ import gradio as gr
 import numpy as np
 
 from models import quality
-
 from models.super_resolution import data as srdata
-
 from models.super_resolution import infer as upscaling
 from playground import examples, fields, i18n, messages, uploads
 from playground.pictures import sr_figure
