@@ -283,7 +283,8 @@
     legendSpace = heights.map((h) => h - 6);
     const legend = (i) => ({ orientation: "h", x: 0, xanchor: "left", y: domains[i][1] + 2 / inner, yanchor: "bottom",
       font: { size: fontSize }, bgcolor: "rgba(255,255,255,0)", itemwidth: 30 });
-    const x = (i, title) => ({ anchor: i ? "y" + (i + 1) : "y", domain: [0, 1], ticklabelstandoff: 3, title: title ? { text: title, standoff: 8 } : undefined });
+    const x = (i, title) => ({ anchor: i ? "y" + (i + 1) : "y", domain: [0, 1], ticklabelstandoff: 3,
+      ticklabeloverflow: "hide past domain", title: title ? { text: title, standoff: 8 } : undefined });
     return {
       width: W, height: H, margin, template: "none",
       font: { size: fontSize }, hovermode: "x unified", dragmode: false, showlegend: true,
