@@ -1,11 +1,10 @@
 """Classroom load on the live 2D lab: N browser-like sessions against one `python app.py` on 127.0.0.1.
 
-Each session does what a page does, over plain HTTP: it opens Gradio's heartbeat stream (its presence is what keeps
-the session alive), runs the page-load event through the queue to get its run's token, then plays: it asks the
-lab's frame route (one kept-alive connection per page) for the next frame as soon as the last one arrived, as the page
-does (the page paints while
-the next frame is on its way, so a frame takes the longer of the server's answer and --paint-ms, the browser's
-paint time). At the end each session disconnects, which must free its run.
+Each session does what a page does, over plain HTTP: it opens Gradio's heartbeat stream (its presence is what keeps the
+session alive), runs the page-load event through the queue to get its run's token, then plays: it asks the lab's frame
+route (one kept-alive connection per page) for the next frame as soon as the last one arrived, as the page does (the
+page paints while the next frame is on its way, so a frame takes the longer of the server's answer and --paint-ms, the
+browser's paint time). At the end each session disconnects, which must free its run.
 
 The server runs in a child process so that its resident memory is measured alone (VmRSS): after warm-up, at the
 end of the run, and after every session has disconnected.

@@ -1,9 +1,8 @@
 """Mode coverage and sample quality on ring8 and grid25, literature style: mean ± standard error over seeds.
 
-Each run uses the data set's default recipe with the loss swapped in (python -m toy2d train --data D --loss L
---seed S [--set pack=M]), one CPU thread; ``--packs 1 2 4`` adds PacGAN's packed D to each row. The goal: ring8 8/8
-modes with ≥90 % high-quality samples, grid25 25/25 with ≥85 %,
-each run in ≤30 s, every seed.
+Each run uses the data set's default recipe with the loss swapped in (python -m toy2d train --data D --loss L --seed S
+[--set pack=M]), one CPU thread; ``--packs 1 2 4`` adds PacGAN's packed D to each row. The goal: ring8 8/8 modes with
+≥90 % high-quality samples, grid25 25/25 with ≥85 %, each run in ≤30 s, every seed.
 """
 from __future__ import annotations
 

@@ -74,8 +74,7 @@ def paintings() -> list[str]:
 @functools.cache
 def held_out_photos() -> list[str]:
     """The photos super-resolution training never saw (models/super_resolution/data.py HELD_OUT): the tab's examples,
-    so what it
-    shows is what the nets do on new pictures."""
+    so what it shows is what the nets do on new pictures."""
     from models.super_resolution import data as srdata
 
     FOLDER.mkdir(parents=True, exist_ok=True)

@@ -53,12 +53,11 @@ def chosen_size(value: object, allowed: tuple[int, ...]) -> int:
 def as_sent(image: gr.Image) -> gr.Image:
     """``image`` (an input) hands its handler the file as it was sent, for models.image_input to read.
 
-    gr.Image decodes and converts an upload inside Gradio before a handler sees it: a 164 KB 13 000×13 000 PNG
-    cost seconds and most of a GB there, a transparent PNG turned black and a 16-bit one white, and an unreadable file
-    ended
-    in a bare "Error". image_input checks the size from the header first and flattens alpha onto white. (The
-    component's own preprocess is replaced rather than subclassed: Gradio writes a .pyi file beside the module of
-    every component class it sees defined.)"""
+    gr.Image decodes and converts an upload inside Gradio before a handler sees it: a 164 KB 13 000×13 000 PNG cost
+    seconds and most of a GB there, a transparent PNG turned black and a 16-bit one white, and an unreadable file ended
+    in a bare "Error". image_input checks the size from the header first and flattens alpha onto white. (The component's
+    own preprocess is replaced rather than subclassed: Gradio writes a .pyi file beside the module of every component
+    class it sees defined.)"""
     def preprocess(payload: Any) -> str | None:
         if payload is None:
             return None

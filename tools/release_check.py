@@ -6,9 +6,8 @@
    the given address only.
 3. (--platforms) Every requirement has a wheel for a school's Windows PC and an Apple-silicon Mac (macOS 14+):
    requirements.txt's environment markers evaluated for that platform (pip's own --platform evaluates them for this
-   Linux machine,
-   so it asks Windows for uvloop), then `pip install --dry-run --no-deps --only-binary=:all: --platform …` on what
-   applies there (needs the package index; the dependencies of our dependencies are not checked).
+   Linux machine, so it asks Windows for uvloop), then `pip install --dry-run --no-deps --only-binary=:all: --platform
+   …` on what applies there (needs the package index; the dependencies of our dependencies are not checked).
 4. (--space-requirements cpu|zerogpu) Prints the requirements.txt a Space of that hardware installs: a CPU Space
    gets PyTorch's CPU build from PyTorch's own index (the PyPI torch is the CUDA build: several GB of CUDA
    libraries a CPU Space never uses), a ZeroGPU Space the PyPI (CUDA) build and the `spaces` package.

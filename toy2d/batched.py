@@ -1,14 +1,13 @@
 """Many runs of the same shapes trained as one computation: a class's runs, stepped together.
 
-A classroom opens the same link: thirty runs whose nets have the same shapes. Trained one by one, each D or G step
-pays Python's and NumPy's per-call overhead once per run, and for nets this small that overhead, not the
-arithmetic, is the cost. Here the runs' weights and Adam moments live in stacked arrays (runs × …), one batched
-product per layer steps every run, and each run's torch tensors are re-pointed at its slice of the stack: the
-probe, autograd (penalties its kernel cannot do), checkpoints and the run's own NumPy kernel all keep working on the
-same
-memory. Runs stay independent: their own data, seed, random streams (drawn in the order the single-run kernel
-draws them), learning rates, β's, clip, divergence; a run whose loss is not finite is not updated, and it stops
-alone. tests/test_batched.py checks the group against runs trained alone, step for step.
+A classroom opens the same link: thirty runs whose nets have the same shapes. Trained one by one, each D or G step pays
+Python's and NumPy's per-call overhead once per run, and for nets this small that overhead, not the arithmetic, is the
+cost. Here the runs' weights and Adam moments live in stacked arrays (runs × …), one batched product per layer steps
+every run, and each run's torch tensors are re-pointed at its slice of the stack: the probe, autograd (penalties its
+kernel cannot do), checkpoints and the run's own NumPy kernel all keep working on the same memory. Runs stay
+independent: their own data, seed, random streams (drawn in the order the single-run kernel draws them), learning rates,
+β's, clip, divergence; a run whose loss is not finite is not updated, and it stops alone. tests/test_batched.py checks
+the group against runs trained alone, step for step.
 
 A group takes runs the NumPy kernel can train (toy2d/fastpath.py) with the same shapes, loss, optimisers, batch
 size, kD/kG and noise (``group_key``); everything else about them may differ.

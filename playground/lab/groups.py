@@ -6,13 +6,12 @@ Python's and NumPy's per-call overhead; stepped as one batched computation, thir
 faster (benchmarks/RESULTS.md). Big nets gain nothing (their arithmetic is the cost) and the lazy R1 steps go to
 autograd run by run, so only runs under GROUP_MAX_WEIGHTS without R1 are grouped.
 
-Each page still gets what it asked for and no more: its play request grants its run n iterations; a group step
-advances every member with iterations granted and not yet trained, whichever page's frame runs it, so the runs
-ride along in each other's frames. A page's frame finishes its previous grant (within its time budget) before it
-makes the next one. The group is rebuilt when the set of playing members changes (a page pauses, leaves,
-restarts or changes shape); runs leave with their own storage, weights and optimiser state (Group.leave). Used in
-worker processes only, which serve one request
-at a time: nothing else touches a member's trainer while a group step runs.
+Each page still gets what it asked for and no more: its play request grants its run n iterations; a group step advances
+every member with iterations granted and not yet trained, whichever page's frame runs it, so the runs ride along in each
+other's frames. A page's frame finishes its previous grant (within its time budget) before it makes the next one. The
+group is rebuilt when the set of playing members changes (a page pauses, leaves, restarts or changes shape); runs leave
+with their own storage, weights and optimiser state (Group.leave). Used in worker processes only, which serve one
+request at a time: nothing else touches a member's trainer while a group step runs.
 """
 from __future__ import annotations
 

@@ -276,9 +276,9 @@ class ClassMode:
         if student is None:
             raise messages.error(i18n.phrase("class.msg.no_student"))
         c.projected = student.id
-        return [self.on_project(state), gr.Timer(active=True),
-                class_wall.settings_html(self.entry(student), i18n.current_lang()),
-                *[gr.Button(visible=True)] * len(PROJECTED_BUTTONS)]
+        entry, lang = self.entry(student), i18n.current_lang()  # one reading of the run for both
+        return [class_wall.project_html(entry, self.pictures(c), lang), gr.Timer(active=True),
+                class_wall.settings_html(entry, lang), *[gr.Button(visible=True)] * len(PROJECTED_BUTTONS)]
 
     def on_project(self, state: Any) -> str:
         if not state:

@@ -1,13 +1,12 @@
 """The live 2D GAN Lab tab: Gradio wiring only. What each action does lives in lab_session.LabSession.
 
-Frames travel outside Gradio's event queue, by one channel: the page's own loop POSTs a frame_protocol.FrameRequest
-to the lab's own route (FRAME_ROUTE, added to the app by app.launch: a plain Starlette route costs a fraction of a
-Gradio server-function call) and gets a packed LabFrame back, paints it, then asks again. Where the app was launched
-without the route (a plain demo.launch()), the page calls the `tick` server function instead, which answers the same
-bytes in base64. So the frame rate follows what the browser can paint, no backlog builds up, and training pauses by
-itself when the page stops asking (paused, hidden, closed). Settings, presets, uploads and files go through ordinary
-Gradio events; their
-reply puts a message (and a fresh nonce) into the view's value, and the page then asks `tick` for a frame.
+Frames travel outside Gradio's event queue, by one channel: the page's own loop POSTs a frame_protocol.FrameRequest to
+the lab's own route (FRAME_ROUTE, added to the app by app.launch: a plain Starlette route costs a fraction of a Gradio
+server-function call) and gets a packed LabFrame back, paints it, then asks again. Where the app was launched without
+the route (a plain demo.launch()), the page calls the `tick` server function instead, which answers the same bytes in
+base64. So the frame rate follows what the browser can paint, no backlog builds up, and training pauses by itself when
+the page stops asking (paused, hidden, closed). Settings, presets, uploads and files go through ordinary Gradio events;
+their reply puts a message (and a fresh nonce) into the view's value, and the page then asks `tick` for a frame.
 
 The panel is made from the settings table (toy2d/settings.py): one component per declared TrainConfig setting.
 """
