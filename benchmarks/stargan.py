@@ -18,8 +18,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from models import facepairs, quality  # noqa: E402
-from models.dcgan import load_faces  # noqa: E402
+from models import quality  # noqa: E402
+from models.faces import data as facepairs  # noqa: E402
+from models.faces.infer import load_faces  # noqa: E402
 from models.stargan import data as stardata  # noqa: E402
 from models.stargan import infer as star_infer  # noqa: E402
 from models.stargan import judge as domain_judge  # noqa: E402

@@ -23,7 +23,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from models import facepairs, frechet  # noqa: E402
+from models import frechet  # noqa: E402
+from models.faces import data as facepairs  # noqa: E402
 from models.stylegan import infer as style_mixing  # noqa: E402
 from models.stylegan.train import training_faces  # noqa: E402
 

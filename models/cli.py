@@ -12,7 +12,8 @@ from typing import Sequence
 
 from tqdm import tqdm
 
-from . import latent, store, walks
+from . import store
+from .faces import latent, walks
 from .registry import CHECKPOINTS, SERVED
 
 
@@ -69,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return fetch(names)
     try:
         seeds = latent.parse_seeds(args.seeds)
-        from .dcgan import load_faces
+        from .faces.infer import load_faces
 
         t0 = time.perf_counter()
         model = load_faces()

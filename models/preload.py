@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 from typing import Callable
 
-from . import dcgan, fast_style, gatys, store, translation
+from . import fast_style, gatys, store, translation
+from .faces import infer as dcgan
 from .registry import CHECKPOINTS, SERVED
 
 log = logging.getLogger(__name__)

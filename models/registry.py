@@ -40,7 +40,7 @@ CHECKPOINTS: dict[str, Checkpoint] = {c.name: c for c in (
         licence="MIT", package="gan-face-generate", version="1.1.1",
         member="gan_face_generate/weights.tar",
         sha256="0c3b90b138cfc4e8a73310b9fd5ce2a8f1f3a542a037de277412307fcd28771f",
-        size=14_322_251, loader="models.dcgan.DCGANGenerator"),
+        size=14_322_251, loader="models.faces.nets.DCGANGenerator"),
     Checkpoint(
         name="multistyle26",
         title="26 built-in styles",

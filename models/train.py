@@ -1,10 +1,10 @@
 """``python -m models.train pix2pix|cyclegan|srresnet|srgan|stargan|stylegan …``: train the image models this
 repo ships.
 
-Image-to-image data is made on the fly from the pinned faces DCGAN (models/facepairs.py), super-resolution data from the
-sample photos our dependencies ship (models/super_resolution/data.py), so a run is reproducible from its command line
-alone. Each run writes a checkpoint (fp16 weights + config + the command and its numbers) every `--save-every` steps and
-at the end, and a sample grid on held-out faces to `--samples` as it goes.
+Image-to-image data is made on the fly from the pinned faces DCGAN (models/faces/data.py), super-resolution data from
+the sample photos our dependencies ship (models/super_resolution/data.py), so a run is reproducible from its command
+line alone. Each run writes a checkpoint (fp16 weights + config + the command and its numbers) every `--save-every`
+steps and at the end, and a sample grid on held-out faces to `--samples` as it goes.
 """
 from __future__ import annotations
 

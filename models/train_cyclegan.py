@@ -12,9 +12,10 @@ from PIL import Image
 from torch import nn
 from tqdm import tqdm
 
-from . import checkpoints, facepairs, montage, training
+from . import checkpoints, montage, training
+from .faces import data as facepairs
 from .cyclegan import ResnetGenerator, round_trip
-from .dcgan import load_faces
+from .faces.infer import load_faces
 from .pix2pix import PatchDiscriminator
 
 

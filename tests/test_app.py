@@ -35,7 +35,8 @@ def test_no_dropdown_answers_to_input_which_gradio_fires_again_on_blur():
 
 def test_building_and_opening_the_app_downloads_no_model(monkeypatch):
     """The 2D lab must work with no download at all: models load only when an image tab is used."""
-    from models import dcgan, store
+    from models import store
+    from models.faces import infer as dcgan
     from models import fast_style, gatys
     from playground.tabs import img2img, latent_walk
 

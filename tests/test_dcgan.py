@@ -8,8 +8,10 @@ import numpy as np
 import pytest
 import torch
 
-from models import latent, store, walks
-from models.dcgan import DCGANGenerator, build_faces
+from models import store
+from models.faces import latent, walks
+from models.faces.infer import build_faces
+from models.faces.nets import DCGANGenerator
 
 
 def test_the_architecture_maps_z_to_64x64_rgb_in_range():

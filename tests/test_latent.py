@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from models import latent
+from models.faces import latent
 
 
 def test_parse_seeds_reads_lists_and_ranges_and_refuses_the_rest():

@@ -5,7 +5,8 @@ import gradio as gr
 import numpy as np
 import pytest
 
-from models import latent, store
+from models import store
+from models.faces import latent
 from models.registry import CHECKPOINTS
 from playground.tabs import latent_walk as tab
 

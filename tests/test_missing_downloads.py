@@ -9,7 +9,7 @@ import pytest
 from gradio.context import LocalContext
 
 from models import fast_style, gatys, store, translation
-from models.dcgan import load_faces
+from models.faces.infer import load_faces
 from playground import examples, model_errors
 from playground.tabs import img2img, latent_walk, stargan, style_transfer
 

@@ -7,7 +7,8 @@ import pytest
 import torch
 
 from conftest import assert_reproducible
-from models import checkpoints, facepairs, train
+from models import checkpoints, train
+from models.faces import data as facepairs
 from models.stargan import data as stardata
 from models.stargan import infer as star_infer
 from models.stargan.nets import StarDiscriminator, StarGenerator
@@ -15,7 +16,7 @@ from models.stargan.nets import StarDiscriminator, StarGenerator
 
 @pytest.fixture(scope="module")
 def faces():
-    from models.dcgan import load_faces
+    from models.faces.infer import load_faces
 
     return load_faces()
 

@@ -102,7 +102,7 @@ def test_a_few_steps_move_the_generator_to_the_faces_and_write_a_checkpoint_that
 
 
 def facepairs_mean(pictures: np.ndarray) -> torch.Tensor:
-    from models import facepairs
+    from models.faces import data as facepairs
 
     return facepairs.to_tensor(pictures).mean(0)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import facepairs
+from ..faces import data as facepairs
 
 DOMAINS = ("photo", "pastel", "starry", "ink")
 STYLES = {"pastel": 0, "starry": 19, "ink": 23}

@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .. import checkpoints, facepairs
+from .. import checkpoints
+from ..faces import data as facepairs
 from .data import one_hot
 from .nets import StarGenerator
 

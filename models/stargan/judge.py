@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .. import facepairs
+from ..faces import data as facepairs
 
 from . import data as stardata
 
@@ -31,7 +31,7 @@ class DomainJudge(nn.Module):
 @functools.cache
 def judge(per_domain: int = 400, steps: int = 800, seed: int = 0) -> DomainJudge:
     """Trained once per process (a few seconds) on ``per_domain`` real pictures of each domain."""
-    from ..dcgan import load_faces
+    from ..faces.infer import load_faces
 
     torch.manual_seed(seed)
     model = load_faces()

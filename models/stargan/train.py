@@ -17,10 +17,11 @@ import torch.nn.functional as F
 from PIL import Image
 from tqdm import tqdm
 
-from .. import checkpoints, facepairs, montage, training
+from .. import checkpoints, montage, training
+from ..faces import data as facepairs
 
 from . import data as stardata
-from ..dcgan import load_faces
+from ..faces.infer import load_faces
 from .nets import StarDiscriminator, StarGenerator
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .. import checkpoints, facepairs, latent
+from .. import checkpoints
+from ..faces import data as facepairs, latent
 from .nets import GROUPS, StyleGenerator, mix
 
 STYLEGAN = checkpoints.path("stylegan")

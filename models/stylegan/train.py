@@ -1,4 +1,4 @@
-"""StyleGAN's training loop on 32-px faces from the faces DCGAN (models/facepairs.py): the non-saturating logistic
+"""StyleGAN's training loop on 32-px faces from the faces DCGAN (models/faces/data.py): the non-saturating logistic
 loss with R1 on real pictures, mixing regularisation, an exponential moving average of the generator (the one that
 is saved and shown), and the mean w that truncation pulls towards.
 
@@ -22,8 +22,9 @@ import torch.nn.functional as F
 from PIL import Image
 from tqdm import tqdm
 
-from .. import checkpoints, facepairs, montage, training
-from ..dcgan import load_faces
+from .. import checkpoints, montage, training
+from ..faces import data as facepairs
+from ..faces.infer import load_faces
 from .nets import StyleDiscriminator, StyleGenerator
 
 MIX_PROBABILITY = 0.9

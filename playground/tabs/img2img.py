@@ -12,8 +12,9 @@ import gradio as gr
 import numpy as np
 from PIL import Image
 
-from models import facepairs, latent, montage, translation
-from models.dcgan import load_faces
+from models import montage, translation
+from models.faces import data as facepairs, latent
+from models.faces.infer import load_faces
 from playground import examples, i18n, messages, uploads
 from playground.pictures import fonts
 from playground.model_errors import gpu_call, missing_weights, model_line, reports_unavailable

@@ -11,8 +11,9 @@ from pathlib import Path
 import gradio as gr
 import torch
 
-from models import latent, montage, store, video, walks
-from models.dcgan import FacesDCGAN, load_faces
+from models import montage, store, video
+from models.faces import latent, walks
+from models.faces.infer import FacesDCGAN, load_faces
 from playground import exports, fields, i18n, messages
 from playground.pictures import fonts
 from playground.model_errors import gpu_call, model_line, reports_unavailable

@@ -8,10 +8,11 @@ from __future__ import annotations
 import gradio as gr
 import numpy as np
 
-from models import facepairs, latent, translation
+from models import translation
+from models.faces import data as facepairs, latent
 from models.stargan import infer as star_infer
 from models.stargan import data as stardata
-from models.dcgan import load_faces
+from models.faces.infer import load_faces
 from playground import fields, i18n, messages, uploads
 from playground.pictures import grid as picture_grid
 from playground.model_errors import missing_weights, reports_unavailable

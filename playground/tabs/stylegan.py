@@ -9,7 +9,7 @@ from __future__ import annotations
 import gradio as gr
 import numpy as np
 
-from models import latent
+from models.faces import latent
 from models.stylegan import infer as style_mixing
 from playground import fields, i18n, messages
 from playground.pictures import grid as picture_grid

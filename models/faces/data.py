@@ -6,8 +6,9 @@ import numpy as np
 import torch
 from PIL import Image
 
-from . import latent, sketch
-from .dcgan import FacesDCGAN
+from .. import sketch
+from . import latent
+from .infer import FacesDCGAN
 
 HELD_OUT_FIRST_SEED = 1_000_000   # evaluation faces: seeds 1 000 000 … ; training uses 0 … n − 1
 BATCH = 256
@@ -45,7 +46,7 @@ def to_pictures(x: torch.Tensor) -> np.ndarray:
 def paint(pictures: np.ndarray, style: int, work_side: int = 256) -> np.ndarray:
     """Faces rendered by one built-in style of the style-transfer network: the 'painting' domain of our CycleGAN.
     Rendered at 256 px and shrunk back, so the brush strokes are face-sized, not pixel-sized."""
-    from . import fast_style
+    from .. import fast_style
 
     weights = fast_style.style_weights({style: 1.0})
     out = []

@@ -1,40 +1,19 @@
-"""The faces DCGAN: the PyTorch DCGAN-tutorial generator, loaded from the store and run in eval mode.
+"""The faces DCGAN at inference: the pinned generator loaded from the store and run in eval mode.
 
 Eval mode matters: in train mode BatchNorm normalises over the batch, so a face would depend on which other
 seeds were drawn with it. With the stored running statistics every seed gives the same face in any batch.
 """
 from __future__ import annotations
 
-
 import numpy as np
 import torch
-from torch import nn
 
-from . import device as devices
-from .store import ModelUnavailable, cached_path, load_torch
-from .registry import get
+from .. import device as devices
+from ..registry import get
+from ..store import ModelUnavailable, cached_path, load_torch
+from .nets import DCGANGenerator
 
-NZ = 100
 BATCH = 64  # frames per forward pass: bounds memory on long walks
-
-
-class DCGANGenerator(nn.Module):
-    """z (N, nz) → images (N, nc, 64, 64) in [-1, 1]: five transposed convolutions that double the side each time
-    after the first (1 → 4 → 8 → 16 → 32 → 64), BatchNorm + ReLU between, tanh at the end."""
-
-    def __init__(self, nz: int = NZ, ngf: int = 64, nc: int = 3):
-        super().__init__()
-        widths = [nz, ngf * 8, ngf * 4, ngf * 2, ngf]
-        layers: list[nn.Module] = []
-        for i, (cin, cout) in enumerate(zip(widths, widths[1:])):
-            layers += [nn.ConvTranspose2d(cin, cout, 4, 1 if i == 0 else 2, 0 if i == 0 else 1, bias=False),
-                       nn.BatchNorm2d(cout), nn.ReLU(True)]
-        layers += [nn.ConvTranspose2d(ngf, nc, 4, 2, 1, bias=False), nn.Tanh()]
-        self.main = nn.Sequential(*layers)
-        self.nz = nz
-
-    def forward(self, z: torch.Tensor) -> torch.Tensor:
-        return self.main(z.reshape(z.shape[0], self.nz, 1, 1))
 
 
 class FacesDCGAN:

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import numpy as np
 
-from . import latent, montage, video
-from .dcgan import FacesDCGAN
+from .. import montage, video
+from . import latent
+from .infer import FacesDCGAN
 
 MAX_FRAMES = 600
 VIDEO_SIZES = (64, 128, 256, 512)
