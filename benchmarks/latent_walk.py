@@ -18,7 +18,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from models import montage, video  # noqa: E402
+from models.imaging import montage, video  # noqa: E402
 from models.faces import latent, walks  # noqa: E402
 from models.faces.infer import load_faces  # noqa: E402
 

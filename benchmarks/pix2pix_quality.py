@@ -20,7 +20,8 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from models import montage, quality, store, translation  # noqa: E402
+from models import store, translation  # noqa: E402
+from models.imaging import montage, quality  # noqa: E402
 from models.faces import data as facepairs  # noqa: E402
 from benchmarks.toy2d_speed import ms_per_call  # noqa: E402
 from models.faces.infer import load_faces  # noqa: E402

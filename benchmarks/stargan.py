@@ -18,7 +18,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from models import quality  # noqa: E402
+from models.imaging import quality  # noqa: E402
 from models.faces import data as facepairs  # noqa: E402
 from models.faces.infer import load_faces  # noqa: E402
 from models.stargan import data as stardata  # noqa: E402

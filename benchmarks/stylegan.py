@@ -1,7 +1,7 @@
 """StyleGAN on measured pictures: how close its faces come to the faces it learned from, and whether mixing styles
 does what the paper says.
 
-``fd``: Fréchet distance (models/frechet.py: FID's recipe on EfficientNet-Lite0 features) between the committed
+``fd``: Fréchet distance (models/imaging/frechet.py: FID's recipe on EfficientNet-Lite0 features) between the committed
 generator's faces (ψ = 1, no truncation) and held-out faces of its training distribution (the faces DCGAN's seeds
 from facepairs.HELD_OUT_FIRST_SEED, at 32 px as StyleGAN trained). ``dcgan_fd``: the same for a second set of the
 DCGAN's own faces (seeds from 3 000 000): the figure the data's source itself gets, i.e. the floor this many
@@ -23,7 +23,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from models import frechet  # noqa: E402
+from models.imaging import frechet  # noqa: E402
 from models.faces import data as facepairs  # noqa: E402
 from models.stylegan import infer as style_mixing  # noqa: E402
 from models.stylegan.train import training_faces  # noqa: E402

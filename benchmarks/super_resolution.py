@@ -19,7 +19,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from models import quality  # noqa: E402
+from models.imaging import quality  # noqa: E402
 from models.super_resolution import infer as upscaling  # noqa: E402
 from models.super_resolution import data as srdata  # noqa: E402
 

@@ -19,7 +19,7 @@ import torch.nn.functional as F
 from PIL import Image
 
 from .device import best_device, on_device_change
-from .efficientnet_lite import EfficientNetLite0
+from .imaging.efficientnet_lite import EfficientNetLite0
 from .refusals import refused
 from .store import load_torch
 

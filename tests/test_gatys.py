@@ -8,7 +8,7 @@ import torch.nn.functional as F
 from skimage import data
 
 from models import gatys, store, vgg
-from models.efficientnet_lite import EfficientNetLite0, same_pad
+from models.imaging.efficientnet_lite import EfficientNetLite0, same_pad
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from models import image_input
-from models.image_input import ImageRejected, read
+from models.imaging import inputs as image_input
+from models.imaging.inputs import ImageRejected, read
 
 
 def encode(im: Image.Image, fmt: str = "PNG", **kw) -> bytes:

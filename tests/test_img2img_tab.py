@@ -82,7 +82,7 @@ def test_an_unavailable_vintage_model_is_reported_in_the_tab(monkeypatch):
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_the_three_generators_captions_fit_under_their_pictures(lang):
     """"pix2pix (cGAN + L1)" at 20 px is wider than its 160-px picture: it was cut at both ends ("ɔix2pix")."""
-    from models import montage
+    from models.imaging import montage
     from playground import i18n
     from playground.pictures import fonts
 

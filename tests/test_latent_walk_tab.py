@@ -70,7 +70,7 @@ def test_arithmetic_shows_the_three_terms_and_the_result(faces):
     assert picture.shape[0] > tile and picture.shape[1] > 4 * tile
     result = faces.images(latent.arithmetic(latent.mean_latent(latent.from_seeds([0, 1])),
                                             latent.from_seeds([2])[0], latent.from_seeds([4])[0])[None])
-    from models import montage
+    from models.imaging import montage
     expected = montage.upscale(result, tile)[0]
     shown = picture[:tile, -tile:]
     assert np.abs(shown.astype(int) - expected).mean() < 1  # the last tile is A − B + C of the seeds shown
@@ -78,7 +78,7 @@ def test_arithmetic_shows_the_three_terms_and_the_result(faces):
 
 def test_a_zero_step_shows_the_start_face_and_a_step_changes_it(faces):
     big, context, _ = tab.explore("random", 7, "0", "1", "4", 0.0, 1.0)
-    from models import montage
+    from models.imaging import montage
     start = montage.upscale(faces.images(latent.from_seeds([4])), 256)[0]
     assert np.abs(big.astype(int) - start).mean() < 1
     moved, _, _ = tab.explore("A − B", 7, "0", "1", "4", 1.5, 1.0)

@@ -1,4 +1,4 @@
-"""Every picture input of the app hands its handler the file as it was sent, so models/image_input.py (size check
+"""Every picture input of the app hands its handler the file as it was sent, so models/imaging/inputs.py (size check
 from the header, alpha onto white, 16-bit scaled) reads it, never Gradio's own conversion."""
 import numpy as np
 import pytest

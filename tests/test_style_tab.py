@@ -5,7 +5,8 @@ import plotly.graph_objects as go
 import pytest
 from PIL import Image
 
-from models import image_input, store
+from models import store
+from models.imaging import inputs as image_input
 from models.registry import CHECKPOINTS
 from playground import examples
 from playground.tabs import style_transfer as tab

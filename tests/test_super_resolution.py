@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 import torch
 
-from models import checkpoints, quality, train
+from models import checkpoints, train
+from models.imaging import quality
 from models.super_resolution import data as srdata
 from models.super_resolution import infer as upscaling
 from models.super_resolution.nets import SRDiscriminator, SRResNet

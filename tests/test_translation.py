@@ -5,7 +5,8 @@ import pytest
 import torch
 
 from conftest import assert_reproducible
-from models import checkpoints, quality, sketch, train, translation
+from models import checkpoints, train, translation
+from models.imaging import quality, sketch
 from models.faces import data as facepairs
 from models.cyclegan import ResnetGenerator
 from models.pix2pix import PatchDiscriminator, UNetGenerator

@@ -1,7 +1,7 @@
 """Why a value was refused, what was changed on the way, or why a run stopped, in words a page can translate.
 
 A ``Reason`` is a sentence's kind and fields; ``str()`` is its English. ``Refused`` is a ValueError carrying one.
-Each table of sentences is registered under a name (``invalid`` here; models.image_input adds ``image``) and the
+Each table of sentences is registered under a name (``invalid`` here; models.imaging.inputs adds ``image``) and the
 UI's catalogue takes them all as ``<table>.<kind>`` (Korean in playground/locales/ko.json), as it takes the
 phenomena's sayings.
 
@@ -74,7 +74,8 @@ STOPPED = {
     "net.cycle": "cycle",
     "net.identity": "identity",
 }
-# every table, by its catalogue prefix (models/image_input.py, latent.py and refusals.py add theirs)
+# every table, by its catalogue prefix (models/imaging/inputs.py, models/faces/latent.py and models/refusals.py
+# add theirs)
 TABLES: dict[str, dict[str, str]] = {"invalid": REASONS, "stopped": STOPPED}
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-from .. import sketch
+from ..imaging import sketch
 from . import latent
 from .infer import FacesDCGAN
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import montage, video
+from ..imaging import montage, video
 from . import latent
 from .infer import FacesDCGAN
 

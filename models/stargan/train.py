@@ -17,7 +17,8 @@ import torch.nn.functional as F
 from PIL import Image
 from tqdm import tqdm
 
-from .. import checkpoints, montage, training
+from .. import checkpoints, training
+from ..imaging import montage
 from ..faces import data as facepairs
 
 from . import data as stardata

@@ -22,7 +22,8 @@ import torch.nn.functional as F
 from PIL import Image
 from tqdm import tqdm
 
-from .. import checkpoints, montage, training
+from .. import checkpoints, training
+from ..imaging import montage
 from ..faces import data as facepairs
 from ..faces.infer import load_faces
 from .nets import StyleDiscriminator, StyleGenerator

@@ -19,7 +19,8 @@ import torch.nn.functional as F
 from PIL import Image
 from tqdm import tqdm
 
-from .. import checkpoints, montage, quality, training
+from .. import checkpoints, training
+from ..imaging import montage, quality
 
 from . import data as srdata
 from ..gatys import efficientnet_backbone

@@ -12,7 +12,8 @@ import gradio as gr
 import numpy as np
 from PIL import Image
 
-from models import montage, translation
+from models import translation
+from models.imaging import montage
 from models.faces import data as facepairs, latent
 from models.faces.infer import load_faces
 from playground import examples, i18n, messages, uploads

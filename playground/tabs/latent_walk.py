@@ -11,7 +11,8 @@ from pathlib import Path
 import gradio as gr
 import torch
 
-from models import montage, store, video
+from models import store
+from models.imaging import montage, video
 from models.faces import latent, walks
 from models.faces.infer import FacesDCGAN, load_faces
 from playground import exports, fields, i18n, messages

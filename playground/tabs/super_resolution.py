@@ -10,7 +10,7 @@ import functools
 import gradio as gr
 import numpy as np
 
-from models import quality
+from models.imaging import quality
 from models.super_resolution import data as srdata
 from models.super_resolution import infer as upscaling
 from playground import examples, fields, i18n, messages, uploads

@@ -13,7 +13,7 @@ import torch.nn.functional as F
 from scipy import linalg
 
 from .efficientnet_lite import EfficientNetLite0
-from .store import load_torch
+from ..store import load_torch
 
 SIDE = 128  # small faces are enlarged to this before the network sees them
 BATCH = 100
