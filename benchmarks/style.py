@@ -18,7 +18,7 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from models import fast_style, gatys  # noqa: E402
+from models.style_transfer import fast as fast_style, gatys  # noqa: E402
 from models.imaging import inputs as image_input  # noqa: E402
 from benchmarks.toy2d_speed import ms_per_call  # noqa: E402
 from playground import examples  # noqa: E402

@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 from typing import Callable
 
-from . import fast_style, gatys, store, translation
+from . import store, translation
+from .style_transfer import fast as fast_style, gatys
 from .faces import infer as dcgan
 from .registry import CHECKPOINTS, SERVED
 

@@ -37,7 +37,7 @@ def test_building_and_opening_the_app_downloads_no_model(monkeypatch):
     """The 2D lab must work with no download at all: models load only when an image tab is used."""
     from models import store
     from models.faces import infer as dcgan
-    from models import fast_style, gatys
+    from models.style_transfer import fast as fast_style, gatys
     from playground.tabs import img2img, latent_walk
 
     def no_download(*a, **k):

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from skimage import data
 
-from models import fast_style
+from models.style_transfer import fast as fast_style
 
 
 @pytest.fixture(scope="module")

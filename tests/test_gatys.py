@@ -7,7 +7,8 @@ import torch
 import torch.nn.functional as F
 from skimage import data
 
-from models import gatys, store, vgg
+from models import store
+from models.style_transfer import gatys, vgg
 from models.imaging.efficientnet_lite import EfficientNetLite0, same_pad
 
 

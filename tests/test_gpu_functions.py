@@ -5,7 +5,8 @@ import pytest
 import spaces
 
 import app
-from models import device, gatys, preload, store
+from models import device, preload, store
+from models.style_transfer import gatys
 from playground import model_errors
 from playground.tabs import img2img, latent_walk, style_transfer
 

@@ -8,7 +8,8 @@ import gradio as gr
 import pytest
 from gradio.context import LocalContext
 
-from models import fast_style, gatys, store, translation
+from models import store, translation
+from models.style_transfer import fast as fast_style, gatys
 from models.faces.infer import load_faces
 from playground import examples, model_errors
 from playground.tabs import img2img, latent_walk, stargan, style_transfer

@@ -46,7 +46,7 @@ def to_pictures(x: torch.Tensor) -> np.ndarray:
 def paint(pictures: np.ndarray, style: int, work_side: int = 256) -> np.ndarray:
     """Faces rendered by one built-in style of the style-transfer network: the 'painting' domain of our CycleGAN.
     Rendered at 256 px and shrunk back, so the brush strokes are face-sized, not pixel-sized."""
-    from .. import fast_style
+    from ..style_transfer import fast as fast_style
 
     weights = fast_style.style_weights({style: 1.0})
     out = []

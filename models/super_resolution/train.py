@@ -23,7 +23,7 @@ from .. import checkpoints, training
 from ..imaging import montage, quality
 
 from . import data as srdata
-from ..gatys import efficientnet_backbone
+from ..style_transfer.gatys import efficientnet_backbone
 from .nets import SRDiscriminator, SRResNet
 from .infer import from_checkpoint, to_picture, to_tensor
 

@@ -13,7 +13,8 @@ import numpy as np
 import plotly.graph_objects as go
 from PIL import Image
 
-from models import fast_style, gatys, store
+from models import store
+from models.style_transfer import fast as fast_style, gatys
 from playground import examples, fields, i18n, messages, uploads
 from playground.model_errors import gpu_call, model_line, reports_unavailable, tell_unavailable
 from playground.uploads import chosen_size, read_upload

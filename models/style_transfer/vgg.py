@@ -9,9 +9,9 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .registry import Checkpoint
-from .device import best_device
-from .store import ModelUnavailable
+from ..registry import Checkpoint
+from ..device import best_device
+from ..store import ModelUnavailable
 
 WEIGHTS_URL = "https://download.pytorch.org/models/vgg19-dcbb9e9d.pth"
 CONFIG = (64, 64, "M", 128, 128, "M", 256, 256, 256, 256, "M", 512, 512, 512, 512, "M", 512, 512, 512, 512)
@@ -21,7 +21,8 @@ PAPER_STYLE_LAYERS = {"relu1_1": 1.0, "relu2_1": 1.0, "relu3_1": 1.0, "relu4_1":
 PAPER_CONTENT_LAYER = "relu4_2"
 CHECKPOINT = Checkpoint(name="vgg19", title="VGG-19 (ImageNet)", description="torchvision's VGG-19 weights",
                         licence="BSD-3-Clause (torchvision)", package="(download.pytorch.org)", version="-",
-                        member="vgg19-dcbb9e9d.pth", sha256="dcbb9e9d…", size=574_673_361, loader="models.vgg")
+                        member="vgg19-dcbb9e9d.pth", sha256="dcbb9e9d…", size=574_673_361,
+                        loader="models.style_transfer.vgg")
 
 
 class VGG19Features(nn.Module):

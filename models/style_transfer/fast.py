@@ -12,9 +12,9 @@ import threading
 import numpy as np
 from PIL import Image
 
-from .refusals import refused
-from .store import ModelUnavailable, fetch
-from .registry import get
+from ..refusals import refused
+from ..store import ModelUnavailable, fetch
+from ..registry import get
 
 NUM_STYLES = 26
 PREDICT_SIDE = 256     # the style predictor's fixed input

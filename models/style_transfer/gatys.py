@@ -18,10 +18,10 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
-from .device import best_device, on_device_change
-from .imaging.efficientnet_lite import EfficientNetLite0
-from .refusals import refused
-from .store import load_torch
+from ..device import best_device, on_device_change
+from ..imaging.efficientnet_lite import EfficientNetLite0
+from ..refusals import refused
+from ..store import load_torch
 
 # Found by experiment on this CPU (see the README): raw RGB keeps dark styles dark; the stem and the expanded
 # (post-ReLU6) features of early and middle blocks carry brush texture; block 5 keeps the photo's layout.
