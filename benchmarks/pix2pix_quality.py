@@ -20,7 +20,10 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from models import store, translation  # noqa: E402
+from models import store  # noqa: E402
+from models.cyclegan import infer as cyclegan  # noqa: E402
+from models.pix2pix import infer as pix2pix  # noqa: E402
+from models.imaging import inputs  # noqa: E402
 from models.imaging import montage, quality  # noqa: E402
 from models.faces import data as facepairs  # noqa: E402
 from benchmarks.toy2d_speed import ms_per_call  # noqa: E402
@@ -39,20 +42,20 @@ def main() -> int:
     first = facepairs.HELD_OUT_FIRST_SEED
     faces = facepairs.faces(load_faces(), list(range(first, first + args.faces)))
     sketches = facepairs.sketches(faces)
-    nets = {"pix2pix": translation.pix2pix(translation.PIX2PIX), "l1_only": translation.pix2pix(translation.PIX2PIX_L1),
-            "untrained": translation.untrained_pix2pix()}
-    outputs = {name: translation.sketch_to_face(net, sketches) for name, net in nets.items()}
+    nets = {"pix2pix": pix2pix.generator(pix2pix.PIX2PIX), "l1_only": pix2pix.generator(pix2pix.PIX2PIX_L1),
+            "untrained": pix2pix.untrained()}
+    outputs = {name: pix2pix.sketch_to_face(net, sketches) for name, net in nets.items()}
     scores = {name: (quality.l1(out, faces), quality.ssim(out, faces), quality.sharpness(out))
               for name, out in outputs.items()}
     real_sharpness = quality.sharpness(faces)
 
     one = sketches[:1]
-    p2p_ms = ms_per_call(lambda: translation.sketch_to_face(nets["pix2pix"], one), 20)
-    g, _, _ = translation.own_cyclegan(translation.CYCLEGAN)
-    cg_ms = ms_per_call(lambda: translation.cycle(g, g, faces[:1]), 20) / 2  # cycle() runs G twice
+    p2p_ms = ms_per_call(lambda: pix2pix.sketch_to_face(nets["pix2pix"], one), 20)
+    g, _, _ = cyclegan.own(cyclegan.CYCLEGAN)
+    cg_ms = ms_per_call(lambda: cyclegan.cycle(g, g, faces[:1]), 20) / 2  # cycle() runs G twice
     try:
-        photo = translation.square(faces[0], 256)
-        vintage_s = ms_per_call(lambda: translation.vintage(photo), repeats=3) / 1000
+        photo = inputs.square(faces[0], 256)
+        vintage_s = ms_per_call(lambda: cyclegan.vintage(photo), repeats=3) / 1000
     except store.ModelUnavailable as e:
         print(f"vintage skipped: {e}", file=sys.stderr)
         vintage_s = None

@@ -9,7 +9,9 @@ from __future__ import annotations
 import logging
 from typing import Callable
 
-from . import store, translation
+from . import store
+from .cyclegan import infer as cyclegan
+from .pix2pix import infer as pix2pix
 from .style_transfer import fast as fast_style, gatys
 from .faces import infer as dcgan
 from .registry import CHECKPOINTS, SERVED
@@ -17,10 +19,10 @@ from .registry import CHECKPOINTS, SERVED
 log = logging.getLogger(__name__)
 LOADERS: dict[str, Callable[[], object]] = {
     "faces DCGAN": dcgan.load_faces,
-    "vintage CycleGAN": translation.vintage_generator,
+    "vintage CycleGAN": cyclegan.vintage_generator,
     "Gatys backbone": gatys.backbone,
-    "pix2pix": translation.pix2pix,
-    "faces CycleGAN": translation.own_cyclegan,
+    "pix2pix": pix2pix.generator,
+    "faces CycleGAN": cyclegan.own,
     **{f"ONNX {name}": (lambda name=name: fast_style.session(name))
        for name in ("multistyle26", "arbitrary-predict", "arbitrary-transform")},
 }

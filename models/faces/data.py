@@ -10,6 +10,7 @@ from ..imaging import sketch
 from . import latent
 from .infer import FacesDCGAN
 
+SIDE = 64  # the faces DCGAN draws 64 × 64: every family that learns from its faces works at this side
 HELD_OUT_FIRST_SEED = 1_000_000   # evaluation faces: seeds 1 000 000 … ; training uses 0 … n − 1
 BATCH = 256
 

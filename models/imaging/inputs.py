@@ -103,3 +103,11 @@ def read(source: str | Path | bytes | Image.Image | np.ndarray, max_side: int,
         rgb = rgb.resize(size, Image.LANCZOS)
         notes.append(_note("scaled", w=w, h=h, to_w=size[0], to_h=size[1], most=max_side))
     return np.asarray(rgb, dtype=np.uint8).copy(), notes
+
+
+def square(picture: np.ndarray, side: int) -> np.ndarray:
+    """Centre square crop scaled to side × side: faces and sketches are square."""
+    h, w = picture.shape[:2]
+    s = min(h, w)
+    top, left = (h - s) // 2, (w - s) // 2
+    return np.asarray(Image.fromarray(picture[top:top + s, left:left + s]).resize((side, side), Image.LANCZOS))

@@ -12,7 +12,9 @@ import gradio as gr
 import numpy as np
 from PIL import Image
 
-from models import translation
+from models.cyclegan import infer as cyclegan
+from models.pix2pix import infer as pix2pix
+from models.imaging import inputs
 from models.imaging import montage
 from models.faces import data as facepairs, latent
 from models.faces.infer import load_faces
@@ -42,7 +44,7 @@ def _drawing(value: dict | np.ndarray | None) -> np.ndarray:
         value = value.get("composite")
     if value is None or not isinstance(value, np.ndarray) or value.size == 0:
         raise messages.error(i18n.phrase("p2p.msg.draw_first"))
-    drawing = translation.on_white(value)
+    drawing = pix2pix.on_white(value)
     ink = drawing if drawing.ndim == 2 else drawing.min(axis=-1)
     if (ink < 200).sum() < 20:
         raise messages.error(i18n.phrase("p2p.msg.empty"))
@@ -51,18 +53,18 @@ def _drawing(value: dict | np.ndarray | None) -> np.ndarray:
 
 def three_generators(sk: np.ndarray) -> np.ndarray:
     """The same sketch through the GAN-trained, the L1-only and an untrained U-Net, side by side."""
-    nets = ((translation.pix2pix(translation.PIX2PIX), "p2p.three.gan"),  # Pillow's own font has no λ
-            (translation.pix2pix(translation.PIX2PIX_L1), "p2p.three.l1"),
-            (translation.untrained_pix2pix(), "p2p.three.untrained"))
-    tiles = [_up(translation.sketch_to_face(net, sk)[0], 160) for net, _ in nets]
+    nets = ((pix2pix.generator(pix2pix.PIX2PIX), "p2p.three.gan"),  # Pillow's own font has no λ
+            (pix2pix.generator(pix2pix.PIX2PIX_L1), "p2p.three.l1"),
+            (pix2pix.untrained(), "p2p.three.untrained"))
+    tiles = [_up(pix2pix.sketch_to_face(net, sk)[0], 160) for net, _ in nets]
     return montage.equation(tiles, [i18n.say(key) for _, key in nets], ["", ""],
                             font=fonts.font(20, i18n.current_lang()))
 
 
 def colour(pad: dict | None) -> tuple:
-    sk = translation.pad_to_sketch(_drawing(pad))
+    sk = pix2pix.pad_to_sketch(_drawing(pad))
     try:
-        face = translation.sketch_to_face(translation.pix2pix(translation.PIX2PIX), sk)[0]
+        face = pix2pix.sketch_to_face(pix2pix.generator(pix2pix.PIX2PIX), sk)[0]
         return _up(face), _up(np.repeat(sk[..., None], 3, -1), 128), three_generators(sk)
     except FileNotFoundError as e:
         raise missing_weights(e) from None
@@ -96,9 +98,9 @@ def load_example(index: int) -> tuple:
 @reports_unavailable(4)
 def photo_pipeline(photo: str | None) -> tuple:
     picture = read_upload(photo, "upload.what.photo", 2048, quiet=True)  # only its centre square at 64 px is used
-    crop = translation.square(picture, translation.SIDE)
-    sk = translation.photo_to_sketch(picture)
-    face = translation.sketch_to_face(translation.pix2pix(translation.PIX2PIX), sk)[0]
+    crop = inputs.square(picture, pix2pix.SIDE)
+    sk = pix2pix.photo_to_sketch(picture)
+    face = pix2pix.sketch_to_face(pix2pix.generator(pix2pix.PIX2PIX), sk)[0]
     return _up(crop, 160), _up(np.repeat(sk[..., None], 3, -1), 160), _up(face, 160), ""
 
 
@@ -106,7 +108,7 @@ def photo_pipeline(photo: str | None) -> tuple:
 @gpu_call(VINTAGE_GPU_S)
 def run_vintage(photo: str | None, size: object) -> tuple:
     picture = read_upload(photo, "upload.what.photo", chosen_size(size, VINTAGE_SIZES))
-    out = translation.vintage(picture)
+    out = cyclegan.vintage(picture)
     picture = picture[: out.shape[0], : out.shape[1]]
     diff = np.clip(np.abs(out.astype(np.int16) - picture) * DIFF_GAIN, 0, 255).astype(np.uint8)
     mean = float(np.abs(out.astype(np.int16) - picture).mean())
@@ -142,11 +144,11 @@ def run_own_cyclegan(seeds_text: str) -> tuple:
         seeds = latent.parse_seeds(seeds_text, limit=8)
     except ValueError as e:
         raise messages.error(f"{i18n.say('cg.seeds.short')}: {i18n.said(e)}") from None
-    g, f, meta = translation.own_cyclegan(translation.CYCLEGAN)
+    g, f, meta = cyclegan.own(cyclegan.CYCLEGAN)
     faces = facepairs.faces(load_faces(), seeds)
     painted = facepairs.paint(facepairs.faces(load_faces(), [s + 1 for s in seeds]), int(meta.get("style", 19)))
-    gx, fgx = translation.cycle(g, f, faces)
-    fy, gfy = translation.cycle(f, g, painted)
+    gx, fgx = cyclegan.cycle(g, f, faces)
+    fy, gfy = cyclegan.cycle(f, g, painted)
     rows = [i18n.say(f"cg.row.{row}") for row in ("x", "gx", "fgx", "y", "fy", "gfy")]
     x_rows, y_rows = _labelled_rows([faces, gx, fgx], rows[:3]), _labelled_rows([painted, fy, gfy], rows[3:])
     info = i18n.say("cg.trained", command=meta.get("command", "?"), cyc=meta.get("lambda_cyc"),

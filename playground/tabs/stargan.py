@@ -8,7 +8,7 @@ from __future__ import annotations
 import gradio as gr
 import numpy as np
 
-from models import translation
+from models.imaging import inputs
 from models.faces import data as facepairs, latent
 from models.stargan import infer as star_infer
 from models.stargan import data as stardata
@@ -33,7 +33,7 @@ def _input(source: str, seed: object, domain: str, photo: str | None) -> tuple[n
     """The 64-px input picture and its domain's index."""
     if source == "photo":
         picture = read_upload(photo, "upload.what.photo", 1024, quiet=True)
-        return translation.square(picture, translation.SIDE), 0
+        return inputs.square(picture, facepairs.SIDE), 0
     if domain not in stardata.DOMAINS:
         raise messages.error(i18n.phrase("star.msg.domain"))
     face = facepairs.faces(load_faces(), [fields.whole(seed, "star.seed", 0, latent.MAX_SEED)])

@@ -12,11 +12,11 @@ from PIL import Image
 from torch import nn
 from tqdm import tqdm
 
-from . import checkpoints, training
-from .imaging import montage
-from .faces import data as facepairs
-from .faces.infer import load_faces
-from .pix2pix import PatchDiscriminator, UNetGenerator
+from .. import checkpoints, training
+from ..imaging import montage
+from ..faces import data as facepairs
+from ..faces.infer import load_faces
+from .nets import PatchDiscriminator, UNetGenerator
 
 LAMBDA_L1 = 100.0
 

@@ -12,12 +12,12 @@ from PIL import Image
 from torch import nn
 from tqdm import tqdm
 
-from . import checkpoints, training
-from .imaging import montage
-from .faces import data as facepairs
-from .cyclegan import ResnetGenerator, round_trip
-from .faces.infer import load_faces
-from .pix2pix import PatchDiscriminator
+from .. import checkpoints, training
+from ..imaging import montage
+from ..faces import data as facepairs
+from .nets import ResnetGenerator, round_trip
+from ..faces.infer import load_faces
+from ..pix2pix.nets import PatchDiscriminator
 
 
 class ImagePool:
