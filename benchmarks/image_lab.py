@@ -18,8 +18,8 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from models import digits  # noqa: E402
-from models.digit_gans import DigitConfig, DigitGAN  # noqa: E402
+from models.digits import judge  # noqa: E402
+from models.digits.live import DigitConfig, DigitGAN  # noqa: E402
 from playground.tabs import image_lab  # noqa: E402
 from tools import painted  # noqa: E402
 
@@ -54,7 +54,7 @@ def main() -> int:
             print(json.dumps(out))
         return 0
     torch.set_num_threads(1)
-    digits.judge()
+    judge.judge()
 
     cgan = DigitGAN(DigitConfig(model="cgan"))
     cgan_s, cgan_m = until(cgan, args.budget, lambda m: m["accuracy"] >= 0.9)

@@ -18,7 +18,7 @@ from models import doodles, refusals  # noqa: F401
 from models.style_transfer import fast as fast_style  # noqa: F401
 from models.imaging import inputs as image_input  # noqa: F401
 from models.faces import latent  # noqa: F401
-from models.digit_gans import DigitConfig
+from models.digits.live import DigitConfig
 from models.registry import CHECKPOINTS
 from toy2d import phenomena, reasons, settings
 from toy2d.config import SETTINGS

@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 import torch
 
-from models import digit_gans, digits
-from models.digit_gans import DigitConfig, DigitGAN, Discriminator, Generator, Translator
+from models.digits import data as digits, live as digit_gans
+from models.digits.live import DigitConfig, DigitGAN
+from models.digits.nets import Discriminator, Generator, Translator
 
 
 def test_nets_shapes():

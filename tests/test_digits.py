@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from models import digits
+from models.digits import data as digits, judge
 
 
 def test_digits_load_as_flat_vectors_in_range():
@@ -12,21 +12,21 @@ def test_digits_load_as_flat_vectors_in_range():
 
 
 def test_the_judge_is_accurate_on_held_out_real_digits():
-    assert digits.judge().test_accuracy > 0.93
+    assert judge.judge().test_accuracy > 0.93
 
 
 def test_metrics_on_known_inputs():
     x, y = digits.load()
     xs, ys = x.numpy(), y.numpy()
-    assert digits.classes_covered(xs) == 10
-    hist = digits.class_histogram(xs)
+    assert judge.classes_covered(xs) == 10
+    hist = judge.class_histogram(xs)
     assert hist.sum() == pytest.approx(1) and np.all(np.abs(hist - 0.1) < 0.02)
     sevens = xs[ys == 7]
-    assert digits.classes_covered(sevens) <= 2 and digits.class_histogram(sevens)[7] > 0.9  # collapse shows
-    acc = digits.accuracy_per_class(xs, ys)
+    assert judge.classes_covered(sevens) <= 2 and judge.class_histogram(sevens)[7] > 0.9  # collapse shows
+    acc = judge.accuracy_per_class(xs, ys)
     assert np.nanmean(acc) > 0.95
-    wrong = digits.accuracy_per_class(xs, (ys + 1) % 10)
+    wrong = judge.accuracy_per_class(xs, (ys + 1) % 10)
     assert np.nanmean(wrong) < 0.1
-    assert digits.frechet(xs) == pytest.approx(0, abs=1e-3)
+    assert judge.frechet(xs) == pytest.approx(0, abs=1e-3)
     noise = np.random.default_rng(0).uniform(-1, 1, xs.shape)
-    assert digits.frechet(noise) > 10 * max(digits.frechet(xs[::2]), 1e-3)
+    assert judge.frechet(noise) > 10 * max(judge.frechet(xs[::2]), 1e-3)

@@ -213,7 +213,7 @@ def test_the_korean_catalogue_keeps_only_the_courses_english_terms():
 
 def code_names() -> set[str]:
     """The settings' choice values (losses, optimisers, activations…): code names the lists show as they are."""
-    from models.digit_gans import DigitConfig
+    from models.digits.live import DigitConfig
     from toy2d import dirac, settings as table
     from toy2d.config import TrainConfig
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 import gradio as gr
 from PIL import Image
 
-from models import digit_gans, digits
-from models.digit_gans import DigitConfig, DigitGAN
+from models.digits import judge, live as digit_gans
+from models.digits.live import DigitConfig, DigitGAN
 from playground import fields, i18n, limits, live_loop, messages
 from playground.pictures import digits as digit_frames
 from playground.tabs import Page
@@ -24,7 +24,7 @@ from toy2d import settings
 from toy2d.reasons import Refused
 
 METRICS_EVERY_S = 0.5
-TABLE = settings.by_name(DigitConfig)  # the panel's settings, in its order, declared in models/digit_gans.py
+TABLE = settings.by_name(DigitConfig)  # the panel's settings, in its order, declared in models/digits/live.py
 SETTINGS = ("model", "loss", "optimizer", "lr_d", "lr_g", "k_d", "k_g", "batch", "z_dim", "seed", "domain_a",
             "domain_b", "lambda_cyc", "lambda_id")
 INTS = {name for name in SETTINGS if TABLE[name].kind == "int"}
@@ -77,7 +77,7 @@ def _keys(gan: DigitGAN) -> list[str]:
 def metrics_line(gan: DigitGAN, m: dict | None, lang: str = "en") -> str:
     if not m:
         return ""
-    parts = [t("img.metric.judge", lang, accuracy=f"{digits.judge().test_accuracy:.0%}",
+    parts = [t("img.metric.judge", lang, accuracy=f"{judge.judge().test_accuracy:.0%}",
                classes=m["classes_covered"]), t("img.metric.frechet", lang, frechet=f"{m['frechet']:.1f}")]
     if "accuracy" in m:
         parts.append(t("img.metric.accuracy", lang, accuracy=f"{m['accuracy']:.0%}"))
@@ -170,7 +170,7 @@ def _box(name: str) -> gr.Number:
 
 
 def create(page: Page) -> None:
-    threading.Thread(target=digits.judge, daemon=True).start()  # off the first frame's path
+    threading.Thread(target=judge.judge, daemon=True).start()  # off the first frame's path
     gr.Markdown(i18n.text("img.intro"))
     run = gr.State(None, time_to_live=limits.STATE_TTL_S)  # a run a raw API call left behind is dropped
     with gr.Row():

@@ -1,8 +1,6 @@
-"""scikit-learn's 8×8 handwritten digits (1 797 images with labels) and a judge for generated digits.
-
-The judge is a small classifier trained once on the real digits. It gives the class histogram of generated
-samples (mode collapse shows as a skewed histogram), the accuracy of a conditional GAN on the classes it was asked
-for, and a Fréchet distance between real and generated digits in the classifier's hidden features (FID's recipe
+"""A judge for generated digits: a small classifier trained once on the real digits. It gives the class histogram of
+generated samples (mode collapse shows as a skewed histogram), the accuracy of a conditional GAN on the classes it was
+asked for, and a Fréchet distance between real and generated digits in the classifier's hidden features (FID's recipe
 with a judge small enough to run live).
 """
 from __future__ import annotations
@@ -14,18 +12,7 @@ import numpy as np
 import torch
 from scipy import linalg
 
-CLASSES = 10
-SIDE = 8
-
-
-@functools.cache
-def load() -> tuple[torch.Tensor, torch.Tensor]:
-    """(1797, 64) float in [-1, 1] (flattened 8×8, ink bright) and (1797,) int labels."""
-    from sklearn.datasets import load_digits
-
-    data = load_digits()
-    x = torch.tensor(data.data, dtype=torch.float32) / 8.0 - 1.0   # pixel values are 0 … 16
-    return x, torch.tensor(data.target, dtype=torch.long)
+from .data import CLASSES, load
 
 
 @dataclass(frozen=True)
