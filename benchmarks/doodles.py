@@ -1,9 +1,9 @@
 """How long until a class's GAN draws recognisable doodles, on this machine, and what augmentation changes.
 
-Pools are drawn by program (models/doodle_shapes.py: many "hands", each its own proportions and wobble) and read
-by the app's recipe. A judge (models/doodle_judge.py) is trained on *other* doodles of the word against a held-out
+Pools are drawn by program (models/doodles/shapes.py: many "hands", each its own proportions and wobble) and read
+by the app's recipe. A judge (models/doodles/judge.py) is trained on *other* doodles of the word against a held-out
 word (fish) and scribbles of nothing; "recognisable" is the first check at which it calls at least 80 % of 64
-samples the word. Training runs as the app runs it (models/doodle_training.py, one thread as on the Space).
+samples the word. Training runs as the app runs it (models/doodles/live.py, one thread as on the Space).
 
     .venv/bin/python benchmarks/doodles.py [--seconds 120] [--seeds 0 1 2] [--json]
 
@@ -22,8 +22,8 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from models import doodle_judge, doodle_shapes, doodles  # noqa: E402
-from models.doodle_training import DoodleTrainer, distances  # noqa: E402
+from models.doodles import data as doodles, judge as doodle_judge, shapes as doodle_shapes  # noqa: E402
+from models.doodles.live import DoodleTrainer, distances  # noqa: E402
 from toy2d import threads  # noqa: E402
 
 GOAL = 0.8

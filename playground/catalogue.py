@@ -14,7 +14,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 # they add their sentences to reasons.TABLES
-from models import doodles, refusals  # noqa: F401
+from models import refusals  # noqa: F401
+from models.doodles import data as doodles  # noqa: F401
 from models.style_transfer import fast as fast_style  # noqa: F401
 from models.imaging import inputs as image_input  # noqa: F401
 from models.faces import latent  # noqa: F401

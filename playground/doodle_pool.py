@@ -3,7 +3,7 @@
 ``Pool`` holds the doodles (each with its word, who drew it and an id the wall removes it by) with limits a
 shared server needs: MAX_DOODLES in a pool, MAX_PER_PAGE from one page, at most BURST from a page in WINDOW_S (a
 hand needs a second or more per doodle; a script adding in a loop is slowed).
-``Drawing`` is a pool and its GAN (models/doodle_training.py) behind one lock: whoever drives training (a page's
+``Drawing`` is a pool and its GAN (models/doodles/live.py) behind one lock: whoever drives training (a page's
 Play, the teacher's) calls ``advance``; the GAN is handed the pool again only when it changed. A page drawing alone
 gets its GAN on its first Play, within ``OwnGans``'s bounds (400 pages opening the tab once made 400 GANs, 909 MB).
 Nothing touches disk: a pool is gone with its page or its class unless someone downloads it.
@@ -20,9 +20,9 @@ from typing import Callable
 
 import numpy as np
 
-from models import doodles
-from models.doodle_gan import WORDS
-from models.doodle_training import DoodleTrainer
+from models.doodles import data as doodles
+from models.doodles.nets import WORDS
+from models.doodles.live import DoodleTrainer
 
 MAX_DOODLES = 2000
 MAX_PER_PAGE = 200  # a page drawing its own pool…

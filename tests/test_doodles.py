@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 import torch
 
-from models import diffaugment, doodle_gan, doodle_shapes, doodles
-from models.doodle_training import DoodleTrainer
+from models.doodles import data as doodles, diffaugment, nets as doodle_gan, shapes as doodle_shapes
+from models.doodles.live import DoodleTrainer
 from playground.pictures import doodles as doodle_frames
 from playground.classroom import Classes
 from playground.doodle_pool import BURST, MAX_PER_PAGE, WINDOW_S, Drawing, Pool
@@ -139,7 +139,7 @@ def test_each_word_is_drawn_as_itself_and_a_two_word_pool_trains_a_conditional_g
     house, fish = drawn("house", 30, 0), drawn("fish", 30, 1)
     t.set_pool(as_pool(np.concatenate([house, fish])), np.repeat([0, 1], 30))
     t.train(60.0, most=300)
-    from models.doodle_training import distances
+    from models.doodles.live import distances
     samples = t.draw(t.measure_z, 2)
     for word, own, other in ((0, house, fish), (1, fish, house)):
         assert distances(samples[word], own).min(1).mean() < distances(samples[word], other).min(1).mean()

@@ -13,7 +13,7 @@ import threading
 import numpy as np
 from PIL import Image, ImageDraw
 
-from models.doodle_training import COPY
+from models.doodles.live import COPY
 from playground.pictures import digits as digit_frames
 from playground.pictures import fonts
 from playground.catalogue import t

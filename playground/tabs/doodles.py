@@ -4,7 +4,7 @@ samples sit beside their nearest doodles so memorisation shows. Alone, a page ha
 word, removes doodles, trains the class's GAN from the Class tab (``teacher_section``), and every student's page
 shows its samples, refreshed every POLL_S.
 
-The pad is a canvas in the page (the strokes, not its pixels, are sent: models/doodles.py reads every doodle by
+The pad is a canvas in the page (the strokes, not its pixels, are sent: models/doodles/data.py reads every doodle by
 one recipe). The app's own buttons (translated like every label) drive it through a small script.
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 
 import gradio as gr
 
-from models import doodle_shapes, doodles
+from models.doodles import data as doodles, shapes as doodle_shapes
 from playground import clients, exports, i18n, limits, live_loop, messages, uploads
 from playground.pictures import doodles as doodle_frames
 from playground.classroom import Class, Classes
@@ -201,7 +201,7 @@ class DoodleTab:
         return [drawing, *self._reply(drawing, None, request)]
 
     def on_examples(self, own: Drawing | None, word: str, request: gr.Request) -> list:
-        """EXAMPLES doodles of a word the app can draw (models/doodle_shapes.py), for a page alone."""
+        """EXAMPLES doodles of a word the app can draw (models/doodles/shapes.py), for a page alone."""
         drawing = self.alone(own, request, "doodle.msg.teacher_words")
         if word not in doodle_shapes.WORDS:
             raise messages.error(i18n.phrase("doodle.msg.no_examples"))

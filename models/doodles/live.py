@@ -4,7 +4,7 @@ close they are to the pool (the nearest doodle of each sample, and whether the s
 The pool is handed in again whenever it changed (``set_pool``); the nets keep training from where they were, so a
 class sees its GAN adapt to the doodles as they arrive. Non-saturating loss, Adam (2e-4, β 0.5), batches of
 BATCH drawn with replacement (a pool may hold fewer doodles than a batch), fakes asked for the words in the same
-proportions as the real batch. With ``augment`` both real and fake pass through models/diffaugment.py before D.
+proportions as the real batch. With ``augment`` both real and fake pass through models/doodles/diffaugment.py before D.
 """
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ import torch
 
 from toy2d import losses, reasons
 
-from . import diffaugment, training
-from .doodle_gan import SIDE, WORDS, Discriminator, Generator
+from .. import training
+from . import diffaugment
+from .nets import SIDE, WORDS, Discriminator, Generator
 
 BATCH = 32
 LR = 2e-4

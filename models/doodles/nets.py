@@ -3,7 +3,7 @@
 Every net takes a word index, so one pair of nets serves a pool of one word (always word 0: an ordinary DCGAN)
 and, as soon as the class draws a second word, a conditional GAN, without being rebuilt. G draws with BatchNorm:
 draw every word in one batch (DoodleTrainer.draw says why). The training step is in
-models/doodle_training.py.
+models/doodles/live.py.
 """
 from __future__ import annotations
 
