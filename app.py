@@ -22,7 +22,7 @@ from playground.gate import Gate  # noqa: E402
 from playground.lab.runs import Registry  # noqa: E402
 from playground.tabs import Page, dirac, experiments2d, image_lab, img2img, lab2d, latent_walk  # noqa: E402
 from playground.tabs import classroom, doodles, stargan, style_transfer, stylegan, super_resolution  # noqa: E402
-from playground.classroom import Classes  # noqa: E402
+from playground.services.classes import Classes  # noqa: E402
 
 threads.limit(1)  # every pool (torch, OpenMP, BLAS): the nets are tiny and sessions run in parallel
 

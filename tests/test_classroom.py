@@ -13,10 +13,11 @@ import pytest
 from conftest import ManualClock
 from toy2d.config import TrainConfig
 
-from playground import class_wall, classroom
+from playground.services import class_wall
+from playground.services import classes as class_rules
 from playground.tabs import doodles as doodles_tab
-from playground.class_wall import Entry, Pictures
-from playground.classroom import Challenge, Classes, Refusal
+from playground.services.class_wall import Entry, Pictures
+from playground.services.classes import Challenge, Classes, Refusal
 from playground.lab.session import LabSession
 
 
@@ -36,8 +37,8 @@ def refused(key):
 
 def test_a_class_has_an_unambiguous_code_and_a_separate_secret(classes):
     c = classes.start(TrainConfig())
-    assert len(c.code) == classroom.CODE_LENGTH and set(c.code) <= set(classroom.ALPHABET)
-    assert not set("01OIL") & set(classroom.ALPHABET)
+    assert len(c.code) == class_rules.CODE_LENGTH and set(c.code) <= set(class_rules.ALPHABET)
+    assert not set("01OIL") & set(class_rules.ALPHABET)
     assert len(c.secret) >= 20 and c.secret != c.code
     assert classes.teacher(c.code.lower(), c.secret) is c  # a code typed in lower case is the same code
     with refused("class.msg.not_teacher"):
@@ -52,7 +53,7 @@ def test_joining_with_a_valid_code_an_invalid_one_and_an_expired_one(classes, cl
     assert classes.class_of("page-1") is c and c.students["page-1"].nickname == "Mina"
     with refused("class.msg.no_class"):
         classes.join("ZZZZZZZZ", "Jun", "page-2", "10.0.0.1")
-    clock.now += classroom.CLASS_IDLE_S + 1  # nobody looked at the wall for half an hour
+    clock.now += class_rules.CLASS_IDLE_S + 1  # nobody looked at the wall for half an hour
     with refused("class.msg.no_class"):
         classes.join(c.code, "Jun", "page-2", "10.0.0.1")
     assert classes.class_of("page-1") is None and len(classes) == 0
@@ -60,8 +61,8 @@ def test_joining_with_a_valid_code_an_invalid_one_and_an_expired_one(classes, cl
 
 def test_a_watched_class_still_ends_after_its_longest_time(classes, clock):
     c = classes.start(TrainConfig())
-    for _ in range(int(classroom.CLASS_MAX_S // classroom.CLASS_IDLE_S) + 1):
-        clock.now += classroom.CLASS_IDLE_S - 1
+    for _ in range(int(class_rules.CLASS_MAX_S // class_rules.CLASS_IDLE_S) + 1):
+        clock.now += class_rules.CLASS_IDLE_S - 1
         if classes.reap():
             break
         classes.teacher(c.code, c.secret)  # the wall refreshes
@@ -83,7 +84,7 @@ def test_a_class_behind_one_address_joins_with_right_codes_after_many_wrong_ones
 
 def test_guessing_costs_the_guessing_page_more_and_more(classes, clock):
     c = classes.start(TrainConfig())
-    for _ in range(classroom.FREE_WRONG):
+    for _ in range(class_rules.FREE_WRONG):
         with refused("class.msg.no_class"):
             classes.join("AAAAAAAA", "guess", "prober", "x")
     waits = []
@@ -101,9 +102,9 @@ def test_guessing_costs_the_guessing_page_more_and_more(classes, clock):
             except Refusal:
                 pass
         waits.append(clock.now - start)
-        clock.now += classroom.JOIN_WINDOW_S  # (the per-minute count is not what is measured here)
+        clock.now += class_rules.JOIN_WINDOW_S  # (the per-minute count is not what is measured here)
     assert waits == sorted(waits) and waits[-1] >= 4 * waits[0]  # …for longer after each wrong code
-    clock.now += classroom.BACKOFF_MAX_S
+    clock.now += class_rules.BACKOFF_MAX_S
     assert classes.join(c.code, "late but right", "prober", "x") is c  # a right code still joins after the wait
 
 
@@ -121,7 +122,7 @@ def test_a_class_keeps_its_size_refuses_removed_pages_and_ends_sooner_if_nobody_
     with refused("class.msg.not_teacher"):
         classes.remove(c.code, "not the secret", c.students["a"].id)
     quiet = classes.start(TrainConfig(), "teacher-address")
-    clock.now += classroom.UNJOINED_S + 1
+    clock.now += class_rules.UNJOINED_S + 1
     classes.teacher(c.code, c.secret)
     classes.teacher(quiet.code, quiet.secret) if quiet.code in classes else None
     assert c.code in classes and quiet.code not in classes
@@ -130,13 +131,13 @@ def test_a_class_keeps_its_size_refuses_removed_pages_and_ends_sooner_if_nobody_
 def test_one_address_starts_a_few_classes_and_the_server_keeps_places_it_has(clock):
     """A script started every class the server allowed in 8.7 s, and a real teacher was refused."""
     classes = Classes(clock, seats_most=100)
-    for _ in range(classroom.CLASSES_PER_ADDRESS):
+    for _ in range(class_rules.CLASSES_PER_ADDRESS):
         classes.start(TrainConfig(), "one school", size=10)
     with refused("class.msg.classes_per_address"):
         classes.start(TrainConfig(), "one school", size=10)
     classes.start(TrainConfig(), "a script", size=40)
     with refused("class.msg.places_per_address"):
-        classes.start(TrainConfig(), "a script", size=classroom.PLACES_PER_ADDRESS - 40 + 1)
+        classes.start(TrainConfig(), "a script", size=class_rules.PLACES_PER_ADDRESS - 40 + 1)
     classes.start(TrainConfig(), "another school", size=40)  # a real teacher still finds places…
     with refused("class.msg.no_places"):
         classes.start(TrainConfig(), "a third school", size=11)  # …as long as the server has them (100 here)
@@ -147,7 +148,7 @@ def test_one_address_starts_a_few_classes_and_the_server_keeps_places_it_has(clo
 
 def test_one_page_cannot_hammer_the_join(classes):
     c = classes.start(TrainConfig())
-    for i in range(classroom.PAGE_TRIES):
+    for i in range(class_rules.PAGE_TRIES):
         classes.join(c.code, f"name {i}", "page", f"addr-{i}")
     with refused("class.msg.slow_down"):
         classes.join(c.code, "again", "page", "addr-x")
@@ -324,7 +325,7 @@ def mode(lab, monkeypatch):
 
 
 def started(mode, teacher="teacher-page"):
-    state, card, _, _ = mode.on_start(classroom.DEFAULT_SIZE, request(teacher, address=teacher))
+    state, card, _, _ = mode.on_start(class_rules.DEFAULT_SIZE, request(teacher, address=teacher))
     return state, card
 
 

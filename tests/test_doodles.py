@@ -11,8 +11,8 @@ import torch
 from models.doodles import data as doodles, diffaugment, nets as doodle_gan, shapes as doodle_shapes
 from models.doodles.live import DoodleTrainer
 from playground.pictures import doodles as doodle_frames
-from playground.classroom import Classes
-from playground.doodle_pool import BURST, MAX_PER_PAGE, WINDOW_S, Drawing, Pool
+from playground.services.classes import Classes
+from playground.services.doodle_pool import BURST, MAX_PER_PAGE, WINDOW_S, Drawing, Pool
 from tests.conftest import ManualClock, Stepped
 from toy2d.reasons import Refused
 
@@ -431,7 +431,7 @@ def test_opening_the_tab_makes_no_gan_and_pages_drawing_alone_share_a_bounded_nu
     import gc
     import tracemalloc
 
-    from playground.doodle_pool import OwnGans
+    from playground.services.doodle_pool import OwnGans
     from playground.tabs import doodles as module
 
     monkeypatch.setattr(module, "OWN_GANS", OwnGans(most=3, per_address=2))

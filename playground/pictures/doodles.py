@@ -9,6 +9,7 @@ import functools
 import html
 import io
 import threading
+from typing import Protocol
 
 import numpy as np
 from PIL import Image, ImageDraw
@@ -17,12 +18,34 @@ from models.doodles.live import COPY
 from playground.pictures import digits as digit_frames
 from playground.pictures import fonts
 from playground.catalogue import t
-from playground.doodle_pool import Doodle, View
 
 CELL = 56  # on-screen pixels of one 28×28 sample (2×, nearest: the pixels the network made, not a smoothed guess)
 GAP = 4
 PAIR_GAP = 14
 TEXT = 18
+
+
+class Doodle(Protocol):
+    """What a mosaic reads of a pool's doodle (playground/services/doodle_pool.py's)."""
+    picture: np.ndarray  # (28, 28) uint8, ink 255
+    word: int
+    author: str
+    id: str
+
+
+class View(Protocol):
+    """What the GAN's picture reads of a pool's GAN (playground/services/doodle_pool.py's ``View``)."""
+    iteration: int
+    history: list[dict]
+    samples: np.ndarray  # (words, shown, 28, 28) in [0, 1]
+    nearest: list[list[tuple[np.ndarray | None, float]]]
+    words: list[str]
+    counts: list[int]
+    closeness: dict[str, float]
+    augment: bool
+    twin: "View | None"
+
+
 INK, SOFT, NEAR_BG, COPY_RED = (40, 40, 40), (110, 110, 110), (214, 232, 250), (200, 30, 30)
 TILE = 42  # px of a doodle in the mosaic
 

@@ -2,9 +2,9 @@
 join from the 2D lab with a nickname, and the teacher's wall shows every student's run live: sorted or filtered by
 a metric, one projected full-size, its settings sent to everyone, a challenge the wall ranks by.
 
-The classes are playground/classroom.py's, the wall's HTML playground/class_wall.py's; this module wires them to
-the lab's runs (the registry) and to the page. The wall refreshes every WALL_EVERY_S (a tile's picture is drawn
-again only when its run moved); a student's page asks every POLL_EVERY_S whether the teacher sent settings.
+The classes are playground/services/classes.py's, the wall's HTML playground/services/class_wall.py's; this module
+wires them to the lab's runs (the registry) and to the page. The wall refreshes every WALL_EVERY_S (a tile's picture
+is drawn again only when its run moved); a student's page asks every POLL_EVERY_S whether the teacher sent settings.
 """
 from __future__ import annotations
 
@@ -16,9 +16,11 @@ import gradio as gr
 
 from toy2d import distributions
 
-from playground import class_wall, classroom, clients, i18n, messages
-from playground.class_wall import Entry, Pictures
-from playground.classroom import Challenge, Class, Classes, Refusal
+from playground import clients, i18n, messages
+from playground.services import class_wall
+from playground.services.class_wall import Entry, Pictures
+from playground.services.classes import (DEFAULT_SIZE, MAX_STUDENTS, NICKNAME_MAX, Challenge, Class, Classes, Refusal,
+                                         Student, normal_code)
 from playground.lab.session import default_config
 from playground.lab.runs import Registry
 from playground.tabs import Page
@@ -142,7 +144,7 @@ def join_box() -> JoinBox:
         intro = gr.Markdown(elem_id="class-join-intro")
         with gr.Row():
             code = gr.Textbox(label=T("class.code"), max_length=16, scale=1, elem_id="class-code")
-            nickname = gr.Textbox(label=T("class.nickname"), max_length=classroom.NICKNAME_MAX, scale=2,
+            nickname = gr.Textbox(label=T("class.nickname"), max_length=NICKNAME_MAX, scale=2,
                                   elem_id="class-nickname")
             join = gr.Button(T("class.join"), variant="primary", scale=1, elem_id="class-join-btn")
             leave = gr.Button(T("class.leave"), visible=False, scale=1, elem_id="class-leave")
@@ -239,7 +241,7 @@ class ClassMode:
             return [None, f"<p>⚠ {i18n.said(exc.phrase)}</p>", gr.Timer(active=False), ""]
         return [{"code": c.code, "secret": c.secret}, self.card(c), gr.Timer(active=True), self.challenge_line(c)]
 
-    def entry(self, student: classroom.Student, goal: float | None = None) -> Entry:
+    def entry(self, student: Student, goal: float | None = None) -> Entry:
         """The student's run as the wall shows it; no tile when the page has no run (closed, freed, or lost with
         its worker process: the wall goes on)."""
         run = self.registry.peek(student.page)
@@ -377,7 +379,7 @@ class ClassMode:
 
     # ---- the student's side ---------------------------------------------------------------------------------
     def on_student_load(self, request: gr.Request) -> list:
-        code = classroom.normal_code(dict(request.query_params).get("class"))[:16]
+        code = normal_code(dict(request.query_params).get("class"))[:16]
         if not code:
             return [gr.skip(), gr.skip(), gr.skip()]
         return [gr.Group(visible=True), i18n.say("class.join.intro", code=code), code]
@@ -439,8 +441,8 @@ class ClassMode:
         gr.Markdown(T("class.intro"), elem_id="class-intro")
         state = gr.State(None)
         with gr.Row(equal_height=False):
-            size = gr.Number(classroom.DEFAULT_SIZE, label=T("class.size"), precision=0, minimum=1,
-                             maximum=classroom.MAX_STUDENTS, elem_id="class-size", scale=0, min_width=120)
+            size = gr.Number(DEFAULT_SIZE, label=T("class.size"), precision=0, minimum=1,
+                             maximum=MAX_STUDENTS, elem_id="class-size", scale=0, min_width=120)
             start = gr.Button(T("class.start"), variant="primary", elem_id="class-start", scale=0)
             card = gr.HTML("", elem_id="class-card", js_on_load=CARD_JS, css_template=CSS, scale=1,
                            head=f"<style>{TEACHING_CSS}</style>")

@@ -20,8 +20,8 @@ import gradio as gr
 from models.doodles import data as doodles, shapes as doodle_shapes
 from playground import clients, exports, i18n, limits, live_loop, messages, uploads
 from playground.pictures import doodles as doodle_frames
-from playground.classroom import Class, Classes
-from playground.doodle_pool import CLASS_PER_PAGE, FIRST_WORD, SUGGESTED, Drawing, OwnGans
+from playground.services.classes import Class, Classes
+from playground.services.doodle_pool import CLASS_PER_PAGE, FIRST_WORD, SUGGESTED, Drawing, OwnGans
 from playground.tabs import Page
 from playground.upload_cache import UPLOADS
 from toy2d.reasons import Refused

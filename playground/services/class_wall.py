@@ -15,10 +15,10 @@ from dataclasses import dataclass, fields
 
 from toy2d.config import TrainConfig
 
-from .pictures import lab_view as render
-from .catalogue import CATALOGUE, t
-from .classroom import Challenge
-from .lab.session import Tile
+from ..pictures import lab_view as render
+from ..catalogue import CATALOGUE, t
+from .classes import Challenge
+from ..lab.session import Tile
 
 SORTS = ("name", "modes", "js", "iteration", "challenge")
 SHOWN = ("all", "covered", "collapsed", "diverged")

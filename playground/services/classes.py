@@ -32,8 +32,8 @@ from typing import Any, Callable
 
 from toy2d.config import TrainConfig
 
-from . import limits
-from .catalogue import Phrase, phrase
+from .. import limits
+from ..catalogue import Phrase, phrase
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 8
