@@ -1,12 +1,17 @@
-"""What the image models' training loops share: the learning-rate schedule, the optimiser, batches of pairs, and the
-record of a run (their checkpoints are models/checkpoints.py's)."""
+"""What the image models' training loops share: the learning-rate schedule, the optimiser, batches of pairs, the
+sample grids they save as they go and the record of a run (their checkpoints are models/checkpoints.py's)."""
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+from typing import Callable, Sequence
 
 import numpy as np
 import torch
+from PIL import Image
 from torch import nn
+
+from .imaging import montage
 
 
 def device(name: str) -> torch.device:
@@ -51,8 +56,26 @@ def batch(rng: np.random.Generator, n: int, size: int, *tensors: torch.Tensor) -
     return out
 
 
+def save_grid(path: Path, cols: int, nets: Sequence[nn.Module], draw: Callable[[], list[np.ndarray]]) -> None:
+    """A loop's sample grid: ``draw()``'s rows of uint8 pictures, drawn under no_grad with ``nets`` in eval mode
+    (BatchNorm's running statistics, no dropout; each net's mode is put back after), saved as one PNG."""
+    modes = [net.training for net in nets]
+    for net in nets:
+        net.eval()
+    try:
+        with torch.no_grad():
+            rows = draw()
+    finally:
+        for net, mode in zip(nets, modes):
+            net.train(mode)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(montage.grid(np.concatenate(rows), cols=cols)).save(path)
+
+
 def meta(command: str, args: argparse.Namespace, step: int, seconds: float, data_s: float,
-          history: list[dict[str, float]]) -> dict:
+         history: list[dict[str, float]], **extra: object) -> dict:
+    """A run's record: its command and settings, how long it took, its losses early, late and at the end (means of
+    each key over the first and last 10 and the last 100 rows), and what the family adds (``extra``)."""
     tail = history[-100:]
 
     def mean_of(rows: list[dict[str, float]]) -> dict[str, float]:
@@ -61,4 +84,4 @@ def meta(command: str, args: argparse.Namespace, step: int, seconds: float, data
             "faces": getattr(args, "faces", None),
             "seconds": round(seconds, 1), "data_seconds": round(data_s, 1), "threads": args.threads,
             "first": mean_of(history[:10]), "last": mean_of(history[-10:]), "final": mean_of(tail),
-            "torch": str(torch.__version__)}
+            "torch": str(torch.__version__), **extra}

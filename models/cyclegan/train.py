@@ -8,12 +8,10 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from PIL import Image
 from torch import nn
 from tqdm import tqdm
 
 from .. import checkpoints, training
-from ..imaging import montage
 from ..faces import data as facepairs
 from .nets import ResnetGenerator, round_trip
 from ..faces.infer import load_faces
@@ -95,23 +93,18 @@ def train_cyclegan(args: argparse.Namespace, command: str) -> dict:
         if step % 50 == 0:
             bar.set_postfix({k: f"{np.mean([h[k] for h in history[-50:]]):.3f}" for k in history[-1]})
         if step % args.save_every == 0 or step == args.steps:
-            meta = training.meta(command, args, step, time.perf_counter() - t0, data_s, history)
-            meta.update(style=args.style, lambda_cyc=args.lambda_cyc, lambda_id=args.lambda_id)
+            meta = training.meta(command, args, step, time.perf_counter() - t0, data_s, history, **_settings(args))
             checkpoints.save(args.out, "cyclegan", {"g": g, "f": f}, meta)
             _sample_rows(g, f, shown_x, shown_y, Path(args.samples) / f"cyclegan_{step:06d}.png")
-    meta = training.meta(command, args, args.steps, time.perf_counter() - t0, data_s, history)
-    meta.update(style=args.style, lambda_cyc=args.lambda_cyc, lambda_id=args.lambda_id)
-    return meta
+    return training.meta(command, args, args.steps, time.perf_counter() - t0, data_s, history, **_settings(args))
+
+
+def _settings(args: argparse.Namespace) -> dict:
+    return {"style": args.style, "lambda_cyc": args.lambda_cyc, "lambda_id": args.lambda_id}
 
 
 def _sample_rows(g: nn.Module, f: nn.Module, x: torch.Tensor, y: torch.Tensor, path: Path) -> None:
     """Six rows: X, G(X), F(G(X)), Y, F(Y), G(F(Y)) — the seeds' Original → Translated → Reconstructed."""
-    for net in (g, f):
-        net.eval()
-    gx, fgx = round_trip(g, f, x)
-    fy, gfy = round_trip(f, g, y)
-    for net in (g, f):
-        net.train()
-    rows = np.concatenate([facepairs.to_pictures(t) for t in (x, gx, fgx, y, fy, gfy)])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    Image.fromarray(montage.grid(rows, cols=len(x))).save(path)
+    def draw() -> list[np.ndarray]:
+        return [facepairs.to_pictures(t) for t in (x, *round_trip(g, f, x), y, *round_trip(f, g, y))]
+    training.save_grid(path, len(x), [g, f], draw)

@@ -8,12 +8,10 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from PIL import Image
 from torch import nn
 from tqdm import tqdm
 
 from .. import checkpoints, training
-from ..imaging import montage
 from ..faces import data as facepairs
 from ..faces.infer import load_faces
 from .nets import PatchDiscriminator, UNetGenerator
@@ -77,10 +75,4 @@ def train_pix2pix(args: argparse.Namespace, command: str) -> dict:
 
 def _sample_grid(g: nn.Module, x: torch.Tensor, faces: np.ndarray, path: Path) -> None:
     """Rows: sketch, generated, real face, for the first held-out faces."""
-    g.eval()
-    with torch.no_grad():
-        fake = facepairs.to_pictures(g(x))
-    g.train()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    rows = np.concatenate([facepairs.to_pictures(x), fake, faces])
-    Image.fromarray(montage.grid(rows, cols=len(faces))).save(path)
+    training.save_grid(path, len(faces), [g], lambda: [facepairs.to_pictures(x), facepairs.to_pictures(g(x)), faces])

@@ -14,11 +14,9 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from PIL import Image
 from tqdm import tqdm
 
 from .. import checkpoints, training
-from ..imaging import montage
 from ..faces import data as facepairs
 
 from . import data as stardata
@@ -91,28 +89,23 @@ def train_stargan(args: argparse.Namespace, command: str) -> dict:
             keys = ("d", "d_cls", "g_cls", "rec")
             bar.set_postfix({key: f"{np.mean([h[key] for h in history[-50:] if key in h]):.3f}" for key in keys})
         if step % args.save_every == 0 or step == args.steps:
-            meta = _meta(command, args, step, time.perf_counter() - t0, data_s, history, device)
+            meta = training.meta(command, args, step, time.perf_counter() - t0, data_s, _g_rows(history),
+                                 domains=list(stardata.DOMAINS), device=str(device))
             checkpoints.save(args.out, "stargan", {"generator": g, "discriminator": d}, meta)
             _sample_grid(g, shown, Path(args.samples) / f"stargan_{step:06d}.png")
-    return _meta(command, args, args.steps, time.perf_counter() - t0, data_s, history, device)
+    return training.meta(command, args, args.steps, time.perf_counter() - t0, data_s, _g_rows(history),
+                         domains=list(stardata.DOMAINS), device=str(device))
 
 
-def _meta(command: str, args: argparse.Namespace, step: int, seconds: float, data_s: float,
-          history: list[dict[str, float]], device: torch.device) -> dict:
-    """The run's record, its losses averaged over the iterations that updated G (they carry every loss)."""
-    meta = training.meta(command, args, step, seconds, data_s, [h for h in history if "rec" in h])
-    meta.update(domains=list(stardata.DOMAINS), device=str(device))
-    return meta
+def _g_rows(history: list[dict[str, float]]) -> list[dict[str, float]]:
+    """The rows of the iterations that updated G (they carry every loss): what the run's record averages."""
+    return [h for h in history if "rec" in h]
 
 
 def _sample_grid(g: StarGenerator, faces: np.ndarray, path: Path) -> None:
     """Rows: the held-out photos, then each domain from the same generator."""
     device = next(g.parameters()).device
     x = facepairs.to_tensor(faces).to(device)
-    g.eval()
-    with torch.no_grad():
-        rows = [faces] + [facepairs.to_pictures(g(x, stardata.one_hot([i] * len(faces)).to(device)).cpu())
-                          for i in range(len(stardata.DOMAINS))]
-    g.train()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    Image.fromarray(montage.grid(np.concatenate(rows), cols=len(faces))).save(path)
+    training.save_grid(path, len(faces), [g], lambda: [faces] + [
+        facepairs.to_pictures(g(x, stardata.one_hot([i] * len(faces)).to(device)).cpu())
+        for i in range(len(stardata.DOMAINS))])

@@ -23,7 +23,6 @@ from PIL import Image
 from tqdm import tqdm
 
 from .. import checkpoints, training
-from ..imaging import montage
 from ..faces import data as facepairs
 from ..faces.infer import load_faces
 from .nets import StyleDiscriminator, StyleGenerator
@@ -124,23 +123,20 @@ def train_stylegan(args: argparse.Namespace, command: str) -> dict:
         if step % 50 == 0:
             bar.set_postfix({k: f"{np.mean([h[k] for h in history[-50:]]):.3f}" for k in ("d", "g", "d_real")})
         if step % args.save_every == 0 or step == args.steps:
-            meta = _meta(command, args, step, time.perf_counter() - t0, data_s, history, device)
+            meta = training.meta(command, args, step, time.perf_counter() - t0, data_s, _losses(history),
+                                 size=args.size, device=str(device), init=args.init)
             checkpoints.save(args.out, "stylegan", {"generator": g_ema, "discriminator": d}, meta)
             _sample_grid(g_ema, shown_z, Path(args.samples) / f"stylegan_{step:06d}.png")
-    return _meta(command, args, args.steps, time.perf_counter() - t0, data_s, history, device)
+    return training.meta(command, args, args.steps, time.perf_counter() - t0, data_s, _losses(history),
+                         size=args.size, device=str(device), init=args.init)
 
 
-def _meta(command: str, args: argparse.Namespace, step: int, seconds: float, data_s: float,
-          history: list[dict[str, float]], device: torch.device) -> dict:
-    meta = training.meta(command, args, step, seconds, data_s, [{k: h[k] for k in ("d", "g", "d_real")}
-                                                                   for h in history])
-    meta.update(size=args.size, device=str(device), init=args.init)
-    return meta
+def _losses(history: list[dict[str, float]]) -> list[dict[str, float]]:
+    return [{k: h[k] for k in ("d", "g", "d_real")} for h in history]
 
 
 def _sample_grid(g: StyleGenerator, z: torch.Tensor, path: Path) -> None:
-    with torch.no_grad():
+    def draw() -> list[np.ndarray]:
         pictures = facepairs.to_pictures(g(z, noise="off").cpu())
-    big = np.stack([np.asarray(Image.fromarray(p).resize((64, 64), Image.LANCZOS)) for p in pictures])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    Image.fromarray(montage.grid(big, cols=8)).save(path)
+        return [np.stack([np.asarray(Image.fromarray(p).resize((64, 64), Image.LANCZOS)) for p in pictures])]
+    training.save_grid(path, 8, [], draw)

@@ -16,11 +16,10 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from PIL import Image
 from tqdm import tqdm
 
 from .. import checkpoints, training
-from ..imaging import montage, quality
+from ..imaging import quality
 
 from . import data as srdata
 from ..style_transfer.gatys import efficientnet_backbone
@@ -58,13 +57,12 @@ def evaluate(g: SRResNet, crops: list[np.ndarray]) -> dict[str, float]:
 def _sample_grid(g: SRResNet, crops: list[np.ndarray], path: Path) -> None:
     """Rows: bicubic, the net, the original, for each held-out crop."""
     device = next(g.parameters()).device
-    g.eval()
-    with torch.no_grad():
+
+    def draw() -> list[np.ndarray]:
         rows = [[srdata.bicubic(lr), to_picture(g(to_tensor(lr).to(device)).cpu()), hr]
                 for hr, lr in ((hr, srdata.downscale(hr)) for hr in crops)]
-    g.train()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    Image.fromarray(montage.grid(np.stack([p for row in zip(*rows) for p in row]), cols=len(crops))).save(path)
+        return [np.stack([p for row in zip(*rows) for p in row])]
+    training.save_grid(path, len(crops), [g], draw)
 
 
 def train_srresnet(args: argparse.Namespace, command: str) -> dict:
@@ -138,7 +136,6 @@ def _train(args: argparse.Namespace, command: str, adversarial: bool) -> dict:
 
 def _meta(command: str, args: argparse.Namespace, step: int, seconds: float, data_s: float,
           history: list[dict[str, float]], evaluations: list[dict]) -> dict:
-    meta = training.meta(command, args, step, seconds, data_s, history)
-    meta.update(patch=args.patch, blur=args.blur, held_out=list(srdata.HELD_OUT), train_photos=list(srdata.TRAIN),
-                evaluations=evaluations, device=str(training.device(args.device)))
-    return meta
+    return training.meta(command, args, step, seconds, data_s, history, patch=args.patch, blur=args.blur,
+                         held_out=list(srdata.HELD_OUT), train_photos=list(srdata.TRAIN), evaluations=evaluations,
+                         device=str(training.device(args.device)))
