@@ -49,6 +49,21 @@ def test_r1_is_half_the_squared_gradient_norm_on_real_data():
     assert L.r1_penalty(_linear([3.0, 4.0]), torch.randn(16, 2)).item() == pytest.approx(12.5)
 
 
+def test_the_penalties_apply_to_pictures_as_the_image_loops_use_them():
+    """StarGAN's GP and StyleGAN's R1 are these functions: on (N, C, H, W) pictures the norm is over each whole
+    picture, and R1 hands back D's scores on the reals so that a loop pays one forward pass."""
+    w = torch.zeros(3, 4, 4)
+    w[0, 0, 0], w[2, 3, 1] = 0.6, 0.8  # a critic of slope 1 over the pixels
+
+    def critic(x):
+        return (x * w).sum((1, 2, 3))
+    real, fake = torch.randn(8, 3, 4, 4), torch.randn(8, 3, 4, 4)
+    assert L.gradient_penalty(critic, real, fake).item() == pytest.approx(0, abs=1e-10)
+    assert L.gradient_penalty(lambda x: 3 * critic(x), real, fake).item() == pytest.approx(4.0)
+    scores, r1 = L.r1_with_scores(lambda x: 5 * critic(x), real)
+    assert torch.allclose(scores, 5 * critic(real)) and r1.item() == pytest.approx(12.5)
+
+
 def test_every_loss_is_registered_with_how_to_read_d():
     assert set(L.LOSS_NAMES) == {"minimax", "nonsaturating", "least-squares", "hinge", "wgan", "wgan-gp"}
     assert L.get("wgan-gp").gradient_penalty and L.get("wgan").weight_clip

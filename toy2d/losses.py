@@ -124,22 +124,31 @@ def wasserstein_g_np(hf: Array) -> tuple[Array, Array]:
     return -_mean(hf), np.full_like(hf, -1.0 / hf.shape[-1])
 
 
-def gradient_penalty(d: Callable[[Tensor], Tensor], real: Tensor, fake: Tensor, generator: torch.Generator,
-                     pack: int = 1) -> Tensor:
+def gradient_penalty(d: Callable[[Tensor], Tensor], real: Tensor, fake: Tensor,
+                     generator: torch.Generator | None = None, pack: int = 1) -> Tensor:
     """GP = E_x̂[(‖∇D(x̂)‖ − 1)²], x̂ = εx_r + (1 − ε)x_f, ε ~ U[0,1]  (Gulrajani et al. 2017); multiply by λ.
-    With packing, x̂ is a pack (one ε per pack) and the norm is over the whole pack: D's input."""
-    eps = torch.rand(real.shape[0] // pack, 1, generator=generator).repeat_interleave(pack, dim=0)
+    Any shape of sample (2D points, pictures): one ε per sample. With packing, x̂ is a pack (one ε per pack) and the
+    norm is over the whole pack: D's input. The image loops use it too (StarGAN)."""
+    shape = (real.shape[0] // pack,) + (1,) * (real.dim() - 1)
+    eps = torch.rand(shape, generator=generator, device=real.device).repeat_interleave(pack, dim=0)
     x_hat = (eps * real + (1 - eps) * fake).requires_grad_(True)
     (grad,) = torch.autograd.grad(d(x_hat).sum(), x_hat, create_graph=True)
     return ((grad.reshape(len(grad) // pack, -1).norm(dim=1) - 1) ** 2).mean()
 
 
-def r1_penalty(d: Callable[[Tensor], Tensor], real: Tensor, pack: int = 1) -> Tensor:
-    """R1 = ½E_r[‖∇D(x)‖²]  (Mescheder et al. 2018); multiply by γ. Works with any loss. With packing, x is a
-    pack of real samples, D's input."""
+def r1_with_scores(d: Callable[[Tensor], Tensor], real: Tensor, pack: int = 1) -> tuple[Tensor, Tensor]:
+    """(D(x), R1) with R1 = ½E_r[‖∇D(x)‖²]  (Mescheder et al. 2018); multiply R1 by γ. Works with any loss and any
+    shape of sample. The scores come with it so that a loop that also needs D(real) (StyleGAN's lazy R1) pays one
+    forward pass. With packing, x is a pack of real samples, D's input."""
     x = real.detach().requires_grad_(True)
-    (grad,) = torch.autograd.grad(d(x).sum(), x, create_graph=True)
-    return 0.5 * (grad**2).reshape(len(grad) // pack, -1).sum(dim=1).mean()
+    scores = d(x)
+    (grad,) = torch.autograd.grad(scores.sum(), x, create_graph=True)
+    return scores, 0.5 * (grad**2).reshape(len(grad) // pack, -1).sum(dim=1).mean()
+
+
+def r1_penalty(d: Callable[[Tensor], Tensor], real: Tensor, pack: int = 1) -> Tensor:
+    """R1 alone (see r1_with_scores)."""
+    return r1_with_scores(d, real, pack)[1]
 
 
 @dataclass(frozen=True)

@@ -16,20 +16,14 @@ import torch
 import torch.nn.functional as F
 from tqdm import tqdm
 
+from toy2d import losses
+
 from .. import checkpoints, training
 from ..faces import data as facepairs
 
 from . import data as stardata
 from ..faces.infer import load_faces
 from .nets import StarDiscriminator, StarGenerator
-
-
-def gradient_penalty(d: StarDiscriminator, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
-    alpha = torch.rand(real.shape[0], 1, 1, 1, device=real.device)
-    x = (alpha * real + (1 - alpha) * fake).requires_grad_(True)
-    src, _ = d(x)
-    (grad,) = torch.autograd.grad(src.sum(), x, create_graph=True)
-    return ((grad.flatten(1).norm(dim=1) - 1) ** 2).mean()
 
 
 def train_stargan(args: argparse.Namespace, command: str) -> dict:
@@ -65,7 +59,7 @@ def train_stargan(args: argparse.Namespace, command: str) -> dict:
         src_real, cls_real = d(x)
         src_fake, _ = d(fake)
         loss_cls_d = F.cross_entropy(cls_real, label)
-        gp = gradient_penalty(d, x, fake)
+        gp = losses.gradient_penalty(lambda pictures: d(pictures)[0], x, fake)
         loss_d = src_fake.mean() - src_real.mean() + args.lambda_cls * loss_cls_d + args.lambda_gp * gp
         opt_d.zero_grad(set_to_none=True)
         loss_d.backward()

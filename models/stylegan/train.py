@@ -22,6 +22,8 @@ import torch.nn.functional as F
 from PIL import Image
 from tqdm import tqdm
 
+from toy2d import losses
+
 from .. import checkpoints, training
 from ..faces import data as facepairs
 from ..faces.infer import load_faces
@@ -47,14 +49,6 @@ def mixed_ws(g: StyleGenerator, n: int, gen: torch.Generator, device: torch.devi
         ws2 = g.ws(torch.randn(n, g.z_dim, generator=gen).to(device))
         ws = torch.cat([ws[:, :cut], ws2[:, cut:]], 1)
     return ws
-
-
-def r1_penalty(d: StyleDiscriminator, real: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """D's logits on the real batch and the mean squared norm of their gradient with respect to the pictures."""
-    real = real.detach().requires_grad_(True)
-    logits = d(real)
-    (grad,) = torch.autograd.grad(logits.sum(), real, create_graph=True)
-    return logits, grad.pow(2).sum((1, 2, 3)).mean()
 
 
 @torch.no_grad()
@@ -98,12 +92,12 @@ def train_stylegan(args: argparse.Namespace, command: str) -> dict:
             fake = g.synthesis(mixed_ws(g, args.batch, gen, device))
         lazy = step % R1_EVERY == 0
         if lazy:
-            logits_real, r1 = r1_penalty(d, real)
+            logits_real, r1 = losses.r1_with_scores(d, real)
         else:
             logits_real, r1 = d(real), torch.zeros(())
         loss_d = F.softplus(d(fake)).mean() + F.softplus(-logits_real).mean()
         opt_d.zero_grad(set_to_none=True)
-        (loss_d + args.r1_gamma / 2 * r1 * R1_EVERY * lazy).backward()
+        (loss_d + args.r1_gamma * r1 * R1_EVERY * lazy).backward()  # R1 is ½E‖∇D‖²: γ/2 of the mean square
         opt_d.step()
         # G: make D call the fakes real (non-saturating)
         d.requires_grad_(False)
