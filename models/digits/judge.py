@@ -10,8 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-from scipy import linalg
-
+from ..imaging.frechet import between as frechet_between
 from .data import CLASSES, load
 
 
@@ -82,7 +81,4 @@ def frechet(x: np.ndarray) -> float:
     feats = j.hidden(x)
     if not np.isfinite(feats).all():  # a diverged generator: no distance to speak of
         return float("nan")
-    mu, cov = feats.mean(0), np.cov(feats, rowvar=False)
-    ridge = 1e-6 * np.eye(len(mu))  # dead ReLU units have zero variance: keep the product invertible
-    root = linalg.sqrtm((cov + ridge) @ (j.real_cov + ridge))
-    return float(((mu - j.real_mean) ** 2).sum() + np.trace(cov + j.real_cov - 2 * np.real(root)))
+    return frechet_between(feats.mean(0), np.cov(feats, rowvar=False), j.real_mean, j.real_cov, ridge=1e-6)
