@@ -22,6 +22,7 @@ import gradio as gr
 from playground import clients, i18n, limits, messages
 from playground.catalogue import t
 from playground.turns import Turns
+from toy2d.live import LiveTrainer
 
 FRAME_S = 1 / 15  # at most 15 frames/s: Chromium paints these JPEG frames as fast (benchmarks/experiments2d.py)
 TRAIN_BUDGET_S = 0.04  # a frame trains at most this long, so a costly setting slows training, not the picture
@@ -81,10 +82,15 @@ async def stream(run: Any, frame: Callable[[Any, float], tuple], speed: float, r
             del _per_address[client]
 
 
-def train(step: Callable[[], Any], n: int, budget_s: float | None = None) -> int:
-    """Call ``step`` up to n times, stopping once TRAIN_BUDGET_S (or ``budget_s``) has passed, after at least one
-    call, or when ``step`` returns False (a run that diverged: that call is not counted). Returns the steps made:
-    the caller says so when fewer than asked."""
+def train(step: Callable[[], Any] | LiveTrainer, n: int, budget_s: float | None = None) -> int:
+    """Step a live trainer (or call ``step``) up to n times, stopping once TRAIN_BUDGET_S (or ``budget_s``) has
+    passed, after at least one call, or when the run diverged (``step`` returned False; that call is not counted).
+    Returns the steps made: the caller says so when fewer than asked."""
+    if isinstance(step, LiveTrainer):
+        trainer = step
+
+        def step() -> bool:
+            return trainer.diverged is None and trainer.step() is not False and trainer.diverged is None
     budget = TRAIN_BUDGET_S if budget_s is None else budget_s
     t0 = time.perf_counter()
     for done in range(1, n + 1):

@@ -68,7 +68,7 @@ def test_divergence_stops_the_run_with_a_reason():
     gan.run(2)
     gan.loss = dataclasses.replace(gan.loss, d_loss=lambda r, f: (r.mean() - f.mean()) * float("nan"))
     gan.run(5)
-    said = str(gan.diverged)
+    said = gan.diverged.message()
     assert said.startswith("the D loss became nan") and "at iteration 3" in said and "learning rates" in said
     assert "{" not in said and gan.iteration == 3  # the losses that broke, not the whole record
 

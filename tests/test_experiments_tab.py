@@ -10,7 +10,7 @@ from playground import live_loop
 
 from playground.pictures import compare as compare_frames
 from toy2d import reasons
-from toy2d.trainer import Divergence
+from toy2d.live import Divergence
 from playground.tabs import experiments2d as ex
 from toy2d.modes import ModeHistory
 from toy2d.compare import Track

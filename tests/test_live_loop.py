@@ -40,3 +40,25 @@ def test_the_view_says_when_a_frame_trained_fewer_iterations_than_asked():
     assert live_loop.short(10, 10) == "" and live_loop.short(0, 0) == ""
     text = live_loop.short(4, 10)
     assert "4 of 10 iterations per frame" in text and f"{live_loop.TRAIN_BUDGET_S * 1000:.0f} ms" in text
+
+
+def test_every_trainer_a_page_steps_live_is_a_live_trainer_whose_divergence_is_one_type():
+    """2D GAN, VAE, digit GANs and doodle GANs share toy2d.live's protocol, so a page steps any of them the same way
+    and pauses on the same ``Divergence`` (said in the page's language), never a traceback."""
+    from models.digits.live import DigitConfig, DigitGAN
+    from models.doodles.live import DoodleTrainer
+    from toy2d import reasons
+    from toy2d.config import TrainConfig
+    from toy2d.live import Divergence, LiveTrainer
+    from toy2d.trainer import Trainer
+    from toy2d.vae import VAE, VAEConfig
+
+    trainers = [Trainer(TrainConfig()), VAE(VAEConfig()), DigitGAN(DigitConfig()), DoodleTrainer()]
+    for trainer in trainers:
+        assert isinstance(trainer, LiveTrainer) and trainer.diverged is None
+    gan = trainers[2]
+    before = gan.iteration
+    assert live_loop.train(gan, 3, budget_s=float("inf")) == 3 and gan.iteration == before + 3
+    gan.diverged = Divergence(gan.iteration, "D", reasons.stopped("became", value="nan"))
+    assert live_loop.train(gan, 3, budget_s=float("inf")) == 0 and gan.iteration == before + 3  # nothing more
+

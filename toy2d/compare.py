@@ -13,16 +13,14 @@ from typing import Any, Protocol
 import numpy as np
 
 from . import metrics, modes
+from .live import LiveTrainer
 
 EVAL_EVERY = 100  # iterations between measurements while training
 
 
-class Steppable(Protocol):
-    iteration: int
-    diverged: Any
+class Steppable(LiveTrainer, Protocol):
+    """A 2D run in a comparison: a live trainer with its data set, drawn from."""
     dist: Any
-
-    def step(self) -> bool: ...
 
     def sample(self, n: int) -> np.ndarray: ...
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import copy
 import math
-from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
@@ -16,28 +15,11 @@ from torch.func import functional_call
 
 from . import distributions, fastpath, losses, nets, reasons
 from .config import TrainConfig
+from .live import Divergence
 
 LR_FLOOR = 0.01  # the learning-rate factor a cosine decay ends at
 POOL_SIZE = 65_536  # real samples drawn once per run; batches are drawn from this pool (like GAN Lab's atlas)
 HISTORY_KEPT = 20_000  # loss history rows kept: a live session can run for hours at hundreds of iterations/s
-
-
-@dataclass(frozen=True)
-class Divergence:
-    iteration: int
-    phase: str  # "D", "G" or "VAE"
-    why: reasons.Reason
-
-    @property
-    def reason(self) -> str:
-        return str(self.why)
-
-    def said(self) -> reasons.Reason:
-        """The whole message, for a page to say in its language."""
-        return reasons.stopped("message", iteration=self.iteration, phase=self.phase, why=self.why)
-
-    def message(self) -> str:
-        return str(self.said())
 
 
 def make_optimizer(name: str, params, lr: float, beta1: float, beta2: float) -> torch.optim.Optimizer:

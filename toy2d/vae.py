@@ -18,7 +18,8 @@ from torch import nn
 from . import distributions, losses, nets, reasons, settings
 from .config import TrainConfig
 from .settings import setting
-from .trainer import POOL_SIZE, Divergence, all_finite, run_steps
+from .live import Divergence
+from .trainer import POOL_SIZE, all_finite, run_steps
 
 LOG_2PI = math.log(2 * math.pi)
 

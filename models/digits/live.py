@@ -12,6 +12,7 @@ import torch
 from torch import Tensor, nn
 
 from toy2d import losses, reasons, settings
+from toy2d.live import Divergence
 from toy2d.settings import setting
 
 from .. import training
@@ -78,7 +79,8 @@ class DigitGAN:
         self.gen = torch.Generator().manual_seed(config.seed)
         torch.manual_seed(config.seed)
         x, y = digits.load()
-        self.iteration, self.history, self.diverged = 0, [], None
+        self.iteration, self.history = 0, []
+        self.diverged: Divergence | None = None
         classes = digits.CLASSES if config.model == "cgan" else 0
         if config.model == "cyclegan":
             self.real_a, self.real_b = x[y == config.domain_a], x[y == config.domain_b]
@@ -181,8 +183,8 @@ class DigitGAN:
         if broke:
             name, why = broke[0]  # the first loss that broke
             loss = reasons.stopped("loss", net=reasons.stopped(f"net.{LOSS_LABELS.get(name, name)}"), why=why)
-            self.diverged = reasons.stopped("digits", why=loss, iteration=self.iteration,
-                                            optimizer=self.config.optimizer)
+            self.diverged = Divergence(self.iteration, LOSS_LABELS.get(name, name), loss, sentence="digits",
+                                       advice=(("optimizer", self.config.optimizer),))
         return record
 
     def run(self, iterations: int) -> None:

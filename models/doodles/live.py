@@ -15,6 +15,7 @@ import numpy as np
 import torch
 
 from toy2d import losses, reasons
+from toy2d.live import Divergence
 
 from .. import training
 from . import diffaugment
@@ -48,7 +49,8 @@ class DoodleTrainer:
         self.real = torch.zeros(0, 1, SIDE, SIDE)
         self.labels = torch.zeros(0, dtype=torch.long)
         self.pictures = np.zeros((0, SIDE, SIDE), np.float32)  # the pool in [0, 1], for the nearest doodles
-        self.iteration, self.history, self.diverged = 0, [], None
+        self.iteration, self.history = 0, []
+        self.diverged: Divergence | None = None
         self.loss = losses.get("nonsaturating")
 
     def set_pool(self, pictures: np.ndarray, labels: np.ndarray) -> None:
@@ -86,7 +88,7 @@ class DoodleTrainer:
             why = losses.broken(record[name])
             if why is not None:
                 loss = reasons.stopped("loss", net=reasons.stopped(f"net.{name.upper()}"), why=why)
-                self.diverged = reasons.stopped("message", iteration=self.iteration, phase=name.upper(), why=loss)
+                self.diverged = Divergence(self.iteration, name.upper(), loss)
                 break
         return record
 

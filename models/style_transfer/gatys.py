@@ -18,6 +18,9 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
+from toy2d import reasons
+from toy2d.live import Divergence
+
 from ..device import best_device, on_device_change
 from ..imaging.efficientnet_lite import EfficientNetLite0
 from ..refusals import refused
@@ -162,7 +165,7 @@ class GatysRun:
         else:
             self.opt = torch.optim.Adam([self.x], lr=config.lr)
         self.history: list[dict[str, float]] = []
-        self.diverged = False
+        self.diverged: Divergence | None = None
 
     @property
     def done(self) -> bool:
@@ -201,7 +204,7 @@ class GatysRun:
         with torch.no_grad():
             if not torch.isfinite(self.x).all() or not math.isfinite(self.history[-1]["total"]):
                 self.x.copy_(before)  # keep the last good picture and stop
-                self.diverged = True
+                self.diverged = Divergence(len(self.history), "pixels", reasons.stopped("became", value="nan"))
             self.x.clamp_(0, 1)
         del self.history[self.config.iterations:]
 

@@ -23,6 +23,7 @@ import numpy as np
 from models.doodles import data as doodles
 from models.doodles.nets import WORDS
 from models.doodles.live import DoodleTrainer
+from toy2d.live import Divergence
 
 MAX_DOODLES = 2000
 MAX_PER_PAGE = 200  # a page drawing its own pool…
@@ -309,5 +310,5 @@ class View:
     counts: list[int]
     closeness: dict[str, float]
     augment: bool
-    diverged: object | None
+    diverged: Divergence | None
     twin: "View | None" = None  # the other GAN of a compared pair

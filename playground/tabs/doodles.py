@@ -300,7 +300,7 @@ def frame(drawing: Drawing, _speed: Any = None) -> tuple:
     diverged = next((t.diverged for t in drawing.trainers if t.diverged), None)
     if diverged:
         drawing.playing = False
-        messages.warning(i18n.phrase("doodle.msg.stopped", reason=diverged))
+        messages.warning(i18n.phrase("doodle.msg.stopped", reason=diverged.said()))
     return (PICTURES.of(drawing, drawing.lang),)
 
 

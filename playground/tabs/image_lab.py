@@ -113,12 +113,12 @@ def frame(run: LabRun, speed: float) -> tuple:
     """One frame: `speed` iterations (within the frame's training budget), then the picture. Divergence stops the
     run with a message."""
     gan, asked = run.gan, live_loop.iterations(speed)
-    run.trained = (live_loop.train(lambda: False if gan.diverged else gan.step(), asked), asked)
+    run.trained = (live_loop.train(gan, asked), asked)
     run.frames += 1
     picture, line = render(run)
     if run.gan.diverged:
         run.playing = False
-        messages.warning(i18n.phrase("img.msg.stopped", reason=run.gan.diverged))
+        messages.warning(i18n.phrase("img.msg.stopped", reason=run.gan.diverged.said()))
     return picture, line
 
 
@@ -148,7 +148,7 @@ def single_step(run: LabRun | None, *values) -> tuple:
     run.trained = (1, 1)
     picture, line = render(run)
     if run.gan.diverged:
-        messages.warning(i18n.phrase("img.msg.stopped", reason=run.gan.diverged))
+        messages.warning(i18n.phrase("img.msg.stopped", reason=run.gan.diverged.said()))
     return run, picture, line
 
 
