@@ -20,7 +20,7 @@ from toy2d import threads  # noqa: E402
 from playground import gradio_patches, header, i18n, limits, model_errors  # noqa: E402
 from playground.gate import Gate  # noqa: E402
 from playground.lab.runs import Registry  # noqa: E402
-from playground.tabs import Page, dirac, experiments2d, image_lab, img2img, lab2d, latent_walk  # noqa: E402
+from playground.tabs import Page, dirac, experiments2d, digit_gans, img2img, lab2d, latent_walk  # noqa: E402
 from playground.tabs import classroom, doodles, stargan, style_transfer, stylegan, super_resolution  # noqa: E402
 from playground.services.classes import Classes  # noqa: E402
 
@@ -29,7 +29,7 @@ threads.limit(1)  # every pool (torch, OpenMP, BLAS): the nets are tiny and sess
 TABS = [("tab.experiments2d", experiments2d), ("tab.dirac", dirac), ("tab.latent_walk", latent_walk),
         ("tab.style_transfer", style_transfer), ("tab.img2img", img2img), ("tab.stargan", stargan),
         ("tab.stylegan", stylegan), ("tab.super_resolution", super_resolution),
-        ("tab.image_lab", image_lab)]
+        ("tab.digit_gans", digit_gans)]
 
 
 def build_app(registry: Registry | None = None, classes: Classes | None = None) -> gr.Blocks:

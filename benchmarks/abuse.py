@@ -17,7 +17,7 @@ a Space), so the victim, the attackers and a class each come from an address of 
   uploads         40 uploads of 24 MB from one address, no page
   heavy_pages     six pages playing settings just under the cost limit, each asking for frames as fast as
                   they come
-  streams         one address opening every stream it can (16 pages × image lab, A/B, VAE, cGAN, doodles)
+  streams         one address opening every stream it can (16 pages × digit GANs, A/B, VAE, cGAN, doodles)
                   while new pages load
   storm           120 settings changes at once from each of two pages training on 100 000 points
   slots           one address opening 150 pages (kept alive), 5 classes, and filling the queue
@@ -539,7 +539,7 @@ def hold_stream(app: App, session_hash: str, address: str, stop: threading.Event
 
 @phase
 def phase_streams(ctx: Ctx) -> dict:
-    """One address opens every stream it can: 16 pages, each playing the image lab, the A/B, the VAE, the cGAN
+    """One address opens every stream it can: 16 pages, each playing the digit GANs tab, the A/B, the VAE, the cGAN
     and its own doodles. Meanwhile new pages load and the victim plays."""
     app, stop = ctx.app, threading.Event()
     readers: list = []

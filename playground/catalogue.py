@@ -20,7 +20,7 @@ from models.style_transfer import fast as fast_style  # noqa: F401
 from models.imaging import inputs as image_input  # noqa: F401
 from models.faces import latent  # noqa: F401
 from models.digits.live import DigitConfig
-from models.registry import CHECKPOINTS
+from models.registry import PINNED
 from toy2d import phenomena, reasons, settings
 from toy2d.config import SETTINGS
 from toy2d.presets import PRESETS
@@ -68,7 +68,7 @@ def _derive() -> set[str]:
                 for lang in LANGS:
                     CATALOGUE[lang][f"{words}.{s.name}.range"] = _range(s, lang)
                 made.add(f"{words}.{s.name}.range")
-    for name, checkpoint in CHECKPOINTS.items():  # the models' names: English in models/registry.py
+    for name, checkpoint in PINNED.items():  # the models' names: English in models/registry.py
         CATALOGUE["en"][f"model.title.{name}"] = checkpoint.title
         made.add(f"model.title.{name}")
     for name, preset in PRESETS.items():  # the teaching presets' stories: English in toy2d/presets.py

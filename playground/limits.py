@@ -34,7 +34,7 @@ QUEUED_PER_ADDRESS = 64  # …and one address (a class of 40 behind one router f
 # default, 40, let one client's 40 streams stop every other event. Streams wait on the event loop, not on a thread
 # (live_loop.py), so many slots cost little; STREAMS_PER_ADDRESS keeps most of them for everyone else.
 JOB_SLOTS = 200
-STREAMS_PER_ADDRESS = 60  # live views (image lab, A/B, VAE, cGAN, doodles) playing at once from one address
+STREAMS_PER_ADDRESS = 60  # live views (digit GANs, A/B, VAE, cGAN, doodles) playing at once from one address
 SESSIONS_KEPT = int(_env("SESSIONS_KEPT", 1000))  # Gradio's per-page state beyond the open pages': least recent go
 
 # ---- the 2D lab's runs -------------------------------------------------------------------------------------------

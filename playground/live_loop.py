@@ -6,7 +6,7 @@ current frame and ends, so a paused page holds no worker.
 
 The streams of every tab and page share STREAM_SLOTS threads of their own, taken in turn by client and page
 (turns.Turns), and wait between frames on the event loop, not on a thread: one client that opened forty streams
-(image lab, VAE, doodles) held all of Gradio's forty threads, and the 2D lab fell to 1.7 frames/s and new pages
+(digit GANs, VAE, doodles) held all of Gradio's forty threads, and the 2D lab fell to 1.7 frames/s and new pages
 took 16 s to load. Now they get one client's turn at a slot that is never the lab's or a page load's.
 """
 from __future__ import annotations

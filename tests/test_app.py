@@ -11,7 +11,7 @@ def test_app_builds_a_blocks_with_the_2d_lab_first():
     tabs = [i18n.t(k, "en") for k in keys]
     assert tabs[0] == "2D GAN Lab" and i18n.t(keys[0], "ko") == "2D GAN 랩"
     assert {"Dirac-GAN", "Latent walk", "Style transfer", "Image-to-image",
-            "Image lab"} <= set(tabs)
+            "Digit GANs"} <= set(tabs)
     ids = {getattr(b, "elem_id", None) for b in demo.blocks.values()}
     assert {"lab-view", "lab-data", "lab-lr_d", "lab-preset"} <= ids
     assert {"walk-grid", "walk-btn", "walk-video", "walk-equation", "walk-amount", "walk-status"} <= ids

@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 from conftest import frame_request
-from playground.tabs import dirac as dirac_view, experiments2d as ex, image_lab, img2img, lab2d, latent_walk
+from playground.tabs import dirac as dirac_view, experiments2d as ex, digit_gans, img2img, lab2d, latent_walk
 from playground.tabs import style_transfer
 from playground.lab.protocol import unpack
 
@@ -53,7 +53,7 @@ NUMBER_CASES = [
     *each_number(ex.ab_new, AB, [2, 6, 7, 8, 9, 10, 14, 15, 16, 17, 18]),
     *each_number(ex.vae_new, [None, "ring8", 0, "nonsaturating", 1.0, True], [2, 4]),
     *each_number(ex.cgan_new, [None, "ring8", 0, "nonsaturating", 3], [2, 4]),
-    *each_number(image_lab.new_run, [None, "cgan", "nonsaturating", "adam", 1e-3, 1e-3, 1, 1, 64, 32, 0, 3, 8,
+    *each_number(digit_gans.new_run, [None, "cgan", "nonsaturating", "adam", 1e-3, 1e-3, 1, 1, 64, 32, 0, 3, 8,
                                      10.0, 5.0], list(range(4, 15))),
 ]
 
@@ -235,10 +235,10 @@ def test_bad_drawn_points_warn_and_keep_the_run(page, points):
 def test_learning_rates_that_diverge_stop_each_live_tab_with_a_message(monkeypatch):
     warnings = []
     monkeypatch.setattr(gr, "Warning", lambda m, *a, **k: warnings.append(m))
-    run, *_ = image_lab.new_run(None, "dcgan", "least-squares", "sgd", 1.0, 1.0, 1, 1, 64, 32, 0, 3, 8, 10.0, 5.0)
+    run, *_ = digit_gans.new_run(None, "dcgan", "least-squares", "sgd", 1.0, 1.0, 1, 1, 64, 32, 0, 3, 8, 10.0, 5.0)
     run.playing = True
     for _ in range(30):
-        image_lab.frame(run, 5)
+        digit_gans.frame(run, 5)
         if not run.playing:
             break
     assert not run.playing and any("stopped" in w for w in warnings)
@@ -247,7 +247,7 @@ def test_learning_rates_that_diverge_stop_each_live_tab_with_a_message(monkeypat
     ab.playing = True
     for _ in range(40):
         ex.frame(ab, 10)
-    a, b = (t.model for t in ab.lock.tracks)
+    a, b = (t.model for t in ab.lock.lanes)
     assert a.diverged is not None and b.diverged is None and ab.playing  # B goes on
     assert any("A stopped" in w for w in warnings)
 

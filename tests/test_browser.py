@@ -358,8 +358,8 @@ def test_image_to_image_tab_colours_strokes_drawn_on_the_sketch_pad(browser, url
     page.close()
 
 
-def test_image_lab_plays_and_pauses_live_frames(browser, url):
-    page, errors = open_tab(browser, url, "Image lab", 1100)
+def test_digit_gans_play_and_pauses_live_frames(browser, url):
+    page, errors = open_tab(browser, url, "Digit GANs", 1100)
     page.click("#img-play")
     frames = set()
     deadline = time.time() + 60
@@ -759,10 +759,10 @@ TAB_READY = ["#lab-view .lab-play", "#ab-play", "#dirac-loss", "#walk-grid img",
 
 
 def test_a_korean_page_shows_no_untranslated_english_on_any_tab(browser, url):
-    from models.registry import CHECKPOINTS
+    from models.registry import PINNED
     from test_i18n import KEPT, code_names, english_words
 
-    allowed = KEPT | code_names() | PAGE_KEPT | {w for c in CHECKPOINTS.values() for w in english_words(c.requirement)}
+    allowed = KEPT | code_names() | PAGE_KEPT | {w for c in PINNED.values() for w in english_words(c.requirement)}
     context, page, errors = korean_page(browser, url)
     tabs = page.locator(".tab-container[role=tablist]").first.get_by_role("tab")
     assert tabs.count() == len(TAB_READY)

@@ -16,7 +16,7 @@ from toy2d.config import TrainConfig
 from playground.services import class_wall
 from playground.services import classes as class_rules
 from playground.tabs import doodles as doodles_tab
-from playground.services.class_wall import Entry, Pictures
+from playground.services.class_wall import Entry, TilePictures
 from playground.services.classes import Challenge, Classes, Refusal
 from playground.lab.session import LabSession
 
@@ -254,7 +254,7 @@ def test_a_tile_reads_the_run_without_training_it(tiles):
 
 def test_markup_in_a_nickname_is_shown_as_text(tiles):
     evil = "<img src=x onerror=alert(1)>"
-    out = class_wall.wall_html([Entry("id1", evil, tiles["fresh"])], Pictures(), TrainConfig(), "name", "all", None,
+    out = class_wall.wall_html([Entry("id1", evil, tiles["fresh"])], TilePictures(), TrainConfig(), "name", "all", None,
                                "en")
     assert evil not in out and html.escape(evil) in out
 
@@ -288,7 +288,7 @@ def test_the_challenge_ranks_a_run_that_met_it_above_ones_that_did_not(tiles):
           entry("other data", t, met_at=100, config=TrainConfig(data="grid25"))]
     ranked = [e.id for e in class_wall.order(es, "challenge", goal)]
     assert ranked[:2] == ["fast", "later"] and ranked.index("slow") > 1
-    out = class_wall.wall_html(es, Pictures(), TrainConfig(), "challenge", "all", goal, "en")
+    out = class_wall.wall_html(es, TilePictures(), TrainConfig(), "challenge", "all", goal, "en")
     assert out.index("fast") < out.index("later") and "#1" in out and "#2" in out
 
 
@@ -302,7 +302,7 @@ def test_met_at_is_the_first_measured_iteration_with_every_mode_at_the_goal(sess
 
 
 def test_tile_pictures_are_drawn_again_only_when_the_run_moved(tiles):
-    pics = Pictures()
+    pics = TilePictures()
     e = Entry("x", "x", tiles["trained"])
     first = pics.uri(e)
     assert first is pics.uri(e) and first.startswith("data:image/jpeg;base64,")

@@ -13,7 +13,7 @@ from toy2d import reasons
 from toy2d.live import Divergence
 from playground.tabs import experiments2d as ex
 from toy2d.modes import ModeHistory
-from toy2d.compare import Track
+from toy2d.compare import Lane
 from conftest import Stepped
 
 
@@ -25,7 +25,7 @@ def ab(pair=ex.DEFAULT_PAIR, seed=0):
 def test_every_ready_made_pair_builds_two_different_runs_on_one_data_set():
     for name in ex.PAIRS:
         run, picture, line, button = ab(name)
-        a, b = (t.model.config for t in run.lock.tracks)
+        a, b = (t.model.config for t in run.lock.lanes)
         assert a.data == b.data == ex.PAIRS[name][0] and a.seed == b.seed
         assert a != b, name
         assert picture.size[0] > 600 and "A: iteration 0" in line and "B: iteration 0" in line
@@ -34,7 +34,7 @@ def test_every_ready_made_pair_builds_two_different_runs_on_one_data_set():
 def test_the_panel_numbers_reach_the_runs():
     values = ex.ab_pair("kd-1-5")
     run, *_ = ex.ab_new(None, values[0], 3, *values[1:])
-    a, b = (t.model.config for t in run.lock.tracks)
+    a, b = (t.model.config for t in run.lock.lanes)
     assert (a.k_d, b.k_d, a.seed, b.seed) == (1, 5, 3, 3)
 
 
@@ -74,7 +74,7 @@ def test_picking_a_pair_fills_the_panel_and_builds_its_runs_in_one_event():
     assert out[:-4] == ex.ab_pair(name)
     run, picture, line, button = out[-4:]
     assert not old.playing and not run.playing and button.value == str(live_loop.PLAY_LABEL)
-    assert [t.model.config.k_d for t in run.lock.tracks] == [1, 5] and run.lock.tracks[0].model.config.seed == 4
+    assert [t.model.config.k_d for t in run.lock.lanes] == [1, 5] and run.lock.lanes[0].model.config.seed == 4
     assert all(isinstance(v, type(gr.skip())) for v in ex.ab_pick(old, "no such pair", 4))
 
 
@@ -91,14 +91,14 @@ def test_play_on_a_run_that_a_reset_paused_answers_play_and_keeps_the_view():
 def test_step_measures_both_runs_at_that_iteration():
     run, *_ = ab()
     picture, line = ex.single_step(run)
-    assert [t.rows[-1]["iteration"] for t in run.lock.tracks] == [1, 1]
+    assert [t.rows[-1]["iteration"] for t in run.lock.lanes] == [1, 1]
     assert "iteration 1" in line
 
 
 def test_first_visit_builds_once():
     build = ex.first_visit(ex.vae_new)
     run, picture, line, _ = build(None, "ring8", 0, "nonsaturating", 1.0, True)
-    assert [t.name for t in run.lock.tracks] == ["GAN", "VAE"]
+    assert [t.name for t in run.lock.lanes] == ["GAN", "VAE"]
     assert all(v is not None for v in (picture, line))
     again = build(run, "ring8", 0, "nonsaturating", 1.0, True)
     assert all(isinstance(v, type(gr.skip())) for v in again)
@@ -108,7 +108,7 @@ def test_vae_settings_are_checked():
     with pytest.raises(gr.Error, match="β"):
         ex.vae_new(None, "ring8", 0, "nonsaturating", -1.0, True)
     run, *_ = ex.vae_new(None, "ring8", 0, "hinge", 0.5, False)
-    vae = run.lock.tracks[1].model
+    vae = run.lock.lanes[1].model
     assert vae.config.beta == 0.5 and not vae.log_sigma.requires_grad
 
 
@@ -139,7 +139,7 @@ def test_mode_timeline_paints_covered_modes_only():
     h = ModeHistory(total=4)
     h.record(100, {0})
     h.record(200, {3})
-    img = np.asarray(compare_frames.timeline(Track("A", None, mode_history=h), (255, 0, 0)))
+    img = np.asarray(compare_frames.timeline(Lane("A", None, mode_history=h), (255, 0, 0)))
     red = (img[..., 0] > 200) & (img[..., 1] < 60)
     rows = np.flatnonzero(red.any(axis=1))
     row_h, top = compare_frames.timeline_row_h(4), compare_frames.TIMELINE_TOP

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from models import store
-from models.registry import CHECKPOINTS
+from models.registry import PINNED
 from playground import examples
 from playground.tabs import img2img as tab
 
@@ -72,7 +72,7 @@ def test_our_cyclegan_shows_both_directions_with_reconstruction(faces):
 
 def test_an_unavailable_vintage_model_is_reported_in_the_tab(monkeypatch):
     def offline():
-        raise store.ModelUnavailable(CHECKPOINTS["cyclegan-vintage"], "offline.", "run `python -m models fetch`.")
+        raise store.ModelUnavailable(PINNED["cyclegan-vintage"], "offline.", "run `python -m models fetch`.")
     monkeypatch.setattr(tab.cyclegan, "vintage_generator", offline)
     with pytest.warns(UserWarning, match="Vintage"):
         out = tab.run_vintage(examples.photos()[2], 256)

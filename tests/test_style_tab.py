@@ -7,7 +7,7 @@ from PIL import Image
 
 from models import store
 from models.imaging import inputs as image_input
-from models.registry import CHECKPOINTS
+from models.registry import PINNED
 from playground import examples
 from playground.tabs import style_transfer as tab
 
@@ -111,7 +111,7 @@ def test_gatys_streams_pictures_and_losses_until_done(photo, painting):
 
 def test_a_missing_model_is_reported_in_the_tab(photo, monkeypatch):
     def unavailable(name):
-        raise store.ModelUnavailable(CHECKPOINTS["multistyle26"], "offline.", "run `python -m models fetch`.")
+        raise store.ModelUnavailable(PINNED["multistyle26"], "offline.", "run `python -m models fetch`.")
     monkeypatch.setattr(tab.fast_style, "session", unavailable)
     with pytest.warns(UserWarning, match="26 built-in styles"):
         out = builtin(photo)

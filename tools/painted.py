@@ -1,6 +1,6 @@
 """Painted frames per second of a tab that streams pictures into a gr.Image, as Chromium shows them: for the
-benchmarks of the 2D experiments tab and the image lab (benchmarks/experiments2d.py --browser,
-benchmarks/image_lab.py --browser).
+benchmarks of the 2D experiments tab and the digit GANs tab (benchmarks/experiments2d.py --browser,
+benchmarks/digit_gans.py --browser).
 
 A frame counts as painted when, at one of the browser's animation frames, the image element shows a picture it did
 not show at the last one, fully loaded. Frames the browser skipped (superseded before they loaded) do not count.

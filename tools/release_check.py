@@ -139,12 +139,12 @@ def space_requirements(hardware: str, root: Path = ROOT) -> str:
 
 def preload_front_matter(repo: str, revision: str) -> str:
     """The Space front-matter that fetches every pinned weight file at build time, and the variables to set."""
-    from models.registry import CHECKPOINTS
+    from models.registry import PINNED
     from models.store import ENV_HUB_REPO, ENV_HUB_REVISION, hub_filename
 
     if not re.fullmatch(r"[0-9a-f]{40}", revision):
         raise ValueError("pin the revision as a full 40-character commit hash: a branch can change under the app")
-    files = ",".join(hub_filename(ck) for ck in CHECKPOINTS.values())
+    files = ",".join(hub_filename(ck) for ck in PINNED.values())
     return (f"preload_from_hub:\n  - {repo} {files} {revision}\n"
             f"# and in the Space's settings, variables: {ENV_HUB_REPO}={repo} {ENV_HUB_REVISION}={revision}\n")
 

@@ -26,7 +26,7 @@ class Steppable(LiveTrainer, Protocol):
 
 
 @dataclass
-class Track:
+class Lane:
     """One run in a comparison and what was measured on it."""
 
     name: str
@@ -50,7 +50,7 @@ class LockStep:
         self.reference = metrics.reference(self.dist)
         self.eval_every = eval_every
         mixture = self.dist.mixture
-        self.tracks = [Track(name, m, mode_history=None if mixture is None else
+        self.lanes = [Lane(name, m, mode_history=None if mixture is None else
                              modes.ModeHistory(len(mixture.centres), mode_window))
                        for name, m in named_models.items()]
         self.iteration = 0
@@ -61,7 +61,7 @@ class LockStep:
         A diverged run stays where it stopped; the others go on."""
         for _ in range(n):
             self.iteration += 1
-            for t in self.tracks:
+            for t in self.lanes:
                 if not t.model.diverged:
                     t.model.step()
             if self.iteration % self.eval_every == 0:
@@ -69,7 +69,7 @@ class LockStep:
 
     def measure(self) -> None:
         """Score every run now (a run that diverged keeps its last good row)."""
-        for t in self.tracks:
+        for t in self.lanes:
             if t.model.diverged:
                 continue
             r = metrics.evaluate(self.dist, t.model.sample(metrics.N_DIVERGENCE), self.reference, with_w1=False)
@@ -84,12 +84,12 @@ class LockStep:
                 t.rows.append(row)
 
     def latest(self) -> dict[str, dict]:
-        return {t.name: (t.rows[-1] if t.rows else {}) for t in self.tracks}
+        return {t.name: (t.rows[-1] if t.rows else {}) for t in self.lanes}
 
     def summary(self) -> str:
         """One line per run with its latest numbers, for a caption or a log."""
         lines = []
-        for t in self.tracks:
+        for t in self.lanes:
             row = t.rows[-1] if t.rows else {}
             parts = [f"{t.name}: iteration {t.model.iteration}", f"JS {_fmt(row.get('js'))} bits"]
             if row.get("modes_now") is not None:

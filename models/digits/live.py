@@ -29,7 +29,7 @@ LOSS_LABELS = {"d": "D", "g": "G"}  # a step record's keys as a message names th
 
 @dataclass(frozen=True)
 class DigitConfig:
-    """Each setting declared once (toy2d/settings.py): the image lab's panel and validation read it here."""
+    """Each setting declared once (toy2d/settings.py): the digit GANs tab's panel and validation read it here."""
 
     model: str = setting("cgan", "model", "Model", choices=MODELS)
     loss: str = setting("nonsaturating", "loss", "Model", choices=losses.LOSS_NAMES)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ..registry import Checkpoint
+from ..registry import Pinned
 from ..device import best_device
 from ..store import ModelUnavailable
 
@@ -19,7 +19,7 @@ MEAN = torch.tensor([0.485, 0.456, 0.406]).reshape(1, 3, 1, 1)
 STD = torch.tensor([0.229, 0.224, 0.225]).reshape(1, 3, 1, 1)
 PAPER_STYLE_LAYERS = {"relu1_1": 1.0, "relu2_1": 1.0, "relu3_1": 1.0, "relu4_1": 1.0, "relu5_1": 1.0}
 PAPER_CONTENT_LAYER = "relu4_2"
-CHECKPOINT = Checkpoint(name="vgg19", title="VGG-19 (ImageNet)", description="torchvision's VGG-19 weights",
+PINNED_FILE = Pinned(name="vgg19", title="VGG-19 (ImageNet)", description="torchvision's VGG-19 weights",
                         licence="BSD-3-Clause (torchvision)", package="(download.pytorch.org)", version="-",
                         member="vgg19-dcbb9e9d.pth", sha256="dcbb9e9d…", size=574_673_361,
                         loader="models.style_transfer.vgg")
@@ -78,7 +78,7 @@ def vgg_backbone() -> VGGBackbone:
         state = torch.hub.load_state_dict_from_url(WEIGHTS_URL, map_location="cpu", check_hash=True,
                                                    weights_only=True, progress=False)
     except Exception as e:  # URLError, hash mismatch (RuntimeError), unpickling errors
-        raise ModelUnavailable(CHECKPOINT, f"its weights could not be downloaded from {WEIGHTS_URL} "
+        raise ModelUnavailable(PINNED_FILE, f"its weights could not be downloaded from {WEIGHTS_URL} "
                                f"({type(e).__name__}).", "use the EfficientNet-Lite0 backbone, which works "
                                "offline, or run where download.pytorch.org is reachable.") from e
     net = VGG19Features()

@@ -16,7 +16,7 @@ from ..catalogue import phrase
 from . import session as lab_session
 from .session import LabSession, Run
 from .share import Shares
-from .workers import Pool, RemoteSession
+from .workers import WorkerPool, RemoteSession
 
 PLAYING_WINDOW_S = 1.0  # a page that asked for a training frame this recently counts as playing
 
@@ -58,7 +58,7 @@ class Registry:
         """New sessions go to ``n`` worker processes from now on (0: stay in this process)."""
         self.stop_workers()
         if n > 0:
-            self._pool = Pool(n)
+            self._pool = WorkerPool(n)
 
     def stop_workers(self) -> None:
         """Back to in-process sessions; the sessions held by workers end."""

@@ -199,7 +199,7 @@ class Worker:
             self.process.wait()
 
 
-class Pool:
+class WorkerPool:
     """The worker processes. Dead ones are replaced when the next run is placed."""
 
     def __init__(self, n: int):
@@ -232,7 +232,7 @@ class Pool:
 class RemoteSession:
     """A LabSession living in a worker process, with the same methods the tab calls."""
 
-    def __init__(self, pool: Pool, config: TrainConfig | None = None):
+    def __init__(self, pool: WorkerPool, config: TrainConfig | None = None):
         self._pool = pool
         self.token = new_token()
         self.frame_budget_s = lab_session.FRAME_TRAIN_BUDGET_S  # Registry.share_budget sets it; sent with each call

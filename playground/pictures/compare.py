@@ -18,7 +18,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from toy2d import probe
-from toy2d.compare import LockStep, Track
+from toy2d.compare import LockStep, Lane
 from toy2d.conditional import ClassScore, ConditionalTrainer
 
 from . import fonts
@@ -213,7 +213,7 @@ def timeline_row_h(total: int) -> int:
     return max(3, min(10, 110 // total))
 
 
-def timeline(track: Track, colour: tuple[int, int, int], width: int = PANEL, last: int = 120,
+def timeline(track: Lane, colour: tuple[int, int, int], width: int = PANEL, last: int = 120,
              lang: str = "en") -> Image.Image:
     """Modes (rows) × the last measurements (columns), filled where the mode was covered: hopping shows as a
     staircase, collapse as a single row."""
@@ -235,9 +235,9 @@ def timeline(track: Track, colour: tuple[int, int, int], width: int = PANEL, las
     return im
 
 
-def _series(tracks: list[Track], key: str, width: int = 3) -> list:
+def _series(lanes: list[Lane], key: str, width: int = 3) -> list:
     return [(t.name, RUN_COLOURS[i % len(RUN_COLOURS)], [r["iteration"] for r in t.rows],
-             [r[key] for r in t.rows], width) for i, t in enumerate(tracks)]
+             [r[key] for r in t.rows], width) for i, t in enumerate(lanes)]
 
 
 def _pale(c: tuple[int, int, int]) -> tuple[int, int, int]:
@@ -251,26 +251,26 @@ def compare_picture(lock: LockStep, box: probe.Box, titles: list[str], book: Ske
     book = book or Sketchbook()
     columns = []
     band_lines = max(len(wrap(title, PANEL - 12, lang=lang)) for title in titles)
-    for i, (tr, title) in enumerate(zip(lock.tracks, titles)):
+    for i, (tr, title) in enumerate(zip(lock.lanes, titles)):
         colour = RUN_COLOURS[i % len(RUN_COLOURS)]
         parts = [panel(tr.model, box, title, colour, book.panel(tr.name), band_lines, lang)]
         if tr.mode_history is not None:
             key = (tr.name, len(tr.rows), tr.rows[-1]["iteration"] if tr.rows else None, lang)
             parts.append(book.chart(f"timeline {tr.name}", key, lambda tr=tr, c=colour: timeline(tr, c, lang=lang)))
         columns.append(_vstack(parts))
-    key = (lang, *((len(tr.rows), tr.rows[-1]["iteration"] if tr.rows else None) for tr in lock.tracks))
-    legend = [(tr.name, RUN_COLOURS[i % len(RUN_COLOURS)]) for i, tr in enumerate(lock.tracks)]
+    key = (lang, *((len(tr.rows), tr.rows[-1]["iteration"] if tr.rows else None) for tr in lock.lanes))
+    legend = [(tr.name, RUN_COLOURS[i % len(RUN_COLOURS)]) for i, tr in enumerate(lock.lanes)]
     charts = [book.chart("js", key, lambda: line_chart(
-        _series(lock.tracks, "js"), t("picture.js", lang), hlines=[(lock.reference.js_floor_bits, (120, 120, 120))],
+        _series(lock.lanes, "js"), t("picture.js", lang), hlines=[(lock.reference.js_floor_bits, (120, 120, 120))],
         y_range=(0.0, 1.0), legend=[*legend, (t("picture.floor", lang), (120, 120, 120))], lang=lang))]
     if lock.dist.mixture is not None:
-        total, window = len(lock.dist.mixture.centres), lock.tracks[0].mode_history.window
-        series = [(name, _pale(c), xs, ys, 7) for name, c, xs, ys, _ in _series(lock.tracks, "modes_recent")]
-        series += _series(lock.tracks, "modes_now")
+        total, window = len(lock.dist.mixture.centres), lock.lanes[0].mode_history.window
+        series = [(name, _pale(c), xs, ys, 7) for name, c, xs, ys, _ in _series(lock.lanes, "modes_recent")]
+        series += _series(lock.lanes, "modes_now")
         charts.append(book.chart("modes", key, lambda: line_chart(
             series, t("picture.modes", lang, window=window), y_range=(0, total), legend=legend, lang=lang)))
     else:
-        charts.append(book.chart("kl", key, lambda: line_chart(_series(lock.tracks, "kl"), t("picture.kl", lang),
+        charts.append(book.chart("kl", key, lambda: line_chart(_series(lock.lanes, "kl"), t("picture.kl", lang),
                                                                legend=legend, lang=lang)))
     return _hstack([*columns, _vstack(charts)])
 

@@ -1,4 +1,4 @@
-"""One picture per frame of the image lab: the sample grid, the loss curves and the judge's class histogram.
+"""One picture per frame of the digit GANs tab: the sample grid, the loss curves and the judge's class histogram.
 
 Drawn with Pillow and sent as one JPEG (gr.Image(format="jpeg")): a JPEG image is the fastest way Gradio repaints,
 several times faster than a Plotly figure per frame (ARCHITECTURE.md, "How the live picture was chosen").

@@ -1,6 +1,6 @@
 """The pictures of "draw together": the GAN's samples, each beside its nearest doodle in the pool, with the losses
 and how close the samples are; the 28×28 a student's doodle became; and the pool's mosaic (HTML, so a teacher can
-click a doodle away). Drawn with Pillow and sent as one JPEG per change, like the image lab's frames.
+click a doodle away). Drawn with Pillow and sent as one JPEG per change, like the digit GANs tab's frames.
 """
 from __future__ import annotations
 

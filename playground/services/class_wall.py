@@ -103,7 +103,7 @@ def picture(tile: Tile, size: int = TILE_PX) -> bytes:
     return buf.getvalue()
 
 
-class Pictures:
+class TilePictures:
     """Tile JPEGs by entry id, drawn again only when the run or its iteration changed."""
 
     def __init__(self) -> None:
@@ -173,7 +173,7 @@ def tile_html(entry: Entry, uri: str | None, start: TrainConfig, challenge: Chal
             + "</button>")
 
 
-def wall_html(entries: list[Entry], pictures: Pictures, start: TrainConfig, sort: str, shown: str,
+def wall_html(entries: list[Entry], pictures: TilePictures, start: TrainConfig, sort: str, shown: str,
               challenge: Challenge | None, lang: str) -> str:
     """The whole wall: a line with the counts, then the tiles in order (ranked when sorted by the challenge)."""
     ordered = keep(order(entries, sort, challenge), shown)
@@ -190,7 +190,7 @@ def wall_html(entries: list[Entry], pictures: Pictures, start: TrainConfig, sort
             f"{''.join(tiles)}</div>{empty}")
 
 
-def project_html(entry: Entry, pictures: Pictures, lang: str) -> str:
+def project_html(entry: Entry, pictures: TilePictures, lang: str) -> str:
     """The projected run, big, with its key numbers: refreshed a few times a second, so nothing else (the settings
     are settings_html, sent once when the run is picked)."""
     esc = html.escape

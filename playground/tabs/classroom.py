@@ -18,7 +18,7 @@ from toy2d import distributions
 
 from playground import clients, i18n, messages
 from playground.services import class_wall
-from playground.services.class_wall import Entry, Pictures
+from playground.services.class_wall import Entry, TilePictures
 from playground.services.classes import (DEFAULT_SIZE, MAX_STUDENTS, NICKNAME_MAX, Challenge, Class, Classes, Refusal,
                                          Student, normal_code)
 from playground.lab.session import default_config
@@ -178,7 +178,7 @@ class ClassMode:
                  doodle_panel: "Callable[[Callable[[Any], Class]], DoodlePanel] | None" = None) -> None:
         self.lab, self.classes, self.registry = lab, classes, lab.registry
         self._doodle_panel = doodle_panel
-        self._pictures: dict[str, Pictures] = {}
+        self._pictures: dict[str, TilePictures] = {}
         self._lock = threading.Lock()  # walls of several classes refresh on different server threads
         # the places classes keep for their students are kept free of other pages' runs (registry._admit)
         self.registry.kept_places, self.registry.seated = classes.empty_places, classes.seated
@@ -255,12 +255,12 @@ class ClassMode:
         goal = c.challenge.hq if c.challenge else None
         return [self.entry(s, goal) for s in list(c.students.values())]
 
-    def pictures(self, c: Class) -> Pictures:
+    def pictures(self, c: Class) -> TilePictures:
         """The class's tile pictures; those of classes that ended on their own (timed out) are let go here."""
         with self._lock:
             for code in [k for k in self._pictures if k != c.code and k not in self.classes]:
                 del self._pictures[code]
-            return self._pictures.setdefault(c.code, Pictures())
+            return self._pictures.setdefault(c.code, TilePictures())
 
     def on_wall(self, state: Any, sort: str, shown: str) -> str:
         if not state:

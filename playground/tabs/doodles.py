@@ -87,7 +87,7 @@ def _said(exc: Exception) -> gr.Error:
     return messages.error(exc if isinstance(exc, Refused) else i18n.phrase("doodle.msg.unread"))
 
 
-class Pictures:
+class GanPictures:
     """A drawing's latest GAN picture, drawn once per (iteration, pool version, language) however many pages ask
     (a class of 30 polls the same drawing); the MOST most recently asked for are kept."""
 
@@ -122,7 +122,7 @@ class Pictures:
         return picture
 
 
-PICTURES = Pictures()
+PICTURES = GanPictures()
 OWN_GANS = OwnGans()  # the GANs of pages drawing alone
 
 
@@ -263,7 +263,7 @@ class DoodleTab:
 
 def seen_now(drawing: Drawing, lang: str) -> dict:
     """What a page has been sent: the pool's version and the GAN picture's key."""
-    return {"pool": drawing.pool.version, "gan": Pictures.key(drawing, lang)}
+    return {"pool": drawing.pool.version, "gan": GanPictures.key(drawing, lang)}
 
 
 ALONE_ONLY = 6  # play, reset, augmentation, comparison, the word and examples, upload

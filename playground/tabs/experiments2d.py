@@ -75,10 +75,10 @@ class Comparison:
         self.trained = (live_loop.train(self.lock.step, n, budget_s), n)
 
     def render(self) -> tuple[Image.Image, str]:
-        models = [t.model for t in self.lock.tracks]
+        models = [t.model for t in self.lock.lanes]
         self.box = compare_frames.shared_box(models, self.box)
         picture = compare_frames.compare_picture(self.lock, self.box, self.titles, self.book, self.lang)
-        for t in self.lock.tracks:
+        for t in self.lock.lanes:
             if t.model.diverged and t.name not in self.warned:
                 self.warned.add(t.name)
                 messages.warning(i18n.phrase("ex.msg.one_stopped", name=t.name,
@@ -121,7 +121,7 @@ class Conditional:
 def summary(lock: LockStep, lang: str) -> str:
     """One line per run under the view, with its latest numbers (toy2d.compare's summary, in ``lang``)."""
     lines = []
-    for t in lock.tracks:
+    for t in lock.lanes:
         row = t.rows[-1] if t.rows else {}
         js = row.get("js")
         parts = [i18n.t("ex.summary.run", lang, name=t.name, iteration=t.model.iteration,

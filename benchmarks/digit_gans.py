@@ -1,4 +1,4 @@
-"""The image lab's goals on this machine: how fast the conditional GAN learns to draw the digit it is asked for,
+"""The digit GANs tab's goals on this machine: how fast the conditional GAN learns to draw the digit it is asked for,
 whether the DCGAN covers all ten digits, and how many training updates per second the live tab sustains.
 
 --json ends with one JSON line with the keys cgan_accuracy, cgan_seconds, dcgan_classes_covered,
@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from models.digits import judge  # noqa: E402
 from models.digits.live import DigitConfig, DigitGAN  # noqa: E402
-from playground.tabs import image_lab  # noqa: E402
+from playground.tabs import digit_gans  # noqa: E402
 from tools import painted  # noqa: E402
 
 
@@ -46,9 +46,9 @@ def main() -> int:
     ap.add_argument("--browser", action="store_true", help="painted frames/s of the tab in Chromium")
     args = ap.parse_args()
     if args.browser:
-        out = painted.measure([painted.View("image_lab", ("Image lab",), "#img-play", "#img-frame",
-                                            "#img-play")], args.seconds)["image_lab"]
-        print(f"image lab: {out['painted_per_second']} painted frames/s; picture {out['natural']} shown at "
+        out = painted.measure([painted.View("digit_gans", ("Digit GANs",), "#img-play", "#img-frame",
+                                            "#img-play")], args.seconds)["digit_gans"]
+        print(f"digit GANs: {out['painted_per_second']} painted frames/s; picture {out['natural']} shown at "
               f"{out['shown']}")
         if args.json:
             print(json.dumps(out))
@@ -66,16 +66,16 @@ def main() -> int:
     print(f"DCGAN: covers {dcgan_m['classes_covered']}/10 digits after {dcgan.iteration} iterations, "
           f"{dcgan_s:.1f} s; histogram {[round(v, 2) for v in dcgan_m['histogram']]}")
 
-    run = image_lab.LabRun(DigitGAN(DigitConfig(model="cgan")))
+    run = digit_gans.DigitRun(DigitGAN(DigitConfig(model="cgan")))
     frames, t = 0, time.perf_counter()
     while time.perf_counter() - t < args.seconds:
         run.gan.run(args.speed)
-        image_lab.render(run)
+        digit_gans.render(run)
         frames += 1
     elapsed = time.perf_counter() - t
     fps, ups = frames / elapsed, frames * args.speed / elapsed
     print(f"live tab work: {fps:.1f} frames/s at {args.speed} iterations per frame = {ups:.0f} updates/s "
-          f"(server side; metrics every {image_lab.METRICS_EVERY_S} s)")
+          f"(server side; metrics every {digit_gans.METRICS_EVERY_S} s)")
     if args.json:
         print(json.dumps({"cgan_accuracy": round(cgan_m["accuracy"], 4), "cgan_seconds": round(cgan_s, 2),
                           "cgan_iterations": cgan.iteration, "dcgan_classes_covered": dcgan_m["classes_covered"],

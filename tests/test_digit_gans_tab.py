@@ -1,4 +1,4 @@
-"""The image lab tab's handlers as the page calls them."""
+"""The digit GANs tab's handlers as the page calls them."""
 import dataclasses
 
 import gradio as gr
@@ -6,7 +6,7 @@ import pytest
 from PIL import Image
 
 from playground import live_loop
-from playground.tabs import image_lab as tab
+from playground.tabs import digit_gans as tab
 from conftest import Stepped
 
 DEFAULTS = ("cgan", "nonsaturating", "adam", 1e-3, 1e-3, 1, 1, 64, 32, 0, 3, 8, 10.0, 5.0)

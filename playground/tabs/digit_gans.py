@@ -1,4 +1,4 @@
-"""The image lab tab: DCGAN, conditional GAN and CycleGAN training live on 8×8 digits.
+"""The digit GANs tab: DCGAN, conditional GAN and CycleGAN training live on 8×8 digits.
 
 Same rhythm as the 2D lab (play, pause, step, reset, speed), one run per browser session, frames streamed by
 playground.live_loop.
@@ -31,7 +31,7 @@ INTS = {name for name in SETTINGS if TABLE[name].kind == "int"}
 
 
 @dataclass
-class LabRun:
+class DigitRun:
     gan: DigitGAN
     metrics: dict | None = None
     metrics_at: float = 0.0
@@ -87,7 +87,7 @@ def metrics_line(gan: DigitGAN, m: dict | None, lang: str = "en") -> str:
     return " · ".join(parts)
 
 
-def render(run: LabRun) -> tuple[Image.Image, str]:
+def render(run: DigitRun) -> tuple[Image.Image, str]:
     gan = run.gan
     now = time.perf_counter()
     if run.metrics is None or now - run.metrics_at >= METRICS_EVERY_S:
@@ -100,16 +100,16 @@ def render(run: LabRun) -> tuple[Image.Image, str]:
     return picture, metrics_line(gan, run.metrics, run.lang) + live_loop.short(*run.trained, lang=run.lang)
 
 
-def new_run(old: LabRun | None, *values) -> tuple:
+def new_run(old: DigitRun | None, *values) -> tuple:
     """Reset: a fresh, paused run with the panel's settings; the old run's stream, if any, ends."""
-    run = LabRun(DigitGAN(config_from(values)), lang=i18n.current_lang())
+    run = DigitRun(DigitGAN(config_from(values)), lang=i18n.current_lang())
     if old is not None:
         old.playing = False
     picture, line = render(run)
     return run, picture, line, live_loop.play_button(False)
 
 
-def frame(run: LabRun, speed: float) -> tuple:
+def frame(run: DigitRun, speed: float) -> tuple:
     """One frame: `speed` iterations (within the frame's training budget), then the picture. Divergence stops the
     run with a message."""
     gan, asked = run.gan, live_loop.iterations(speed)
@@ -122,10 +122,10 @@ def frame(run: LabRun, speed: float) -> tuple:
     return picture, line
 
 
-def toggle(run: LabRun | None, *values) -> tuple:
+def toggle(run: DigitRun | None, *values) -> tuple:
     """Play ⇄ Pause. Pausing only clears the flag; the running stream sees it and ends."""
     if run is None:
-        run = LabRun(DigitGAN(config_from(values)))
+        run = DigitRun(DigitGAN(config_from(values)))
     run.lang = i18n.current_lang()
     run.playing = not run.playing
     if run.playing:
@@ -133,16 +133,16 @@ def toggle(run: LabRun | None, *values) -> tuple:
     return run, live_loop.play_button(run.playing)
 
 
-async def stream(run: LabRun | None, speed: float, request: gr.Request):
+async def stream(run: DigitRun | None, speed: float, request: gr.Request):
     """While the run is playing: a frame every live_loop.FRAME_S at most."""
     async with contextlib.aclosing(live_loop.stream(run, frame, speed, request)) as frames:
         async for out in frames:
             yield out
 
 
-def single_step(run: LabRun | None, *values) -> tuple:
+def single_step(run: DigitRun | None, *values) -> tuple:
     if run is None:
-        run = LabRun(DigitGAN(config_from(values)))
+        run = DigitRun(DigitGAN(config_from(values)))
     run.lang = i18n.current_lang()
     run.gan.step()
     run.trained = (1, 1)
@@ -152,7 +152,7 @@ def single_step(run: LabRun | None, *values) -> tuple:
     return run, picture, line
 
 
-def walk(run: LabRun | None, seed: float, label: float) -> Image.Image:
+def walk(run: DigitRun | None, seed: float, label: float) -> Image.Image:
     if run is None:
         raise messages.error(i18n.phrase("img.msg.no_run"))
     try:
