@@ -33,16 +33,15 @@ class DigitConfig:
 
     model: str = setting("cgan", "model", "Model", choices=MODELS)
     loss: str = setting("nonsaturating", "loss", "Model", choices=losses.LOSS_NAMES)
-    optimizer: str = setting("adam", "optimizer", "Training", choices=OPTIMIZERS)
+    optimizer: str = setting("adam", "optimiser", "Training", choices=OPTIMIZERS)
     lr_d: float = setting(1e-3, "learning rate D", "Training", lo=1e-6, hi=1.0, noun="lr d")
     lr_g: float = setting(1e-3, "learning rate G", "Training", lo=1e-6, hi=1.0, noun="lr g")
     beta1: float = setting(0.5, "Adam β1", "Training", lo=0.0, hi=0.999, panel=False)
     k_d: int = setting(1, "D steps per iteration (kD)", "Training", lo=1, hi=20, noun="k d")
     k_g: int = setting(1, "G steps per iteration (kG)", "Training", lo=1, hi=20, noun="k g")
     batch: int = setting(64, "batch", "Training", lo=2, hi=1024)
-    z_dim: int = setting(32, "noise dimension", "Model", lo=1, hi=256, noun="z dim")
-    gp_weight: float = setting(10.0, "gradient penalty weight", "Training", lo=0.0, hi=1e4, panel=False,
-                               noun="gp weight")
+    noise_dim: int = setting(32, "noise dimensions", "Model", lo=1, hi=256)
+    gp_lambda: float = setting(10.0, "gradient penalty λ (WGAN-GP)", "Training", lo=0.0, hi=1e4, panel=False)
     clip: float = setting(0.01, "weight clip (WGAN)", "Training", lo=1e-4, hi=10.0, panel=False)
     seed: int = setting(0, "seed", "Training", lo=0, hi=2**31 - 1)
     domain_a: int = setting(3, "digit a", "CycleGAN", lo=0, hi=9, noun="domain a")
@@ -91,15 +90,15 @@ class DigitGAN:
             self.shown_a, self.shown_b = self.real_a[:GRID], self.real_b[:GRID]
         else:
             self.real, self.labels = x, y
-            self.g, self.d = Generator(config.z_dim, classes), Discriminator(classes)
+            self.g, self.d = Generator(config.noise_dim, classes), Discriminator(classes)
             self.opt_g = _optimizer(config, self.g.parameters(), config.lr_g)
             self.opt_d = _optimizer(config, self.d.parameters(), config.lr_d)
             fixed = torch.Generator().manual_seed(12345)
-            self.fixed_z = torch.randn(GRID * GRID, config.z_dim, generator=fixed)
+            self.fixed_z = torch.randn(GRID * GRID, config.noise_dim, generator=fixed)
             if config.model == "cgan":  # row r asks for digit r; column c uses noise c in every row
-                self.fixed_z = torch.randn(GRID, config.z_dim, generator=fixed).repeat(GRID, 1)
+                self.fixed_z = torch.randn(GRID, config.noise_dim, generator=fixed).repeat(GRID, 1)
             self.fixed_labels = torch.arange(GRID).repeat_interleave(GRID) % digits.CLASSES
-            self.metric_z = torch.randn(METRIC_SAMPLES, config.z_dim, generator=fixed)
+            self.metric_z = torch.randn(METRIC_SAMPLES, config.noise_dim, generator=fixed)
             self.metric_labels = torch.arange(METRIC_SAMPLES) % digits.CLASSES
 
     # ---- training ----------------------------------------------------------------------------------------------
@@ -112,7 +111,7 @@ class DigitGAN:
         score = (lambda v: d(v, labels)) if labels is not None else d
         loss = self.loss.d_loss(score(real), score(fake))
         if self.loss.gradient_penalty:
-            loss = loss + self.config.gp_weight * losses.gradient_penalty(score, real, fake, self.gen)
+            loss = loss + self.config.gp_lambda * losses.gradient_penalty(score, real, fake, self.gen)
         return loss
 
     def _clip(self, *nets: nn.Module) -> None:
@@ -127,7 +126,7 @@ class DigitGAN:
         cond = cfg.model == "cgan"
         for _ in range(cfg.k_d):
             real, labels = self._batch(self.real, self.labels if cond else None)
-            z = torch.randn(cfg.batch, cfg.z_dim, generator=self.gen)
+            z = torch.randn(cfg.batch, cfg.noise_dim, generator=self.gen)
             with torch.no_grad():
                 fake = self.g(z, labels)
             d_loss = self._d_loss(self.d, real, fake, labels)
@@ -137,7 +136,7 @@ class DigitGAN:
             self._clip(self.d)
         for _ in range(cfg.k_g):
             labels = torch.randint(0, digits.CLASSES, (cfg.batch,), generator=self.gen) if cond else None
-            z = torch.randn(cfg.batch, cfg.z_dim, generator=self.gen)
+            z = torch.randn(cfg.batch, cfg.noise_dim, generator=self.gen)
             g_loss = self.loss.g_loss(self.d(self.g(z, labels), labels) if cond else self.d(self.g(z)))
             self.opt_g.zero_grad(set_to_none=True)
             g_loss.backward()
@@ -237,7 +236,7 @@ class DigitGAN:
         if self.config.model == "cyclegan":
             raise refused("no_walk")
         gen = torch.Generator().manual_seed(seed)
-        a, b = torch.randn(2, self.config.z_dim, generator=gen)
+        a, b = torch.randn(2, self.config.noise_dim, generator=gen)
         t = torch.linspace(0, 1, frames)[:, None]
         z = (1 - t) * a + t * b
         labels = torch.full((frames,), label, dtype=torch.long) if self.config.model == "cgan" else None

@@ -15,9 +15,9 @@ class Generator(nn.Module):
     """z (+ one-hot label) → 8×8: a linear layer to 64×2×2, then two stride-2 transposed convolutions with
     BatchNorm and ReLU (the DCGAN recipe at toy scale), tanh out."""
 
-    def __init__(self, z_dim: int, classes: int = 0, width: int = 64):
+    def __init__(self, noise_dim: int, classes: int = 0, width: int = 64):
         super().__init__()
-        self.fc = nn.Sequential(nn.Linear(z_dim + classes, width * 4), nn.BatchNorm1d(width * 4), nn.ReLU(True))
+        self.fc = nn.Sequential(nn.Linear(noise_dim + classes, width * 4), nn.BatchNorm1d(width * 4), nn.ReLU(True))
         self.up = nn.Sequential(nn.ConvTranspose2d(width, width // 2, 4, 2, 1), nn.BatchNorm2d(width // 2),
                                 nn.ReLU(True), nn.ConvTranspose2d(width // 2, 1, 4, 2, 1), nn.Tanh())
         self.width = width

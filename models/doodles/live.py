@@ -38,14 +38,14 @@ def distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 class DoodleTrainer:
     """One live GAN on one pool. Not thread-safe: its owner (playground/doodle_pool.Drawing) holds a lock."""
 
-    def __init__(self, augment: bool = False, seed: int = 0, z_dim: int = 32):
+    def __init__(self, augment: bool = False, seed: int = 0, noise_dim: int = 32):
         torch.manual_seed(seed)
         self.gen = torch.Generator().manual_seed(seed)
-        self.g, self.d = Generator(z_dim), Discriminator()
+        self.g, self.d = Generator(noise_dim), Discriminator()
         self.opt_g, self.opt_d = training.adam(self.g.parameters(), LR), training.adam(self.d.parameters(), LR)
-        self.augment, self.z_dim = augment, z_dim
-        self.fixed_z = torch.randn(SHOWN, z_dim, generator=torch.Generator().manual_seed(12345))
-        self.measure_z = torch.randn(MEASURED, z_dim, generator=torch.Generator().manual_seed(54321))
+        self.augment, self.noise_dim = augment, noise_dim
+        self.fixed_z = torch.randn(SHOWN, noise_dim, generator=torch.Generator().manual_seed(12345))
+        self.measure_z = torch.randn(MEASURED, noise_dim, generator=torch.Generator().manual_seed(54321))
         self.real = torch.zeros(0, 1, SIDE, SIDE)
         self.labels = torch.zeros(0, dtype=torch.long)
         self.pictures = np.zeros((0, SIDE, SIDE), np.float32)  # the pool in [0, 1], for the nearest doodles
@@ -68,14 +68,14 @@ class DoodleTrainer:
             return None
         idx = torch.randint(0, len(self.real), (BATCH,), generator=self.gen)
         real, words = self.real[idx], self.labels[idx]
-        z = torch.randn(BATCH, self.z_dim, generator=self.gen)
+        z = torch.randn(BATCH, self.noise_dim, generator=self.gen)
         with torch.no_grad():
             fake = self.g(z, words)
         d_loss = self.loss.d_loss(self.d(self._seen(real), words), self.d(self._seen(fake), words))
         self.opt_d.zero_grad(set_to_none=True)
         d_loss.backward()
         self.opt_d.step()
-        z = torch.randn(BATCH, self.z_dim, generator=self.gen)
+        z = torch.randn(BATCH, self.noise_dim, generator=self.gen)
         g_loss = self.loss.g_loss(self.d(self._seen(self.g(z, words)), words))
         self.opt_g.zero_grad(set_to_none=True)
         g_loss.backward()

@@ -19,14 +19,14 @@ class Generator(nn.Module):
     """z + the word's embedding → 7×7 → 14×14 → 28×28: the DCGAN recipe (transposed convolutions, BatchNorm,
     ReLU, tanh out), small enough to train live on a shared CPU."""
 
-    def __init__(self, z_dim: int = 32, width: int = 32, words: int = WORDS):
+    def __init__(self, noise_dim: int = 32, width: int = 32, words: int = WORDS):
         super().__init__()
-        self.embed = nn.Embedding(words, z_dim)
-        self.fc = nn.Sequential(nn.Linear(2 * z_dim, 2 * width * 7 * 7), nn.BatchNorm1d(2 * width * 7 * 7),
+        self.embed = nn.Embedding(words, noise_dim)
+        self.fc = nn.Sequential(nn.Linear(2 * noise_dim, 2 * width * 7 * 7), nn.BatchNorm1d(2 * width * 7 * 7),
                                 nn.ReLU(True))
         self.up = nn.Sequential(nn.ConvTranspose2d(2 * width, width, 4, 2, 1), nn.BatchNorm2d(width), nn.ReLU(True),
                                 nn.ConvTranspose2d(width, 1, 4, 2, 1), nn.Tanh())
-        self.width, self.z_dim = width, z_dim
+        self.width, self.noise_dim = width, noise_dim
 
     def forward(self, z: Tensor, words: Tensor) -> Tensor:
         h = self.fc(torch.cat([z, self.embed(words)], 1)).view(-1, 2 * self.width, 7, 7)

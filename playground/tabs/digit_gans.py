@@ -25,7 +25,7 @@ from toy2d.reasons import Refused
 
 METRICS_EVERY_S = 0.5
 TABLE = settings.by_name(DigitConfig)  # the panel's settings, in its order, declared in models/digits/live.py
-SETTINGS = ("model", "loss", "optimizer", "lr_d", "lr_g", "k_d", "k_g", "batch", "z_dim", "seed", "domain_a",
+SETTINGS = ("model", "loss", "optimizer", "lr_d", "lr_g", "k_d", "k_g", "batch", "noise_dim", "seed", "domain_a",
             "domain_b", "lambda_cyc", "lambda_id")
 INTS = {name for name in SETTINGS if TABLE[name].kind == "int"}
 
@@ -190,8 +190,8 @@ def create(page: Page) -> None:
                                 label=i18n.text("setting.digit.optimizer"),
                                 elem_id="img-opt")
     with gr.Row():
-        lr_d, lr_g, k_d, k_g, batch, z_dim, seed = (_box(n) for n in ("lr_d", "lr_g", "k_d", "k_g", "batch",
-                                                                       "z_dim", "seed"))
+        lr_d, lr_g, k_d, k_g, batch, noise_dim, seed = (_box(n) for n in ("lr_d", "lr_g", "k_d", "k_g", "batch",
+                                                                       "noise_dim", "seed"))
     with gr.Accordion("CycleGAN", open=False):
         with gr.Row():
             domain_a, domain_b, lambda_cyc, lambda_id = (_box(n) for n in ("domain_a", "domain_b", "lambda_cyc",
@@ -205,7 +205,7 @@ def create(page: Page) -> None:
         walk_picture = gr.Image(label=i18n.text("img.walk_picture"), interactive=False, format="png",
                                 elem_id="img-walk", height=80)
 
-    settings = [model, loss, optimizer, lr_d, lr_g, k_d, k_g, batch, z_dim, seed, domain_a, domain_b, lambda_cyc,
+    settings = [model, loss, optimizer, lr_d, lr_g, k_d, k_g, batch, noise_dim, seed, domain_a, domain_b, lambda_cyc,
                 lambda_id]
     play.click(toggle, inputs=[run, *settings], outputs=[run, play]).then(
         stream, inputs=[run, speed], outputs=[picture, line, play], show_progress="hidden",
