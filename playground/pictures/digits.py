@@ -5,10 +5,13 @@ several times faster than a Plotly figure per frame (ARCHITECTURE.md, "How the l
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from PIL import Image, ImageDraw
 
 from playground.pictures import fonts
+from playground.pictures.chart import line_chart
 from playground.catalogue import t
 
 CELL = 40            # on-screen pixels per generated 8×8 digit
@@ -40,32 +43,12 @@ def grid_picture(grid: np.ndarray, row_labels: list[str], lang: str = "en") -> I
 
 
 def loss_chart(history: list[dict[str, float]], keys: list[str], lang: str = "en") -> Image.Image:
-    im = Image.new("RGB", (CHART_W, CHART_H), "white")
-    draw = ImageDraw.Draw(im)
-    font = fonts.font(TEXT, lang)
-    draw.text((4, 2), t("img.picture.losses", lang, n=500), fill=INK, font=font)
+    """The last 500 iterations' losses, each named with its latest value."""
     tail = history[-500:]
-    if len(tail) >= 2:
-        values = np.array([[h.get(k, np.nan) for k in keys] for h in tail], dtype=float)
-        finite = values[np.isfinite(values)]
-        lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-        hi = hi if hi > lo else lo + 1
-        top, bottom = 2 * TEXT + 26, CHART_H - 18
-        left = 10 + max(draw.textlength(f"{v:.2g}", font=font) for v in (lo, hi))
-        x = 4
-        for j, key in enumerate(keys):  # the legend, one row under the title, with each loss's latest value
-            label = f"{t(f'img.loss.{key}', lang)} {values[-1, j]:.3g}"
-            draw.text((x, TEXT + 6), label, fill=COLOURS.get(key, INK), font=font)
-            x += draw.textlength(label, font=font) + 14
-        for j, key in enumerate(keys):
-            ys = bottom - (values[:, j] - lo) / (hi - lo) * (bottom - top)
-            xs = np.linspace(left, CHART_W - 6, len(ys))
-            pts = [(float(x), float(y)) for x, y in zip(xs, ys) if np.isfinite(y)]
-            if len(pts) >= 2:
-                draw.line(pts, fill=COLOURS.get(key, INK), width=2)
-        draw.text((left - 4, top), f"{hi:.2g}", fill=INK, font=font, anchor="rm")
-        draw.text((left - 4, bottom), f"{lo:.2g}", fill=INK, font=font, anchor="rm")
-    return im
+    xs = [h.get("iteration", i) for i, h in enumerate(tail)]
+    series = [(t(f"img.loss.{k}", lang), COLOURS.get(k, INK), xs, [h.get(k, math.nan) for h in tail], 2) for k in keys]
+    legend = [(f"{label} {ys[-1]:.3g}", colour) for label, colour, _, ys, _ in series] if tail else None
+    return line_chart(series, t("img.picture.losses", lang, n=500), size=(CHART_W, CHART_H), legend=legend, lang=lang)
 
 
 def histogram_chart(metrics: dict | None, title: str, lang: str = "en") -> Image.Image:
