@@ -377,6 +377,18 @@ def test_only_the_teacher_link_opens_the_wall(mode):
     assert opened[0] == state  # the teacher link on another computer holds the same wall
 
 
+def test_students_start_from_the_class_settings_each_with_their_own_seed(mode):
+    """Thirty identical runs would make a wall of one picture and every challenge a draw: a student's run is the
+    class's settings from the student's own seed, and the wall does not call that seed a change."""
+    state, _ = started(mode)
+    for page, name in (("s1", "Mina"), ("s2", "Jun")):
+        joined(mode, state, page, name)
+    c = mode.classes.teacher(state["code"], state["secret"])
+    a, b = (mode.registry.peek(p).config for p in ("s1", "s2"))
+    assert a.seed != b.seed and a.replace(seed=c.start.seed) == c.start == b.replace(seed=c.start.seed)
+    assert class_wall.changes(a, c.start, "en") == []
+
+
 def test_projecting_a_tile_and_sending_its_settings_to_everyone(mode):
     state, _ = started(mode)
     for page, name in (("s1", "Mina"), ("s2", "Jun"), ("s3", "Ara")):
@@ -393,6 +405,9 @@ def test_projecting_a_tile_and_sending_its_settings_to_everyone(mode):
         run = mode.registry.peek(page)
         assert run.config.lr_g == 0.01 and run.run_id > runs_before[page]  # restarted with Jun's settings
     assert c.start.lr_g == 0.01 and c.pushed == 1
+    configs = [mode.registry.peek(p).config for p in ("s1", "s2", "s3")]
+    assert all(cfg.replace(seed=0) == c.start.replace(seed=0) for cfg in configs)  # the class's settings…
+    assert len({cfg.seed for cfg in configs}) == 3  # …each from the student's own first weights
     polled = mode.on_poll({"code": c.code, "pushed": 0}, request("s1"))
     assert polled[0]["pushed"] == 1 and "teacher sent new settings" in json_message(polled[3])
     assert all(v == gr_skip() for v in mode.on_poll({"code": c.code, "pushed": 1}, request("s1")))

@@ -54,11 +54,12 @@ def label(name: str, lang: str) -> str:
 
 
 def changes(config: TrainConfig, start: TrainConfig, lang: str) -> list[str]:
-    """'label: value' for each setting that differs from the class's starting point (drawn points are 'drawn')."""
+    """'label: value' for each setting that differs from the class's starting point (drawn points are 'drawn'); the
+    seed is each student's own (Class.config_for), not a change."""
     out = []
     for f in fields(TrainConfig):
         value = getattr(config, f.name)
-        if value == getattr(start, f.name):
+        if f.name == "seed" or value == getattr(start, f.name):
             continue
         name = label(f.name, lang)
         out.append(t("class.drawn", lang) if f.name == "points" else f"{name}: {value:g}"

@@ -77,6 +77,9 @@ class Student:
     page: str  # the registry's key of the student's page
     joined: float
     id: str = field(default_factory=lambda: secrets.token_hex(6))  # what the wall names them by
+    # the student's own first weights: the class's settings, each run from its own seed (identical runs would make a
+    # wall of one picture and every challenge a draw)
+    seed: int = field(default_factory=lambda: secrets.randbelow(2**31 - 1))
 
 
 @dataclass
@@ -96,6 +99,10 @@ class Class:
     projected: str | None = None  # the id of the student whose run is on the projector
     pushed: int = 0  # how many times the teacher sent settings to everyone (pages catch up when it grows)
     drawing: Any = None  # the class's doodles and their GAN (playground/tabs/doodles.py), made when first drawn
+
+    def config_for(self, student: Student) -> TrainConfig:
+        """The run a student starts from: the class's settings with the student's own seed."""
+        return self.start.replace(seed=student.seed)
 
     def by_id(self, student_id: object) -> Student | None:
         return next((s for s in self.students.values() if s.id == student_id), None)

@@ -318,21 +318,20 @@ class ClassMode:
         messages.info(i18n.phrase("class.msg.doodles_cleared", name=student.nickname, n=n))
 
     def on_send(self, state: Any) -> None:
-        """The projected run's settings to every student: each run restarts with them (their pages catch up at
-        their next poll), and they become the class's starting point."""
+        """The projected run's settings to every student: each run restarts with them, from the student's own seed
+        (their pages catch up at their next poll), and they become the class's starting point."""
         c = self._class(state)
         student = c.by_id(c.projected)
         run = self.registry.peek(student.page) if student else None
         if run is None:
             raise messages.error(i18n.phrase("class.msg.no_student"))
-        config = run.config
+        c.start = run.config
         sent = 0
         for s in list(c.students.values()):
             other = self.registry.peek(s.page)
             if other is not None:
-                other.restart(config)
+                other.restart(c.config_for(s))
                 sent += 1
-        c.start = config
         c.pushed += 1
         messages.info(i18n.phrase("class.msg.sent", n=sent))
 
@@ -395,7 +394,7 @@ class ClassMode:
         self.lab.page_reply("", request)  # makes the page's run if it had none
         run = self.registry.peek(page)
         if run is not None:
-            run.restart(c.start)  # everyone starts from the class's settings
+            run.restart(c.config_for(c.students[page]))  # the class's settings, from the student's own seed
         name = c.students[page].nickname
         joined = i18n.say("class.joined", code=c.code, name=messages.as_markdown(name))
         return [{"code": c.code, "pushed": c.pushed}, joined,
