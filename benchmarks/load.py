@@ -53,10 +53,11 @@ class Session(threading.Thread):
         self.started = self.ended = 0.0
         self._heartbeat = None
 
-    def open(self, preset: tuple[int, str] | None = None) -> None:
-        """Open the page; ``preset``: (the preset dropdown's event, a preset name) to choose, as a student does."""
+    def open(self, preset: tuple[int, str] | None = None, query: str = "") -> None:
+        """Open the page; ``preset``: (the preset dropdown's event, a preset name) to choose, as a student does;
+        ``query``: the page's URL query (a shared link's settings)."""
         self._heartbeat = urllib.request.urlopen(f"{self.base}{API}/heartbeat/{self.session_hash}", timeout=3600)
-        out = run_event(self.base, self.load_fn, self.session_hash, [])
+        out = run_event(self.base, self.load_fn, self.session_hash, [], query=query)
         self.token = json.loads(out[0])["token"]
         if preset is not None:
             run_event(self.base, preset[0], self.session_hash, [preset[1]], timeout=120)
