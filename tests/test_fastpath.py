@@ -83,15 +83,27 @@ def test_adam_state_is_shared_so_the_paths_can_take_turns():
 def test_ineligible_settings_use_autograd_and_live_changes_switch_paths():
     t = Trainer(TrainConfig(**SMALL))
     assert t.fast is not None
-    t.apply(t.config.replace(g_ema=0.99))
-    assert t.fast is None  # sampling from an average of G's weights: autograd only
+    t.apply(t.config.replace(unrolled_k=2))
+    assert t.fast is None  # G's step looks through k steps of D: autograd only
     t.run(2)
-    t.apply(t.config.replace(g_ema=0.0))
-    assert t.fast is not None
+    t.apply(t.config.replace(unrolled_k=0, g_ema=0.99))
+    assert t.fast is not None  # an averaged G is the trainer's, any path
     for config in (TrainConfig(**SMALL, loss="wgan-gp"), TrainConfig(**SMALL, d_spectral_norm=True),
-                   TrainConfig(**SMALL, opt_d="rmsprop"), TrainConfig(**SMALL, unrolled_k=2),
-                   TrainConfig(**SMALL, g_ema=0.99)):
+                   TrainConfig(**SMALL, opt_d="rmsprop"), TrainConfig(**SMALL, unrolled_k=2)):
         assert Trainer(config).fast is None
+
+
+def test_an_averaged_generator_trains_on_the_kernel_step_for_step_with_autograd():
+    """g_ema draws the fakes from an average of G's weights; the average is the trainer's after each G update, so
+    the kernel trains such runs too (the class's ring does), and the average matches autograd's."""
+    fast, auto = Trainer(TrainConfig(**SMALL, g_ema=0.9)), Trainer(TrainConfig(**SMALL, g_ema=0.9))
+    auto.use_fastpath = False
+    assert fast.fast is not None and auto.fast is None
+    fast.run(6)
+    auto.run(6)
+    for p, q in zip(auto.g_sample.parameters(), fast.g_sample.parameters()):
+        torch.testing.assert_close(q.detach(), p.detach(), rtol=1e-4, atol=1e-5)
+    assert not all(torch.equal(p, q) for p, q in zip(fast.g_sample.parameters(), fast.g.parameters()))
 
 
 def test_kernel_reports_divergence_instead_of_raising(monkeypatch):

@@ -24,7 +24,7 @@ from .trainer import Trainer
 def group_key(t: Trainer) -> tuple | None:
     """Runs with the same key can be trained together; None: this run cannot join a group (autograd-only)."""
     c = t.config
-    if not fastpath.eligible(t.loss, c.opt_d, c.opt_g, c.d_spectral_norm, c.unrolled_k, c.g_ema) or c.pack > 1:
+    if not fastpath.eligible(t.loss, c.opt_d, c.opt_g, c.d_spectral_norm, c.unrolled_k) or c.pack > 1:
         return None  # packed runs train on their own kernel
     return (c.noise_dim, c.noise, c.g_depth, c.g_width, c.g_act, c.d_depth, c.d_width, c.d_act, c.loss, c.opt_d,
             c.opt_g, c.batch, c.k_d, c.k_g)

@@ -27,10 +27,11 @@ LEAKY_SLOPE = 0.01  # nn.LeakyReLU's default, which nets.mlp uses
 PIECEWISE_LINEAR = ("relu", "leaky_relu")
 
 
-def eligible(loss: Loss, opt_d: str, opt_g: str, spectral_norm: bool, unrolled_k: int, g_ema: float) -> bool:
-    """Can the kernel do this run's updates? Its loss must have NumPy derivatives (losses.Loss.d_numpy/g_numpy)."""
+def eligible(loss: Loss, opt_d: str, opt_g: str, spectral_norm: bool, unrolled_k: int) -> bool:
+    """Can the kernel do this run's updates? Its loss must have NumPy derivatives (losses.Loss.d_numpy/g_numpy).
+    G's weight average (g_ema) is the trainer's, after any update: it does not exclude the kernel."""
     return (loss.d_numpy is not None and loss.g_numpy is not None and opt_d in OPTIMIZERS and opt_g in OPTIMIZERS
-            and not spectral_norm and unrolled_k == 0 and g_ema == 0)
+            and not spectral_norm and unrolled_k == 0)
 
 
 def activate(name: str | None, z: np.ndarray) -> np.ndarray:

@@ -273,6 +273,9 @@ class GANTrainer:
             return self._check_weights() and self._diverge("G", why)
         self.g_loss = value
         self.g_steps += 1
+        if self.g_sample is not self.g:  # the drawn G follows the trained one: an average over ~1/(1 − g_ema) steps
+            with torch.no_grad():
+                torch._foreach_lerp_(list(self.g_sample.parameters()), self.g_params, 1 - self.config.g_ema)
         return True
 
     def _g_autograd(self) -> float:
@@ -291,9 +294,6 @@ class GANTrainer:
         if not math.isfinite(value):
             return value
         optimiser_step(self.opt_g, self.g_params, loss)
-        if self.g_sample is not self.g:
-            with torch.no_grad():
-                torch._foreach_lerp_(list(self.g_sample.parameters()), self.g_params, 1 - self.config.g_ema)
         return value
 
     def step_g(self) -> bool:
@@ -373,7 +373,7 @@ class Trainer(GANTrainer):
 
     def _kernel(self) -> "fastpath.Kernel | None":
         c = self.config
-        if not fastpath.eligible(self.loss, c.opt_d, c.opt_g, c.d_spectral_norm, c.unrolled_k, c.g_ema):
+        if not fastpath.eligible(self.loss, c.opt_d, c.opt_g, c.d_spectral_norm, c.unrolled_k):
             return None
         return fastpath.Kernel(nets.layers(self.g), nets.layers(self.d), self.opt_d, self.opt_g, self.loss, c.batch,
                                c.clip if self.loss.weight_clip else None, self.real_batch, self.noise)
