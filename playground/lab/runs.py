@@ -148,14 +148,15 @@ class Registry:
 
     def share_budget(self, session: Run, playing: bool) -> None:
         """Give ``session`` its share of the per-frame training budget: divided by the pages playing now (asked
-        for a training frame within PLAYING_WINDOW_S), so that with many pages each frame trains less and every
-        page keeps its frame rate."""
+        for a training frame within PLAYING_WINDOW_S) per worker process, since the workers train side by side, so
+        that with many pages each frame trains less and every page keeps its frame rate."""
         now = time.perf_counter()
         with self._lock:
             if playing:
                 self._played[session.token] = now
             count = sum(1 for t in self._played.values() if now - t < PLAYING_WINDOW_S)
-        session.frame_budget_s = lab_session.FRAME_TRAIN_BUDGET_S / max(1, count)
+        lanes = len(self._pool.workers) if self._pool is not None else 1
+        session.frame_budget_s = lab_session.FRAME_TRAIN_BUDGET_S * min(1.0, lanes / max(1, count))
 
     def drop(self, key: str) -> None:
         with self._lock:

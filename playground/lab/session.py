@@ -307,7 +307,8 @@ class LabSession:
         return "D" if self._slow_cursor < self.config.k_d else "G"
 
     def pages_playing(self) -> float:
-        """How many pages share the server's training budget now (Registry.share_budget divided it among them)."""
+        """How many pages share this page's worker process now (Registry.share_budget divided the per-frame training
+        budget by the pages playing per worker): what its metrics and heavy layers are spread over."""
         return FRAME_TRAIN_BUDGET_S / self.frame_budget_s if 0 < self.frame_budget_s < math.inf else 1.0
 
     def metrics_every_s(self) -> float:
