@@ -19,7 +19,7 @@ from .config import TrainConfig
 from .trainer import POOL_SIZE, GANTrainer
 
 # settings the conditional trainer does not implement, and their off values
-UNSUPPORTED = {"unrolled_k": 0, "g_ema": 0.0, "pack": 1}
+UNSUPPORTED = {"unrolled_k": 0, "pack": 1}
 
 
 class Generator(nn.Module):
@@ -97,7 +97,7 @@ class ConditionalTrainer(GANTrainer):
         z = self.noise(n, gen)
         y = (torch.randint(0, self.classes, (n,), generator=gen) if label is None
              else torch.full((n,), self._label(label), dtype=torch.long))
-        return self.g(z, y).numpy()
+        return self.g_sample(z, y).numpy()  # G's weight average where g_ema is on, as the unconditional trainer
 
     def _label(self, label: int) -> int:
         if not isinstance(label, (int, np.integer)) or not 0 <= label < self.classes:
@@ -152,5 +152,5 @@ class ClassView:
 
     @classmethod
     def of(cls, t: ConditionalTrainer, label: int) -> "ClassView":
-        return cls(t.config, t.loss, t.pool[t.pool_labels == label], _Fixed(t.g, label), _Fixed(t.d, label),
+        return cls(t.config, t.loss, t.pool[t.pool_labels == label], _Fixed(t.g_sample, label), _Fixed(t.d, label),
                    t.d_params, t.noise, t.iteration, t.d_steps, t.g_steps, t.d_loss, t.g_loss, t.diverged)
