@@ -54,25 +54,13 @@ class Pupil(Session):
                 return int(row[0])
         return None
 
-    def run(self) -> None:
+    def press_play(self) -> None:
         self.go.wait()
-        self.played = self.started = time.perf_counter()
-        first = None
-        while not self.stop.is_set():
-            t0 = time.perf_counter()
-            try:
-                p = self.tick()
-                first = p["iteration"] if first is None else first
-                self.iterations = p["iteration"] - first
-                self.frames += 1
-                if self.learned_s is None and (at := self.met(p)) is not None:
-                    self.learned_s, self.learned_at = time.perf_counter() - self.played, at
-            except Exception as e:  # noqa: BLE001 — counted and reported, the page goes on
-                self.errors += 1
-                self.error_messages.append(str(e)[:200])
-                time.sleep(0.5)
-            time.sleep(max(0.0, self.paint_s - (time.perf_counter() - t0)))
-        self.ended = time.perf_counter()
+        self.played = time.perf_counter()
+
+    def seen(self, p: dict) -> None:
+        if self.learned_s is None and (at := self.met(p)) is not None:
+            self.learned_s, self.learned_at = time.perf_counter() - self.played, at
 
 
 def measure(pages: int, data: str, preset: str | None, seconds: float, first_seed: int, speed: int,

@@ -86,7 +86,14 @@ class Session(threading.Thread):
         self.query = p.get("query", self.query)
         return p
 
+    def press_play(self) -> None:
+        """When the page starts playing (at once; a class's pages wait for each other: class_learn.py)."""
+
+    def seen(self, p: dict) -> None:
+        """A frame arrived (class_learn.py reads its metric rows)."""
+
     def run(self) -> None:
+        self.press_play()
         self.started = time.perf_counter()
         first = None
         while not self.stop.is_set():
@@ -96,6 +103,7 @@ class Session(threading.Thread):
                 first = p["iteration"] if first is None else first
                 self.iterations = p["iteration"] - first
                 self.frames += 1
+                self.seen(p)
             except Exception as e:  # noqa: BLE001 — counted and reported, the session goes on
                 self.errors += 1
                 self.error_messages.append(str(e)[:200])
