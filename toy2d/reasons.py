@@ -57,7 +57,7 @@ REASONS = {
                    "this lab holds (at most {most} MB)",
     "run_mismatch": "the weights do not match the saved settings ({detail})",
 }
-# Why a run stopped (toy2d.trainer, toy2d.vae, models.digits.data.live): a loss or weight that broke
+# Why a run stopped (toy2d.trainer, toy2d.vae, models.digits.live, models.doodles.live): a loss or weight that broke
 STOPPED = {
     "message": "training diverged at iteration {iteration} ({phase} step): {why}",
     "loss": "the {net} loss {why}",
