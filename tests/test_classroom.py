@@ -340,7 +340,13 @@ def test_the_teachers_card_gives_the_code_and_both_links_and_the_class_starts_fr
     state, card = started(mode)
     c = mode.classes.teacher(state["code"], state["secret"])
     assert state["code"] in card and f"?class={state['code']}" in card and state["secret"] in card
-    assert c.start.data == "grid25"
+    assert c.start.data == "grid25" and "started from your run's settings" in card  # the card says which run
+
+
+def test_a_class_from_the_default_run_says_on_its_card_it_is_the_run_a_class_learns_fastest(mode):
+    mode.lab.page_reply("", request("teacher-page"))  # the teacher's own page: the default ring
+    _, card = started(mode)
+    assert "started from the ring of 8" in card and "learns fastest" in card
 
 
 def test_a_student_joins_and_their_run_starts_from_the_class_settings(mode):

@@ -59,6 +59,7 @@ CSS = """
 .gp-card { font-size: 18px; display: flex; flex-wrap: wrap; align-items: baseline; gap: 4px 16px; }
 .gp-card .code { font-size: 40px; font-weight: bold; letter-spacing: 4px; }
 .gp-card .places { color: #555; } .gp-card .secret { margin-left: auto; }
+.gp-card .start { flex-basis: 100%; color: #555; font-size: 16px; }
 .gp-teach-copy { font: inherit; font-size: 15px; padding: 2px 10px; border: 1px solid #8a1c1c; color: #8a1c1c;
   border-radius: 6px; background: white; cursor: pointer; } .gp-copied { font-size: 15px; color: #555; }
 """
@@ -203,7 +204,15 @@ class ClassMode:
                 f"<span class='places'>{say('class.card.places', n=c.size)}</span>"
                 f"<span class='secret'><button type='button' class='gp-teach-copy' title='{say('class.card.teacher')}'>"
                 f"{say('class.card.copy')}</button> <span class='gp-copied' data-ok='{say('class.card.copied')}' "
-                f"data-no='{say('class.card.not_copied')}'></span></span></div>")
+                f"data-no='{say('class.card.not_copied')}'></span></span>"
+                f"<span class='start'>{self.start_line(c)}</span></div>")
+
+    @staticmethod
+    def start_line(c: Class) -> str:
+        """Which run the students start from, and why: the default ring is the run a class learns fastest
+        (benchmarks/class_learn.py); a teacher who chose another run is told the class starts from it."""
+        fastest = c.start.replace(seed=0) == default_config().replace(seed=0)
+        return i18n.say("class.card.start_ring" if fastest else "class.card.start_own")
 
     def on_rejoin(self, evt: gr.EventData) -> list:
         """A teacher's tab reloaded: its script sends the teacher link it kept, and the page holds the wall again."""
