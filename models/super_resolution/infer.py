@@ -1,5 +1,6 @@
 """4× super-resolution at inference: our SRResNet and SRGAN checkpoints (models/weights, made by
-``python -m models.train srresnet|srgan``), pictures in and out. Loading and conversion, nothing else."""
+``python -m models.train srresnet|srgan``) and idealo's published RRDN-GAN (models/published), pictures in and out.
+Loading and conversion, nothing else."""
 from __future__ import annotations
 
 import functools
@@ -8,15 +9,22 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .. import checkpoints
+from torch import nn
+
+from .. import checkpoints, published
+from . import convert
 from .nets import SRResNet
 
-KINDS = ("srresnet", "srgan")  # the trained generators (checkpoints.FILES names)
+KINDS = ("srresnet", "srgan")  # the generators trained here (checkpoints.FILES names)
+PUBLISHED = "rrdn"             # idealo's RRDN-GAN ×4 (published.CONVERTED["rrdn-gans-x4"])
+ALL = (*KINDS, PUBLISHED)
 
 
 @functools.cache
-def generator(kind: str) -> SRResNet:
-    """The trained generator ``kind`` (srresnet or srgan), on the CPU, in eval mode."""
+def generator(kind: str) -> nn.Module:
+    """The generator ``kind`` (srresnet, srgan or rrdn), on the CPU, in eval mode."""
+    if kind == PUBLISHED:
+        return convert.build(published.load("rrdn-gans-x4"))
     return from_checkpoint(checkpoints.path(kind)).eval().requires_grad_(False)
 
 
@@ -38,7 +46,7 @@ def to_picture(x: torch.Tensor) -> np.ndarray:
     return (x[0].clamp(0, 1).permute(1, 2, 0).numpy() * 255 + 0.5).astype(np.uint8)
 
 
-def upscale(net: SRResNet, picture: np.ndarray) -> np.ndarray:
+def upscale(net: nn.Module, picture: np.ndarray) -> np.ndarray:
     """(h, w, 3) uint8 → (4h, 4w, 3) uint8."""
     with torch.inference_mode():
         return to_picture(net(to_tensor(picture)))

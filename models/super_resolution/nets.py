@@ -73,3 +73,68 @@ class SRDiscriminator(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.head(self.features(x * 2 - 1).mean((2, 3))).squeeze(1)
+
+
+class DenseBlock(nn.Module):
+    """A residual dense block (RDB, Zhang et al. 2018): ``layers`` 3×3 convolutions, each reading everything before
+    it (its input and every earlier layer's output, concatenated), a 3×3 fusion back to the width, and the input
+    added back at ``beta`` × the fused residual."""
+
+    def __init__(self, width: int, growth: int, layers: int, beta: float):
+        super().__init__()
+        self.grow = nn.ModuleList([nn.Conv2d(width + i * growth, growth, 3, padding=1) for i in range(layers)])
+        self.fuse = nn.Conv2d(width + layers * growth, width, 3, padding=1)
+        self.beta = beta
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = x
+        for conv in self.grow:
+            h = torch.cat([h, F.relu(conv(h))], 1)
+        return x + self.beta * self.fuse(h)
+
+
+class RRDB(nn.Module):
+    """Residual in residual (ESRGAN, Wang et al. 2018): dense blocks in a chain, the chain's output added to its
+    input at ``beta``."""
+
+    def __init__(self, width: int, growth: int, layers: int, blocks: int, beta: float):
+        super().__init__()
+        self.blocks = nn.Sequential(*[DenseBlock(width, growth, layers, beta) for _ in range(blocks)])
+        self.beta = beta
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x + self.beta * self.blocks(x)
+
+
+@dataclass(frozen=True)
+class RRDNConfig:
+    """idealo's RRDN names: C convolutions per dense block, D dense blocks per RRDB, G0 width, G growth, T RRDBs."""
+
+    width: int = 32    # G0
+    growth: int = 32   # G
+    layers: int = 4    # C
+    blocks: int = 3    # D
+    rrdbs: int = 10    # T
+    beta: float = 0.2  # the residuals' scale (idealo's MultiplyBeta layer)
+
+
+class RRDN(nn.Module):
+    """idealo/image-super-resolution's RRDN ×4, the ESRGAN-style generator that was trained with a perceptual and an
+    adversarial loss (its weights are published, not ours: models/published). (N, 3, h, w) in [0, 1] →
+    (N, 3, 4h, 4w), not clamped (the original clips its output to [0, 1]; pictures clamp)."""
+
+    def __init__(self, width: int = 32, growth: int = 32, layers: int = 4, blocks: int = 3, rrdbs: int = 10,
+                 beta: float = 0.2):
+        super().__init__()
+        self.config = asdict(RRDNConfig(width, growth, layers, blocks, rrdbs, beta))
+        self.head = nn.Conv2d(3, width, 3, padding=1)
+        self.body = nn.Sequential(*[RRDB(width, growth, layers, blocks, beta) for _ in range(rrdbs)])
+        self.body_out = nn.Conv2d(width, width, 3, padding=1)
+        self.to_subpixels = nn.Conv2d(width, 3 * SCALE * SCALE, 3, padding=1)
+        self.shuffle = nn.PixelShuffle(SCALE)  # torch's channel order; the converter reorders TF's depth_to_space
+        self.tail = nn.Conv2d(3, 3, 3, padding=1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.head(x)
+        h = h + self.body_out(self.body(h))
+        return self.tail(self.shuffle(self.to_subpixels(h)))

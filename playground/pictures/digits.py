@@ -10,11 +10,12 @@ import math
 import numpy as np
 from PIL import Image, ImageDraw
 
+from models.digits.data import SIDE
 from playground.pictures import fonts
 from playground.pictures.chart import line_chart
 from playground.catalogue import t
 
-CELL = 40            # on-screen pixels per generated 8×8 digit
+CELL = 2 * SIDE      # on-screen pixels per generated digit: exactly 2×, so every pixel stays square
 GAP = 3
 CHART_W, CHART_H = 440, 220
 TEXT = 18            # px: every text, so the frame reads at ~18 px on a 1920-px screen (shown at natural size)
@@ -24,7 +25,7 @@ CYCLE_ROWS = ("a", "G(a)", "F(G(a))", "b", "F(b)", "G(F(b))")
 
 
 def grid_picture(grid: np.ndarray, row_labels: list[str], lang: str = "en") -> Image.Image:
-    """(rows, cols, 8, 8) in [0, 1] → white-on-black digits with a label left of each row."""
+    """(rows, cols, 28, 28) in [0, 1] → white-on-black digits with a label left of each row."""
     rows, cols = grid.shape[:2]
     font = fonts.font(TEXT, lang)
     draw = ImageDraw.Draw(Image.new("RGB", (1, 1)))

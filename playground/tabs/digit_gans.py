@@ -1,4 +1,4 @@
-"""The digit GANs tab: DCGAN, conditional GAN and CycleGAN training live on 8×8 digits.
+"""The digit GANs tab: DCGAN, conditional GAN and CycleGAN training live on real MNIST digits (28×28).
 
 Same rhythm as the 2D lab (play, pause, step, reset, speed), one run per browser session, frames streamed by
 playground.live_loop.
@@ -77,8 +77,9 @@ def _keys(gan: DigitGAN) -> list[str]:
 def metrics_line(gan: DigitGAN, m: dict | None, lang: str = "en") -> str:
     if not m:
         return ""
-    parts = [t("img.metric.judge", lang, accuracy=f"{judge.judge().test_accuracy:.0%}",
-               classes=m["classes_covered"]), t("img.metric.frechet", lang, frechet=f"{m['frechet']:.1f}")]
+    parts = [t("img.metric.judge", lang, accuracy=f"{judge.judge().held_out_accuracy:.0%}",
+               classes=m["classes_covered"]),
+             t("img.metric.frechet", lang, frechet=f"{m['frechet']:.1f}", floor=f"{judge.judge().floor:.1f}")]
     if "accuracy" in m:
         parts.append(t("img.metric.accuracy", lang, accuracy=f"{m['accuracy']:.0%}"))
     if "translated_as_b" in m:
