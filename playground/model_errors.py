@@ -91,7 +91,7 @@ def reports_unavailable(outputs: int, status: bool = True):
     return decorate
 
 
-def missing_weights(e: FileNotFoundError) -> gr.Error:
+def missing_weights(e: Exception) -> gr.Error:
     return messages.error(i18n.phrase("msg.weights_missing", file=store.redact(str(e))), title="msg.title.weights")
 
 

@@ -784,17 +784,20 @@ def test_a_korean_page_shows_no_untranslated_english_on_any_tab(browser, url):
     context.close()
 
 
-def test_super_resolution_compares_an_example_four_ways_with_numbers(browser, url):
+def test_super_resolution_compares_an_example_five_ways_with_numbers(browser, url):
     page, errors = open_tab(browser, url, "Super-resolution")
     page.locator("img[src*='held-out-coffee']").first.click()  # an example photo the nets never saw
     numbers = page.locator("#sr-numbers")
-    expect(numbers).to_contain_text("SRGAN", timeout=60_000)
-    assert re.findall(r"\d+\.\d+ dB", numbers.inner_text()).__len__() == 3
+    expect(numbers).to_contain_text("RRDN-GAN", timeout=60_000)
+    expect(numbers).not_to_contain_text("working", timeout=60_000)  # the published net's panel comes second
+    assert re.findall(r"\d+\.\d+ dB", numbers.inner_text()).__len__() == 4
     figure = page.locator("#sr-figure img")
     expect(figure).to_be_visible()
-    assert page.evaluate("() => document.querySelector('#sr-figure img').naturalWidth") > 4 * 240
+    size = page.evaluate("() => [document.querySelector('#sr-figure img').naturalWidth, "
+                         "document.querySelector('#sr-figure img').naturalHeight]")
+    assert size[0] > 3 * 240 and size[1] > 2 * (256 + 240)  # two rows of three panels, each with its zoom
     expect(page.locator("#sr-tradeoff")).to_contain_text("perception")  # with the measured table
-    expect(page.locator("#sr-tradeoff table")).to_contain_text("SRResNet")
+    expect(page.locator("#sr-tradeoff table")).to_contain_text("RRDN-GAN")
     assert errors == []
     page.close()
 

@@ -197,7 +197,7 @@ ring8 grid25 line gaussians ellipse disjoint moons spiral swissroll points
 SRGAN SRResNet bicubic PSNR SSIM dB MSE Set5 Blau Michaeli perception distortion trade-off StarGAN c
 StyleGAN px w W Z disentangled
 DiffAugment npz doodles words
-MNIST CNN RRDN ESRGAN DIV2K idealo
+MNIST CNN RRDN RRDN-GAN ESRGAN DIV2K idealo
 """.split())
 
 

@@ -103,16 +103,21 @@ def test_each_committed_checkpoint_records_the_command_that_made_it(kind):
 
 
 # ---- the tab -------------------------------------------------------------------------------------------------------
-def test_the_tab_compares_four_ways_with_numbers_and_upscales_a_picture_of_ones_own():
+def test_the_tab_compares_five_ways_with_numbers_the_published_net_second_and_upscales_ones_own():
     from playground import examples
     from playground.tabs import super_resolution as tab
 
     photo = examples.held_out_photos()[0]
-    figure, numbers = tab.compare(photo, 128, 0.5, 0.4, 0.5, 0.5)
-    assert figure.width > 4 * 240 and figure.height > 256 + 240
-    assert numbers.count("dB") == 3 and numbers.count("SSIM") == 3 and "SRGAN" in numbers
-    own = tab.own(photo, 0.5, 0.5)  # a 512-px photo: scaled to 256 first, then 4×
-    assert own.width >= 3 * 240
+    first, last = list(tab.compare_steps(photo, 128, 0.5, 0.4, 0.5, 0.5))
+    assert first[1].count("dB") == 3 and "RRDN-GAN (idealo)** working…" in first[1]  # the fast panels at once
+    figure, numbers = last
+    assert figure.width > 3 * 240 and figure.height > 2 * (256 + 240)  # two rows of three
+    assert numbers.count("dB") == 4 and numbers.count("SSIM") == 4 and numbers.count("sharpness") == 4
+    assert "SRGAN (this app)" in numbers and "RRDN-GAN (idealo)" in numbers and "working" not in numbers
+    assert np.asarray(first[0]).shape == np.asarray(figure).shape  # the grey panel holds the place
+    assert not np.array_equal(np.asarray(first[0]), np.asarray(figure))
+    own = list(tab.own_steps(photo, 0.5, 0.5))  # a 512-px photo: scaled to 256 first, then 4×
+    assert len(own) == 2 and own[-1].width >= 2 * 240 and own[-1].height > 2 * 320
     crop = tab.crop(srdata.photo("coffee"), 128, 1.0, 0.0)
     assert crop.shape == (128, 128, 3)
 
@@ -149,11 +154,11 @@ def test_a_small_picture_of_ones_own_may_be_16_pixels_and_a_refused_photo_clears
 
     icon = tmp_path / "icon.png"
     Image.fromarray(np.random.default_rng(0).integers(0, 255, (16, 16, 3), dtype=np.uint8)).save(icon)
-    assert tab.own(str(icon), 0.5, 0.5).width >= 3 * 240
+    assert tab.own(str(icon), 0.5, 0.5).width >= 2 * 240
     tiny = tmp_path / "tiny.png"
     Image.fromarray(np.zeros((6, 6, 3), np.uint8)).save(tiny)
     with pytest.raises(gr.Error, match="at least 8"):
         tab.own(str(tiny), 0.5, 0.5)
-    assert tab.when_photo(examples.held_out_photos()[0], 128, 0.5, 0.5, 0.5, 0.5)[0] is not None
-    figure, said = tab.when_photo(str(icon), 128, 0.5, 0.5, 0.5, 0.5)
+    assert list(tab.when_photo(examples.held_out_photos()[0], 128, 0.5, 0.5, 0.5, 0.5))[-1][0] is not None
+    (figure, said), = tab.when_photo(str(icon), 128, 0.5, 0.5, 0.5, 0.5)
     assert figure is None and "16×16" in said and "32" in said

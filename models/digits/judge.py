@@ -39,10 +39,7 @@ class Judge:
             return self.net(torch.as_tensor(x, dtype=torch.float32)).argmax(1).numpy()
 
     def distance(self, x: np.ndarray) -> float:
-        feats = self.hidden(x)
-        if not np.isfinite(feats).all():  # a diverged generator: no distance to speak of
-            return float("nan")
-        return frechet_between(feats.mean(0), np.cov(feats, rowvar=False), self.real_mean, self.real_cov, ridge=1e-6)
+        return _distance(self, self.hidden(x))
 
 
 @functools.cache
@@ -58,10 +55,46 @@ def judge() -> Judge:
                  stats.distance(other[:SAMPLES].numpy()))
 
 
+def _features_and_classes(j: Judge, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One pass of the judge: hidden features and predicted classes (a live frame pays for it once)."""
+    with torch.inference_mode():
+        h = j.net.hidden(torch.as_tensor(x, dtype=torch.float32))
+        return h.numpy().astype(np.float64), j.net.out(h).argmax(1).numpy()
+
+
+def _histogram(pred: np.ndarray) -> np.ndarray:
+    counts = np.bincount(pred, minlength=CLASSES)
+    return counts / max(1, counts.sum())
+
+
+def _per_class(pred: np.ndarray, requested: np.ndarray) -> np.ndarray:
+    return np.array([(pred[requested == c] == c).mean() if (requested == c).any() else np.nan
+                     for c in range(CLASSES)])
+
+
+def _distance(j: Judge, feats: np.ndarray) -> float:
+    if not np.isfinite(feats).all():  # a diverged generator: no distance to speak of
+        return float("nan")
+    return frechet_between(feats.mean(0), np.cov(feats, rowvar=False), j.real_mean, j.real_cov, ridge=1e-6)
+
+
+def measure(x: np.ndarray, requested: np.ndarray | None = None, min_share: float = 0.02) -> dict:
+    """Everything the page and the benchmark read from generated digits, from one pass of the judge: the class
+    histogram, the classes covered, the Fréchet distance and, given the classes asked for, the accuracy."""
+    j = judge()
+    feats, pred = _features_and_classes(j, x)
+    hist = _histogram(pred)
+    out = {"histogram": hist.tolist(), "classes_covered": int((hist >= min_share).sum()),
+           "frechet": _distance(j, feats)}
+    if requested is not None:
+        per_class = _per_class(pred, requested)
+        out.update(accuracy=float(np.nanmean(per_class)), accuracy_per_class=per_class.tolist())
+    return out
+
+
 def class_histogram(x: np.ndarray) -> np.ndarray:
     """Fraction of samples the judge puts in each class."""
-    counts = np.bincount(judge().predict(x), minlength=CLASSES)
-    return counts / max(1, counts.sum())
+    return _histogram(judge().predict(x))
 
 
 def classes_covered(x: np.ndarray, min_share: float = 0.02) -> int:
@@ -71,9 +104,7 @@ def classes_covered(x: np.ndarray, min_share: float = 0.02) -> int:
 
 def accuracy_per_class(x: np.ndarray, requested: np.ndarray) -> np.ndarray:
     """For a conditional generator: per requested class, the share of samples the judge agrees with."""
-    pred = judge().predict(x)
-    return np.array([(pred[requested == c] == c).mean() if (requested == c).any() else np.nan
-                     for c in range(CLASSES)])
+    return _per_class(judge().predict(x), requested)
 
 
 def frechet(x: np.ndarray) -> float:
@@ -81,6 +112,14 @@ def frechet(x: np.ndarray) -> float:
     return judge().distance(x)
 
 
+GOAL_TIMES_FLOOR = 3.0  # the DCGAN goal's distance, in real-vs-real floors
+
+
+def classes_covered_and_close(metrics: dict, floor: float) -> bool:
+    """The DCGAN goal on a run's metrics: all ten digits drawn, at a distance within 3× the real-vs-real floor."""
+    return metrics["classes_covered"] == CLASSES and metrics["frechet"] <= GOAL_TIMES_FLOOR * floor
+
+
 def learned(x: np.ndarray) -> bool:
-    """The DCGAN goal: all ten digits drawn, at a distance within 3× the real-vs-real floor."""
-    return classes_covered(x) == CLASSES and frechet(x) <= 3 * judge().floor
+    """The DCGAN goal on samples."""
+    return classes_covered_and_close(measure(x), judge().floor)

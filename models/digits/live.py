@@ -231,13 +231,9 @@ class DigitGAN:
 
     def metrics(self) -> dict:
         x, requested = self.samples()
-        out = {"histogram": judge.class_histogram(x).tolist(), "classes_covered": judge.classes_covered(x),
-               "frechet": judge.frechet(x)}
-        if requested is not None:
-            per_class = judge.accuracy_per_class(x, requested)
-            out.update(accuracy=float(np.nanmean(per_class)), accuracy_per_class=per_class.tolist())
+        out = judge.measure(x, requested)
         if self.config.model == "cyclegan":
-            out["translated_as_b"] = float(judge.class_histogram(x)[self.config.domain_b])
+            out["translated_as_b"] = float(out["histogram"][self.config.domain_b])
         return out
 
     def walk(self, frames: int = 10, seed: int = 0, label: int = 0) -> np.ndarray:

@@ -14,13 +14,15 @@ TEXT = 18
 GAP = 8
 ZOOM_SIDE = 240  # on-screen side of a magnified region
 BOX = (230, 60, 40)
+PENDING = (225, 225, 225)
 
 
 @dataclass(frozen=True)
 class Panel:
     name: str
     picture: np.ndarray
-    caption: str = ""  # "PSNR 27.1 dB · SSIM 0.78", or nothing where there is no original
+    caption: str = ""  # "27.1 dB · SSIM 0.78" and more lines after "\n", or nothing where there is no original
+    pending: bool = False  # still being computed: drawn as a grey panel, its magnified region left empty
 
 
 def zoom_box(shape: tuple[int, ...], x: float, y: float, side: int) -> tuple[int, int, int, int]:
@@ -33,15 +35,25 @@ def zoom_box(shape: tuple[int, ...], x: float, y: float, side: int) -> tuple[int
 
 
 def figure(panels: list[Panel], box: tuple[int, int, int, int], lang: str = "en",
-           panel_side: int = 320) -> Image.Image:
+           panel_side: int = 320, per_row: int = 0) -> Image.Image:
     """Panels (all the same size) shown at ``panel_side`` px, the region ``box`` outlined in each, and below a
-    row of that region magnified (nearest neighbour: the pixels as they are)."""
+    row of that region magnified (nearest neighbour: the pixels as they are); ``per_row`` panels to a row (0: all
+    in one), rows stacked, so six panels fit a laptop's width as two rows of three."""
+    if per_row and len(panels) > per_row:
+        rows = [figure(panels[i:i + per_row], box, lang, panel_side) for i in range(0, len(panels), per_row)]
+        im = Image.new("RGB", (max(r.width for r in rows), sum(r.height for r in rows) + GAP * 3 * (len(rows) - 1)),
+                       "white")
+        y = 0
+        for r in rows:
+            im.paste(r, (0, y))
+            y += r.height + GAP * 3
+        return im
     font = fonts.font(TEXT, lang)
     h, w = panels[0].picture.shape[:2]
     scale = panel_side / max(h, w)
     pw, ph = round(w * scale), round(h * scale)
     cell = max(pw, ZOOM_SIDE)
-    lines = 2 if any(p.caption for p in panels) else 1
+    lines = 1 + max(len(p.caption.split("\n")) if p.caption else 0 for p in panels)
     band = lines * (TEXT + 6) + 6
     width = len(panels) * cell + (len(panels) - 1) * GAP
     height = ph + band + GAP + ZOOM_SIDE
@@ -49,13 +61,17 @@ def figure(panels: list[Panel], box: tuple[int, int, int, int], lang: str = "en"
     draw = ImageDraw.Draw(im)
     for i, p in enumerate(panels):
         x0 = i * (cell + GAP)
-        shown = Image.fromarray(p.picture).resize((pw, ph), Image.LANCZOS if scale < 1 else Image.NEAREST)
-        im.paste(shown, (x0 + (cell - pw) // 2, 0))
-        left, t, r, b = (round(v * scale) for v in box)
-        draw.rectangle((x0 + (cell - pw) // 2 + left, t, x0 + (cell - pw) // 2 + r - 1, b - 1), outline=BOX, width=2)
+        if p.pending:
+            draw.rectangle((x0 + (cell - pw) // 2, 0, x0 + (cell + pw) // 2 - 1, ph - 1), fill=PENDING)
+        else:
+            shown = Image.fromarray(p.picture).resize((pw, ph), Image.LANCZOS if scale < 1 else Image.NEAREST)
+            im.paste(shown, (x0 + (cell - pw) // 2, 0))
+            left, t, r, b = (round(v * scale) for v in box)
+            draw.rectangle((x0 + (cell - pw) // 2 + left, t, x0 + (cell - pw) // 2 + r - 1, b - 1), outline=BOX,
+                           width=2)
+            region = Image.fromarray(p.picture).crop(box).resize((ZOOM_SIDE, ZOOM_SIDE), Image.NEAREST)
+            im.paste(region, (x0 + (cell - ZOOM_SIDE) // 2, ph + band + GAP))
         draw.text((x0 + cell / 2, ph + 4), p.name, fill=(20, 20, 20), font=font, anchor="ma")
-        if p.caption:
-            draw.text((x0 + cell / 2, ph + TEXT + 10), p.caption, fill=(70, 70, 70), font=font, anchor="ma")
-        region = Image.fromarray(p.picture).crop(box).resize((ZOOM_SIDE, ZOOM_SIDE), Image.NEAREST)
-        im.paste(region, (x0 + (cell - ZOOM_SIDE) // 2, ph + band + GAP))
+        for k, line in enumerate(p.caption.split("\n") if p.caption else []):
+            draw.text((x0 + cell / 2, ph + (k + 1) * (TEXT + 6) + 4), line, fill=(70, 70, 70), font=font, anchor="ma")
     return im

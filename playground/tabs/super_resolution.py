@@ -1,11 +1,16 @@
 """The super-resolution tab, "흐린 사진을 선명하게": a photo made 4× smaller, then brought back by bicubic
-interpolation, SRResNet (pixel loss) and SRGAN (content + adversarial loss), beside the original, with PSNR and
-SSIM under each and the same region magnified, as in the SRGAN paper's figure. And a small picture of one's own,
-upscaled the three ways.
+interpolation, our SRResNet (pixel loss) and SRGAN (content + adversarial loss), both trained in this app, and
+idealo's published RRDN-GAN (ESRGAN's generator, trained on DIV2K with perceptual and adversarial losses), beside the
+original, with PSNR, SSIM and sharpness under each and the same region magnified, as in the SRGAN paper's figure.
+And a small picture of one's own, upscaled the four ways.
+
+The RRDN costs about 4× our nets together (benchmarks/super_resolution.py), so every answer comes in two steps: the
+fast panels at once, the RRDN's grey until it is done.
 """
 from __future__ import annotations
 
 import functools
+from typing import Iterator
 
 import gradio as gr
 import numpy as np
@@ -23,24 +28,40 @@ SIDES = (128, 256, 384)  # the original's side: the input is a quarter of it
 OWN_MOST = 256           # a picture of one's own is upscaled from at most this side (→ 1024)…
 OWN_LEAST = 8            # …and from at least this one (a 16-px icon is what "a small picture" is for)
 PAPER = {"bicubic": (28.43, 0.8109), "srresnet": (32.05, 0.9019), "srgan": (29.40, 0.8472)}  # Set5, 4×
+FAST = ("bicubic", *upscaling.KINDS)  # shown at once
+SLOW = upscaling.PUBLISHED            # shown when done
+METHODS = (*FAST, SLOW)
+PER_ROW = 3  # six panels as two rows of three: readable on a laptop and a projector
 
 
-def _nets() -> dict[str, upscaling.SRResNet]:
+def _net(kind: str):
     try:
-        return {kind: upscaling.generator(kind) for kind in upscaling.KINDS}
-    except FileNotFoundError as e:
+        return upscaling.generator(kind)
+    except (FileNotFoundError, ValueError) as e:  # a missing checkpoint; a converted file that is not the recorded one
         raise missing_weights(e) from None
 
 
-def _three(small: np.ndarray) -> dict[str, np.ndarray]:
-    """Bicubic, SRResNet and SRGAN 4× of ``small``."""
-    nets = _nets()
-    return {"bicubic": srdata.bicubic(small), **{k: upscaling.upscale(net, small) for k, net in nets.items()}}
+def _upscaled(small: np.ndarray, kinds: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """``small`` 4× by each method of ``kinds``."""
+    return {k: srdata.bicubic(small) if k == "bicubic" else upscaling.upscale(_net(k), small) for k in kinds}
+
+
+def _all(small: np.ndarray) -> dict[str, np.ndarray]:
+    return _upscaled(small, METHODS)
 
 
 def _caption(sr: np.ndarray, original: np.ndarray) -> str:
     return i18n.say("sr.caption", psnr=f"{quality.psnr_y(sr, original):.2f}",
-                    ssim=f"{quality.ssim_y(sr, original):.3f}")
+                    ssim=f"{quality.ssim_y(sr, original):.3f}",
+                    sharp=f"{quality.sharpness(sr[None]) / quality.sharpness(original[None]):.2f}")
+
+
+def _panel(kind: str, made: dict[str, np.ndarray], like: np.ndarray, original: np.ndarray | None) -> sr_figure.Panel:
+    """The panel of method ``kind``: its picture and numbers, or a grey one saying it is on its way."""
+    name = i18n.say(f"sr.panel.{kind}")
+    if kind not in made:
+        return sr_figure.Panel(name, like, i18n.say("sr.caption.working"), pending=True)
+    return sr_figure.Panel(name, made[kind], _caption(made[kind], original) if original is not None else "")
 
 
 def crop(picture: np.ndarray, side: int, x: float, y: float) -> np.ndarray:
@@ -51,9 +72,9 @@ def crop(picture: np.ndarray, side: int, x: float, y: float) -> np.ndarray:
     return picture[top:bottom, left:right]
 
 
-def compare(photo: str | None, side: object, x: float, y: float, zoom_x: float, zoom_y: float) -> tuple:
-    """The four panels for a crop of ``photo`` with the region (zoom_x, zoom_y) of each magnified, and their
-    numbers as text (for screen readers and for copying onto a slide)."""
+def compare_steps(photo: str | None, side: object, x: float, y: float, zoom_x: float, zoom_y: float) -> Iterator[tuple]:
+    """The six panels for a crop of ``photo`` with the region (zoom_x, zoom_y) of each magnified, and their numbers
+    as text (for screen readers and for copying onto a slide): first with the fast methods, then with all."""
     picture = read_upload(photo, "upload.what.photo", 1024, quiet=True)
     side = chosen_size(side, SIDES)
     where = [fields.number(v, "sr.where", 0, 1) for v in (x, y, zoom_x, zoom_y)]
@@ -61,13 +82,22 @@ def compare(photo: str | None, side: object, x: float, y: float, zoom_x: float, 
     if min(original.shape[:2]) < 32:
         raise messages.error(i18n.phrase("sr.msg.small"))
     small = srdata.downscale(original)
-    made = _three(small)
-    panels = [sr_figure.Panel(i18n.say("sr.panel.input"), srdata.nearest(small)),
-              *[sr_figure.Panel(i18n.say(f"sr.panel.{k}"), v, _caption(v, original)) for k, v in made.items()],
-              sr_figure.Panel(i18n.say("sr.panel.original"), original, i18n.say("sr.caption.original"))]
     box = sr_figure.zoom_box(original.shape, where[2], where[3], max(16, original.shape[0] // 6))
-    numbers = " · ".join(f"**{p.name}** {p.caption}" for p in panels[1:-1])
-    return sr_figure.figure(panels, box, i18n.current_lang(), panel_side=256), numbers
+    made = _upscaled(small, FAST)
+    for last in (False, True):
+        if last:
+            made.update(_upscaled(small, (SLOW,)))
+        panels = [sr_figure.Panel(i18n.say("sr.panel.input"), srdata.nearest(small)),
+                  *[_panel(k, made, original, original) for k in METHODS],
+                  sr_figure.Panel(i18n.say("sr.panel.original"), original, i18n.say("sr.caption.original"))]
+        numbers = " · ".join(f"**{p.name}** {p.caption.replace(chr(10), ' · ')}" for p in panels[1:-1])
+        yield sr_figure.figure(panels, box, i18n.current_lang(), panel_side=256, per_row=PER_ROW), numbers
+
+
+def compare(*args) -> tuple:
+    """compare_steps' final answer."""
+    *_, last = compare_steps(*args)
+    return last
 
 
 def when_photo(photo: str | None, *rest) -> tuple:
@@ -75,21 +105,33 @@ def when_photo(photo: str | None, *rest) -> tuple:
     that cannot be used clears the figure and says why in its place: the last photo's figure and numbers under a
     new photo read as the new one's."""
     if not photo:
-        return gr.skip(), gr.skip()
+        yield gr.skip(), gr.skip()
+        return
     try:
-        return compare(photo, *rest)
+        yield from compare_steps(photo, *rest)
     except gr.Error as e:
-        return None, f"⚠️ {e.message}"
+        yield None, f"⚠️ {e.message}"
 
 
-def own(photo: str | None, zoom_x: float, zoom_y: float) -> object:
-    """A picture of one's own (no original to compare with): bicubic, SRResNet and SRGAN 4×."""
+def own_steps(photo: str | None, zoom_x: float, zoom_y: float) -> Iterator[object]:
+    """A picture of one's own (no original to compare with): bicubic, SRResNet, SRGAN and RRDN-GAN 4×, the RRDN's
+    when it is done."""
     small = read_upload(photo, "upload.what.small", OWN_MOST, min_side=OWN_LEAST)
-    made = _three(small)
-    panels = [sr_figure.Panel(i18n.say(f"sr.panel.{k}"), v) for k, v in made.items()]
-    box = sr_figure.zoom_box(panels[0].picture.shape, fields.number(zoom_x, "sr.where", 0, 1),
-                             fields.number(zoom_y, "sr.where", 0, 1), max(16, min(small.shape[:2]) * 4 // 6))
-    return sr_figure.figure(panels, box, i18n.current_lang(), panel_side=320)
+    box_at = (fields.number(zoom_x, "sr.where", 0, 1), fields.number(zoom_y, "sr.where", 0, 1))
+    made = _upscaled(small, FAST)
+    for last in (False, True):
+        if last:
+            made.update(_upscaled(small, (SLOW,)))
+        like = made["bicubic"]
+        panels = [_panel(k, made, like, None) for k in METHODS]
+        box = sr_figure.zoom_box(like.shape, *box_at, max(16, min(small.shape[:2]) * 4 // 6))
+        yield sr_figure.figure(panels, box, i18n.current_lang(), panel_side=320, per_row=2)
+
+
+def own(*args) -> object:
+    """own_steps' final answer."""
+    *_, last = own_steps(*args)
+    return last
 
 
 @functools.cache
@@ -98,7 +140,7 @@ def held_out_numbers() -> dict[str, tuple[float, float, float]]:
     rows: dict[str, list[tuple[float, float, float]]] = {}
     for name in srdata.HELD_OUT:
         original = srdata.crop_to_scale(srdata.photo(name))
-        for k, sr in _three(srdata.downscale(original)).items():
+        for k, sr in _all(srdata.downscale(original)).items():
             rows.setdefault(k, []).append((quality.psnr_y(sr, original), quality.ssim_y(sr, original),
                                            quality.sharpness(sr[None]) / quality.sharpness(original[None])))
     return {k: tuple(float(np.mean(col)) for col in zip(*v)) for k, v in rows.items()}
@@ -111,8 +153,9 @@ def trade_off() -> str:
     except gr.Error:
         return i18n.say("sr.tradeoff")
     table = "\n".join(i18n.say("sr.table.row", method=i18n.say(f"sr.panel.{k}"), psnr=f"{ours[k][0]:.2f}",
-                               ssim=f"{ours[k][1]:.3f}", sharp=f"{ours[k][2]:.2f}", paper_psnr=f"{PAPER[k][0]:.2f}",
-                               paper_ssim=f"{PAPER[k][1]:.4f}") for k in PAPER)
+                               ssim=f"{ours[k][1]:.3f}", sharp=f"{ours[k][2]:.2f}",
+                               paper_psnr=f"{PAPER[k][0]:.2f}" if k in PAPER else "—",
+                               paper_ssim=f"{PAPER[k][1]:.4f}" if k in PAPER else "—") for k in METHODS)
     return f"{i18n.say('sr.tradeoff')}\n\n{i18n.say('sr.table.head')}\n{table}"
 
 
@@ -144,10 +187,10 @@ def create(page: Page) -> None:
 
     inputs = [photo, side, x, y, zoom_x, zoom_y]
     shown = [out, numbers]
-    go.click(compare, inputs=inputs, outputs=shown, concurrency_limit=4)
+    go.click(compare_steps, inputs=inputs, outputs=shown, concurrency_limit=4)
     photo.change(when_photo, inputs=inputs, outputs=shown, concurrency_limit=4)
     for control in (side, x, y, zoom_x, zoom_y):
         getattr(control, "release", control.change)(when_photo, inputs=inputs, outputs=shown, show_progress="hidden",
                                                     concurrency_limit=4)
     page.tab.select(trade_off, outputs=explanation)
-    own_btn.click(own, inputs=[small, zoom_x, zoom_y], outputs=own_out, concurrency_limit=4)
+    own_btn.click(own_steps, inputs=[small, zoom_x, zoom_y], outputs=own_out, concurrency_limit=4)
