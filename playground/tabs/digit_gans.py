@@ -5,6 +5,7 @@ playground.live_loop.
 """
 from __future__ import annotations
 
+import atexit
 import contextlib
 import math
 import threading
@@ -171,7 +172,9 @@ def _box(name: str) -> gr.Number:
 
 
 def create(page: Page) -> None:
-    threading.Thread(target=judge.judge, daemon=True).start()  # off the first frame's path
+    warm = threading.Thread(target=judge.judge, daemon=True)  # off the first frame's path
+    warm.start()
+    atexit.register(warm.join, 10)  # a process that ends at once does not cut the judge off inside torch
     gr.Markdown(i18n.text("img.intro"))
     run = gr.State(None, time_to_live=limits.STATE_TTL_S)  # a run a raw API call left behind is dropped
     with gr.Row():
