@@ -72,7 +72,7 @@ def test_divergence_pauses_with_a_message():
 
 def test_cyclegan_rows_and_the_live_walk():
     run, picture, line, _ = tab.new_run(None, *settings(model="cyclegan"))
-    assert "read as 8" in line
+    assert "read as 8" in line and "Fréchet distance of G(3) to real 8s" in line and "other real digits" not in line
     run, *_ = tab.new_run(None, *settings(model="dcgan"))
     tab.frame(run, 3)
     strip = tab.walk(run, 1, 0)

@@ -43,3 +43,14 @@ def test_metrics_on_known_inputs():
     assert judge.learned(xs[:1000]) and not judge.learned(sevens) and not judge.learned(noise[:1000])
     blurred = (xs.reshape(-1, 28, 28)[:1000] + np.roll(xs.reshape(-1, 28, 28)[:1000], 1, 2)) / 2
     assert not judge.learned(blurred.reshape(1000, -1))  # every class, but strokes no real digit has
+
+
+def test_a_distance_to_one_class_reads_that_class_as_close():
+    """A CycleGAN's G(a) is measured against the real b's, not against all ten digits."""
+    x, y = digits.load()
+    xs, ys = x.numpy(), y.numpy()
+    eights = judge.statistics(xs[ys == 8][:300])
+    other_eights, threes = xs[ys == 8][300:], xs[ys == 3][:300]
+    assert judge.measure(other_eights, reference=eights)["frechet"] < 0.2 * judge.measure(threes, reference=eights)[
+        "frechet"]
+    assert judge.measure(other_eights)["frechet"] > judge.measure(other_eights, reference=eights)["frechet"]

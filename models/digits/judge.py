@@ -72,20 +72,30 @@ def _per_class(pred: np.ndarray, requested: np.ndarray) -> np.ndarray:
                      for c in range(CLASSES)])
 
 
-def _distance(j: Judge, feats: np.ndarray) -> float:
+def _distance(j: Judge, feats: np.ndarray, reference: tuple[np.ndarray, np.ndarray] | None = None) -> float:
     if not np.isfinite(feats).all():  # a diverged generator: no distance to speak of
         return float("nan")
-    return frechet_between(feats.mean(0), np.cov(feats, rowvar=False), j.real_mean, j.real_cov, ridge=1e-6)
+    mean, cov = reference if reference is not None else (j.real_mean, j.real_cov)
+    return frechet_between(feats.mean(0), np.cov(feats, rowvar=False), mean, cov, ridge=1e-6)
 
 
-def measure(x: np.ndarray, requested: np.ndarray | None = None, min_share: float = 0.02) -> dict:
+def statistics(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and covariance of the judge's features of ``x``: a reference other than the GANs' whole half (a
+    CycleGAN's G(a) is compared with the real b's)."""
+    feats = judge().hidden(x)
+    return feats.mean(0), np.cov(feats, rowvar=False)
+
+
+def measure(x: np.ndarray, requested: np.ndarray | None = None, min_share: float = 0.02,
+            reference: tuple[np.ndarray, np.ndarray] | None = None) -> dict:
     """Everything the page and the benchmark read from generated digits, from one pass of the judge: the class
-    histogram, the classes covered, the Fréchet distance and, given the classes asked for, the accuracy."""
+    histogram, the classes covered, the Fréchet distance (to the GANs' half, or to ``reference``) and, given the
+    classes asked for, the accuracy."""
     j = judge()
     feats, pred = _features_and_classes(j, x)
     hist = _histogram(pred)
     out = {"histogram": hist.tolist(), "classes_covered": int((hist >= min_share).sum()),
-           "frechet": _distance(j, feats)}
+           "frechet": _distance(j, feats, reference)}
     if requested is not None:
         per_class = _per_class(pred, requested)
         out.update(accuracy=float(np.nanmean(per_class)), accuracy_per_class=per_class.tolist())

@@ -231,8 +231,11 @@ class DigitGAN:
 
     def metrics(self) -> dict:
         x, requested = self.samples()
-        out = judge.measure(x, requested)
-        if self.config.model == "cyclegan":
+        cycle = self.config.model == "cyclegan"
+        if cycle and not hasattr(self, "reference_b"):  # G(a) should look like the real b's
+            self.reference_b = judge.statistics(self.real_b.numpy())
+        out = judge.measure(x, requested, reference=self.reference_b if cycle else None)
+        if cycle:
             out["translated_as_b"] = float(out["histogram"][self.config.domain_b])
         return out
 

@@ -78,9 +78,12 @@ def _keys(gan: DigitGAN) -> list[str]:
 def metrics_line(gan: DigitGAN, m: dict | None, lang: str = "en") -> str:
     if not m:
         return ""
+    distance = (t("img.metric.frechet_b", lang, a=gan.config.domain_a, b=gan.config.domain_b,
+                  frechet=f"{m['frechet']:.1f}")
+                if gan.config.model == "cyclegan" else
+                t("img.metric.frechet", lang, frechet=f"{m['frechet']:.1f}", floor=f"{judge.judge().floor:.1f}"))
     parts = [t("img.metric.judge", lang, accuracy=f"{judge.judge().held_out_accuracy:.0%}",
-               classes=m["classes_covered"]),
-             t("img.metric.frechet", lang, frechet=f"{m['frechet']:.1f}", floor=f"{judge.judge().floor:.1f}")]
+               classes=m["classes_covered"]), distance]
     if "accuracy" in m:
         parts.append(t("img.metric.accuracy", lang, accuracy=f"{m['accuracy']:.0%}"))
     if "translated_as_b" in m:
