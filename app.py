@@ -19,6 +19,7 @@ from models import device, preload  # noqa: E402
 from toy2d import threads  # noqa: E402
 from playground import gradio_patches, header, i18n, limits, model_errors  # noqa: E402
 from playground.gate import Gate  # noqa: E402
+from playground.lab import cluster  # noqa: E402
 from playground.lab.runs import Registry  # noqa: E402
 from playground.tabs import Page, dirac, experiments2d, digit_gans, img2img, lab2d, latent_walk  # noqa: E402
 from playground.tabs import classroom, doodles, stargan, style_transfer, stylegan, super_resolution  # noqa: E402
@@ -71,7 +72,8 @@ def launch(demo: gr.Blocks, queue_max: int = limits.QUEUE_MAX, workers: int | No
     app_kwargs = dict(kwargs.pop("app_kwargs", None) or {})
     app_kwargs["middleware"] = [Middleware(Gate), *app_kwargs.get("middleware", [])]
     if hasattr(demo, "lab"):
-        demo.lab.start(lab_workers() if workers is None else workers)
+        ray_address = cluster.address()  # a Ray cluster's actors (one per CPU it has), or this machine's processes
+        demo.lab.start(workers if workers is not None else 0 if ray_address else lab_workers(), ray_address)
         app_kwargs["routes"] = [*app_kwargs.get("routes", []), *demo.lab.routes()]  # ahead of Gradio's own
     kwargs["app_kwargs"] = app_kwargs
     demo.queue(default_concurrency_limit=limits.CONCURRENCY, max_size=queue_max)

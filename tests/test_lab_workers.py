@@ -1,7 +1,13 @@
-"""The 2D lab's runs in worker processes: a RemoteSession must behave exactly like an in-process LabSession, a
-dead worker must cost only its own pages' runs, and a closed page must free its run in the worker."""
+"""The 2D lab's runs in workers: a RemoteSession must behave exactly like an in-process LabSession, a dead worker
+must cost only its own pages' runs, and a closed page must free its run in the worker. Each behaviour on both kinds
+of worker: this machine's processes and Ray actors on a two-node `ray.cluster_utils.Cluster` (playground/lab/cluster.py).
+"""
 import asyncio
 import math
+import os
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -18,12 +24,40 @@ from playground.tabs.lab2d import Lab
 from toy2d.presets import resolve
 
 
+ROOT = Path(__file__).resolve().parents[1]
+
+
 @pytest.fixture(scope="module")
-def registry():
+def ray_cluster():
+    """A real two-node Ray cluster on this machine (two CPUs a node): it proves placement and faults, not speed."""
+    import ray
+    from ray.cluster_utils import Cluster
+
+    small = dict(num_cpus=2, object_store_memory=80 * 2**20)
+    cluster = Cluster(initialize_head=True, head_node_args=dict(small, include_dashboard=False))
+    cluster.add_node(**small)
+    cluster.wait_for_nodes()
+    cluster.small = small
+    yield cluster
+    ray.shutdown()
+    cluster.shutdown()
+
+
+@pytest.fixture(scope="module", params=["processes", "ray"])
+def registry(request):
     r = Registry()
-    r.start_workers(2)
+    r.start_workers(2, request.getfixturevalue("ray_cluster").address if request.param == "ray" else None)
     yield r
     r.stop_workers()
+
+
+def kill(worker) -> None:
+    """The worker dies as a killed process does (SIGKILL): a local process, or the process of a Ray actor."""
+    if hasattr(worker, "process"):
+        worker.process.kill()
+        worker.process.wait()
+    else:
+        os.kill(worker.pid, signal.SIGKILL)
 
 
 def frame(run, action: str, n: int = 1) -> dict:
@@ -106,8 +140,7 @@ def test_a_dead_worker_costs_only_its_own_runs(registry):
     try:
         frame(a, "play", 5)
         run = a.run_id
-        a._worker.process.kill()
-        a._worker.process.wait()
+        kill(a._worker)
         with pytest.raises(RunLost, match="press Play"):
             frame(a, "play", 5)
         assert frame(b, "play", 5)["iteration"] == 5  # the other worker's page goes on
@@ -125,8 +158,7 @@ def test_the_frame_loop_reports_a_lost_run_to_its_page(registry):
     tick = lambda: unpack(asyncio.run(lab.frame(frame_request(s.token, "play", 4))))  # noqa: E731
     try:
         assert tick()["iteration"] == 4
-        s._worker.process.kill()
-        s._worker.process.wait()
+        kill(s._worker)
         assert "run was lost" in tick()["error"]
         assert tick()["iteration"] == 4
     finally:
@@ -212,3 +244,50 @@ def test_a_worker_that_does_not_answer_with_the_key_is_refused(monkeypatch, scri
     monkeypatch.setattr(lab_workers, "CONNECT_TIMEOUT_S", 3.0)
     with pytest.raises(RuntimeError, match="did not connect back"):
         lab_workers._connect_back([lab_workers.sys.executable, "-c", script], dict(lab_workers.os.environ))
+
+
+def test_runs_are_placed_on_both_nodes_and_a_dead_node_costs_only_its_pages(ray_cluster):
+    """A node that dies takes only the runs of its actor: they come back on the live node with their settings; the
+    other node's pages do not notice."""
+    spare = ray_cluster.add_node(**ray_cluster.small)  # room for the lost runs (the module's other pool holds two CPUs)
+    ray_cluster.wait_for_nodes()
+    r = Registry()
+    r.start_workers(2, ray_cluster.address)
+    try:
+        nodes = {w.node for w in r._pool.workers}
+        assert len(nodes) == 2  # spread: one actor a node
+        pages = [r.get(f"node-{i}") for i in range(4)]
+        for p in pages:
+            p.frame_budget_s = math.inf
+            p.change(p.config.replace(lr_d=0.0007))
+            frame(p, "play", 3)
+        doomed = pages[0]._worker.node
+        node = next(n for n in ray_cluster.worker_nodes if n.node_id == doomed) if doomed != \
+            ray_cluster.head_node.node_id else None
+        if node is None:  # the head holds the first page's actor: take the other node's pages as the doomed ones
+            doomed = next(iter(nodes - {doomed}))
+            node = next(n for n in ray_cluster.worker_nodes if n.node_id == doomed)
+        lost = [p for p in pages if p._worker.node == doomed]
+        kept = [p for p in pages if p._worker.node != doomed]
+        assert len(lost) == len(kept) == 2
+        ray_cluster.remove_node(node)
+        for p in kept:
+            assert frame(p, "play", 2)["iteration"] == 5  # untouched
+        for p in lost:
+            with pytest.raises(RunLost, match="press Play"):
+                frame(p, "play", 2)
+            assert p._worker.node != doomed and p.config.lr_d == 0.0007  # back on the live node, same settings
+            assert frame(p, "play", 2)["iteration"] == 2
+    finally:
+        r.stop_workers()
+    assert len(ray_cluster.worker_nodes) == 1 and spare is not None  # two nodes again (head and one) for what follows
+
+
+def test_a_cluster_that_cannot_be_reached_fails_fast_with_its_address():
+    """No silent fall-back to this machine's processes: the app says which address it could not reach."""
+    code = ("from playground.lab.runs import Registry\n"
+            "Registry().start_workers(0, 'ray://127.0.0.1:9')")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0
+    assert "ClusterUnreachable" in done.stderr and "no Ray cluster answers at ray://127.0.0.1:9" in done.stderr
+    assert "unset GAN_PLAYGROUND_RAY_ADDRESS" in done.stderr

@@ -16,7 +16,7 @@ from ..catalogue import phrase
 from . import session as lab_session
 from .session import LabSession, Run
 from .share import Shares
-from .workers import WorkerPool, RemoteSession
+from .workers import NoRoom, RemoteSession, WorkerPool
 
 PLAYING_WINDOW_S = 1.0  # a page that asked for a training frame this recently counts as playing
 
@@ -54,11 +54,22 @@ class Registry:
         self.max_runs = limits.MAX_LIVE_RUNS if max_runs is None else max_runs
         self._last_reap = time.monotonic()
 
-    def start_workers(self, n: int) -> None:
-        """New sessions go to ``n`` worker processes from now on (0: stay in this process)."""
+    def start_workers(self, n: int, ray_address: str | None = None) -> None:
+        """New sessions go to ``n`` worker processes from now on (0: stay in this process); with ``ray_address``, to
+        ``n`` Ray actors on that cluster instead (0: one per CPU it has). A cluster that cannot be reached raises
+        cluster.ClusterUnreachable naming it: the app does not quietly run the lab on this machine instead."""
         self.stop_workers()
-        if n > 0:
+        if ray_address:
+            from . import cluster
+
+            cluster.connect(ray_address)
+            self._pool = WorkerPool(n or max(1, cluster.cpus()), make=cluster.RayWorker)
+        elif n > 0:
             self._pool = WorkerPool(n)
+
+    def worker_count(self) -> int:
+        """Workers the runs are spread over (0: runs live in this process)."""
+        return 0 if self._pool is None else len(self._pool.workers)
 
     def stop_workers(self) -> None:
         """Back to in-process sessions; the sessions held by workers end."""
@@ -87,7 +98,10 @@ class Registry:
                 s = LabSession(config)  # built outside the registry lock: it takes a moment
                 s.train_play, s.shares = self._shares.train, self._shares  # pages here share its time fairly
             else:
-                s = RemoteSession(self._pool, config)
+                try:
+                    s = RemoteSession(self._pool, config)
+                except NoRoom:
+                    raise ServerFull(phrase("lab.msg.server_full", runs=len(self._sessions))) from None
             with self._lock:
                 kept = self._sessions.setdefault(key, s)
                 self._tokens[kept.token] = key

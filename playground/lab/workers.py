@@ -22,7 +22,7 @@ import threading
 from multiprocessing import AuthenticationError
 from multiprocessing.connection import Client, Connection, answer_challenge, deliver_challenge
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from toy2d import threads
 from toy2d.config import TrainConfig
@@ -40,31 +40,37 @@ class RunLost(RuntimeError):
     """The worker process holding a run stopped; the run has been started again elsewhere."""
 
 
+class NoRoom(RuntimeError):
+    """The workers' machines have no room for another worker (a full cluster): the page hears "the server is full"."""
+
+
 class _Gone(Exception):
     """Raised in a worker for a token it does not hold (the run was lost with an earlier worker)."""
 
 
-def _serve(conn: Connection) -> None:
-    """A worker's loop: one request at a time, each (token, method, args, kwargs, frame budget)."""
-    threads.limit(1)
-    sessions: dict[str, LabSession] = {}
-    groups = Groups()  # the playing runs of one small shape, trained together
-    sent: dict[str, TrainConfig] = {}  # the config each session's proxy last received (sent again only on change)
-    while True:
-        try:
-            token, method, args, kwargs, budget = conn.recv()
-        except (EOFError, OSError):  # the Gradio process has gone: so does its worker
-            return
+class Host:
+    """What a worker holds and does, whatever carries its calls (a socket here, a Ray actor in cluster.py): pages'
+    LabSessions by token, their playing runs of one small shape trained together, and one request at a time."""
+
+    def __init__(self) -> None:
+        threads.limit(1)
+        self.sessions: dict[str, LabSession] = {}
+        self.groups = Groups()  # the playing runs of one small shape, trained together
+        self.sent: dict[str, TrainConfig] = {}  # the config each session's proxy last received (sent on change)
+
+    def handle(self, token: str, method: str, args: tuple, kwargs: dict, budget: float) -> tuple:
+        """(True, result, the session's config if it changed, its run id), or (False, a portable exception, …)."""
+        sessions = self.sessions
         try:
             if method == "open":
                 sessions[token] = LabSession(*args, token=token, **kwargs)
-                sessions[token].train_play = groups.train
-                sessions[token].shares = groups.shares
+                sessions[token].train_play = self.groups.train
+                sessions[token].shares = self.groups.shares
                 result = None
             elif method == "close":
                 sessions.pop(token, None)
-                groups.release(token)
-                sent.pop(token, None)
+                self.groups.release(token)
+                self.sent.pop(token, None)
                 _give_back_memory()
                 result = None
             elif method == "count":
@@ -79,12 +85,23 @@ def _serve(conn: Connection) -> None:
                 raise ValueError(f"unknown method {method!r}")
             s = sessions.get(token)
             state = None
-            if s is not None and sent.get(token) is not s.config:
-                sent[token] = s.config
+            if s is not None and self.sent.get(token) is not s.config:
+                self.sent[token] = s.config
                 state = s.config
-            conn.send((True, result, state, None if s is None else s.run_id))
+            return True, result, state, None if s is None else s.run_id
         except Exception as exc:  # noqa: BLE001 — every failure goes back to the caller, the worker stays up
-            conn.send((False, _portable(exc), None, None))
+            return False, _portable(exc), None, None
+
+
+def _serve(conn: Connection) -> None:
+    """A worker process's loop: one request at a time, each (token, method, args, kwargs, frame budget)."""
+    host = Host()
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):  # the Gradio process has gone: so does its worker
+            return
+        conn.send(host.handle(*request))
 
 
 def _give_back_memory() -> None:
@@ -200,11 +217,13 @@ class Worker:
 
 
 class WorkerPool:
-    """The worker processes. Dead ones are replaced when the next run is placed."""
+    """The workers: this machine's processes (``Worker``), or anything with their five members (``call``, ``alive``,
+    ``discard``, ``stop``, ``sessions``: cluster.RayWorker). Dead ones are replaced when the next run is placed."""
 
-    def __init__(self, n: int):
+    def __init__(self, n: int, make: Callable[[], Any] = Worker):
         self._lock = threading.Lock()
-        self.workers = [Worker() for _ in range(n)]
+        self._make = make
+        self.workers = [make() for _ in range(n)]
 
     def place(self) -> Worker:
         """The live worker with the fewest runs (a dead one is replaced first)."""
@@ -212,7 +231,7 @@ class WorkerPool:
             for i, w in enumerate(self.workers):
                 if not w.alive:
                     w.discard()
-                    self.workers[i] = Worker()
+                    self.workers[i] = self._make()
             w = min(self.workers, key=lambda w: w.sessions)
             w.sessions += 1
             return w

@@ -156,10 +156,11 @@ class Lab:
         self.route = FRAME_ROUTE.lstrip("/")
         return [Route(FRAME_ROUTE, self._frame_route, methods=["POST"])]
 
-    def start(self, workers: int) -> None:
-        """Run the lab's runs in ``workers`` processes (0: in this one), with the frame slots to match."""
-        self.registry.start_workers(workers)
-        self.limiter.total_tokens = frame_slots(workers)
+    def start(self, workers: int, ray_address: str | None = None) -> None:
+        """Run the lab's runs in ``workers`` processes (0: in this one), or on the Ray cluster at ``ray_address``,
+        with the frame slots to match."""
+        self.registry.start_workers(workers, ray_address)
+        self.limiter.total_tokens = frame_slots(self.registry.worker_count())
 
     # ---- event handlers (plain functions of values → values, tested without a browser) ----------------------
     def _session(self, request: gr.Request) -> Run:
