@@ -43,12 +43,21 @@ def test_every_third_party_import_is_declared_in_requirements():
     declared = {re.split(r"[<>=!~ \[]", line.strip())[0].lower().replace("_", "-")
                 for line in (ROOT / "requirements.txt").read_text().splitlines()
                 if line.strip() and not line.startswith("#")}
+    import tomllib
+
+    # an extra's package (`pip install .[cluster]`: ray) is imported only where its setting asks for it
+    extras = {re.split(r"[<>=!~ \[]", dep)[0].lower() for name, deps in tomllib.loads(
+        (ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"].items() if name != "app"
+        for dep in deps}
     local = {"toy2d", "models", "playground", "app"}
     files = [p for d in APP_CODE for p in (ROOT / d).rglob("*.py")] + [ROOT / "app.py"]
     missing = set()
     for path in files:
         for name, _ in _imports(path):
             if name in sys.stdlib_module_names or name in local or name == "spaces":  # spaces: Hugging Face only
+                continue
+            if name in extras:
+                assert path.name == "cluster.py", f"{name}, an extra's package, imported by {path}"
                 continue
             dists = {d.lower().replace("_", "-") for d in packages_distributions().get(name, [name])}
             if not dists & declared:

@@ -1,6 +1,6 @@
 """The 2D lab's runs in workers: a RemoteSession must behave exactly like an in-process LabSession, a dead worker
 must cost only its own pages' runs, and a closed page must free its run in the worker. Each behaviour on both kinds
-of worker: this machine's processes and Ray actors on a two-node `ray.cluster_utils.Cluster` (playground/lab/cluster.py).
+of worker: this machine's processes and Ray actors on a two-node `ray.cluster_utils.Cluster` (lab/cluster.py).
 """
 import asyncio
 import math
