@@ -291,3 +291,31 @@ def test_a_cluster_that_cannot_be_reached_fails_fast_with_its_address():
     assert done.returncode != 0
     assert "ClusterUnreachable" in done.stderr and "no Ray cluster answers at ray://127.0.0.1:9" in done.stderr
     assert "unset GAN_PLAYGROUND_RAY_ADDRESS" in done.stderr
+
+
+def test_a_full_cluster_is_the_server_is_full_message(monkeypatch):
+    """Where no worker can be placed (a cluster without a free CPU: cluster.ClusterFull is a workers.NoRoom), a new
+    page hears that the server is full, as at the local ceiling, and a lost run says so and tries again later."""
+    from playground.lab.runs import ServerFull
+    from playground.lab.workers import NoRoom
+
+    r = Registry()
+    r.start_workers(1)
+    try:
+        page = r.get("full-1")
+        frame(page, "play", 2)
+
+        def no_room():
+            raise NoRoom("no free CPU")
+        monkeypatch.setattr(r._pool, "_make", no_room)
+        kill(page._worker)
+        with pytest.raises(RunLost, match="server is full"):
+            frame(page, "play", 2)
+        with pytest.raises(ServerFull, match="The server is full"):
+            r.get("full-2")
+        monkeypatch.undo()  # room again: the lost run comes back on the next call
+        with pytest.raises(RunLost, match="press Play"):
+            frame(page, "play", 2)
+        assert frame(page, "play", 2)["iteration"] == 2
+    finally:
+        r.stop_workers()

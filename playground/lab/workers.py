@@ -288,7 +288,11 @@ class RemoteSession:
             with self._revive:
                 if self._worker is worker:  # not yet brought back by another thread's call
                     self._pool.release(worker)
-                    self._open(self.config, first_run=self.run_id + 1)
+                    try:
+                        self._open(self.config, first_run=self.run_id + 1)
+                    except NoRoom:  # the next call tries again
+                        raise RunLost("The process training this run stopped, and the run was lost. The server is "
+                                      "full: try again in a few minutes.") from None
             raise RunLost("The process training this run stopped, and the run was lost. A new run with the same "
                           "settings is ready: press Play.") from None
 
