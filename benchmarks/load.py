@@ -18,10 +18,14 @@ per core, times the cores) with fraction_of_limit (all sessions' iterations per 
 --preset NAME makes every page choose that teaching preset (default: the lab's ring8 run).
 --sessions 1,8,16,30,60 runs one load per count and ends with a table of them (and, with --json, one JSON line
 {"table": [the results]}).
+--workers ray runs the lab's workers as Ray actors on a local two-node `ray.cluster_utils.Cluster` (one CPU a node,
+the same two cores: it proves distribution, not speed; the actors' CPU is not the server's process tree, so
+server_cpu_cores counts the front process alone there).
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -31,6 +35,7 @@ import time
 import urllib.request
 import uuid
 from pathlib import Path
+from typing import Iterator
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -129,6 +134,8 @@ def main() -> int:
     ap.add_argument("--paint-ms", type=float, default=30.0, help="simulated browser time per frame")
     ap.add_argument("--warmup", type=float, default=20.0, help="seconds before the first memory reading")
     ap.add_argument("--preset", default=None, help="every page chooses this teaching preset (default: the ring8 run)")
+    ap.add_argument("--workers", choices=("processes", "ray"), default="processes",
+                    help="the lab's workers: this machine's processes, or Ray actors on a local two-node cluster")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     counts = [int(n) for n in args.sessions.split(",")]
@@ -152,6 +159,25 @@ def main() -> int:
     return 0 if all(r["errors"] == 0 and r["sessions_left"] == 0 for r in results) else 1
 
 
+@contextlib.contextmanager
+def workers_env(kind: str) -> Iterator[dict[str, str]]:
+    """The server's environment for its workers: nothing extra, or the address of a local two-node Ray cluster
+    started for the run (and stopped after it)."""
+    if kind != "ray":
+        yield {}
+        return
+    from ray.cluster_utils import Cluster
+
+    node = dict(num_cpus=1, object_store_memory=80 * 2**20)
+    cluster = Cluster(initialize_head=True, head_node_args=dict(node, include_dashboard=False))
+    cluster.add_node(**node)
+    cluster.wait_for_nodes()
+    try:
+        yield {"GAN_PLAYGROUND_RAY_ADDRESS": cluster.address}
+    finally:
+        cluster.shutdown()
+
+
 def measure(args: argparse.Namespace) -> dict:
     """One load run of args.sessions pages; the result's keys are those the module docstring names."""
     config = resolve(preset=args.preset)[0] if args.preset else resolve("ring8")[0]
@@ -159,7 +185,7 @@ def measure(args: argparse.Namespace) -> dict:
     limit_per_core = batched.limit(config, args.sessions, seconds=3.0)
     limit_all = limit_per_core * (os.cpu_count() or 1)
 
-    with served() as (base, server):
+    with workers_env(args.workers) as env, served(**env) as (base, server):
         config_json = app_config(base)
         view, load_fn = lab_ids(config_json)
         preset = None if args.preset is None else (preset_fn(config_json), args.preset)
@@ -208,7 +234,7 @@ def measure(args: argparse.Namespace) -> dict:
                       iterations_per_second_per_session=round(statistics.median(its), 1),
                       server_cpu_cores=round(server_cores, 2), server_main_cpu_cores=round(main_cores, 2),
                       client_cpu_cores=round(client_cores, 2),
-                      speed=args.speed, paint_ms=args.paint_ms, preset=args.preset,
+                      speed=args.speed, paint_ms=args.paint_ms, preset=args.preset, workers=args.workers,
                       page_settings=sorted({s.query for s in sessions if s.query is not None}),
                       limit_iterations_per_second=round(limit_all),
                       fraction_of_limit=round(statistics.median(its) * args.sessions / limit_all, 3))
