@@ -55,7 +55,8 @@ def measure(registry: Registry, repeats: int) -> dict:
         hop = median_ms(lambda: worker.call("", "count"), repeats) if worker is not None else 0.0
         play = lambda n: lambda: page.reply(FrameRequest(page.token, "play", n))  # noqa: E731
         out[name] = {"hop_ms": hop, "frame_ms": median_ms(play(1), repeats),
-                     "frame_20_ms": median_ms(play(20), repeats), "front_cpu_ms_per_frame": front_cpu_ms(play(1), repeats)}
+                     "frame_20_ms": median_ms(play(20), repeats),
+                     "front_cpu_ms_per_frame": front_cpu_ms(play(1), repeats)}
         registry.drop(f"hop-{name}")
     return out
 
