@@ -319,3 +319,21 @@ def test_a_full_cluster_is_the_server_is_full_message(monkeypatch):
         assert frame(page, "play", 2)["iteration"] == 2
     finally:
         r.stop_workers()
+
+
+def test_an_actor_ray_cannot_place_is_a_full_cluster(ray_cluster, monkeypatch):
+    """Actors take a CPU each: once the cluster's CPUs are taken, the next worker is ClusterFull (a NoRoom, which a
+    page hears as "the server is full"), not a wait without end."""
+    from playground.lab import cluster
+    from playground.lab.workers import NoRoom
+
+    monkeypatch.setattr(cluster, "PLACE_TIMEOUT_S", 3.0)
+    made = []
+    try:
+        with pytest.raises(cluster.ClusterFull, match="no free CPU") as raised:
+            for _ in range(cluster.cpus() + 1):
+                made.append(cluster.RayWorker())
+        assert isinstance(raised.value, NoRoom) and 0 < len(made) <= cluster.cpus()
+    finally:
+        for w in made:
+            w.discard()
