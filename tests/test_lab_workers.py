@@ -133,6 +133,33 @@ def test_runs_are_spread_over_the_workers_and_freed_when_pages_close(registry):
     assert held(registry) == before
 
 
+def test_the_class_walls_tile_idle_reaping_and_the_ceiling_work_the_same(registry, monkeypatch):
+    """What class mode and the registry ask of a worker's runs: a tile read without training, idle runs freed in
+    the worker, and the live-run ceiling counted above the workers."""
+    from playground.lab.runs import ServerFull
+
+    page = registry.get("tile")
+    page.frame_budget_s = math.inf
+    try:
+        frame(page, "play", 6)
+        tile = page.tile(goal_hq=0.5)
+        assert tile.iteration == 6 and tile.run == page.run_id and tile.real.shape[1] == 2
+        assert frame(page, "frame")["iteration"] == 6  # reading the tile trained nothing
+        before = held(registry)
+        registry.get("idle")
+        monkeypatch.setattr(registry, "idle_s", 0.0)
+        registry._seen["tile"] = float("inf")  # the playing page is still here
+        assert registry.reap() == ["idle"] and held(registry) == before  # freed in its worker
+        monkeypatch.setattr(registry, "idle_s", 3600.0)
+        monkeypatch.setattr(registry, "max_runs", 2)
+        registry.get("second")
+        with pytest.raises(ServerFull, match="The server is full"):
+            registry.get("third")
+    finally:
+        for key in ("tile", "idle", "second", "third"):
+            registry.drop(key)
+
+
 def test_a_dead_worker_costs_only_its_own_runs(registry):
     a, b = registry.get("dies"), registry.get("lives")
     assert a._worker is not b._worker
