@@ -16,7 +16,7 @@ import os
 import socket
 import threading
 from collections import Counter
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import urlparse
 
 from toy2d.config import TrainConfig
@@ -96,13 +96,14 @@ def _actor_class():
     return HostActor
 
 
-_placed: Counter[str] = Counter()  # this process's live actors by node, so new ones go where there are fewest
+_placed: Counter[str] = Counter()  # this process's live actors by node
 _placed_lock = threading.Lock()
 
 
-def _emptiest_node() -> str | None:
-    """The live node with a CPU free now and the fewest of our actors (None: let Ray choose). Ray's per-node
-    availability is read from its state API (pinned version: ray 2.60.0); where that fails, Ray chooses."""
+def _emptiest_node(pool: Counter[str]) -> str | None:
+    """The live node with a CPU free now holding fewest of this pool's actors, then of this process's (None: let Ray
+    choose). Ray's per-node availability is read from its state API (pinned version: ray 2.60.0); where that fails,
+    Ray chooses."""
     try:
         from ray._private.state import available_resources_per_node
 
@@ -112,18 +113,26 @@ def _emptiest_node() -> str | None:
     if not nodes:
         return None
     with _placed_lock:
-        return min(nodes, key=lambda n: _placed[n])
+        return min(nodes, key=lambda n: (pool[n], _placed[n]))
+
+
+def maker() -> Callable[[], "RayWorker"]:
+    """What makes a pool's workers: each new actor on the node holding fewest of that pool's (Ray's SPREAD is a
+    hint that stacked them)."""
+    mine: Counter[str] = Counter()
+    return lambda: RayWorker(mine)
 
 
 class RayWorker:
     """One actor and what workers.WorkerPool needs of a worker; calls from many server threads queue at the actor.
-    Placed on the node holding fewest of this app's actors (Ray's SPREAD is a hint that may stack them)."""
+    ``pool`` counts its pool's actors by node (maker)."""
 
-    def __init__(self) -> None:
+    def __init__(self, pool: Counter[str] | None = None) -> None:
         import ray
         from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
-        node = _emptiest_node()
+        self._pool = Counter() if pool is None else pool
+        node = _emptiest_node(self._pool)
         strategy = NodeAffinitySchedulingStrategy(node, soft=True) if node else "SPREAD"
         self.actor = _actor_class().options(scheduling_strategy=strategy).remote()
         self.sessions = 0
@@ -135,6 +144,7 @@ class RayWorker:
             raise ClusterFull("the Ray cluster has no free CPU for another lab worker") from None
         with _placed_lock:
             _placed[self.node] += 1
+            self._pool[self.node] += 1
         self._counted = True
 
     def call(self, token: str, method: str, args: tuple = (), kwargs: dict | None = None,
@@ -162,6 +172,7 @@ class RayWorker:
         with _placed_lock:
             if self._counted:
                 _placed[self.node] -= 1
+                self._pool[self.node] -= 1
                 self._counted = False
         try:
             ray.kill(self.actor, no_restart=True)

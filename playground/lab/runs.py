@@ -63,7 +63,7 @@ class Registry:
             from . import cluster
 
             cluster.connect(ray_address)
-            self._pool = WorkerPool(n or max(1, cluster.cpus()), make=cluster.RayWorker)
+            self._pool = WorkerPool(n or max(1, cluster.cpus()), make=cluster.maker())
         elif n > 0:
             self._pool = WorkerPool(n)
 
