@@ -21,7 +21,7 @@ from urllib.parse import urlparse
 
 from toy2d.config import TrainConfig
 
-from .workers import ROOT, Host, NoRoom, _Gone
+from .workers import ROOT, Host, NoRoom, _Gone, answer
 
 ENV_ADDRESS = "GAN_PLAYGROUND_RAY_ADDRESS"
 REACH_TIMEOUT_S = 5.0    # a head that does not answer within this is reported, not waited for
@@ -153,14 +153,11 @@ class RayWorker:
         import ray
 
         try:
-            ok, result, config, run_id = ray.get(
-                self.actor.handle.remote(token, method, args, kwargs or {}, budget), timeout=CALL_TIMEOUT_S)
+            reply = ray.get(self.actor.handle.remote(token, method, args, kwargs or {}, budget), timeout=CALL_TIMEOUT_S)
         except (ray.exceptions.RayActorError, ray.exceptions.GetTimeoutError) as exc:
             self.dead = True
             raise _Gone(token) from exc
-        if not ok:
-            raise result
-        return result, config, run_id
+        return answer(reply)
 
     @property
     def alive(self) -> bool:

@@ -93,6 +93,15 @@ class Host:
             return False, _portable(exc), None, None
 
 
+def answer(reply: tuple) -> tuple[Any, TrainConfig | None, int | None]:
+    """A Host's reply as its caller takes it: (result, the session's config if it changed, its run id), or the
+    method's exception raised here."""
+    ok, result, config, run_id = reply
+    if not ok:
+        raise result
+    return result, config, run_id
+
+
 def _serve(conn: Connection) -> None:
     """A worker process's loop: one request at a time, each (token, method, args, kwargs, frame budget)."""
     host = Host()
@@ -187,13 +196,11 @@ class Worker:
         with self.lock:
             try:
                 self.conn.send((token, method, args, kwargs or {}, budget))
-                ok, result, config, run_id = self.conn.recv()
+                reply = self.conn.recv()
             except (EOFError, OSError) as exc:
                 self.dead = True
                 raise _Gone(token) from exc
-        if not ok:
-            raise result
-        return result, config, run_id
+        return answer(reply)
 
     @property
     def alive(self) -> bool:
