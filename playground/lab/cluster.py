@@ -49,7 +49,8 @@ def _reachable(where: str) -> None:
         return
     url = urlparse(where if "://" in where else f"tcp://{where}")
     try:
-        socket.create_connection((url.hostname, url.port or 6379), timeout=REACH_TIMEOUT_S).close()
+        port = url.port or (10001 if url.scheme == "ray" else 6379)  # Ray Client's and the GCS's default ports
+        socket.create_connection((url.hostname, port), timeout=REACH_TIMEOUT_S).close()
     except (OSError, ValueError) as exc:
         raise ClusterUnreachable(f"no Ray cluster answers at {where} ({exc}); start one (`ray start --head`) or "
                                  f"unset {ENV_ADDRESS} to run the lab's workers on this machine") from None
