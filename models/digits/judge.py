@@ -22,44 +22,50 @@ from .nets import JudgeNet
 SAMPLES = 1000  # generated digits the live metrics judge; the floor compares as many real ones
 
 
+Gaussian = tuple[np.ndarray, np.ndarray]  # mean and covariance of the judge's hidden features
+
+
+def _read(net: JudgeNet, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One pass of the judge: hidden features (float64) and predicted classes (a live frame pays for it once)."""
+    with torch.inference_mode():
+        h = net.hidden(torch.as_tensor(x, dtype=torch.float32))
+        return h.numpy().astype(np.float64), net.out(h).argmax(1).numpy()
+
+
+def _gaussian(feats: np.ndarray) -> Gaussian:
+    return feats.mean(0), np.cov(feats, rowvar=False)
+
+
+def _distance(feats: np.ndarray, reference: Gaussian) -> float:
+    if not np.isfinite(feats).all():  # a diverged generator: no distance to speak of
+        return float("nan")
+    return frechet_between(*_gaussian(feats), *reference, ridge=1e-6)
+
+
 @dataclass(frozen=True)
 class Judge:
     net: JudgeNet
     held_out_accuracy: float  # on the GANs' half, which it never saw
-    real_mean: np.ndarray     # hidden features of the GANs' half: what the generators should match
-    real_cov: np.ndarray
+    real: Gaussian            # hidden features of the GANs' half: what the generators should match
     floor: float              # distance of SAMPLES real digits of the judge's half: as close as a sampler can get
 
     def hidden(self, x: np.ndarray) -> np.ndarray:
-        with torch.inference_mode():
-            return self.net.hidden(torch.as_tensor(x, dtype=torch.float32)).numpy().astype(np.float64)
+        return _read(self.net, x)[0]
 
     def predict(self, x: np.ndarray) -> np.ndarray:
-        with torch.inference_mode():
-            return self.net(torch.as_tensor(x, dtype=torch.float32)).argmax(1).numpy()
+        return _read(self.net, x)[1]
 
     def distance(self, x: np.ndarray) -> float:
-        return _distance(self, self.hidden(x))
+        return _distance(self.hidden(x), self.real)
 
 
 @functools.cache
 def judge() -> Judge:
     ck = checkpoints.read(checkpoints.path("digit-judge"))
     net = checkpoints.build(JudgeNet, ck, "judge")
-    real, _ = load("gan")
-    probe = Judge(net, ck["meta"]["held_out_accuracy"], np.zeros(1), np.zeros((1, 1)), 0.0)
-    feats = probe.hidden(real.numpy())
-    stats = Judge(net, probe.held_out_accuracy, feats.mean(0), np.cov(feats, rowvar=False), 0.0)
-    other, _ = load("judge")
-    return Judge(net, stats.held_out_accuracy, stats.real_mean, stats.real_cov,
-                 stats.distance(other[:SAMPLES].numpy()))
-
-
-def _features_and_classes(j: Judge, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """One pass of the judge: hidden features and predicted classes (a live frame pays for it once)."""
-    with torch.inference_mode():
-        h = j.net.hidden(torch.as_tensor(x, dtype=torch.float32))
-        return h.numpy().astype(np.float64), j.net.out(h).argmax(1).numpy()
+    real = _gaussian(_read(net, load("gan")[0].numpy())[0])
+    other = _read(net, load("judge")[0][:SAMPLES].numpy())[0]
+    return Judge(net, ck["meta"]["held_out_accuracy"], real, _distance(other, real))
 
 
 def _histogram(pred: np.ndarray) -> np.ndarray:
@@ -72,30 +78,22 @@ def _per_class(pred: np.ndarray, requested: np.ndarray) -> np.ndarray:
                      for c in range(CLASSES)])
 
 
-def _distance(j: Judge, feats: np.ndarray, reference: tuple[np.ndarray, np.ndarray] | None = None) -> float:
-    if not np.isfinite(feats).all():  # a diverged generator: no distance to speak of
-        return float("nan")
-    mean, cov = reference if reference is not None else (j.real_mean, j.real_cov)
-    return frechet_between(feats.mean(0), np.cov(feats, rowvar=False), mean, cov, ridge=1e-6)
-
-
-def statistics(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def statistics(x: np.ndarray) -> Gaussian:
     """Mean and covariance of the judge's features of ``x``: a reference other than the GANs' whole half (a
     CycleGAN's G(a) is compared with the real b's)."""
-    feats = judge().hidden(x)
-    return feats.mean(0), np.cov(feats, rowvar=False)
+    return _gaussian(judge().hidden(x))
 
 
 def measure(x: np.ndarray, requested: np.ndarray | None = None, min_share: float = 0.02,
-            reference: tuple[np.ndarray, np.ndarray] | None = None) -> dict:
+            reference: Gaussian | None = None) -> dict:
     """Everything the page and the benchmark read from generated digits, from one pass of the judge: the class
     histogram, the classes covered, the Fréchet distance (to the GANs' half, or to ``reference``) and, given the
     classes asked for, the accuracy."""
     j = judge()
-    feats, pred = _features_and_classes(j, x)
+    feats, pred = _read(j.net, x)
     hist = _histogram(pred)
     out = {"histogram": hist.tolist(), "classes_covered": int((hist >= min_share).sum()),
-           "frechet": _distance(j, feats, reference)}
+           "frechet": _distance(feats, j.real if reference is None else reference)}
     if requested is not None:
         per_class = _per_class(pred, requested)
         out.update(accuracy=float(np.nanmean(per_class)), accuracy_per_class=per_class.tolist())

@@ -9,6 +9,7 @@ nets, batch 32, and the digits drawn from G's weight average (0.99), which remov
 from __future__ import annotations
 
 import copy
+import functools
 from dataclasses import asdict, dataclass, replace
 
 import numpy as np
@@ -229,11 +230,14 @@ class DigitGAN:
         return self._eval(lambda: self.g_sample(self.metric_z, labels)).numpy(), (
             labels.numpy() if labels is not None else None)
 
+    @functools.cached_property
+    def reference_b(self) -> judge.Gaussian:
+        """What a CycleGAN's G(a) should look like to the judge: the real b's (measured once, on first use)."""
+        return judge.statistics(self.real_b.numpy())
+
     def metrics(self) -> dict:
         x, requested = self.samples()
         cycle = self.config.model == "cyclegan"
-        if cycle and not hasattr(self, "reference_b"):  # G(a) should look like the real b's
-            self.reference_b = judge.statistics(self.real_b.numpy())
         out = judge.measure(x, requested, reference=self.reference_b if cycle else None)
         if cycle:
             out["translated_as_b"] = float(out["histogram"][self.config.domain_b])
